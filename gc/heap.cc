@@ -1,0 +1,203 @@
+// The public entry points of gc/heap.h: types, Heap, ThreadScope, the allocation slow path,
+// and object queries.
+#include "gc/heap.h"
+
+#include "gc/internal/heap_impl.h"
+#include "gc/internal/type_registry.h"
+
+namespace pinion {
+
+using internal::HeapImpl;
+using internal::ThreadState;
+
+// ---- Types ----
+
+TypeId RegisterType(const TypeInfo& info) {
+  if (info.name == nullptr) {
+    ReportMisuse(Misuse::kBadArgument, "RegisterType: TypeInfo::name is required");
+    return TypeId();
+  }
+  const uint16_t raw = internal::RegisterTypeInfo(info);
+  if (raw == 0) ReportMisuse(Misuse::kBadArgument, "RegisterType: the type registry is full");
+  return TypeId(raw);
+}
+
+const TypeInfo& TypeInfoOf(TypeId type) { return internal::TypeInfoAt(type.raw()); }
+
+// ---- Heap ----
+
+namespace {
+
+HeapConfig Validated(HeapConfig config) {
+  if (!(config.growth_factor >= 1.0)) {
+    ReportMisuse(Misuse::kBadArgument, "HeapConfig::growth_factor must be >= 1 (got %g)",
+                 config.growth_factor);
+    config.growth_factor = 2.0;
+  }
+  if (config.marker_threads < 0) {
+    ReportMisuse(Misuse::kBadArgument, "HeapConfig::marker_threads must be >= 0");
+    config.marker_threads = 0;
+  }
+  return config;
+}
+
+// Detaches `thread`: its pages go back to the space with their free cells.
+void DetachThread(ThreadState* thread) {
+  if (!thread->attached) return;
+  internal::Space& space = thread->heap.space;
+  thread->allocator.ReturnAll([&](internal::Page* page) {
+    if (page->free_list != nullptr) {
+      space.PushAvailable(page);
+    } else {
+      page->state.store(internal::PageState::kFull, std::memory_order_relaxed);
+    }
+  });
+  thread->heap.roots.threads().Detach(thread);
+  thread->attached = false;
+}
+
+// Detects threads that exit without detaching: its destructor runs at thread exit.
+struct ExitCheck {
+  ~ExitCheck() {
+    ThreadState* thread = ThreadState::Current();
+    if (thread == nullptr) return;
+    DetachThread(thread);  // the state itself is leaked: its ThreadScope was never destroyed
+    ReportMisuse(Misuse::kThreadExitAttached,
+                 "a thread exited while attached to a heap (it has been detached; destroy "
+                 "its ThreadScope before the thread ends)");
+  }
+};
+
+}  // namespace
+
+Heap::Heap(const HeapConfig& config) : impl_(new HeapImpl(Validated(config))) {}
+
+Heap::~Heap() {
+  if (size_t n = impl_->roots.threads().thread_count()) {
+    ReportMisuse(Misuse::kHeapInUse, "Heap destroyed with %zu thread(s) still attached", n);
+    return;  // leak rather than free memory that attached threads may still use
+  }
+  impl_.reset();
+}
+
+void Heap::Collect() {
+  ThreadState* self = ThreadState::Current();
+  if (self != nullptr && &self->heap != impl_.get()) self = nullptr;  // attached elsewhere
+  impl_->collector.Collect(self, internal::Collector::Reason::kExplicit);
+}
+
+HeapStats Heap::stats() const { return impl_->collector.stats(); }
+RootSet& Heap::roots() { return impl_->roots; }
+const HeapConfig& Heap::config() const { return impl_->config; }
+
+// ---- Threads ----
+
+ThreadScope::ThreadScope(Heap& heap) : state_(nullptr) {
+  if (ThreadRecord::Current() != nullptr) {
+    ReportMisuse(Misuse::kBadNesting, "ThreadScope: this thread is already attached to a heap");
+    return;
+  }
+  static thread_local ExitCheck exit_check;
+  (void)&exit_check;
+  state_ = new ThreadState(heap.impl(), heap.roots());
+  heap.roots().threads().Attach(state_);
+  state_->attached = true;
+}
+
+ThreadScope::~ThreadScope() {
+  if (state_ == nullptr) return;
+  if (ThreadRecord::Current() != state_) {
+    ReportMisuse(Misuse::kBadNesting, "ThreadScope destroyed on a thread other than its own");
+    return;
+  }
+  if (state_->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning) {
+    ReportMisuse(Misuse::kBadNesting, "ThreadScope destroyed inside a native region");
+    return;
+  }
+  DetachThread(state_);
+  delete state_;
+}
+
+// ---- Allocation ----
+
+namespace internal {
+
+void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure) {
+  auto fail = [&]() -> void* {
+    if (throw_on_failure) throw std::bad_alloc();
+    return nullptr;
+  };
+  ThreadState* thread = ThreadState::Current();
+  if (thread == nullptr) [[unlikely]] {
+    ReportMisuse(Misuse::kThreadNotAttached,
+                 "allocation from a thread that is not attached to a heap (use ThreadScope)");
+    return fail();
+  }
+  if (thread->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning) [[unlikely]] {
+    ReportMisuse(Misuse::kThreadNotAttached, "allocation inside a native region");
+    return fail();
+  }
+  if (!IsRegisteredType(type.raw())) [[unlikely]] {
+    ReportMisuse(Misuse::kBadArgument, "allocation with an unregistered TypeId (%u)",
+                 static_cast<unsigned>(type.raw()));
+    return fail();
+  }
+  Safepoint();
+  // Anything this large cannot be mapped; also keeps payload + header from overflowing.
+  constexpr size_t kMaxPayload = size_t{1} << 46;
+  if (payload_bytes > kMaxPayload) return fail();
+
+  Collector& collector = thread->heap.collector;
+  const size_t cell = payload_bytes + kHeaderSize;
+  if (cell <= kMaxSmallCell) {
+    const int size_class = SizeClassOf(cell);
+    for (;;) {
+      if (void* object = thread->allocator.TryAllocateFast(type.raw(), cell)) {
+        if (type.finalizable()) thread->allocator.page(size_class)->has_finalizers = true;
+        return object;
+      }
+      if (!collector.Refill(*thread, size_class)) return fail();
+    }
+  }
+  LargeObject* large = collector.AllocateLarge(*thread, payload_bytes);
+  if (large == nullptr) return fail();
+  HeaderOf(large->payload())->type = type.raw();
+  return large->payload();
+}
+
+}  // namespace internal
+
+// ---- Object queries ----
+
+void* FindObject(const void* address) {
+  using namespace internal;
+  SegmentBase* base = SegmentMap::Find(address);
+  if (base == nullptr) return nullptr;
+  const char* a = static_cast<const char*>(address);
+  if (base->kind == SegmentKind::kLarge) {
+    LargeObject* large = static_cast<LargeObject*>(base);
+    char* payload = static_cast<char*>(large->payload());
+    if (a < payload - kHeaderSize || a >= payload + large->payload_bytes) return nullptr;
+    return HeaderOf(payload)->type != 0 ? payload : nullptr;
+  }
+  Segment* segment = static_cast<Segment*>(base);
+  const uint32_t index = segment->PageIndexOf(address);
+  if (index == 0) return nullptr;
+  Page& page = segment->pages[index];
+  if (page.state.load(std::memory_order_relaxed) == PageState::kFree) return nullptr;
+  const uint32_t cell_index = page.CellIndex(address);
+  if (cell_index >= page.cell_count) return nullptr;
+  char* cell = page.Cell(cell_index);
+  return reinterpret_cast<ObjectHeader*>(cell)->type != 0 ? PayloadOf(cell) : nullptr;
+}
+
+size_t ObjectSize(const void* object) {
+  using namespace internal;
+  SegmentBase* base = SegmentOf(object);
+  if (base->kind == SegmentKind::kLarge) return static_cast<LargeObject*>(base)->payload_bytes;
+  return static_cast<Segment*>(base)->PageOf(object).cell_size - kHeaderSize;
+}
+
+TypeId TypeOf(const void* object) { return TypeId(internal::HeaderOf(object)->type); }
+
+}  // namespace pinion

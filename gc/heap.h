@@ -1,0 +1,199 @@
+// Pinion's heap: a non-moving mark-sweep garbage-collected heap for language runtimes.
+//
+// Contract, in the order an embedder meets it:
+//
+//  1. Describe each object layout once with RegisterType(): its size, a trace callback that
+//     visits every pointer field, and optionally a finalizer. Types are process-wide.
+//  2. Create a Heap (one or more per process), then attach every thread that touches it with
+//     a ThreadScope. Allocation, pinning and handles need an attached thread.
+//  3. Allocate with Allocate()/New<T>(): memory comes back zeroed, 8-byte aligned, and is
+//     owned by the collector. There is no free().
+//  4. Keep objects alive by making them reachable from roots: handles (roots/handles.h),
+//     global roots (roots/root_set.h) and pins (pinning/pin.h). A raw pointer that is not
+//     rooted stays valid only until the thread's next safepoint; every allocation is one, and
+//     so is Safepoint(), which long loops that do not allocate must call.
+//  5. Collections run when allocation since the last one exceeds the live size times
+//     (growth_factor - 1), or on Collect(). Past heap_limit_bytes allocation fails cleanly:
+//     TryAllocate returns nullptr, Allocate throws std::bad_alloc, after the
+//     on_out_of_memory callback has had its chance to release memory.
+//
+// Trace callbacks run on collector threads during a pause: they may only read the object
+// and call visitor.Visit(). Finalizers run after the pause on the thread that sweeps the
+// dead object's page; they may release outside resources but must not touch other heap
+// objects (those may already be reclaimed), allocate, or pin.
+//
+// Threads: Allocate/New/TryAllocate/Safepoint from attached threads only; Collect and stats
+// from any thread; RegisterType from any thread, before objects of the type are allocated.
+#ifndef PINION_GC_HEAP_H_
+#define PINION_GC_HEAP_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <new>
+#include <utility>
+
+#include "gc/errors.h"
+#include "gc/internal/thread_state.h"
+#include "gc/visitor.h"
+#include "roots/root_set.h"
+
+namespace pinion {
+
+class TypeId;
+TypeId TypeOf(const void* object);
+
+// ---- Types ---------------------------------------------------------------------------------
+
+struct TypeInfo {
+  const char* name = nullptr;  // for diagnostics; must outlive the process
+  size_t size = 0;             // payload bytes of a fixed-size instance
+  // Visits every pointer field. nullptr: the type holds no heap pointers and is never scanned.
+  void (*trace)(void* object, Visitor& visitor) = nullptr;
+  // Called once when an unreachable object is reclaimed (see the contract above).
+  void (*finalize)(void* object) = nullptr;
+};
+
+class TypeId {
+ public:
+  constexpr TypeId() = default;
+  constexpr uint16_t raw() const { return raw_; }
+  constexpr bool valid() const { return raw_ != 0; }
+  constexpr bool finalizable() const { return raw_ & internal::kFinalizableBit; }
+  constexpr bool operator==(const TypeId&) const = default;
+
+ private:
+  friend TypeId RegisterType(const TypeInfo& info);
+  friend TypeId TypeOf(const void* object);
+  constexpr explicit TypeId(uint16_t raw) : raw_(raw) {}
+  uint16_t raw_ = 0;
+};
+
+// Registers a type; kBadArgument (and an invalid TypeId) if `info` has no name or the
+// registry (32767 types) is full.
+TypeId RegisterType(const TypeInfo& info);
+const TypeInfo& TypeInfoOf(TypeId type);
+
+// ---- Heap ----------------------------------------------------------------------------------
+
+struct HeapConfig {
+  // Allocation before the first collection, and the least between any two.
+  size_t min_heap_bytes = size_t{4} << 20;
+  // The next collection starts once allocation since the last reaches live * (factor - 1).
+  double growth_factor = 2.0;
+  // Hard cap on the memory the heap commits (pages + large objects); 0 means no cap.
+  size_t heap_limit_bytes = 0;
+  // Threads that mark in parallel, the collecting thread included; 0: one per hardware thread.
+  int marker_threads = 0;
+  // Called when an allocation would pass heap_limit_bytes even after a collection. Return
+  // true after releasing memory (e.g. dropping caches) to collect and retry, false to fail.
+  std::function<bool(size_t bytes)> on_out_of_memory;
+  // Print one line per collection to stderr. Also switched on by PINION_TRACE=1.
+  bool trace = false;
+};
+
+struct HeapStats {
+  uint64_t collections = 0;
+  uint64_t bytes_allocated = 0;  // total handed out to threads since the heap was created
+  uint64_t live_bytes = 0;       // marked by the last collection (cell sizes)
+  uint64_t heap_bytes = 0;       // committed now: in-use and cached pages + large objects
+  uint64_t peak_heap_bytes = 0;
+  double last_pause_ms = 0, max_pause_ms = 0, p99_pause_ms = 0, total_pause_ms = 0;
+  double mark_ms = 0, sweep_ms = 0;  // totals over all collections
+  // pause_histogram[i] counts pauses in [2^(i-1), 2^i) microseconds; [0] is < 1 us.
+  std::array<uint64_t, 24> pause_histogram{};
+};
+
+class Heap {
+ public:
+  explicit Heap(const HeapConfig& config = HeapConfig());
+  // Every thread must have detached (kHeapInUse otherwise). Runs the finalizers of all
+  // objects still allocated, then returns all memory to the OS.
+  ~Heap();
+  Heap(const Heap&) = delete;
+  Heap& operator=(const Heap&) = delete;
+
+  // A full collection: pause, mark, then sweep everything before returning.
+  void Collect();
+  HeapStats stats() const;
+  RootSet& roots();
+  const HeapConfig& config() const;
+
+  internal::HeapImpl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<internal::HeapImpl> impl_;
+};
+
+// Attaches the calling thread to `heap` for the scope's lifetime. A thread attaches to at
+// most one heap at a time (kBadNesting). A thread that exits while attached is detached
+// and reported (kThreadExitAttached).
+class ThreadScope {
+ public:
+  explicit ThreadScope(Heap& heap);
+  ~ThreadScope();
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+
+ private:
+  internal::ThreadState* state_;
+};
+
+// ---- Allocation ----------------------------------------------------------------------------
+
+namespace internal {
+void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure);
+}
+
+// Returns zeroed payload memory for an object of `type`, `payload_bytes` long (at least the
+// type's size for fixed-size objects; more for variable-length ones). Throws std::bad_alloc
+// past the heap limit. A safepoint.
+inline void* Allocate(TypeId type, size_t payload_bytes) {
+  internal::ThreadState* thread = internal::ThreadState::Current();
+  const size_t cell = payload_bytes + internal::kHeaderSize;
+  if (thread != nullptr && cell <= internal::kMaxSmallCell && !type.finalizable()) [[likely]] {
+    if (void* object = thread->allocator.TryAllocateFast(type.raw(), cell)) return object;
+  }
+  return internal::AllocateSlow(type, payload_bytes, /*throw_on_failure=*/true);
+}
+inline void* Allocate(TypeId type) { return Allocate(type, TypeInfoOf(type).size); }
+
+// As Allocate, but returns nullptr instead of throwing when memory is exhausted.
+inline void* TryAllocate(TypeId type, size_t payload_bytes) noexcept {
+  internal::ThreadState* thread = internal::ThreadState::Current();
+  const size_t cell = payload_bytes + internal::kHeaderSize;
+  if (thread != nullptr && cell <= internal::kMaxSmallCell && !type.finalizable()) [[likely]] {
+    if (void* object = thread->allocator.TryAllocateFast(type.raw(), cell)) return object;
+  }
+  return internal::AllocateSlow(type, payload_bytes, /*throw_on_failure=*/false);
+}
+
+// Allocates and constructs a T. Pinion never runs ~T(): give the type a finalizer if it owns
+// outside resources.
+template <class T, class... Args>
+T* New(TypeId type, Args&&... args) {
+  return new (Allocate(type, sizeof(T))) T(std::forward<Args>(args)...);
+}
+
+// A safepoint poll: parks the thread if a collection is waiting for it.
+inline void Safepoint() {
+  internal::ThreadState* thread = internal::ThreadState::Current();
+  if (thread != nullptr && thread->roots.threads().stop_requested()) [[unlikely]] {
+    thread->roots.threads().Park(thread);
+  }
+}
+
+// ---- Object queries ------------------------------------------------------------------------
+
+// If `address` points into (or at the header of) a live-or-unswept object of any Pinion
+// heap, its payload start; else nullptr. O(1).
+void* FindObject(const void* address);
+// The usable payload bytes of `object` (at least what was asked for).
+size_t ObjectSize(const void* object);
+TypeId TypeOf(const void* object);
+
+}  // namespace pinion
+
+#endif  // PINION_GC_HEAP_H_

@@ -1,0 +1,81 @@
+// Thread-local allocation: each attached thread owns at most one page per size class and
+// allocates from that page's free list with no lock and no atomic.
+//
+// Fast path (TryAllocateFast, inline): pop a cell, clear its link, write the type. A free
+// cell is all zero but for its link (object_header.h), so the object comes back zeroed.
+// Everything else — taking a new page, collecting, finalizable types, large objects — is the
+// slow path (heap.cc: AllocateSlow, collector.cc: Refill).
+//
+// Threads: the owning thread; the collector during a pause (RetireForPause).
+#ifndef PINION_GC_INTERNAL_LOCAL_ALLOCATOR_H_
+#define PINION_GC_INTERNAL_LOCAL_ALLOCATOR_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "gc/internal/object_header.h"
+#include "gc/internal/poison.h"
+#include "gc/internal/segment.h"
+#include "gc/internal/size_classes.h"
+
+namespace pinion::internal {
+
+class LocalAllocator {
+ public:
+  // `cell_bytes` = header + payload, <= kMaxSmallCell. nullptr when the page is exhausted.
+  void* TryAllocateFast(uint16_t raw_type, size_t cell_bytes) {
+    const int size_class = SizeClassOf(cell_bytes);
+    FreeCell* cell = free_[size_class];
+    if (cell == nullptr) [[unlikely]] return nullptr;
+    PINION_UNPOISON(cell, CellSizeOfClass(size_class));
+    free_[size_class] = cell->next;
+    cell->next = nullptr;
+    ObjectHeader* header = reinterpret_cast<ObjectHeader*>(cell);
+    header->type = raw_type;  // the rest of the header is already zero
+    return header + 1;
+  }
+
+  Page* page(int size_class) const { return pages_[size_class]; }
+  // Makes `page` (kOwned, with its free list) the current page of its class.
+  void Install(Page* page) {
+    pages_[page->size_class] = page;
+    free_[page->size_class] = page->free_list;
+    page->free_list = nullptr;
+  }
+  // Forgets the current page of `size_class` (its free list must be empty); returns it.
+  Page* TakeExhausted(int size_class) {
+    Page* page = pages_[size_class];
+    pages_[size_class] = nullptr;
+    return page;
+  }
+  // Pause: drops every page and free list; the sweep after marking rebuilds the lists.
+  void RetireForPause() {
+    for (int c = 0; c < kNumSizeClasses; ++c) {
+      pages_[c] = nullptr;
+      free_[c] = nullptr;
+    }
+  }
+  // Detach: hands each page back with its remaining free cells. Calls
+  // give_back(Page*) for each page, whose free_list/free_count are set.
+  template <class F>
+  void ReturnAll(F&& give_back) {
+    for (int c = 0; c < kNumSizeClasses; ++c) {
+      Page* page = pages_[c];
+      if (page == nullptr) continue;
+      page->free_list = free_[c];
+      page->free_count = 0;
+      for (FreeCell* f = free_[c]; f != nullptr; f = f->next) ++page->free_count;
+      pages_[c] = nullptr;
+      free_[c] = nullptr;
+      give_back(page);
+    }
+  }
+
+ private:
+  FreeCell* free_[kNumSizeClasses] = {};
+  Page* pages_[kNumSizeClasses] = {};
+};
+
+}  // namespace pinion::internal
+
+#endif  // PINION_GC_INTERNAL_LOCAL_ALLOCATOR_H_

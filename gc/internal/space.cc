@@ -1,0 +1,259 @@
+#include "gc/internal/space.h"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+#include "gc/internal/os_memory.h"
+#include "gc/internal/poison.h"
+#include "gc/internal/sweeper.h"
+
+namespace pinion::internal {
+
+namespace {
+constexpr uint32_t kDataPages = kPagesPerSegment - 1;
+
+size_t RoundUp(size_t n, size_t to) { return (n + to - 1) / to * to; }
+}  // namespace
+
+Space::~Space() {
+  // Finalize what is still allocated, then give everything back.
+  for (Segment* s = segments_; s != nullptr; s = s->next) {
+    for (uint32_t p = 1; p < kPagesPerSegment; ++p) {
+      Page& page = s->pages[p];
+      if (page.state.load(std::memory_order_relaxed) == PageState::kFree) continue;
+      if (!page.has_finalizers) continue;
+      for (uint32_t i = 0; i < page.cell_count; ++i) {
+        char* cell = page.Cell(i);
+        PINION_UNPOISON(cell, sizeof(ObjectHeader));
+        if (reinterpret_cast<ObjectHeader*>(cell)->type != 0) FinalizeCell(cell);
+      }
+    }
+  }
+  for (LargeObject* lo = large_; lo != nullptr;) {
+    LargeObject* next = lo->next;
+    FinalizeCell(static_cast<char*>(lo->payload()) - kHeaderSize);
+    SegmentMap::Unregister(lo, lo->mapped_bytes);
+    Unmap(lo, lo->mapped_bytes);
+    lo = next;
+  }
+  while (segments_ != nullptr) UnmapSegmentLocked(segments_);
+}
+
+void Space::AddCommittedLocked(int64_t delta) {
+  committed_bytes_.store(committed_bytes_.load(std::memory_order_relaxed) + delta,
+                         std::memory_order_relaxed);
+}
+
+Page* Space::PopAvailable(int size_class) {
+  ClassLists& c = classes_[size_class];
+  std::lock_guard<std::mutex> lock(c.mu);
+  if (c.available.empty()) return nullptr;
+  Page* page = c.available.back();
+  c.available.pop_back();
+  page->state.store(PageState::kOwned, std::memory_order_relaxed);
+  return page;
+}
+
+Page* Space::PopUnswept(int size_class) {
+  ClassLists& c = classes_[size_class];
+  std::lock_guard<std::mutex> lock(c.mu);
+  if (c.unswept.empty()) return nullptr;
+  Page* page = c.unswept.back();
+  c.unswept.pop_back();
+  return page;
+}
+
+void Space::PushAvailable(Page* page) {
+  ClassLists& c = classes_[page->size_class];
+  std::lock_guard<std::mutex> lock(c.mu);
+  page->state.store(PageState::kAvailable, std::memory_order_relaxed);
+  c.available.push_back(page);
+}
+
+Segment* Space::NewSegmentLocked() {
+  void* memory = MapAligned(kSegmentSize, kSegmentSize);
+  if (memory == nullptr) return nullptr;
+  Segment* segment = new (memory) Segment;
+  segment->kind = SegmentKind::kSmall;
+  segment->space = this;
+  for (uint32_t p = kPagesPerSegment - 1; p >= 1; --p) {
+    segment->pages[p].start = static_cast<char*>(memory) + p * kPageSize;
+    cold_.push_back(&segment->pages[p]);  // page 1 ends up on top
+  }
+  segment->free_pages = kDataPages;
+  segment->next = segments_;
+  segments_ = segment;
+  AddCommittedLocked(kPageSize);  // the metadata page
+  SegmentMap::Register(segment, kSegmentSize);
+  return segment;
+}
+
+void Space::UnmapSegmentLocked(Segment* segment) {
+  Segment** link = &segments_;
+  while (*link != segment) link = &(*link)->next;
+  *link = segment->next;
+  SegmentMap::Unregister(segment, kSegmentSize);
+  AddCommittedLocked(-static_cast<int64_t>(kPageSize));
+  segment->~Segment();
+  Unmap(segment, kSegmentSize);
+}
+
+Page* Space::TakeFreePage(int size_class, size_t limit) {
+  Page* page;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!hot_.empty()) {
+      page = hot_.back();
+      hot_.pop_back();
+    } else {
+      const size_t needed = kPageSize + (cold_.empty() ? kPageSize : 0);
+      if (limit != 0 && committed_bytes() + needed > limit) return nullptr;
+      if (cold_.empty() && NewSegmentLocked() == nullptr) return nullptr;
+      page = cold_.back();
+      cold_.pop_back();
+      page->committed = true;
+      AddCommittedLocked(kPageSize);
+    }
+    static_cast<Segment*>(SegmentOf(page->start))->free_pages--;
+    page->state.store(PageState::kOwned, std::memory_order_relaxed);
+  }
+  // The page is ours now: format it outside the lock.
+  PINION_UNPOISON(page->start, kPageSize);
+  if (page->dirty) std::memset(page->start, 0, kPageSize);
+  page->dirty = false;
+  page->has_finalizers = false;
+  page->Format(size_class, CellSizeOfClass(size_class));
+  FreeCell* head = nullptr;
+  for (uint32_t i = page->cell_count; i-- > 0;) {
+    char* cell = page->Cell(i);
+    reinterpret_cast<FreeCell*>(cell)->next = head;
+    head = reinterpret_cast<FreeCell*>(cell);
+    PINION_POISON(cell + sizeof(FreeCell), page->cell_size - sizeof(FreeCell));
+  }
+  page->free_list = head;
+  page->free_count = page->cell_count;
+  return page;
+}
+
+void Space::ReleasePage(Page* page) {
+  std::lock_guard<std::mutex> lock(mu_);
+  page->state.store(PageState::kFree, std::memory_order_relaxed);
+  page->dirty = true;
+  page->free_list = nullptr;
+  static_cast<Segment*>(SegmentOf(page->start))->free_pages++;
+  hot_.push_back(page);
+}
+
+LargeObject* Space::AllocateLarge(size_t payload_bytes, size_t limit) {
+  const size_t mapped = RoundUp(LargeObject::kPayloadOffset + payload_bytes, 4096);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (limit != 0 && committed_bytes() + mapped > limit) return nullptr;
+  void* memory = MapAligned(mapped, kSegmentSize);
+  if (memory == nullptr) return nullptr;
+  LargeObject* lo = new (memory) LargeObject;
+  lo->kind = SegmentKind::kLarge;
+  lo->space = this;
+  lo->mapped_bytes = mapped;
+  lo->payload_bytes = mapped - LargeObject::kPayloadOffset;
+  lo->next = large_;
+  if (large_ != nullptr) large_->prev = lo;
+  large_ = lo;
+  AddCommittedLocked(mapped);
+  SegmentMap::Register(lo, mapped);
+  return lo;
+}
+
+void Space::PrepareSweepLocked(std::vector<LargeObject*>& dead) {
+  for (ClassLists& c : classes_) {
+    std::lock_guard<std::mutex> lock(c.mu);
+    c.available.clear();
+  }
+  for (Segment* s = segments_; s != nullptr; s = s->next) {
+    for (uint32_t p = 1; p < kPagesPerSegment; ++p) {
+      Page& page = s->pages[p];
+      const PageState state = page.state.load(std::memory_order_relaxed);
+      if (state == PageState::kFree) continue;
+      page.state.store(PageState::kUnswept, std::memory_order_relaxed);
+      page.free_list = nullptr;
+      ClassLists& c = classes_[page.size_class];
+      std::lock_guard<std::mutex> lock(c.mu);
+      c.unswept.push_back(&page);
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (LargeObject* lo = large_; lo != nullptr;) {
+    LargeObject* next = lo->next;
+    if (lo->mark.load(std::memory_order_relaxed)) {
+      lo->mark.store(0, std::memory_order_relaxed);
+    } else {
+      (lo->prev ? lo->prev->next : large_) = lo->next;
+      if (lo->next) lo->next->prev = lo->prev;
+      dead.push_back(lo);
+    }
+    lo = next;
+  }
+}
+
+bool Space::SweepAndFile(Page* page, bool keep_if_free) {
+  switch (SweepPage(*page)) {
+    case SweepResult::kEmpty:
+      ReleasePage(page);
+      return false;
+    case SweepResult::kFull:
+      page->state.store(PageState::kFull, std::memory_order_relaxed);
+      return false;
+    case SweepResult::kHasFree:
+      if (keep_if_free) {
+        page->state.store(PageState::kOwned, std::memory_order_relaxed);
+        return true;
+      }
+      PushAvailable(page);
+      return false;
+  }
+  return false;
+}
+
+void Space::SweepAll() {
+  for (int c = 0; c < kNumSizeClasses; ++c) {
+    while (Page* page = PopUnswept(c)) SweepAndFile(page, /*keep_if_free=*/false);
+  }
+}
+
+void Space::FreeLarge(std::vector<LargeObject*>& dead) {
+  for (LargeObject* lo : dead) {
+    FinalizeCell(static_cast<char*>(lo->payload()) - kHeaderSize);
+    std::lock_guard<std::mutex> lock(mu_);
+    SegmentMap::Unregister(lo, lo->mapped_bytes);
+    AddCommittedLocked(-static_cast<int64_t>(lo->mapped_bytes));
+    Unmap(lo, lo->mapped_bytes);
+  }
+  dead.clear();
+}
+
+void Space::Trim(size_t retain_bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Oldest hot pages first: the recently freed ones are still warm in cache.
+  while (!hot_.empty() && hot_.size() * kPageSize > retain_bytes) {
+    Page* page = hot_.front();
+    hot_.pop_front();
+    Decommit(page->start, kPageSize);
+    page->dirty = false;
+    page->committed = false;
+    AddCommittedLocked(-static_cast<int64_t>(kPageSize));
+    cold_.push_back(page);
+  }
+  // Unmap segments whose data pages are all free and uncommitted.
+  for (Segment* s = segments_; s != nullptr;) {
+    Segment* next = s->next;
+    bool all_cold = s->free_pages == kDataPages;
+    for (uint32_t p = 1; all_cold && p < kPagesPerSegment; ++p) all_cold = !s->pages[p].committed;
+    if (all_cold) {
+      std::erase_if(cold_, [&](Page* page) { return SegmentOf(page->start) == s; });
+      UnmapSegmentLocked(s);
+    }
+    s = next;
+  }
+}
+
+}  // namespace pinion::internal

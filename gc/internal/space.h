@@ -1,0 +1,93 @@
+// The space: every byte a heap owns. Segments and their pages, the per-size-class page
+// lists, the free-page pools, and large objects; plus the committed-bytes accounting that
+// the heap limit is checked against.
+//
+// Accounting identity (mimalloc style), under mu_:
+//   committed_bytes_ = kPageSize * (committed data pages + one metadata page per segment)
+//                    + mapped bytes of live large objects
+// A data page is committed from the moment it leaves the cold pool until it is decommitted.
+//
+// Free pools: `hot_` holds committed free pages (reused LIFO while warm), `cold_` holds
+// decommitted or never-touched ones. Trim() moves the surplus of hot_ to cold_ and unmaps
+// segments whose pages are all cold: this is how memory goes back to the OS.
+//
+// Locks (leaf locks, never held together): mu_ guards segments, pools, the large list and
+// accounting; each ClassLists::mu guards that class's available/unswept lists. Page state
+// transitions follow the table in segment.h.
+#ifndef PINION_GC_INTERNAL_SPACE_H_
+#define PINION_GC_INTERNAL_SPACE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "gc/internal/segment.h"
+#include "gc/internal/size_classes.h"
+
+namespace pinion::internal {
+
+class Space {
+ public:
+  Space() = default;
+  // Finalizes every remaining finalizable object, then unmaps everything.
+  ~Space();
+  Space(const Space&) = delete;
+  Space& operator=(const Space&) = delete;
+
+  // ---- Pages for the allocators ----
+  Page* PopAvailable(int size_class);
+  Page* PopUnswept(int size_class);
+  void PushAvailable(Page* page);
+  // A fresh page formatted for `size_class` with every cell free, or nullptr if taking one
+  // would commit memory past `limit` (0: no limit) or the OS refuses.
+  Page* TakeFreePage(int size_class, size_t limit);
+  // An empty page (after a sweep) goes back to the hot pool.
+  void ReleasePage(Page* page);
+
+  // ---- Large objects ----
+  // A zeroed mapping for `payload_bytes`, or nullptr past `limit` / on OS failure.
+  LargeObject* AllocateLarge(size_t payload_bytes, size_t limit);
+
+  // ---- Collection support ----
+  // Pause: every in-use page becomes kUnswept; unmarked large objects are unlinked into
+  // `dead`, marked ones unmarked.
+  void PrepareSweepLocked(std::vector<LargeObject*>& dead);
+  // Sweeps every kUnswept page (concurrently with allocating threads that pop pages too).
+  void SweepAll();
+  // Sweeps one popped kUnswept page and files it; returns true if it now has free cells
+  // and was left kOwned for the caller (only when `keep_if_free`).
+  bool SweepAndFile(Page* page, bool keep_if_free);
+  // After the pause: finalizes and unmaps dead large objects.
+  void FreeLarge(std::vector<LargeObject*>& dead);
+  // Keeps at most `retain_bytes` of free pages committed; returns the rest to the OS.
+  void Trim(size_t retain_bytes);
+
+  size_t committed_bytes() const { return committed_bytes_.load(std::memory_order_relaxed); }
+
+ private:
+  struct alignas(64) ClassLists {
+    std::mutex mu;
+    std::vector<Page*> available;
+    std::vector<Page*> unswept;
+  };
+
+  Segment* NewSegmentLocked();
+  void UnmapSegmentLocked(Segment* segment);
+  void AddCommittedLocked(int64_t delta);
+
+  std::mutex mu_;
+  Segment* segments_ = nullptr;
+  std::deque<Page*> hot_;    // committed free pages; back = most recently freed
+  std::vector<Page*> cold_;  // uncommitted free pages
+  LargeObject* large_ = nullptr;
+  // Written under mu_; relaxed atomic so stats and limit checks can read it without mu_.
+  std::atomic<size_t> committed_bytes_{0};
+  ClassLists classes_[kNumSizeClasses];
+};
+
+}  // namespace pinion::internal
+
+#endif  // PINION_GC_INTERNAL_SPACE_H_

@@ -1,0 +1,28 @@
+// A thread attached to a heap: its roots (ThreadRecord: handles, safepoint mode) plus its
+// allocation caches. Created by ThreadScope, destroyed when the thread detaches.
+// Threads: the owning thread; the collector while the owner is stopped.
+#ifndef PINION_GC_INTERNAL_THREAD_STATE_H_
+#define PINION_GC_INTERNAL_THREAD_STATE_H_
+
+#include "gc/internal/local_allocator.h"
+#include "roots/thread_registry.h"
+
+namespace pinion::internal {
+
+class HeapImpl;
+
+class ThreadState final : public ThreadRecord {
+ public:
+  ThreadState(HeapImpl& heap, RootSet& roots) : ThreadRecord(roots), heap(heap) {}
+
+  // Every ThreadRecord of a Pinion heap is a ThreadState.
+  static ThreadState* Current() { return static_cast<ThreadState*>(ThreadRecord::Current()); }
+
+  HeapImpl& heap;
+  LocalAllocator allocator;
+  bool attached = false;
+};
+
+}  // namespace pinion::internal
+
+#endif  // PINION_GC_INTERNAL_THREAD_STATE_H_

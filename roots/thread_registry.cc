@@ -1,0 +1,106 @@
+#include "roots/thread_registry.h"
+
+#include <algorithm>
+
+#include "gc/errors.h"
+
+namespace pinion {
+
+thread_local ThreadRecord* ThreadRecord::current_ = nullptr;
+
+ThreadRegistry::~ThreadRegistry() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!threads_.empty()) {
+    ReportMisuse(Misuse::kHeapInUse, "heap destroyed with %zu thread(s) still attached",
+                 threads_.size());
+  }
+}
+
+void ThreadRegistry::Attach(ThreadRecord* record) {
+  if (ThreadRecord::Current() != nullptr) {
+    ReportMisuse(Misuse::kBadNesting, "thread is already attached to a heap");
+    return;
+  }
+  // Not yet registered, so the collector never waits for us while we block on mu_ (a pause
+  // in progress holds it). Once registered we are kRunning and park at our first poll.
+  std::lock_guard<std::mutex> lock(mu_);
+  record->mode.store(ThreadMode::kRunning, std::memory_order_seq_cst);
+  threads_.push_back(record);
+  ThreadRecord::SetCurrent(record);
+}
+
+void ThreadRegistry::Detach(ThreadRecord* record) {
+  if (ThreadRecord::Current() != record) {
+    ReportMisuse(Misuse::kBadNesting, "detaching a thread record that is not the caller's");
+    return;
+  }
+  // Go native first: while we wait for mu_ the collector must not wait for us.
+  EnterNative(record);
+  std::lock_guard<std::mutex> lock(mu_);
+  threads_.erase(std::find(threads_.begin(), threads_.end(), record));
+  ThreadRecord::SetCurrent(nullptr);
+  stopped_cv_.notify_all();
+}
+
+size_t ThreadRegistry::thread_count() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return threads_.size();
+}
+
+void ThreadRegistry::WaitForResumeLocked(std::unique_lock<std::mutex>& lock) {
+  stopped_cv_.notify_all();
+  // The predicate reads under mu_, which the collector holds when it clears the flag.
+  resume_cv_.wait(lock, [&] { return !stop_requested_.load(std::memory_order_relaxed); });
+}
+
+void ThreadRegistry::Park(ThreadRecord* record) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!stop_requested_.load(std::memory_order_relaxed)) return;  // already resumed
+  record->mode.store(ThreadMode::kParked, std::memory_order_seq_cst);
+  WaitForResumeLocked(lock);
+  record->mode.store(ThreadMode::kRunning, std::memory_order_seq_cst);
+}
+
+void ThreadRegistry::EnterNative(ThreadRecord* record) {
+  // Release half of the handshake: everything this thread wrote (handles, objects) is
+  // visible to a collector that loads kNative.
+  record->mode.store(ThreadMode::kNative, std::memory_order_seq_cst);
+  if (stop_requested_.load(std::memory_order_seq_cst)) {
+    std::lock_guard<std::mutex> lock(mu_);  // pairs with the collector's wait: no lost wakeup
+    stopped_cv_.notify_all();
+  }
+}
+
+void ThreadRegistry::LeaveNative(ThreadRecord* record) {
+  for (;;) {
+    record->mode.store(ThreadMode::kRunning, std::memory_order_seq_cst);
+    // Dekker: our store above, then this load; the collector does the mirror image.
+    if (!stop_requested_.load(std::memory_order_seq_cst)) return;
+    std::unique_lock<std::mutex> lock(mu_);
+    record->mode.store(ThreadMode::kNative, std::memory_order_seq_cst);
+    WaitForResumeLocked(lock);
+  }
+}
+
+bool ThreadRegistry::AllStoppedLocked() const {
+  for (const ThreadRecord* t : threads_) {
+    if (t->mode.load(std::memory_order_seq_cst) == ThreadMode::kRunning) return false;
+  }
+  return true;
+}
+
+void ThreadRegistry::StopTheWorld() {
+  world_lock_.lock();
+  stop_requested_.store(true, std::memory_order_seq_cst);
+  stopped_cv_.wait(world_lock_, [&] { return AllStoppedLocked(); });
+}
+
+void ThreadRegistry::ResumeTheWorld() {
+  // Release: the collector's writes (mark bits, page lists) happen-before a parked thread
+  // observes `false` under mu_ or a native thread's seq_cst load in LeaveNative.
+  stop_requested_.store(false, std::memory_order_seq_cst);
+  world_lock_.unlock();
+  resume_cv_.notify_all();
+}
+
+}  // namespace pinion

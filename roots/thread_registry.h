@@ -1,0 +1,112 @@
+// The thread registry: which threads are attached to a heap, and the stop-the-world handshake.
+//
+// Every thread that touches a heap attaches first (gc's ThreadScope) and detaches before it
+// exits. Each attached thread has a ThreadRecord whose `mode` says whether the collector must
+// wait for it:
+//
+//   mode        | who sets it                  | collector may scan its roots?
+//   ------------+------------------------------+------------------------------
+//   kRunning    | the thread itself            | no: it must reach a safepoint
+//   kParked     | the thread, at a safepoint   | yes
+//   kNative     | the thread, entering a native| yes (frames below are frozen; it
+//               | region or waiting on a lock  |  blocks on the way out of the region)
+//
+// The handshake uses no signals. The collector sets `stop_requested_` and waits until no
+// registered thread is kRunning. A running thread notices at its next poll (Safepoint(), or
+// the allocation slow path) and parks. Entering/leaving a native region is a Dekker-style
+// protocol on two seq_cst atomics (the thread's mode and `stop_requested_`): the thread
+// stores its mode, then loads the flag; the collector stores the flag, then loads modes. With
+// seq_cst at least one of them sees the other's store, so a thread never runs heap code while
+// the collector believes it stopped.
+//
+// Lock: `mu_` guards `threads_` and the parking condition variables. While the world is
+// stopped the collector holds `mu_` (StopTheWorld .. ResumeTheWorld), so attach and detach
+// wait for the pause to end; threads that block on it are not kRunning (see Attach/Detach).
+//
+// Threads: Attach/Detach/Park/EnterNative/LeaveNative are called by the thread that owns the
+// record; StopTheWorld/ForEachThread/ResumeTheWorld by the one collecting thread.
+#ifndef PINION_ROOTS_THREAD_REGISTRY_H_
+#define PINION_ROOTS_THREAD_REGISTRY_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "roots/handles.h"
+
+namespace pinion {
+
+class RootSet;
+
+enum class ThreadMode : uint8_t { kRunning, kParked, kNative };
+
+// Per-thread root state; gc's ThreadState extends it with the thread's allocation caches.
+class ThreadRecord {
+ public:
+  explicit ThreadRecord(RootSet& roots) : roots(roots) {}
+  virtual ~ThreadRecord() = default;
+
+  // The record of the calling thread, or nullptr when it is not attached.
+  static ThreadRecord* Current() { return current_; }
+  static void SetCurrent(ThreadRecord* record) { current_ = record; }
+
+  RootSet& roots;
+  HandleStack handles;  // owned by this thread; scanned while it is stopped
+  // seq_cst: half of the Dekker handshake described at the top of this file.
+  std::atomic<ThreadMode> mode{ThreadMode::kRunning};
+
+ private:
+  static thread_local ThreadRecord* current_;
+};
+
+class ThreadRegistry {
+ public:
+  ThreadRegistry() = default;
+  ~ThreadRegistry();
+  ThreadRegistry(const ThreadRegistry&) = delete;
+  ThreadRegistry& operator=(const ThreadRegistry&) = delete;
+
+  // Registers `record` for the calling thread and makes it Current().
+  void Attach(ThreadRecord* record);
+  // Unregisters the calling thread's record; it must be Current() and running.
+  void Detach(ThreadRecord* record);
+  size_t thread_count();
+
+  // The poll. Relaxed is enough: a stale `false` only delays parking until the next poll,
+  // and the slow path re-reads under `mu_`.
+  bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
+  // Parks the calling (running) thread until the world is resumed.
+  [[gnu::cold]] void Park(ThreadRecord* record);
+
+  void EnterNative(ThreadRecord* record);
+  void LeaveNative(ThreadRecord* record);
+
+  // Collector side. StopTheWorld returns with every registered thread parked or native and
+  // `mu_` held; the caller must not itself be kRunning (it enters a native region first).
+  void StopTheWorld();
+  void ResumeTheWorld();
+  bool world_stopped() const { return world_lock_.owns_lock(); }
+  // Only between StopTheWorld and ResumeTheWorld.
+  template <class F>
+  void ForEachThread(F&& f) {
+    for (ThreadRecord* t : threads_) f(t);
+  }
+
+ private:
+  bool AllStoppedLocked() const;
+  void WaitForResumeLocked(std::unique_lock<std::mutex>& lock);
+
+  std::mutex mu_;
+  std::unique_lock<std::mutex> world_lock_{mu_, std::defer_lock};  // held while stopped
+  std::condition_variable stopped_cv_;  // collector waits: a thread parked or went native
+  std::condition_variable resume_cv_;   // parked threads wait: the world resumed
+  // seq_cst stores/loads where the handshake needs them; see the file comment.
+  std::atomic<bool> stop_requested_{false};
+  std::vector<ThreadRecord*> threads_;  // guarded by mu_
+};
+
+}  // namespace pinion
+
+#endif  // PINION_ROOTS_THREAD_REGISTRY_H_
