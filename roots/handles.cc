@@ -1,7 +1,6 @@
 #include "roots/handles.h"
 
 #include "gc/errors.h"
-#include "roots/thread_registry.h"
 
 namespace pinion {
 
@@ -18,13 +17,14 @@ void HandleStack::NextBlock() {
   limit_ = top_ + kBlockSlots;
 }
 
-HandleStack& CurrentHandleStack() {
-  ThreadRecord* thread = ThreadRecord::Current();
-  if (thread == nullptr) [[unlikely]] {
-    ReportMisuse(Misuse::kThreadNotAttached, "handles need an attached thread (ThreadScope)");
-    throw MisuseError(Misuse::kThreadNotAttached, "handles need an attached thread");
-  }
-  return thread->handles;
+namespace internal {
+
+void NoHandleStack() {
+  ReportMisuse(Misuse::kThreadNotAttached, "handles need an attached thread (ThreadScope)");
+  // A handler that returns cannot make a handle out of nothing.
+  throw MisuseError(Misuse::kThreadNotAttached, "handles need an attached thread");
 }
+
+}  // namespace internal
 
 }  // namespace pinion

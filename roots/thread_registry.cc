@@ -6,7 +6,7 @@
 
 namespace pinion {
 
-thread_local ThreadRecord* ThreadRecord::current_ = nullptr;
+constinit thread_local ThreadRecord* ThreadRecord::current_ = nullptr;
 
 ThreadRegistry::~ThreadRegistry() {
   std::lock_guard<std::mutex> lock(mu_);

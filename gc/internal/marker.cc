@@ -50,7 +50,7 @@ class Marker::Worker final : public Visitor, public RootVisitor {
   uint64_t live_bytes = 0;
 
  private:
-  void MarkObject(const void* object) {
+  [[gnu::always_inline]] void MarkObject(const void* object) {
 #ifndef NDEBUG
     if (FindObject(object) != object) {
       ReportMisuse(Misuse::kNotAHeapObject,
