@@ -37,44 +37,11 @@
 
 #include "gc/errors.h"
 #include "gc/internal/thread_state.h"
-#include "gc/visitor.h"
+#include "gc/internal/type_registry.h"
+#include "gc/type.h"
 #include "roots/root_set.h"
 
 namespace pinion {
-
-class TypeId;
-TypeId TypeOf(const void* object);
-
-// ---- Types ---------------------------------------------------------------------------------
-
-struct TypeInfo {
-  const char* name = nullptr;  // for diagnostics; must outlive the process
-  size_t size = 0;             // payload bytes of a fixed-size instance
-  // Visits every pointer field. nullptr: the type holds no heap pointers and is never scanned.
-  void (*trace)(void* object, Visitor& visitor) = nullptr;
-  // Called once when an unreachable object is reclaimed (see the contract above).
-  void (*finalize)(void* object) = nullptr;
-};
-
-class TypeId {
- public:
-  constexpr TypeId() = default;
-  constexpr uint16_t raw() const { return raw_; }
-  constexpr bool valid() const { return raw_ != 0; }
-  constexpr bool finalizable() const { return raw_ & internal::kFinalizableBit; }
-  constexpr bool operator==(const TypeId&) const = default;
-
- private:
-  friend TypeId RegisterType(const TypeInfo& info);
-  friend TypeId TypeOf(const void* object);
-  constexpr explicit TypeId(uint16_t raw) : raw_(raw) {}
-  uint16_t raw_ = 0;
-};
-
-// Registers a type; kBadArgument (and an invalid TypeId) if `info` has no name or the
-// registry (32767 types) is full.
-TypeId RegisterType(const TypeInfo& info);
-const TypeInfo& TypeInfoOf(TypeId type);
 
 // ---- Heap ----------------------------------------------------------------------------------
 
@@ -160,7 +127,7 @@ inline void* Allocate(TypeId type, size_t payload_bytes) {
   }
   return internal::AllocateSlow(type, payload_bytes, /*throw_on_failure=*/true);
 }
-inline void* Allocate(TypeId type) { return Allocate(type, TypeInfoOf(type).size); }
+inline void* Allocate(TypeId type) { return Allocate(type, internal::TypeInfoAt(type.raw()).size); }
 
 // As Allocate, but returns nullptr instead of throwing when memory is exhausted.
 inline void* TryAllocate(TypeId type, size_t payload_bytes) noexcept {
@@ -194,7 +161,6 @@ inline void Safepoint() {
 void* FindObject(const void* address);
 // The usable payload bytes of `object` (at least what was asked for).
 size_t ObjectSize(const void* object);
-TypeId TypeOf(const void* object);
 
 }  // namespace pinion
 

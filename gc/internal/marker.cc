@@ -8,7 +8,9 @@
 namespace pinion::internal {
 
 namespace {
-constexpr size_t kShareThreshold = 64;  // keep at least this many entries before handing over
+// Hand over only if at least this many entries are queued. Trees keep DFS stacks shallow
+// (about their depth), so this must be small for the helpers to get work at all.
+constexpr size_t kShareThreshold = 2;
 constexpr int kPrefetchDepth = 8;
 }  // namespace
 

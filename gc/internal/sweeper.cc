@@ -20,6 +20,12 @@ SweepResult SweepPage(Page& page) {
     page.free_count = 0;
     return SweepResult::kEmpty;
   }
+  if (live == page.cell_count) {  // fully live: nothing to free, nothing to finalize
+    page.ClearMarks();
+    page.free_list = nullptr;
+    page.free_count = 0;
+    return SweepResult::kFull;
+  }
   const uint32_t size = page.cell_size;
   bool finalizers_left = false;
   FreeCell* head = nullptr;

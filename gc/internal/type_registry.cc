@@ -3,19 +3,18 @@
 #include <atomic>
 #include <mutex>
 
-#include "gc/heap.h"
+#include "gc/type.h"
 
 namespace pinion::internal {
+TypeInfo g_types[kMaxTypes + 1];
+
 namespace {
 
-TypeInfo g_types[kMaxTypes + 1];
 // Release on register / acquire on lookup-by-count: IsRegisteredType sees complete entries.
 std::atomic<uint32_t> g_count{1};
 std::mutex g_mu;
 
 }  // namespace
-
-const TypeInfo& TypeInfoAt(uint16_t raw_type) { return g_types[raw_type & kTypeIndexMask]; }
 
 bool IsRegisteredType(uint16_t raw_type) {
   const uint32_t index = raw_type & kTypeIndexMask;

@@ -10,16 +10,16 @@
 #include <cstdint>
 
 #include "gc/internal/object_header.h"
-
-namespace pinion {
-struct TypeInfo;
-}
+#include "gc/type.h"
 
 namespace pinion::internal {
 
 constexpr uint32_t kMaxTypes = kTypeIndexMask;  // index 0 is reserved for free cells
 
-const TypeInfo& TypeInfoAt(uint16_t raw_type);
+extern TypeInfo g_types[kMaxTypes + 1];  // written only by RegisterTypeInfo
+
+// Inline: the marker looks up a type for every object it scans.
+inline const TypeInfo& TypeInfoAt(uint16_t raw_type) { return g_types[raw_type & kTypeIndexMask]; }
 // Returns the raw TypeId (index | finalizable bit), or 0 when the registry is full.
 uint16_t RegisterTypeInfo(const TypeInfo& info);
 bool IsRegisteredType(uint16_t raw_type);

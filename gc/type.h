@@ -1,0 +1,60 @@
+// Object types: how the collector learns an object's layout.
+//
+//   struct Node { Node* left; Node* right; long value; };
+//   void TraceNode(void* object, pinion::Visitor& v) {
+//     auto* node = static_cast<Node*>(object);
+//     v.Visit(node->left);
+//     v.Visit(node->right);
+//   }
+//   const pinion::TypeId kNode =
+//       pinion::RegisterType({"Node", sizeof(Node), &TraceNode, /*finalize=*/nullptr});
+//
+// Types are process-wide and immutable once registered. Threads: RegisterType from any
+// thread, before objects of the type are allocated.
+#ifndef PINION_GC_TYPE_H_
+#define PINION_GC_TYPE_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "gc/internal/object_header.h"
+#include "gc/visitor.h"
+
+namespace pinion {
+
+class TypeId;
+// The type of a live object.
+TypeId TypeOf(const void* object);
+
+struct TypeInfo {
+  const char* name = nullptr;  // for diagnostics; must outlive the process
+  size_t size = 0;             // payload bytes of a fixed-size instance
+  // Visits every pointer field. nullptr: the type holds no heap pointers and is never scanned.
+  void (*trace)(void* object, Visitor& visitor) = nullptr;
+  // Called once when an unreachable object is reclaimed (see gc/heap.h for what it may do).
+  void (*finalize)(void* object) = nullptr;
+};
+
+class TypeId {
+ public:
+  constexpr TypeId() = default;
+  constexpr uint16_t raw() const { return raw_; }
+  constexpr bool valid() const { return raw_ != 0; }
+  constexpr bool finalizable() const { return raw_ & internal::kFinalizableBit; }
+  constexpr bool operator==(const TypeId&) const = default;
+
+ private:
+  friend TypeId RegisterType(const TypeInfo& info);
+  friend TypeId TypeOf(const void* object);
+  constexpr explicit TypeId(uint16_t raw) : raw_(raw) {}
+  uint16_t raw_ = 0;
+};
+
+// Registers a type; kBadArgument (and an invalid TypeId) if `info` has no name or the
+// registry (32767 types) is full.
+TypeId RegisterType(const TypeInfo& info);
+const TypeInfo& TypeInfoOf(TypeId type);
+
+}  // namespace pinion
+
+#endif  // PINION_GC_TYPE_H_
