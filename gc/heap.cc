@@ -148,11 +148,10 @@ void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure) {
   if (payload_bytes > kMaxPayload) return fail();
 
   Collector& collector = thread->heap.collector;
-  const size_t cell = payload_bytes + kHeaderSize;
-  if (cell <= kMaxSmallCell) {
-    const int size_class = SizeClassOf(cell);
+  if (payload_bytes <= kMaxSmallCell) {
+    const int size_class = SizeClassOf(payload_bytes);
     for (;;) {
-      if (void* object = thread->allocator.TryAllocateFast(type.raw(), cell)) {
+      if (void* object = thread->allocator.TryAllocateFast(type.raw(), payload_bytes)) {
         if (type.finalizable()) thread->allocator.page(size_class)->has_finalizers = true;
         return object;
       }
@@ -161,7 +160,7 @@ void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure) {
   }
   LargeObject* large = collector.AllocateLarge(*thread, payload_bytes);
   if (large == nullptr) return fail();
-  HeaderOf(large->payload())->type = type.raw();
+  large->type = type.raw();
   return large->payload();
 }
 
@@ -177,27 +176,35 @@ void* FindObject(const void* address) {
   if (base->kind == SegmentKind::kLarge) {
     LargeObject* large = static_cast<LargeObject*>(base);
     char* payload = static_cast<char*>(large->payload());
-    if (a < payload - kHeaderSize || a >= payload + large->payload_bytes) return nullptr;
-    return HeaderOf(payload)->type != 0 ? payload : nullptr;
+    if (a < payload || a >= payload + large->payload_bytes) return nullptr;
+    return large->type != 0 ? payload : nullptr;
   }
   Segment* segment = static_cast<Segment*>(base);
   const uint32_t index = segment->PageIndexOf(address);
   if (index == 0) return nullptr;
   Page& page = segment->pages[index];
   if (page.state.load(std::memory_order_relaxed) == PageState::kFree) return nullptr;
+  if (a < page.cells) return nullptr;  // the type array
   const uint32_t cell_index = page.CellIndex(address);
   if (cell_index >= page.cell_count) return nullptr;
-  char* cell = page.Cell(cell_index);
-  return reinterpret_cast<ObjectHeader*>(cell)->type != 0 ? PayloadOf(cell) : nullptr;
+  // Atomic: markers may be setting mark bits in the array right now (debug checks).
+  return page.TypeEntry(cell_index).load(std::memory_order_relaxed) != 0 ? page.Cell(cell_index)
+                                                                           : nullptr;
 }
 
 size_t ObjectSize(const void* object) {
   using namespace internal;
   SegmentBase* base = SegmentOf(object);
   if (base->kind == SegmentKind::kLarge) return static_cast<LargeObject*>(base)->payload_bytes;
-  return static_cast<Segment*>(base)->PageOf(object).cell_size - kHeaderSize;
+  return static_cast<Segment*>(base)->PageOf(object).cell_size;
 }
 
-TypeId TypeOf(const void* object) { return TypeId(internal::HeaderOf(object)->type); }
+TypeId TypeOf(const void* object) {
+  using namespace internal;
+  SegmentBase* base = SegmentOf(object);
+  if (base->kind == SegmentKind::kLarge) return TypeId(static_cast<LargeObject*>(base)->type);
+  Page& page = static_cast<Segment*>(base)->PageOf(object);
+  return TypeId(page.types[page.CellIndex(object)] & ~kMarkBit);
+}
 
 }  // namespace pinion

@@ -116,14 +116,16 @@ namespace internal {
 void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure);
 }
 
-// Returns zeroed payload memory for an object of `type`, `payload_bytes` long (at least the
+// Returns zeroed memory for an object of `type`, `payload_bytes` long (at least the
 // type's size for fixed-size objects; more for variable-length ones). Throws std::bad_alloc
 // past the heap limit. A safepoint.
 inline void* Allocate(TypeId type, size_t payload_bytes) {
   internal::ThreadState* thread = internal::ThreadState::Current();
-  const size_t cell = payload_bytes + internal::kHeaderSize;
-  if (thread != nullptr && cell <= internal::kMaxSmallCell && !type.finalizable()) [[likely]] {
-    if (void* object = thread->allocator.TryAllocateFast(type.raw(), cell)) return object;
+  if (thread != nullptr && payload_bytes <= internal::kMaxSmallCell && !type.finalizable())
+      [[likely]] {
+    if (void* object = thread->allocator.TryAllocateFast(type.raw(), payload_bytes)) {
+      return object;
+    }
   }
   return internal::AllocateSlow(type, payload_bytes, /*throw_on_failure=*/true);
 }
@@ -132,9 +134,11 @@ inline void* Allocate(TypeId type) { return Allocate(type, internal::TypeInfoAt(
 // As Allocate, but returns nullptr instead of throwing when memory is exhausted.
 inline void* TryAllocate(TypeId type, size_t payload_bytes) noexcept {
   internal::ThreadState* thread = internal::ThreadState::Current();
-  const size_t cell = payload_bytes + internal::kHeaderSize;
-  if (thread != nullptr && cell <= internal::kMaxSmallCell && !type.finalizable()) [[likely]] {
-    if (void* object = thread->allocator.TryAllocateFast(type.raw(), cell)) return object;
+  if (thread != nullptr && payload_bytes <= internal::kMaxSmallCell && !type.finalizable())
+      [[likely]] {
+    if (void* object = thread->allocator.TryAllocateFast(type.raw(), payload_bytes)) {
+      return object;
+    }
   }
   return internal::AllocateSlow(type, payload_bytes, /*throw_on_failure=*/false);
 }
@@ -156,8 +160,8 @@ inline void Safepoint() {
 
 // ---- Object queries ------------------------------------------------------------------------
 
-// If `address` points into (or at the header of) a live-or-unswept object of any Pinion
-// heap, its payload start; else nullptr. O(1).
+// If `address` points into a live-or-unswept object of any Pinion heap, the object's start;
+// else nullptr. O(1).
 void* FindObject(const void* address);
 // The usable payload bytes of `object` (at least what was asked for).
 size_t ObjectSize(const void* object);

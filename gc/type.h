@@ -17,7 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "gc/internal/object_header.h"
+#include "gc/internal/cell.h"
 #include "gc/visitor.h"
 
 namespace pinion {
@@ -29,7 +29,8 @@ TypeId TypeOf(const void* object);
 struct TypeInfo {
   const char* name = nullptr;  // for diagnostics; must outlive the process
   size_t size = 0;             // payload bytes of a fixed-size instance
-  // Visits every pointer field. nullptr: the type holds no heap pointers and is never scanned.
+  // Visits every pointer field. nullptr: the type holds no heap pointers and its objects are
+  // never scanned (nor even read) by the marker.
   void (*trace)(void* object, Visitor& visitor) = nullptr;
   // Called once when an unreachable object is reclaimed (see gc/heap.h for what it may do).
   void (*finalize)(void* object) = nullptr;
@@ -41,6 +42,7 @@ class TypeId {
   constexpr uint16_t raw() const { return raw_; }
   constexpr bool valid() const { return raw_ != 0; }
   constexpr bool finalizable() const { return raw_ & internal::kFinalizableBit; }
+  constexpr bool pointer_free() const { return raw_ & internal::kPointerFreeBit; }
   constexpr bool operator==(const TypeId&) const = default;
 
  private:
@@ -51,7 +53,7 @@ class TypeId {
 };
 
 // Registers a type; kBadArgument (and an invalid TypeId) if `info` has no name or the
-// registry (32767 types) is full.
+// registry (8191 types) is full.
 TypeId RegisterType(const TypeInfo& info);
 const TypeInfo& TypeInfoOf(TypeId type);
 

@@ -7,7 +7,8 @@ namespace pinion {
 
 namespace {
 
-using internal::HeaderOf;
+using internal::PinSlot;
+using internal::PinSlotOf;
 using internal::ThreadState;
 
 // The calling thread's state if `object` is a live object of its heap; else reports.
@@ -37,16 +38,18 @@ void Pin(const void* object) {
   if (thread == nullptr) return;
   // Relaxed: counts are read only by the collector with the world stopped, after the
   // handshake that orders every mutator's earlier operations before the pause.
-  if (HeaderOf(object)->pin_count().fetch_add(1, std::memory_order_relaxed) == 0) {
-    thread->heap.pinned.NotePinned(const_cast<void*>(object));
+  const PinSlot slot = PinSlotOf(object, /*create=*/true);
+  if (slot.count->fetch_add(1, std::memory_order_relaxed) == 0) {
+    thread->heap.pinned.NotePinned(const_cast<void*>(object), slot);
   }
 }
 
 void Unpin(const void* object) {
   if (CheckedThread(object, "Unpin") == nullptr) return;
-  auto count = HeaderOf(object)->pin_count();
-  if (count.fetch_sub(1, std::memory_order_relaxed) <= 0) [[unlikely]] {
-    count.fetch_add(1, std::memory_order_relaxed);  // undo: counts never go negative
+  const PinSlot slot = PinSlotOf(object, /*create=*/false);
+  if (slot.count == nullptr ||
+      slot.count->fetch_sub(1, std::memory_order_relaxed) <= 0) [[unlikely]] {
+    if (slot.count != nullptr) slot.count->fetch_add(1, std::memory_order_relaxed);  // undo
     ReportMisuse(Misuse::kUnpinBelowZero, "Unpin(%p): the object is not pinned", object);
   }
 }
@@ -56,7 +59,8 @@ int32_t PinCount(const void* object) {
     ReportMisuse(Misuse::kNotAHeapObject, "PinCount(%p): not a heap object", object);
     return 0;
   }
-  return HeaderOf(object)->pin_count().load(std::memory_order_relaxed);
+  const PinSlot slot = PinSlotOf(object, /*create=*/false);
+  return slot.count != nullptr ? slot.count->load(std::memory_order_relaxed) : 0;
 }
 
 }  // namespace pinion

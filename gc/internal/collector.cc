@@ -120,6 +120,7 @@ void Collector::Collect(ThreadState* self, Reason reason) {
 void Collector::RunCycleLocked(Reason reason) {
   ThreadRegistry& threads = roots_.threads();
   space_.SweepAll();  // step 1: no page may be kUnswept when marking starts
+  space_.BeginCycle();
   stats_.NoteHeapBytes(space_.committed_bytes());
 
   const Clock::time_point start = Clock::now();
@@ -141,7 +142,8 @@ void Collector::RunCycleLocked(Reason reason) {
 
   space_.SweepAll();  // step 7
   space_.FreeLarge(dead_large);
-  space_.Trim(budget);
+  // An explicit collection returns every surplus page now; automatic ones only stale pages.
+  space_.Trim(budget, /*only_stale=*/reason != Reason::kExplicit);
   const Clock::time_point swept = Clock::now();
 
   const double pause_ms = Ms(start, end);

@@ -22,7 +22,8 @@
 //  7. Sweep, concurrently with the resumed mutators: the collecting thread sweeps pages
 //     while allocating threads pop and sweep pages of the classes they need (a page is
 //     popped under its class lock, so exactly one thread sweeps it). Finalizers run there.
-//     Dead large objects are finalized and unmapped; surplus free pages are decommitted.
+//     Dead large objects are finalized and unmapped; surplus free pages are decommitted
+//     (after an automatic cycle, only those that stayed free a whole cycle: space.h).
 //
 // Invariant 1 (never free a live object): with the world stopped from step 2 to 6, every
 // object reachable at step 4 is marked; objects allocated after step 6 live in pages that

@@ -1,8 +1,9 @@
 // Thread-local allocation: each attached thread owns at most one page per size class and
 // allocates from that page's free list with no lock and no atomic.
 //
-// Fast path (TryAllocateFast, inline): pop a cell, clear its link, write the type. A free
-// cell is all zero but for its link (object_header.h), so the object comes back zeroed.
+// Fast path (TryAllocateFast, inline): pop a cell, clear its link, record its type in the
+// page's type array. A free cell is all zero but for its link (cell.h), so the object comes
+// back zeroed.
 // Everything else — taking a new page, collecting, finalizable types, large objects — is the
 // slow path (heap.cc: AllocateSlow, collector.cc: Refill).
 //
@@ -13,7 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "gc/internal/object_header.h"
+#include "gc/internal/cell.h"
 #include "gc/internal/poison.h"
 #include "gc/internal/segment.h"
 #include "gc/internal/size_classes.h"
@@ -22,17 +23,17 @@ namespace pinion::internal {
 
 class LocalAllocator {
  public:
-  // `cell_bytes` = header + payload, <= kMaxSmallCell. nullptr when the page is exhausted.
-  void* TryAllocateFast(uint16_t raw_type, size_t cell_bytes) {
-    const int size_class = SizeClassOf(cell_bytes);
+  // `bytes` <= kMaxSmallCell. nullptr when the current page of the class is exhausted.
+  void* TryAllocateFast(uint16_t raw_type, size_t bytes) {
+    const int size_class = SizeClassOf(bytes);
     FreeCell* cell = free_[size_class];
     if (cell == nullptr) [[unlikely]] return nullptr;
     PINION_UNPOISON(cell, CellSizeOfClass(size_class));
     free_[size_class] = cell->next;
     cell->next = nullptr;
-    ObjectHeader* header = reinterpret_cast<ObjectHeader*>(cell);
-    header->type = raw_type;  // the rest of the header is already zero
-    return header + 1;
+    Page* page = pages_[size_class];
+    page->types[page->CellIndex(cell)] = raw_type;
+    return cell;
   }
 
   Page* page(int size_class) const { return pages_[size_class]; }

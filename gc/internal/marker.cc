@@ -12,6 +12,16 @@ namespace {
 // (about their depth), so this must be small for the helpers to get work at all.
 constexpr size_t kShareThreshold = 2;
 constexpr int kPrefetchDepth = 8;
+
+// Stack entries carry the object's raw type in the top 16 bits (user-space addresses are
+// below 2^48; SegmentMap makes the same assumption), so scanning needs no type lookup.
+constexpr int kTypeShift = 48;
+uintptr_t Tag(const void* object, uint16_t type) {
+  return reinterpret_cast<uintptr_t>(object) | uintptr_t{type} << kTypeShift;
+}
+void* Untag(uintptr_t entry) {
+  return reinterpret_cast<void*>(entry & ((uintptr_t{1} << kTypeShift) - 1));
+}
 }  // namespace
 
 class Marker::Worker final : public Visitor, public RootVisitor {
@@ -23,32 +33,32 @@ class Marker::Worker final : public Visitor, public RootVisitor {
 
   // Scans until the private stack and the prefetch FIFO are empty.
   void Drain() {
-    const void* fifo[kPrefetchDepth];
-    int head = 0, count = 0;
+    uintptr_t fifo[kPrefetchDepth];
+    unsigned head = 0, count = 0;
     for (;;) {
       while (count < kPrefetchDepth && !stack_.empty()) {
-        const void* object = stack_.back();
+        const uintptr_t entry = stack_.back();
         stack_.pop_back();
-        __builtin_prefetch(HeaderOf(object));
-        fifo[(head + count) % kPrefetchDepth] = object;
+        __builtin_prefetch(Untag(entry));
+        fifo[(head + count) % kPrefetchDepth] = entry;
         ++count;
       }
       if (count == 0) return;
-      const void* object = fifo[head];
+      const uintptr_t entry = fifo[head];
       head = (head + 1) % kPrefetchDepth;
       --count;
-      Scan(object);
+      TypeInfoAt(static_cast<uint16_t>(entry >> kTypeShift)).trace(Untag(entry), *this);
       if (marker_.idle_hint_.load(std::memory_order_relaxed) && stack_.size() > kShareThreshold)
           [[unlikely]] {
         const size_t half = stack_.size() / 2;
-        std::vector<const void*> chunk(stack_.begin(), stack_.begin() + half);
+        std::vector<uintptr_t> chunk(stack_.begin(), stack_.begin() + half);
         stack_.erase(stack_.begin(), stack_.begin() + half);
         marker_.Share(std::move(chunk));
       }
     }
   }
 
-  std::vector<const void*>& stack() { return stack_; }
+  std::vector<uintptr_t>& stack() { return stack_; }
   uint64_t live_bytes = 0;
 
  private:
@@ -62,25 +72,28 @@ class Marker::Worker final : public Visitor, public RootVisitor {
     }
 #endif
     SegmentBase* base = SegmentOf(object);
+    uint16_t type;
     if (base->kind == SegmentKind::kSmall) [[likely]] {
       Page& page = static_cast<Segment*>(base)->PageOf(object);
-      if (!page.TryMark(page.CellIndex(HeaderOf(object)))) return;
+      // Relaxed load and store, no read-modify-write: see cell.h.
+      const std::atomic_ref<uint16_t> entry = page.TypeEntry(page.CellIndex(object));
+      type = entry.load(std::memory_order_relaxed);
+      if (type & kMarkBit) return;
+      entry.store(type | kMarkBit, std::memory_order_relaxed);
       live_bytes += page.cell_size;
     } else {
       LargeObject* large = static_cast<LargeObject*>(base);
-      if (large->mark.exchange(1, std::memory_order_relaxed)) return;
+      if (large->mark.load(std::memory_order_relaxed)) return;
+      large->mark.store(1, std::memory_order_relaxed);
       live_bytes += large->mapped_bytes;
+      type = large->type;
     }
-    stack_.push_back(object);
-  }
-
-  void Scan(const void* object) {
-    const TypeInfo& type = TypeInfoAt(HeaderOf(object)->type);
-    if (type.trace != nullptr) type.trace(const_cast<void*>(object), *this);
+    // Pointer-free objects are marked but never pushed, scanned or even read.
+    if (!(type & kPointerFreeBit)) stack_.push_back(Tag(object, type));
   }
 
   Marker& marker_;
-  std::vector<const void*> stack_;
+  std::vector<uintptr_t> stack_;
 };
 
 Marker::Marker(int workers) {
@@ -116,7 +129,7 @@ void Marker::HelperLoop(int index) {
   }
 }
 
-void Marker::Share(std::vector<const void*>&& chunk) {
+void Marker::Share(std::vector<uintptr_t>&& chunk) {
   {
     std::lock_guard<std::mutex> lock(pool_mu_);
     pool_.push_back(std::move(chunk));

@@ -2,8 +2,9 @@
 //
 // Each worker (the collecting thread is worker 0; the others are persistent helper threads)
 // keeps a private mark stack, so the common path touches no shared state: Visit sets the
-// target's mark bit (relaxed fetch_or, only if not already set) and pushes it. Objects are
-// scanned through a small FIFO of prefetched entries, hiding the cache miss on each header.
+// mark bit in the target's type entry (a relaxed load and store, cell.h) and, unless its
+// type is pointer-free, pushes it tagged with its type. Objects are scanned through a small FIFO of
+// prefetched entries, hiding the cache miss on each object.
 //
 // Load balancing is receiver-initiated stealing: a worker that runs dry goes idle and
 // advertises it (`idle_hint_`); a busy worker that sees the hint hands the older half of its
@@ -17,8 +18,8 @@
 // marking. This pool is ~150 lines on std::thread and std::mutex that TSan sees completely.
 //
 // Invariant (tri-colour, stop-the-world form): when Mark returns, every object reachable from
-// the roots has its mark bit set; an object is pushed at most once per worker that won its
-// mark bit, i.e. exactly once.
+// the roots has its mark bit set. An object is pushed by every worker that saw it unmarked:
+// usually one, rarely more when two race, which only repeats idempotent work.
 //
 // Threads: Mark is called by the collecting thread with the world stopped.
 #ifndef PINION_GC_INTERNAL_MARKER_H_
@@ -51,14 +52,14 @@ class Marker {
   class Worker;
   void Run(Worker& worker);
   void HelperLoop(int index);
-  void Share(std::vector<const void*>&& chunk);
+  void Share(std::vector<uintptr_t>&& chunk);
 
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> helpers_;
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
-  std::vector<std::vector<const void*>> pool_;  // guarded by pool_mu_
+  std::vector<std::vector<uintptr_t>> pool_;  // guarded by pool_mu_
   int idle_ = 0;                                // guarded by pool_mu_
   bool done_ = false;                           // guarded by pool_mu_
   // Relaxed copy of idle_ > 0 read by busy workers: a stale value only delays or wastes a

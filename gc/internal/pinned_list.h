@@ -3,9 +3,9 @@
 // the others are dropped (their kPinListed flag cleared), which is how an object whose pins
 // fall to zero is demoted to ordinary tracing — it is never freed eagerly (DESIGN inv. 3).
 //
-// Invariant: an object with pins > 0 is in the list (kPinListed set) whenever the world is
-// stopped. Pin sets the flag with fetch_or and appends iff it set it; Pin contains no
-// safepoint, so a pause cannot fall between the count's 0 -> 1 and the append.
+// Invariant: an object with pins > 0 is in the list (its `listed` flag set) whenever the
+// world is stopped. Pin sets the flag with fetch_or and appends iff it set it; Pin contains
+// no safepoint, so a pause cannot fall between the count's 0 -> 1 and the append.
 //
 // Threads: Add from any attached thread (mu_, a leaf lock); VisitRoots by the collector in
 // a pause (under RootSet's lock, then mu_).
@@ -15,7 +15,7 @@
 #include <mutex>
 #include <vector>
 
-#include "gc/internal/object_header.h"
+#include "gc/internal/pin_slot.h"
 #include "roots/root_set.h"
 
 namespace pinion::internal {
@@ -27,15 +27,11 @@ class PinnedList final : public RootSource {
   PinnedList(const PinnedList&) = delete;
   PinnedList& operator=(const PinnedList&) = delete;
 
-  // Called after `object`'s count went 0 -> 1.
-  void NotePinned(void* object) {
+  // Called after `object`'s count (in `slot`) went 0 -> 1.
+  void NotePinned(void* object, PinSlot slot) {
     // Relaxed: the flag only arbitrates which pinner appends; the list itself is guarded by
     // mu_, and the collector reads flags and counts after the stop handshake.
-    if (HeaderOf(object)->atomic_flags().fetch_or(ObjectHeader::kPinListed,
-                                                  std::memory_order_relaxed) &
-        ObjectHeader::kPinListed) {
-      return;
-    }
+    if (slot.listed->exchange(1, std::memory_order_relaxed) != 0) return;
     std::lock_guard<std::mutex> lock(mu_);
     objects_.push_back(object);
   }
@@ -44,13 +40,12 @@ class PinnedList final : public RootSource {
     std::lock_guard<std::mutex> lock(mu_);
     size_t kept = 0;
     for (void* object : objects_) {
-      ObjectHeader* header = HeaderOf(object);
-      if (header->pin_count().load(std::memory_order_relaxed) > 0) {
+      const PinSlot slot = PinSlotOf(object, /*create=*/false);  // listed, so it exists
+      if (slot.count->load(std::memory_order_relaxed) > 0) {
         objects_[kept++] = object;
         visitor.VisitRoot(object);
       } else {
-        header->atomic_flags().fetch_and(static_cast<uint8_t>(~ObjectHeader::kPinListed),
-                                         std::memory_order_relaxed);
+        slot.listed->store(0, std::memory_order_relaxed);
       }
     }
     objects_.resize(kept);

@@ -4,10 +4,18 @@
 
 namespace pinion::internal {
 
+namespace {
+size_t TypeArrayBytes(size_t cells) { return (cells * sizeof(uint16_t) + 15) & ~size_t{15}; }
+}  // namespace
+
 void Page::Format(int size_class, uint32_t size) {
   this->size_class = static_cast<uint8_t>(size_class);
   cell_size = size;
-  cell_count = static_cast<uint32_t>(kPageSize / size);
+  size_t n = kPageSize / (size + sizeof(uint16_t));
+  while (TypeArrayBytes(n) + n * size > kPageSize) --n;
+  cell_count = static_cast<uint32_t>(n);
+  types = reinterpret_cast<uint16_t*>(start);
+  cells = start + TypeArrayBytes(n);
   // ceil(2^32 / size): exact floor(offset / size) for offset, size < 2^16.
   magic = static_cast<uint32_t>(((uint64_t{1} << 32) + size - 1) / size);
 }
@@ -60,6 +68,23 @@ void SegmentMap::Unregister(SegmentBase* base, size_t bytes) {
   const uintptr_t first = reinterpret_cast<uintptr_t>(base) >> kChunkBits;
   const uintptr_t last = (reinterpret_cast<uintptr_t>(base) + bytes - 1) >> kChunkBits;
   for (uintptr_t c = first; c <= last; ++c) Set(c, nullptr);
+}
+
+}  // namespace pinion::internal
+
+#include "gc/internal/pin_slot.h"
+
+namespace pinion::internal {
+
+PinTable* InstallPinTable(Page& page) {
+  PinTable* fresh = new PinTable(page.cell_count);
+  PinTable* expected = nullptr;
+  if (page.pins.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel,
+                                        std::memory_order_acquire)) {
+    return fresh;
+  }
+  delete fresh;  // another pinner installed one first
+  return expected;
 }
 
 }  // namespace pinion::internal

@@ -10,14 +10,18 @@
 //   |  bitmaps)   |        |        |     |         |
 //   +-------------+--------+--------+-----+---------+
 //
-//   large object (own mapping, 4 MiB-aligned): LargeObject | ObjectHeader | payload ...
+//   page = [ uint16_t type per cell | pad to 16 | cell 0 | cell 1 | ... ]
+//
+//   large object (own mapping, 4 MiB-aligned): LargeObject (type, mark, pins) | payload ...
 //
 // Both kinds start with SegmentBase, so for any object pointer `p`, the segment (or large
 // object) it lives in is `p & ~(kSegmentSize - 1)`: the marker needs no lookup. For arbitrary
 // (interior, foreign) pointers, SegmentMap answers in O(1); see FindObject in heap.cc.
 //
-// Mark bits live in the page descriptor, one per cell index, so marking never writes to the
-// object and sweeping never reads a live object. Cell index = (offset * magic) >> 32, exact
+// Objects have no header (cell.h). A cell's type entry — type and mark bit — lives in the
+// type array at the start of its page, so marking never writes to an object and sweeping
+// never reads a live one; its pin count, if it was ever pinned, in a per-page PinTable
+// allocated on the page's first pin. Cell index = (offset * magic) >> 32, exact
 // for offsets < 64 KiB and cell sizes < 64 KiB (no division on the marking path).
 //
 // Page states and who may touch a page in each (the lock in parentheses):
@@ -30,8 +34,8 @@
 //   kAvailable | its class's available list      | whoever pops it (class lock)
 //   kFull      | no list                         | the collector in a pause (-> kUnswept)
 //
-// Invariant at the start of every pause: no page is kUnswept (sweeping finished), so every
-// mark bit is clear.
+// Invariant at the start of every pause: no page is kUnswept (sweeping finished), so no type
+// entry has its mark bit set.
 #ifndef PINION_GC_INTERNAL_SEGMENT_H_
 #define PINION_GC_INTERNAL_SEGMENT_H_
 
@@ -40,7 +44,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "gc/internal/object_header.h"
+#include <memory>
+
+#include "gc/internal/cell.h"
 
 namespace pinion::internal {
 
@@ -49,8 +55,6 @@ class Space;
 constexpr size_t kSegmentSize = size_t{4} << 20;
 constexpr size_t kPageSize = size_t{64} << 10;
 constexpr size_t kPagesPerSegment = kSegmentSize / kPageSize;  // page 0 holds the metadata
-constexpr size_t kMaxCellsPerPage = kPageSize / 16;
-constexpr size_t kMarkWords = kMaxCellsPerPage / 64;
 
 enum class SegmentKind : uint8_t { kSmall, kLarge };
 
@@ -66,8 +70,23 @@ inline SegmentBase* SegmentOf(const void* object) {
 
 enum class PageState : uint8_t { kFree, kOwned, kUnswept, kAvailable, kFull };
 
+// Pin counts of one page's cells, allocated on its first pin and freed with the page (when no
+// cell is live, so none is pinned). Counts and listed flags are updated with relaxed atomics
+// by pinners and read by the collector with the world stopped (pinned_list.h).
+struct PinTable {
+  explicit PinTable(uint32_t cells)
+      : counts(new std::atomic<int32_t>[cells]()), listed(new std::atomic<uint8_t>[cells]()) {}
+  std::unique_ptr<std::atomic<int32_t>[]> counts;
+  std::unique_ptr<std::atomic<uint8_t>[]> listed;
+};
+
 struct Page {
-  char* start = nullptr;
+  char* start = nullptr;     // the page's first byte; also its type array
+  char* cells = nullptr;     // the first cell, after the type array
+  // Type entry of each cell (cell.h); 0 = free. Written by the allocating thread before the
+  // object is published and by the sweeper; mark bits by markers, with atomic_ref, in a
+  // pause, when no thread touches the array otherwise.
+  uint16_t* types = nullptr;
   uint32_t cell_size = 0;
   uint32_t cell_count = 0;
   uint32_t magic = 0;
@@ -78,37 +97,50 @@ struct Page {
   bool has_finalizers = false;  // may hold a dead object whose finalizer has not run
   bool dirty = false;           // kFree page whose bytes are not all zero
   bool committed = false;       // backed by physical memory (or may be)
+  uint64_t freed_cycle = 0;     // kFree: Space's cycle count when the page was freed
   FreeCell* free_list = nullptr;  // kAvailable: the cells the last sweep found free
   uint32_t free_count = 0;
-  // One bit per cell. Relaxed fetch_or by markers (a mark bit guards no other data: the
-  // object was published to the marker by the handshake); cleared by the sweeper, which
-  // owns the page exclusively.
-  std::atomic<uint64_t> marks[kMarkWords];
-
+  // Release on install / acquire on load: a pinner that finds the table sees it initialised.
+  std::atomic<PinTable*> pins{nullptr};
+  // For an address in [cells, start + kPageSize).
   uint32_t CellIndex(const void* address) const {
-    const uint64_t offset = static_cast<const char*>(address) - start;
+    const uint64_t offset = static_cast<const char*>(address) - cells;
     return static_cast<uint32_t>((offset * magic) >> 32);
   }
-  char* Cell(uint32_t index) const { return start + size_t{index} * cell_size; }
-  bool IsMarked(uint32_t index) const {
-    return marks[index / 64].load(std::memory_order_relaxed) >> (index % 64) & 1;
+  char* Cell(uint32_t index) const { return cells + size_t{index} * cell_size; }
+  std::atomic_ref<uint16_t> TypeEntry(uint32_t index) const {
+    return std::atomic_ref<uint16_t>(types[index]);
   }
-  // Returns true if this call set the bit.
-  bool TryMark(uint32_t index) {
-    const uint64_t bit = uint64_t{1} << (index % 64);
-    std::atomic<uint64_t>& word = marks[index / 64];
-    if (word.load(std::memory_order_relaxed) & bit) return false;
-    return !(word.fetch_or(bit, std::memory_order_relaxed) & bit);
-  }
-  uint32_t CountMarked() const {
-    uint32_t n = 0;
-    for (const auto& w : marks) n += std::popcount(w.load(std::memory_order_relaxed));
-    return n;
+  // The sweeper's view (it owns the page), four entries per 64-bit word. The type array is
+  // 16-byte padded and its padding stays zero, so whole words can be read and written.
+  struct MarkSummary {
+    bool any;  // some cell is marked
+    bool all;  // every cell is marked
+  };
+  MarkSummary SummarizeMarks() const {
+    constexpr uint64_t kMarks = 0x0001000100010001ull * kMarkBit;
+    const uint64_t* words = reinterpret_cast<const uint64_t*>(types);
+    const uint32_t full = cell_count / 4, rest = cell_count % 4;
+    uint64_t any = 0, all = kMarks;
+    for (uint32_t w = 0; w < full; ++w) {
+      any |= words[w] & kMarks;
+      all &= words[w];
+    }
+    bool all_marked = (all & kMarks) == kMarks;
+    if (rest != 0) {
+      const uint64_t tail_marks = kMarks >> (16 * (4 - rest));
+      any |= words[full] & tail_marks;
+      all_marked &= (words[full] & tail_marks) == tail_marks;
+    }
+    return {any != 0, all_marked};
   }
   void ClearMarks() {
-    for (auto& w : marks) w.store(0, std::memory_order_relaxed);
+    constexpr uint64_t kMarks = 0x0001000100010001ull * kMarkBit;
+    uint64_t* words = reinterpret_cast<uint64_t*>(types);
+    for (uint32_t w = 0; w < (cell_count + 3) / 4; ++w) words[w] &= ~kMarks;
   }
-  void Format(int size_class, uint32_t cell_size);  // sets the cell geometry
+  // Sets the cell geometry: the type array, then as many cells as fit.
+  void Format(int size_class, uint32_t cell_size);
 };
 
 struct Segment : SegmentBase {
@@ -127,15 +159,18 @@ static_assert(sizeof(Segment) <= kPageSize, "metadata must fit in page 0");
 struct LargeObject : SegmentBase {
   size_t mapped_bytes;
   size_t payload_bytes;
-  // exchange by markers (relaxed: like page mark bits, it guards no data).
+  uint16_t type = 0;  // raw type; written once by the allocating thread
+  // Relaxed load/store by markers, like a cell's mark bit (cell.h): it guards no data.
   std::atomic<uint8_t> mark{0};
+  std::atomic<uint8_t> pin_listed{0};  // as PinTable, for the one object
+  std::atomic<int32_t> pin_count{0};
   LargeObject* prev = nullptr;  // Space's large list; guarded by Space::mu_
   LargeObject* next = nullptr;
 
-  static constexpr size_t kPayloadOffset = 64;  // header at 56, payload 8-aligned
+  static constexpr size_t kPayloadOffset = 64;
   void* payload() { return reinterpret_cast<char*>(this) + kPayloadOffset; }
 };
-static_assert(sizeof(LargeObject) + kHeaderSize <= LargeObject::kPayloadOffset);
+static_assert(sizeof(LargeObject) <= LargeObject::kPayloadOffset);
 
 // Which mapping, if any, contains an address. O(1): two loads in a radix tree over 4 MiB
 // chunks of the 48-bit address space.

@@ -1,9 +1,8 @@
-// Size classes for small objects. A cell holds the 8-byte header plus the payload.
+// Size classes for small objects. A cell holds exactly the payload (objects have no header).
 //
-// Cells are multiples of 8 bytes up to 64 (so a two-pointer object costs 24 bytes, not 32),
-// then four classes per power of two up to kMaxSmallCell (16 KiB); anything larger is a large
-// object with its own mapping. Worst-case internal fragmentation above 64 bytes is 25%.
-// Payloads are 8-byte aligned.
+// Cells are multiples of 8 bytes from 16 to 64 (a two-pointer object takes 16 bytes), then
+// four classes per power of two up to kMaxSmallCell (16 KiB); larger objects get their own
+// mapping. Worst-case internal fragmentation above 64 bytes is 25%. Cells are 8-byte aligned.
 #ifndef PINION_GC_INTERNAL_SIZE_CLASSES_H_
 #define PINION_GC_INTERNAL_SIZE_CLASSES_H_
 
@@ -13,15 +12,16 @@
 
 namespace pinion::internal {
 
+constexpr size_t kMinCell = 16;  // room for the free-list link, and <= 4096 cells a page
 constexpr size_t kMaxSmallCell = 16 * 1024;
 constexpr int kNumSizeClasses = 7 + 4 * 8;  // 16..64 by 8, then 4 per doubling to 16 KiB
 
-// The class of a cell of `cell_bytes` (16 <= cell_bytes <= kMaxSmallCell, after rounding).
-constexpr int SizeClassOf(size_t cell_bytes) {
-  if (cell_bytes <= 16) return 0;
-  if (cell_bytes <= 64) return static_cast<int>((cell_bytes + 7) / 8) - 2;
-  const int bits = std::bit_width(cell_bytes - 1);  // 2^(bits-1) < cell_bytes <= 2^bits
-  return 7 + (bits - 7) * 4 + static_cast<int>((cell_bytes - 1) >> (bits - 3)) - 4;
+// The class of an object of `bytes` (<= kMaxSmallCell); 0-byte objects take 16.
+constexpr int SizeClassOf(size_t bytes) {
+  if (bytes <= 16) return 0;
+  if (bytes <= 64) return static_cast<int>((bytes + 7) / 8) - 2;
+  const int bits = std::bit_width(bytes - 1);  // 2^(bits-1) < bytes <= 2^bits
+  return 7 + (bits - 7) * 4 + static_cast<int>((bytes - 1) >> (bits - 3)) - 4;
 }
 
 constexpr uint32_t CellSizeOfClass(int size_class) {
@@ -33,6 +33,7 @@ constexpr uint32_t CellSizeOfClass(int size_class) {
 static_assert(CellSizeOfClass(0) == 16 && CellSizeOfClass(1) == 24 && CellSizeOfClass(6) == 64);
 static_assert(CellSizeOfClass(7) == 80 && CellSizeOfClass(10) == 128 && CellSizeOfClass(11) == 160);
 static_assert(CellSizeOfClass(kNumSizeClasses - 1) == kMaxSmallCell);
+static_assert(SizeClassOf(0) == 0 && SizeClassOf(17) == 1 && SizeClassOf(64) == 6);
 static_assert(SizeClassOf(65) == 7 && SizeClassOf(128) == 10 && SizeClassOf(129) == 11);
 static_assert(SizeClassOf(kMaxSmallCell) == kNumSizeClasses - 1);
 

@@ -22,17 +22,18 @@ Space::~Space() {
     for (uint32_t p = 1; p < kPagesPerSegment; ++p) {
       Page& page = s->pages[p];
       if (page.state.load(std::memory_order_relaxed) == PageState::kFree) continue;
+      delete page.pins.load(std::memory_order_relaxed);
       if (!page.has_finalizers) continue;
       for (uint32_t i = 0; i < page.cell_count; ++i) {
-        char* cell = page.Cell(i);
-        PINION_UNPOISON(cell, sizeof(ObjectHeader));
-        if (reinterpret_cast<ObjectHeader*>(cell)->type != 0) FinalizeCell(cell);
+        if (page.types[i] == 0) continue;
+        PINION_UNPOISON(page.Cell(i), page.cell_size);
+        Finalize(page.Cell(i), page.types[i]);
       }
     }
   }
   for (LargeObject* lo = large_; lo != nullptr;) {
     LargeObject* next = lo->next;
-    FinalizeCell(static_cast<char*>(lo->payload()) - kHeaderSize);
+    Finalize(lo->payload(), lo->type);
     SegmentMap::Unregister(lo, lo->mapped_bytes);
     Unmap(lo, lo->mapped_bytes);
     lo = next;
@@ -137,10 +138,13 @@ Page* Space::TakeFreePage(int size_class, size_t limit) {
 }
 
 void Space::ReleasePage(Page* page) {
+  // No cell is live, so none is pinned: the pin table can go.
+  delete page->pins.exchange(nullptr, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mu_);
   page->state.store(PageState::kFree, std::memory_order_relaxed);
   page->dirty = true;
   page->free_list = nullptr;
+  page->freed_cycle = cycle_.load(std::memory_order_relaxed);
   static_cast<Segment*>(SegmentOf(page->start))->free_pages++;
   hot_.push_back(page);
 }
@@ -222,7 +226,7 @@ void Space::SweepAll() {
 
 void Space::FreeLarge(std::vector<LargeObject*>& dead) {
   for (LargeObject* lo : dead) {
-    FinalizeCell(static_cast<char*>(lo->payload()) - kHeaderSize);
+    Finalize(lo->payload(), lo->type);
     std::lock_guard<std::mutex> lock(mu_);
     SegmentMap::Unregister(lo, lo->mapped_bytes);
     AddCommittedLocked(-static_cast<int64_t>(lo->mapped_bytes));
@@ -231,11 +235,13 @@ void Space::FreeLarge(std::vector<LargeObject*>& dead) {
   dead.clear();
 }
 
-void Space::Trim(size_t retain_bytes) {
+void Space::Trim(size_t retain_bytes, bool only_stale) {
   std::lock_guard<std::mutex> lock(mu_);
+  const uint64_t cycle = cycle_.load(std::memory_order_relaxed);
   // Oldest hot pages first: the recently freed ones are still warm in cache.
   while (!hot_.empty() && hot_.size() * kPageSize > retain_bytes) {
     Page* page = hot_.front();
+    if (only_stale && page->freed_cycle + 1 >= cycle) break;  // the rest are younger
     hot_.pop_front();
     Decommit(page->start, kPageSize);
     page->dirty = false;

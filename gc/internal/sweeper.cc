@@ -8,19 +8,18 @@
 
 namespace pinion::internal {
 
-void FinalizeCell(void* cell) {
-  const ObjectHeader* header = static_cast<ObjectHeader*>(cell);
-  if (header->type & kFinalizableBit) TypeInfoAt(header->type).finalize(PayloadOf(cell));
+void Finalize(void* object, uint16_t raw_type) {
+  if (raw_type & kFinalizableBit) TypeInfoAt(raw_type).finalize(object);
 }
 
 SweepResult SweepPage(Page& page) {
-  const uint32_t live = page.CountMarked();
-  if (live == 0 && !page.has_finalizers) {
+  const Page::MarkSummary marks = page.SummarizeMarks();
+  if (!marks.any && !page.has_finalizers) {
     page.free_list = nullptr;
     page.free_count = 0;
     return SweepResult::kEmpty;
   }
-  if (live == page.cell_count) {  // fully live: nothing to free, nothing to finalize
+  if (marks.all) {  // fully live: nothing to free, nothing to finalize
     page.ClearMarks();
     page.free_list = nullptr;
     page.free_count = 0;
@@ -28,25 +27,28 @@ SweepResult SweepPage(Page& page) {
   }
   const uint32_t size = page.cell_size;
   bool finalizers_left = false;
+  uint32_t live = 0;
   FreeCell* head = nullptr;
   for (uint32_t i = page.cell_count; i-- > 0;) {
     char* cell = page.Cell(i);
-    ObjectHeader* header = reinterpret_cast<ObjectHeader*>(cell);
-    if (page.IsMarked(i)) {
-      finalizers_left |= (header->type & kFinalizableBit) != 0;
+    const uint16_t type = page.types[i];
+    if (type & kMarkBit) {
+      page.types[i] = type & ~kMarkBit;
+      finalizers_left |= (type & kFinalizableBit) != 0;
+      ++live;
       continue;
     }
-    if (header->type != 0) {  // dead object
+    if (type != 0) {  // dead object
       PINION_UNPOISON(cell, size);
-      if (page.has_finalizers) FinalizeCell(cell);
+      Finalize(cell, type);
       std::memset(cell, 0, size);
+      page.types[i] = 0;
       PINION_POISON(cell + sizeof(FreeCell), size - sizeof(FreeCell));
     }
     FreeCell* free_cell = reinterpret_cast<FreeCell*>(cell);
     free_cell->next = head;
     head = free_cell;
   }
-  page.ClearMarks();
   page.has_finalizers = finalizers_left;
   page.free_list = head;
   page.free_count = page.cell_count - live;

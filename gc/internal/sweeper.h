@@ -1,8 +1,8 @@
 // Sweeping one page: turning the mark bits of the last collection into a free list.
 //
-// For every cell whose mark bit is clear: a dead object (non-zero header) has its finalizer
-// run if its type has one, is zeroed and poisoned (ASan); then the cell is linked into the
-// page's free list in address order. Mark bits are cleared on the way out, so a swept page
+// For every cell whose mark bit is clear: a dead object (non-zero type) has its finalizer
+// run if its type has one, is zeroed, its type cleared, and poisoned (ASan); then the cell
+// is linked into the page's free list in address order. Mark bits are cleared on the way out, so a swept page
 // is ready for the next collection. A page with no marked cell and no finalizable object is
 // recognised from its bitmap alone, without touching its cells.
 //
@@ -19,8 +19,8 @@ enum class SweepResult { kEmpty, kHasFree, kFull };
 
 SweepResult SweepPage(Page& page);
 
-// Runs the finalizer of the object in `cell` if its type has one.
-void FinalizeCell(void* cell);
+// Runs the finalizer of `object` if `raw_type` has one.
+void Finalize(void* object, uint16_t raw_type);
 
 }  // namespace pinion::internal
 

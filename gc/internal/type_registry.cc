@@ -27,7 +27,8 @@ uint16_t RegisterTypeInfo(const TypeInfo& info) {
   if (index > kMaxTypes) return 0;
   g_types[index] = info;
   g_count.store(index + 1, std::memory_order_release);
-  return static_cast<uint16_t>(index | (info.finalize != nullptr ? kFinalizableBit : 0));
+  return static_cast<uint16_t>(index | (info.trace == nullptr ? kPointerFreeBit : 0) |
+                               (info.finalize != nullptr ? kFinalizableBit : 0));
 }
 
 }  // namespace pinion::internal

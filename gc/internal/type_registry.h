@@ -1,4 +1,4 @@
-// The process-wide registry of object types (TypeInfo), indexed by TypeId::raw() & 0x7fff.
+// The process-wide registry of object types (TypeInfo), indexed by TypeId::raw() & 0x1fff.
 //
 // Entries are append-only and immutable once registered, so readers (markers, sweepers) take
 // no lock: an object carrying a type index was allocated after its registration returned,
@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-#include "gc/internal/object_header.h"
+#include "gc/internal/cell.h"
 #include "gc/type.h"
 
 namespace pinion::internal {
@@ -20,7 +20,8 @@ extern TypeInfo g_types[kMaxTypes + 1];  // written only by RegisterTypeInfo
 
 // Inline: the marker looks up a type for every object it scans.
 inline const TypeInfo& TypeInfoAt(uint16_t raw_type) { return g_types[raw_type & kTypeIndexMask]; }
-// Returns the raw TypeId (index | finalizable bit), or 0 when the registry is full.
+// Returns the raw TypeId (index | pointer-free bit | finalizable bit; cell.h), or 0 when the
+// registry is full.
 uint16_t RegisterTypeInfo(const TypeInfo& info);
 bool IsRegisteredType(uint16_t raw_type);
 

@@ -1,0 +1,42 @@
+// Cells, the unit of small-object memory, and the bits of a raw type.
+//
+// Objects have no header: a cell holds only the payload (the object starts at the cell), and
+// the object's type is recorded beside it, in its page's type array (segment.h). So a
+// two-pointer object costs 16 bytes + 2 bytes of type, as in a headerless collector, and the
+// marker never touches an object it will not scan.
+//
+// A free cell is all zero except its first word, the free-list link: allocation clears the
+// link and records the type, and the object comes back zeroed. Under ASan everything past
+// the link is poisoned (poison.h).
+//
+// Type entry (per cell, in the page's type array; 0 for a free cell). A TypeId's raw value
+// is an entry without the mark bit:
+//
+//   bits 0-12 | registry index (1..8191)
+//   bit  13   | marked: set by the marker during a cycle, cleared by the sweeper
+//   bit  14   | pointer-free: no trace callback, never scanned
+//   bit  15   | finalizable: has a finalizer
+//
+// Keeping the mark bit in the type entry lets the marker test and set it with a plain
+// (relaxed atomic) 16-bit load and store on the line it reads for the type anyway: no
+// lock-prefixed read-modify-write, no separate bitmap. Two markers racing on one object
+// both store the same value and at worst scan it twice, which is harmless.
+#ifndef PINION_GC_INTERNAL_CELL_H_
+#define PINION_GC_INTERNAL_CELL_H_
+
+#include <cstdint>
+
+namespace pinion::internal {
+
+constexpr uint16_t kTypeIndexMask = 0x1fff;
+constexpr uint16_t kMarkBit = 0x2000;
+constexpr uint16_t kPointerFreeBit = 0x4000;
+constexpr uint16_t kFinalizableBit = 0x8000;
+
+struct FreeCell {
+  FreeCell* next;
+};
+
+}  // namespace pinion::internal
+
+#endif  // PINION_GC_INTERNAL_CELL_H_
