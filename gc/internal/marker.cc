@@ -1,5 +1,7 @@
 #include "gc/internal/marker.h"
 
+#include <algorithm>
+
 #include "gc/errors.h"
 #include "gc/heap.h"
 #include "gc/internal/segment.h"
@@ -24,9 +26,50 @@ void* Untag(uintptr_t entry) {
 }
 }  // namespace
 
+// A mark stack whose push is a compare and a store: growth is out of line, so the inlined
+// marking path needs no spilled registers.
+class MarkStack {
+ public:
+  MarkStack() { Reserve(4096); }
+  bool empty() const { return top_ == begin_; }
+  size_t size() const { return top_ - begin_; }
+  void Push(uintptr_t entry) {
+    if (top_ == end_) [[unlikely]] Reserve(2 * (end_ - begin_));
+    *top_++ = entry;
+  }
+  uintptr_t Pop() { return *--top_; }
+  // Removes and returns the oldest `n` entries (nearest the roots: the biggest subgraphs).
+  std::vector<uintptr_t> TakeOldest(size_t n) {
+    std::vector<uintptr_t> taken(begin_, begin_ + n);
+    std::copy(begin_ + n, top_, begin_);
+    top_ -= n;
+    return taken;
+  }
+  void Assign(const std::vector<uintptr_t>& entries) {
+    top_ = begin_;
+    for (uintptr_t e : entries) Push(e);
+  }
+
+ private:
+  [[gnu::noinline, gnu::cold]] void Reserve(size_t capacity) {
+    const size_t used = size();
+    std::unique_ptr<uintptr_t[]> grown(new uintptr_t[capacity]);
+    std::copy(begin_, top_, grown.get());
+    storage_ = std::move(grown);
+    begin_ = storage_.get();
+    top_ = begin_ + used;
+    end_ = begin_ + capacity;
+  }
+
+  std::unique_ptr<uintptr_t[]> storage_;
+  uintptr_t* begin_ = nullptr;
+  uintptr_t* top_ = nullptr;
+  uintptr_t* end_ = nullptr;
+};
+
 class Marker::Worker final : public Visitor, public RootVisitor {
  public:
-  explicit Worker(Marker& marker) : marker_(marker) { stack_.reserve(4096); }
+  explicit Worker(Marker& marker) : marker_(marker) {}
 
   void VisitRoot(void* object) override { MarkObject(object); }
   void VisitObject(const void* object) override { MarkObject(object); }
@@ -37,8 +80,7 @@ class Marker::Worker final : public Visitor, public RootVisitor {
     unsigned head = 0, count = 0;
     for (;;) {
       while (count < kPrefetchDepth && !stack_.empty()) {
-        const uintptr_t entry = stack_.back();
-        stack_.pop_back();
+        const uintptr_t entry = stack_.Pop();
         __builtin_prefetch(Untag(entry));
         fifo[(head + count) % kPrefetchDepth] = entry;
         ++count;
@@ -50,15 +92,12 @@ class Marker::Worker final : public Visitor, public RootVisitor {
       TypeInfoAt(static_cast<uint16_t>(entry >> kTypeShift)).trace(Untag(entry), *this);
       if (marker_.idle_hint_.load(std::memory_order_relaxed) && stack_.size() > kShareThreshold)
           [[unlikely]] {
-        const size_t half = stack_.size() / 2;
-        std::vector<uintptr_t> chunk(stack_.begin(), stack_.begin() + half);
-        stack_.erase(stack_.begin(), stack_.begin() + half);
-        marker_.Share(std::move(chunk));
+        marker_.Share(stack_.TakeOldest(stack_.size() / 2));
       }
     }
   }
 
-  std::vector<uintptr_t>& stack() { return stack_; }
+  MarkStack& stack() { return stack_; }
   uint64_t live_bytes = 0;
 
  private:
@@ -89,11 +128,11 @@ class Marker::Worker final : public Visitor, public RootVisitor {
       type = large->type;
     }
     // Pointer-free objects are marked but never pushed, scanned or even read.
-    if (!(type & kPointerFreeBit)) stack_.push_back(Tag(object, type));
+    if (!(type & kPointerFreeBit)) stack_.Push(Tag(object, type));
   }
 
   Marker& marker_;
-  std::vector<uintptr_t> stack_;
+  MarkStack stack_;
 };
 
 Marker::Marker(int workers) {
@@ -153,7 +192,7 @@ void Marker::Run(Worker& worker) {
       if (done_) return;
       if (--idle_ == 0) idle_hint_.store(false, std::memory_order_relaxed);
     }
-    worker.stack() = std::move(pool_.back());
+    worker.stack().Assign(pool_.back());
     pool_.pop_back();
   }
 }
