@@ -187,7 +187,7 @@ void* FindObject(const void* address) {
   if (a < page.cells) return nullptr;  // the type array
   const uint32_t cell_index = page.CellIndex(address);
   if (cell_index >= page.cell_count) return nullptr;
-  // Atomic: markers may be setting mark bits in the array right now (debug checks).
+  // Atomic: markers or the sweeper may be writing mark bits in the array right now.
   return page.TypeEntry(cell_index).load(std::memory_order_relaxed) != 0 ? page.Cell(cell_index)
                                                                            : nullptr;
 }
@@ -204,7 +204,9 @@ TypeId TypeOf(const void* object) {
   SegmentBase* base = SegmentOf(object);
   if (base->kind == SegmentKind::kLarge) return TypeId(static_cast<LargeObject*>(base)->type);
   Page& page = static_cast<Segment*>(base)->PageOf(object);
-  return TypeId(page.types[page.CellIndex(object)] & ~kMarkBit);
+  // Atomic: the sweeper may be clearing this entry's mark bit right now.
+  const uint16_t entry = page.TypeEntry(page.CellIndex(object)).load(std::memory_order_relaxed);
+  return TypeId(entry & ~kMarkBit);
 }
 
 }  // namespace pinion

@@ -83,9 +83,12 @@ struct PinTable {
 struct Page {
   char* start = nullptr;     // the page's first byte; also its type array
   char* cells = nullptr;     // the first cell, after the type array
-  // Type entry of each cell (cell.h); 0 = free. Written by the allocating thread before the
-  // object is published and by the sweeper; mark bits by markers, with atomic_ref, in a
-  // pause, when no thread touches the array otherwise.
+  // Type entry of each cell (cell.h); 0 = free. Written by the allocating thread, in a page
+  // it owns, before the object is published; by markers in a pause; by the sweeper while
+  // mutators may be reading the entries of live objects (FindObject, TypeOf). Markers,
+  // sweeper and readers other than the owner use relaxed atomic_ref accesses: nothing needs
+  // ordering, because a live object's type bits never change, only its mark bit, which
+  // readers ignore.
   uint16_t* types = nullptr;
   uint32_t cell_size = 0;
   uint32_t cell_count = 0;
@@ -111,8 +114,8 @@ struct Page {
   std::atomic_ref<uint16_t> TypeEntry(uint32_t index) const {
     return std::atomic_ref<uint16_t>(types[index]);
   }
-  // The sweeper's view (it owns the page), four entries per 64-bit word. The type array is
-  // 16-byte padded and its padding stays zero, so whole words can be read and written.
+  // The sweeper's view, four entries per 64-bit word (it alone writes the entries, so plain
+  // reads race with nothing). The type array is 16-byte padded with zeros.
   struct MarkSummary {
     bool any;  // some cell is marked
     bool all;  // every cell is marked
@@ -134,10 +137,12 @@ struct Page {
     }
     return {any != 0, all_marked};
   }
+  // Entry by entry, atomically: mutators may be reading them (see `types`).
   void ClearMarks() {
-    constexpr uint64_t kMarks = 0x0001000100010001ull * kMarkBit;
-    uint64_t* words = reinterpret_cast<uint64_t*>(types);
-    for (uint32_t w = 0; w < (cell_count + 3) / 4; ++w) words[w] &= ~kMarks;
+    for (uint32_t i = 0; i < cell_count; ++i) {
+      const std::atomic_ref<uint16_t> entry = TypeEntry(i);
+      entry.store(entry.load(std::memory_order_relaxed) & ~kMarkBit, std::memory_order_relaxed);
+    }
   }
   // Sets the cell geometry: the type array, then as many cells as fit.
   void Format(int size_class, uint32_t cell_size);

@@ -31,9 +31,10 @@ SweepResult SweepPage(Page& page) {
   FreeCell* head = nullptr;
   for (uint32_t i = page.cell_count; i-- > 0;) {
     char* cell = page.Cell(i);
-    const uint16_t type = page.types[i];
+    const std::atomic_ref<uint16_t> entry = page.TypeEntry(i);  // atomic: see Page::types
+    const uint16_t type = entry.load(std::memory_order_relaxed);
     if (type & kMarkBit) {
-      page.types[i] = type & ~kMarkBit;
+      entry.store(type & ~kMarkBit, std::memory_order_relaxed);
       finalizers_left |= (type & kFinalizableBit) != 0;
       ++live;
       continue;
@@ -42,7 +43,7 @@ SweepResult SweepPage(Page& page) {
       PINION_UNPOISON(cell, size);
       Finalize(cell, type);
       std::memset(cell, 0, size);
-      page.types[i] = 0;
+      entry.store(0, std::memory_order_relaxed);
       PINION_POISON(cell + sizeof(FreeCell), size - sizeof(FreeCell));
     }
     FreeCell* free_cell = reinterpret_cast<FreeCell*>(cell);
