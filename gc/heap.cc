@@ -75,9 +75,8 @@ Heap::Heap(const HeapConfig& config) : impl_(new HeapImpl(Validated(config))) {}
 Heap::~Heap() {
   if (size_t n = impl_->roots.threads().thread_count()) {
     ReportMisuse(Misuse::kHeapInUse, "Heap destroyed with %zu thread(s) still attached", n);
-    return;  // leak rather than free memory that attached threads may still use
+    (void)impl_.release();  // leak rather than free memory that attached threads may still use
   }
-  impl_.reset();
 }
 
 void Heap::Collect() {

@@ -131,8 +131,9 @@ inline void* Allocate(TypeId type, size_t payload_bytes) {
 }
 inline void* Allocate(TypeId type) { return Allocate(type, internal::TypeInfoAt(type.raw()).size); }
 
-// As Allocate, but returns nullptr instead of throwing when memory is exhausted.
-inline void* TryAllocate(TypeId type, size_t payload_bytes) noexcept {
+// As Allocate, but returns nullptr instead of throwing std::bad_alloc when memory is
+// exhausted. (A misuse report still reaches the misuse handler, which may throw.)
+inline void* TryAllocate(TypeId type, size_t payload_bytes) {
   internal::ThreadState* thread = internal::ThreadState::Current();
   if (thread != nullptr && payload_bytes <= internal::kMaxSmallCell && !type.finalizable())
       [[likely]] {

@@ -8,14 +8,6 @@ namespace pinion {
 
 constinit thread_local ThreadRecord* ThreadRecord::current_ = nullptr;
 
-ThreadRegistry::~ThreadRegistry() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!threads_.empty()) {
-    ReportMisuse(Misuse::kHeapInUse, "heap destroyed with %zu thread(s) still attached",
-                 threads_.size());
-  }
-}
-
 void ThreadRegistry::Attach(ThreadRecord* record) {
   if (ThreadRecord::Current() != nullptr) {
     ReportMisuse(Misuse::kBadNesting, "thread is already attached to a heap");

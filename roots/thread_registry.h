@@ -66,7 +66,6 @@ class ThreadRecord {
 class ThreadRegistry {
  public:
   ThreadRegistry() = default;
-  ~ThreadRegistry();
   ThreadRegistry(const ThreadRegistry&) = delete;
   ThreadRegistry& operator=(const ThreadRegistry&) = delete;
 
