@@ -61,7 +61,8 @@ struct ExitCheck {
   ~ExitCheck() {
     ThreadState* thread = ThreadState::Current();
     if (thread == nullptr) return;
-    DetachThread(thread);  // the state itself is leaked: its ThreadScope was never destroyed
+    DetachThread(thread);
+    delete thread;  // its ThreadScope, never destroyed, only compares against it
     ReportMisuse(Misuse::kThreadExitAttached,
                  "a thread exited while attached to a heap (it has been detached; destroy "
                  "its ThreadScope before the thread ends)");

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <new>
 #include <csignal>
 #include <optional>
 #include <string>
@@ -16,6 +17,10 @@
 #include "roots/handles.h"
 #include "roots/native_region.h"
 #include "tests/test_util.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
 
 namespace pinion {
 namespace {
@@ -111,8 +116,9 @@ TEST_CASE("a thread that exits attached is reported and detached") {
   const MisuseHandler previous = SetMisuseHandler(&RecordMisuse);
   g_reports = 0;
   Heap heap;
+  alignas(ThreadScope) static unsigned char storage[sizeof(ThreadScope)];
   std::thread([&] {
-    new ThreadScope(heap);  // leaked: never detaches by itself
+    new (storage) ThreadScope(heap);  // never destroyed: the thread exits attached
     Allocate(kNode, sizeof(Node));
   }).join();
   CHECK(g_reports.load() == 1);
@@ -124,8 +130,14 @@ TEST_CASE("a thread that exits attached is reported and detached") {
 TEST_CASE("a heap destroyed while a thread is attached is reported") {
   const MisuseHandler previous = SetMisuseHandler(&RecordMisuse);
   g_reports = 0;
+#if defined(__SANITIZE_ADDRESS__)
+  __lsan_disable();  // the heap is leaked on purpose, below
+#endif
   auto* heap = new Heap;
   auto* thread = new ThreadScope(*heap);
+#if defined(__SANITIZE_ADDRESS__)
+  __lsan_enable();
+#endif
   delete heap;  // reported; the heap's memory is leaked rather than freed under the thread
   CHECK(g_reports.load() == 1);
   CHECK(g_last.load() == Misuse::kHeapInUse);
