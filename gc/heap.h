@@ -114,19 +114,27 @@ class ThreadScope {
 
 namespace internal {
 void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure);
+
+// The inline fast path: a cell from the calling thread's own page, or nullptr for the slow
+// path, which also reports every misuse (no thread, a thread inside a native region, an
+// invalid type) and handles finalizable and large objects. `mode` is written only by the
+// thread itself, so the relaxed load reads its own latest store.
+inline void* AllocateFast(TypeId type, size_t payload_bytes) {
+  ThreadState* thread = ThreadState::Current();
+  if (thread == nullptr || payload_bytes > kMaxSmallCell || !type.valid() ||
+      type.finalizable() ||
+      thread->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning) {
+    return nullptr;
+  }
+  return thread->allocator.TryAllocateFast(type.raw(), payload_bytes);
 }
+}  // namespace internal
 
 // Returns zeroed memory for an object of `type`, `payload_bytes` long (at least the
 // type's size for fixed-size objects; more for variable-length ones). Throws std::bad_alloc
 // past the heap limit. A safepoint.
 inline void* Allocate(TypeId type, size_t payload_bytes) {
-  internal::ThreadState* thread = internal::ThreadState::Current();
-  if (thread != nullptr && payload_bytes <= internal::kMaxSmallCell && !type.finalizable())
-      [[likely]] {
-    if (void* object = thread->allocator.TryAllocateFast(type.raw(), payload_bytes)) {
-      return object;
-    }
-  }
+  if (void* object = internal::AllocateFast(type, payload_bytes)) [[likely]] return object;
   return internal::AllocateSlow(type, payload_bytes, /*throw_on_failure=*/true);
 }
 inline void* Allocate(TypeId type) { return Allocate(type, internal::TypeInfoAt(type.raw()).size); }
@@ -134,13 +142,7 @@ inline void* Allocate(TypeId type) { return Allocate(type, internal::TypeInfoAt(
 // As Allocate, but returns nullptr instead of throwing std::bad_alloc when memory is
 // exhausted. (A misuse report still reaches the misuse handler, which may throw.)
 inline void* TryAllocate(TypeId type, size_t payload_bytes) {
-  internal::ThreadState* thread = internal::ThreadState::Current();
-  if (thread != nullptr && payload_bytes <= internal::kMaxSmallCell && !type.finalizable())
-      [[likely]] {
-    if (void* object = thread->allocator.TryAllocateFast(type.raw(), payload_bytes)) {
-      return object;
-    }
-  }
+  if (void* object = internal::AllocateFast(type, payload_bytes)) [[likely]] return object;
   return internal::AllocateSlow(type, payload_bytes, /*throw_on_failure=*/false);
 }
 

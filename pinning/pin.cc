@@ -21,7 +21,7 @@ ThreadState* CheckedThread(const void* object, const char* operation) {
                  operation, object);
     return nullptr;
   }
-  if (FindObject(object) != object ||
+  if (object == nullptr || FindObject(object) != object ||
       internal::SegmentOf(object)->space != &thread->heap.space) [[unlikely]] {
     ReportMisuse(Misuse::kNotAHeapObject,
                  "%s(%p): not the start of a live object of this thread's heap", operation,
@@ -55,7 +55,7 @@ void Unpin(const void* object) {
 }
 
 int32_t PinCount(const void* object) {
-  if (FindObject(object) != object) {
+  if (object == nullptr || FindObject(object) != object) {
     ReportMisuse(Misuse::kNotAHeapObject, "PinCount(%p): not a heap object", object);
     return 0;
   }

@@ -54,7 +54,7 @@ class PinGuard {
 // heap; the objects stay valid (and unmoved) throughout, whatever collections run meanwhile.
 template <class F, class... T>
 decltype(auto) CallNative(F&& f, T*... objects) {
-  const std::array<PinGuard, sizeof...(T)> pins{PinGuard(objects)...};
+  [[maybe_unused]] const std::array<PinGuard, sizeof...(T)> pins{PinGuard(objects)...};
   NativeRegion region;
   return std::invoke(std::forward<F>(f), objects...);
 }

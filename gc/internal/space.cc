@@ -152,6 +152,10 @@ void Space::ReleasePage(Page* page) {
 LargeObject* Space::AllocateLarge(size_t payload_bytes, size_t limit) {
   const size_t mapped = RoundUp(LargeObject::kPayloadOffset + payload_bytes, 4096);
   std::lock_guard<std::mutex> lock(mu_);
+  // Free pages kept committed for reuse give way before the limit refuses a large object.
+  while (limit != 0 && committed_bytes() + mapped > limit && !hot_.empty()) {
+    DecommitOldestHotLocked();
+  }
   if (limit != 0 && committed_bytes() + mapped > limit) return nullptr;
   void* memory = MapAligned(mapped, kSegmentSize);
   if (memory == nullptr) return nullptr;
@@ -235,19 +239,23 @@ void Space::FreeLarge(std::vector<LargeObject*>& dead) {
   dead.clear();
 }
 
+void Space::DecommitOldestHotLocked() {
+  Page* page = hot_.front();
+  hot_.pop_front();
+  Decommit(page->start, kPageSize);
+  page->dirty = false;
+  page->committed = false;
+  AddCommittedLocked(-static_cast<int64_t>(kPageSize));
+  cold_.push_back(page);
+}
+
 void Space::Trim(size_t retain_bytes, bool only_stale) {
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t cycle = cycle_.load(std::memory_order_relaxed);
   // Oldest hot pages first: the recently freed ones are still warm in cache.
   while (!hot_.empty() && hot_.size() * kPageSize > retain_bytes) {
-    Page* page = hot_.front();
-    if (only_stale && page->freed_cycle + 1 >= cycle) break;  // the rest are younger
-    hot_.pop_front();
-    Decommit(page->start, kPageSize);
-    page->dirty = false;
-    page->committed = false;
-    AddCommittedLocked(-static_cast<int64_t>(kPageSize));
-    cold_.push_back(page);
+    if (only_stale && hot_.front()->freed_cycle + 1 >= cycle) break;  // the rest are younger
+    DecommitOldestHotLocked();
   }
   // Unmap segments whose data pages are all free and uncommitted.
   for (Segment* s = segments_; s != nullptr;) {

@@ -83,6 +83,8 @@ class Space {
   Segment* NewSegmentLocked();
   void UnmapSegmentLocked(Segment* segment);
   void AddCommittedLocked(int64_t delta);
+  // Moves the longest-free hot page to cold_, returning its memory; hot_ must be non-empty.
+  void DecommitOldestHotLocked();
 
   std::mutex mu_;
   Segment* segments_ = nullptr;

@@ -1,0 +1,871 @@
+// Stress: mutator threads rewriting a random object graph while collections run, with a
+// verification barrier after every phase. Fixed seeds; PINION_STRESS_SCALE multiplies the
+// number of phases (default 1, what CI runs).
+//
+// The world
+//  - Objects: Node (4 child slots + a Buffer slot, an immutable id/owner/payload covered by a
+//    checksum; some finalizable) and Buffer (pointer-free). Payload sizes are drawn so that
+//    every small size class and the large-object space (> 16 KiB) are used.
+//  - Ownership: a mutator writes only the nodes it allocated. Frozen nodes, allocated by the
+//    coordinator during a barrier and published through a shared global-root array, are
+//    read-only for everyone and point only to frozen nodes; every mutator may link to, read
+//    and pin them (so several threads pin the same object concurrently). Hence a mutator's
+//    graph reaches only its own nodes and frozen ones, and nothing races but the collector.
+//  - Roots of a mutator: a global-root range registered for its whole life (survives
+//    detaching), handles of the current attachment (lost on detach: garbage), and its pins
+//    (a multiset; every Pin is matched by an Unpin before the thread ends). Orphan pins:
+//    objects that only a pin keeps alive, also across detach/re-attach.
+//  - Operations: allocate and link, rewire (garbage, cycles), drop/copy roots, pin/unpin,
+//    PinGuard across allocations, CallNative with pinned arguments whose roots were
+//    dropped, non-allocating work that polls Safepoint, detach + re-attach, Collect().
+//  - Collections: automatic (tiny min_heap_bytes) and a dedicated unattached thread calling
+//    Collect() in a loop.
+//
+// The checks
+//  - Continuously: every object a mutator reads is checked (FindObject of its start and of
+//    an interior address, TypeOf, ObjectSize, checksum, not finalized); new objects must
+//    come back zeroed; after each collection the mutator observes, it walks and checks its
+//    whole graph (and after every re-attach).
+//  - After every phase: all mutators meet at a barrier (blocked inside a NativeRegion, so a
+//    collection started meanwhile never waits for them); one thread runs Collect() and walks
+//    the whole graph from every root, checking each object, that each object's PinCount is
+//    exactly the number of outstanding pins on it, and that HeapStats::live_bytes accounts
+//    for exactly the reachable objects (at least them when several markers may race).
+//  - At the end: with every root dropped and every pin released, a collection finds nothing
+//    live, the heap returns near its starting size, and every finalizable object ever
+//    allocated was finalized exactly once.
+// Failures name the seed, the thread, the phase and the object.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "gc/heap.h"
+#include "pinning/pin.h"
+#include "roots/handles.h"
+#include "roots/native_region.h"
+#include "roots/root_set.h"
+#include "tests/stress/stress_support.h"
+
+namespace pinion::stress {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kGlobalSlots = 24;  // per mutator, registered for the thread's whole life
+constexpr int kHandleSlots = 12;  // per mutator attachment
+constexpr int kSlots = kGlobalSlots + kHandleSlots;
+constexpr int kSharedSlots = 48;  // frozen nodes, a global range shared by all mutators
+constexpr size_t kMaxPins = 24;   // outstanding pins per mutator
+constexpr int kWatchdogSeconds = 90;
+
+std::atomic<uint64_t> g_sink{0};  // where busy work leaves its result
+
+// ---- Scenario, shared state ----------------------------------------------------------------
+
+struct Scenario {
+  const char* name;
+  uint64_t seed;              // mutator i uses seed + i; the coordinator's extra work too
+  int mutators;
+  int phases;                 // multiplied by PINION_STRESS_SCALE
+  int ops_per_phase;
+  int soft_live_nodes;        // per mutator: above this, it drops roots more eagerly
+  size_t min_heap_bytes;
+  double growth_factor;
+  int marker_threads;
+  bool exact_live_bytes;      // only with one marker: racing markers may count twice
+};
+
+enum class Activity : int {
+  kStarting, kMutating, kVerifying, kNative, kDetached, kAtBarrier, kCoordinating,
+  kTearingDown, kDone,
+};
+
+const char* ActivityName(int a) {
+  static const char* const kNames[] = {"starting",    "mutating", "verifying",
+                                       "native call", "detached", "at barrier",
+                                       "coordinating", "tearing down", "done"};
+  return a >= 0 && a <= static_cast<int>(Activity::kDone) ? kNames[a] : "?";
+}
+
+struct Report {
+  int64_t ops = 0, nodes = 0, buffers = 0, large = 0, finalizable = 0;
+  int64_t pins = 0, orphan_pins = 0, guarded = 0, native_calls = 0, reattaches = 0;
+  int64_t walks = 0, objects_checked = 0, collects = 0, max_own_nodes = 0;
+  // Coordinator only.
+  int64_t barrier_checks = 0, max_reachable = 0, live_overcount_max = 0;
+  uint64_t max_live_bytes = 0;
+  std::vector<std::string> failures;
+};
+
+struct World {
+  World(Heap& heap, const Scenario& scenario, FinalizerLedger& ledger)
+      : heap(heap),
+        scenario(scenario),
+        ledger(ledger),
+        barrier(scenario.mutators),
+        published_roots(scenario.mutators),
+        published_pins(scenario.mutators),
+        progress(new std::atomic<int64_t>[scenario.mutators]()),
+        activity(new std::atomic<int>[scenario.mutators]()),
+        phase(new std::atomic<int>[scenario.mutators]()) {}
+
+  Heap& heap;
+  const Scenario& scenario;
+  FinalizerLedger& ledger;
+  PhaseBarrier barrier;
+  // Frozen nodes, written only by the coordinator between the two barriers of a phase.
+  Node* shared[kSharedSlots] = {};
+  // Each mutator's roots and pins as of the first barrier of a phase (written by the owner
+  // before it, read by the coordinator after it).
+  std::vector<std::vector<const Node*>> published_roots;
+  std::vector<std::vector<const Node*>> published_pins;
+  // For the watchdog (relaxed: diagnostics only).
+  std::unique_ptr<std::atomic<int64_t>[]> progress;
+  std::unique_ptr<std::atomic<int>[]> activity;
+  std::unique_ptr<std::atomic<int>[]> phase;
+
+  std::string Describe() const {
+    std::ostringstream s;
+    s << scenario.name << ", seed " << scenario.seed << ":\n";
+    for (int i = 0; i < scenario.mutators; ++i) {
+      s << "  mutator " << i << ": phase " << phase[i].load(std::memory_order_relaxed) << ", "
+        << progress[i].load(std::memory_order_relaxed) << " ops, "
+        << ActivityName(activity[i].load(std::memory_order_relaxed)) << "\n";
+    }
+    return s.str();
+  }
+};
+
+// ---- A mutator -----------------------------------------------------------------------------
+
+class Mutator {
+ public:
+  Mutator(World& world, int index)
+      : world_(world),
+        heap_(world.heap),
+        index_(index),
+        seed_(world.scenario.seed + index),
+        rng_(seed_),
+        check_(world.ledger, [this] { return Context(); }) {}
+
+  void Run();
+  // After Run().
+  Report& report() {
+    report_.objects_checked = check_.checked();
+    report_.failures = check_.failures();
+    return report_;
+  }
+
+ private:
+  // ---- attachment ----
+  void Attach();
+  void Detach();
+  void Reattach();
+
+  // ---- roots ----
+  Node* Slot(int i) const {
+    return i < kGlobalSlots ? globals_[i] : handles_[i - kGlobalSlots].get();
+  }
+  void SetSlot(int i, Node* n) {
+    if (i < kGlobalSlots) {
+      globals_[i] = n;
+    } else {
+      handles_[i - kGlobalSlots].set(n);
+    }
+  }
+  void ClearSlotsHolding(const Node* n) {
+    for (int i = 0; i < kSlots; ++i) {
+      if (Slot(i) == n) SetSlot(i, nullptr);
+    }
+  }
+  int PinsOf(const Node* n) const {
+    return static_cast<int>(std::count(pins_.begin(), pins_.end(), n));
+  }
+
+  // ---- objects ----
+  uint32_t RandomPayloadBytes(size_t header);
+  Node* NewNode(uint16_t owner);
+  Buffer* NewBuffer();
+  // A node reachable from this thread's roots (own or frozen; own only with `own_only`),
+  // found by a short random walk; every node on the way is checked. May be nullptr.
+  Node* RandomReachable(bool own_only);
+
+  // ---- checks ----
+  // A reachable node, which must be this thread's own or frozen (outside the coordinator's
+  // walk of everything).
+  bool CheckNode(const Node* n, const char* where) {
+    if (!check_.CheckNode(n, where)) return false;
+    if (n->owner == index_ || n->owner == kSharedOwner || coordinating_) return true;
+    return check_.Fail(where, n, "reached a node of mutator " + std::to_string(n->owner));
+  }
+  bool CheckBuffer(const Buffer* b, const char* where) { return check_.CheckBuffer(b, where); }
+  bool Fail(const char* where, const void* object, const std::string& what) {
+    return check_.Fail(where, object, what);
+  }
+  std::string Context() const;
+  // Walks and checks everything reachable from this thread's roots.
+  void VerifyOwnGraph(const char* where);
+
+  // ---- operations ----
+  void Step();
+  void OpNewNode();
+  void OpNewBuffer();
+  void OpRewire();
+  void OpSetRoot();
+  void OpPin();
+  void OpUnpin();
+  void OpOrphanPin();
+  void OpPinGuardAcrossAllocation();
+  void OpNativeCall();
+  void OpRead();
+  void OpSafepointWork();
+
+  // ---- phases ----
+  void Publish();
+  void Coordinate(int phase);
+  void RotateShared(int phase);
+  void Teardown();
+
+  void SetActivity(Activity a) {
+    world_.activity[index_].store(static_cast<int>(a), std::memory_order_relaxed);
+  }
+
+  World& world_;
+  Heap& heap_;
+  const int index_;
+  const uint64_t seed_;
+  std::mt19937_64 rng_;
+  ObjectChecker check_;
+  Report report_;
+  int phase_ = -1;
+
+  std::optional<ThreadScope> attach_;
+  std::optional<HandleScope> scope_;
+  std::vector<Handle<Node>> handles_;  // kHandleSlots, in scope_
+  Node* globals_[kGlobalSlots] = {};   // a global-root range for the thread's life
+  std::vector<Node*> pins_;            // one entry per outstanding Pin()
+
+  uint64_t next_serial_ = 1;
+  int64_t ops_until_reattach_ = 0;
+  uint64_t last_collections_ = 0;
+  int64_t ops_since_walk_ = 0;
+  int64_t own_nodes_ = 0;  // as of the last walk
+  bool coordinating_ = false;  // walking every mutator's graph (between the barriers)
+};
+
+std::string Mutator::Context() const {
+  std::ostringstream s;
+  s << "[" << world_.scenario.name << " seed " << seed_ << ", mutator " << index_ << ", phase "
+    << phase_ << ", op " << report_.ops << "]";
+  return s.str();
+}
+
+// ---- attachment ----
+
+void Mutator::Attach() {
+  attach_.emplace(heap_);
+  scope_.emplace();
+  handles_.clear();
+  for (int i = 0; i < kHandleSlots; ++i) handles_.emplace_back(nullptr);
+  ops_until_reattach_ = 150 + static_cast<int64_t>(rng_() % 900);
+}
+
+void Mutator::Detach() {
+  handles_.clear();
+  scope_.reset();
+  attach_.reset();
+}
+
+void Mutator::Reattach() {
+  // Keep some handle roots by moving them to global slots; the rest become garbage.
+  if (rng_() % 2) {
+    for (int i = 0; i < kHandleSlots; ++i) {
+      if (rng_() % 3 == 0) globals_[rng_() % kGlobalSlots] = handles_[i].get();
+    }
+  }
+  Detach();
+  SetActivity(Activity::kDetached);
+  // Detached: only the global range and the pins keep this thread's objects alive, while
+  // the others allocate and collect.
+  if (rng_() % 3 == 0) std::this_thread::sleep_for(std::chrono::microseconds(rng_() % 300));
+  Attach();
+  SetActivity(Activity::kMutating);
+  ++report_.reattaches;
+  VerifyOwnGraph("after re-attaching");
+}
+
+// ---- objects ----
+
+uint32_t Mutator::RandomPayloadBytes(size_t header) {
+  const uint64_t r = rng_() % 1000;
+  if (r < 600) return static_cast<uint32_t>(rng_() % 48);
+  if (r < 850) return static_cast<uint32_t>(48 + rng_() % 464);
+  if (r < 960) return static_cast<uint32_t>(512 + rng_() % 3584);
+  if (r < 993) return static_cast<uint32_t>(4096 + rng_() % (kMaxSmallObject - 4096 - header));
+  return static_cast<uint32_t>(kMaxSmallObject + rng_() % (96 * 1024));  // large object
+}
+
+Node* Mutator::NewNode(uint16_t owner) {
+  const uint32_t bytes = RandomPayloadBytes(sizeof(Node));
+  uint32_t final_index = kNotFinalizable;
+  if (rng_() % 12 == 0) {
+    const uint32_t i = world_.ledger.next.fetch_add(1, std::memory_order_relaxed);
+    if (i < world_.ledger.capacity) final_index = i;
+  }
+  const TypeId type = final_index != kNotFinalizable ? kFinalNodeType : kNodeType;
+  Node* n = static_cast<Node*>(Allocate(type, sizeof(Node) + bytes));
+  check_.CheckZeroed(n, sizeof(Node) + bytes, "node");
+  n->id = uint64_t{owner} << 48 | next_serial_++;
+  n->payload_bytes = bytes;
+  n->final_index = final_index;
+  n->owner = owner;
+  FillBytes(n->payload, bytes, n->id * 31 + seed_);
+  n->checksum = NodeChecksum(*n);
+  ++report_.nodes;
+  report_.large += sizeof(Node) + bytes > kMaxSmallObject;
+  report_.finalizable += final_index != kNotFinalizable;
+  return n;
+}
+
+Buffer* Mutator::NewBuffer() {
+  const uint32_t bytes = RandomPayloadBytes(sizeof(Buffer));
+  Buffer* b = static_cast<Buffer*>(Allocate(kBufferType, sizeof(Buffer) + bytes));
+  check_.CheckZeroed(b, sizeof(Buffer) + bytes, "buffer");
+  b->id = static_cast<uint64_t>(index_) << 48 | next_serial_++;
+  b->bytes = bytes;
+  FillBytes(b->data, bytes, b->id * 17 + seed_);
+  b->checksum = BufferChecksum(*b);
+  ++report_.buffers;
+  report_.large += sizeof(Buffer) + bytes > kMaxSmallObject;
+  return b;
+}
+
+Node* Mutator::RandomReachable(bool own_only) {
+  Node* n = nullptr;
+  for (int tries = 0; tries < 4 && n == nullptr; ++tries) {
+    const size_t sources = kSlots + pins_.size() + (own_only ? 0 : kSharedSlots);
+    const size_t pick = rng_() % sources;
+    if (pick < kSlots) {
+      n = Slot(static_cast<int>(pick));
+    } else if (pick < kSlots + pins_.size()) {
+      n = pins_[pick - kSlots];
+    } else {
+      n = world_.shared[pick - kSlots - pins_.size()];
+    }
+    if (n != nullptr && own_only && n->owner != index_) n = nullptr;
+  }
+  if (n == nullptr || !CheckNode(n, "reading a root")) return nullptr;
+  for (int hops = static_cast<int>(rng_() % 5); hops > 0; --hops) {
+    Node* next = n->children[rng_() % kChildren];
+    if (next == nullptr || (own_only && next->owner != index_)) break;
+    if (!CheckNode(next, "reading a child")) return nullptr;
+    n = next;
+  }
+  return n;
+}
+
+void Mutator::VerifyOwnGraph(const char* where) {
+  SetActivity(Activity::kVerifying);
+  std::unordered_set<const void*> seen;
+  std::vector<const Node*> work;
+  for (int i = 0; i < kSlots; ++i) work.push_back(Slot(i));
+  for (const Node* p : pins_) work.push_back(p);
+  int64_t own = 0, visited = 0;
+  while (!work.empty()) {
+    const Node* n = work.back();
+    work.pop_back();
+    if (n == nullptr || !seen.insert(n).second) continue;
+    // Non-allocating work: poll, so a collection never waits for the walk. The nodes on the
+    // work list stay valid across the safepoint: they are reachable and nothing moves.
+    if (++visited % 128 == 0) Safepoint();
+    if (!CheckNode(n, where)) continue;
+    own += n->owner == index_;
+    if (n->buffer != nullptr && seen.insert(n->buffer).second) CheckBuffer(n->buffer, where);
+    for (const Node* child : n->children) work.push_back(child);
+  }
+  own_nodes_ = own;
+  report_.max_own_nodes = std::max(report_.max_own_nodes, own);
+  ++report_.walks;
+  ops_since_walk_ = 0;
+  SetActivity(Activity::kMutating);
+}
+
+// ---- operations ----
+
+void Mutator::OpNewNode() {
+  HandleScope scope;
+  Handle<Buffer> buffer(rng_() % 5 == 0 ? NewBuffer() : nullptr);
+  Handle<Node> fresh(NewNode(static_cast<uint16_t>(index_)));
+  // No allocation from here on: raw pointers stay valid.
+  fresh->buffer = buffer.get();
+  for (Node*& child : fresh->children) child = rng_() % 2 ? RandomReachable(false) : nullptr;
+  Node* parent = RandomReachable(true);
+  if (parent != nullptr && rng_() % 3 != 0) {
+    parent->children[rng_() % kChildren] = fresh.get();
+  } else {
+    SetSlot(static_cast<int>(rng_() % kSlots), fresh.get());
+  }
+}
+
+void Mutator::OpNewBuffer() {
+  Buffer* b = NewBuffer();
+  Node* n = RandomReachable(true);  // no safepoint since the allocation: `b` is still valid
+  if (n != nullptr) n->buffer = b;
+}
+
+void Mutator::OpRewire() {
+  Node* from = RandomReachable(true);
+  if (from == nullptr) return;
+  switch (rng_() % 6) {
+    case 0:
+      from->buffer = nullptr;
+      break;
+    case 1: {
+      const Node* other = RandomReachable(false);
+      if (other != nullptr) from->buffer = other->buffer;  // buffers are shared, never written
+      break;
+    }
+    default:
+      from->children[rng_() % kChildren] = rng_() % 4 ? RandomReachable(false) : nullptr;
+      break;
+  }
+}
+
+void Mutator::OpSetRoot() {
+  const int slot = static_cast<int>(rng_() % kSlots);
+  SetSlot(slot, rng_() % 3 ? RandomReachable(false) : nullptr);
+}
+
+void Mutator::OpPin() {
+  if (pins_.size() >= kMaxPins) return OpUnpin();
+  Node* n = RandomReachable(false);
+  if (n == nullptr) return;
+  Pin(n);
+  pins_.push_back(n);
+  ++report_.pins;
+  // Often make the pin the only root this thread has for it (other nodes may still point to
+  // it; for frozen nodes, the shared array does).
+  if (n->owner == index_ && rng_() % 2) ClearSlotsHolding(n);
+}
+
+void Mutator::OpUnpin() {
+  if (pins_.empty()) return OpPin();
+  const size_t i = rng_() % pins_.size();
+  Node* n = pins_[i];
+  pins_[i] = pins_.back();
+  pins_.pop_back();
+  if (!CheckNode(n, "unpinning")) return;
+  // Only this thread pins its own nodes (CallNative included, and it is not in one now), so
+  // their count is exact; frozen nodes may be pinned by others too.
+  const int32_t count = PinCount(n);
+  const int mine = PinsOf(n) + 1;
+  if (n->owner == index_ ? count != mine : count < mine) {
+    Fail("unpinning", n, "PinCount " + std::to_string(count) + " but this thread holds " +
+                             std::to_string(mine) + " pins");
+  }
+  if (rng_() % 2) SetSlot(static_cast<int>(rng_() % kSlots), n);  // else it may die now
+  Unpin(n);
+}
+
+void Mutator::OpOrphanPin() {
+  if (pins_.size() >= kMaxPins) return OpUnpin();
+  Node* n = NewNode(static_cast<uint16_t>(index_));
+  for (Node*& child : n->children) child = rng_() % 3 == 0 ? RandomReachable(false) : nullptr;
+  Pin(n);  // nothing references it (yet): only the pin keeps it alive
+  pins_.push_back(n);
+  ++report_.orphan_pins;
+}
+
+void Mutator::OpPinGuardAcrossAllocation() {
+  Node* n = NewNode(static_cast<uint16_t>(index_));
+  {
+    PinGuard guard(n);  // its only root while we allocate below
+    n->children[0] = RandomReachable(false);
+    for (int k = static_cast<int>(rng_() % 6); k > 0; --k) {
+      if (rng_() % 2) {
+        NewNode(static_cast<uint16_t>(index_));  // garbage at once
+      } else {
+        n->buffer = NewBuffer();  // reachable only through the pinned node
+      }
+    }
+    if (CheckNode(n, "pin-guarded object after allocations") && n->buffer != nullptr) {
+      CheckBuffer(n->buffer, "buffer of a pin-guarded object");
+    }
+    ++report_.guarded;
+  }
+  // Unpinned; the raw pointer is valid until the next safepoint: root it or drop it.
+  if (rng_() % 2) SetSlot(static_cast<int>(rng_() % kSlots), n);
+}
+
+void Mutator::OpNativeCall() {
+  Node* n = RandomReachable(false);
+  if (n == nullptr) return;
+  Buffer* b = n->buffer;
+  // Often the pins CallNative takes are the only thing keeping the argument alive.
+  const bool dropped = n->owner == index_ && rng_() % 2;
+  if (dropped) ClearSlotsHolding(n);
+  const uint64_t node_sum = n->checksum;
+  const uint64_t buffer_sum = b != nullptr ? b->checksum : 0;
+  const int mode = static_cast<int>(rng_() % 4);
+  const int micros = static_cast<int>(rng_() % 40);
+  SetActivity(Activity::kNative);
+  // Native code: reads its pinned arguments (never writes the heap), and blocks or spins.
+  const auto sums = CallNative(
+      [mode, micros](const Node* node, const Buffer* buffer) {
+        if (mode == 0) {
+          std::this_thread::sleep_for(std::chrono::microseconds(micros));
+        } else if (mode == 1) {
+          std::this_thread::yield();
+        } else {
+          const auto until = Clock::now() + std::chrono::microseconds(micros / 4);
+          while (Clock::now() < until) {
+          }
+        }
+        return std::make_pair(NodeChecksum(*node), buffer ? BufferChecksum(*buffer) : 0);
+      },
+      n, b);
+  SetActivity(Activity::kMutating);
+  ++report_.native_calls;
+  if (sums.first != node_sum || sums.second != buffer_sum) {
+    Fail("native call", n, "an argument changed while its native call ran");
+  }
+  // Unpinned now, but no safepoint since: still valid.
+  CheckNode(n, "after a native call");
+  if (b != nullptr) CheckBuffer(b, "buffer after a native call");
+  if (dropped && rng_() % 2) SetSlot(static_cast<int>(rng_() % kSlots), n);
+}
+
+void Mutator::OpRead() {
+  const Node* n = RandomReachable(false);
+  if (n != nullptr && n->buffer != nullptr) CheckBuffer(n->buffer, "reading a buffer");
+}
+
+void Mutator::OpSafepointWork() {
+  // Non-allocating work must poll.
+  uint64_t x = rng_();
+  for (int i = static_cast<int>(rng_() % 2000); i > 0; --i) {
+    x = Mix(x, i);
+    if (i % 64 == 0) Safepoint();
+  }
+  g_sink.store(x, std::memory_order_relaxed);  // keeps the loop
+}
+
+void Mutator::Step() {
+  world_.progress[index_].fetch_add(1, std::memory_order_relaxed);
+  ++report_.ops;
+  if (--ops_until_reattach_ <= 0) return Reattach();
+  if (++ops_since_walk_ >= 32 && report_.ops % 32 == 0) {
+    const uint64_t collections = heap_.stats().collections;
+    if (collections != last_collections_ && ops_since_walk_ >= 128) {
+      last_collections_ = collections;
+      VerifyOwnGraph("after a collection");
+    }
+  }
+  // Above the soft size, replace allocation by dropping roots half the time.
+  const bool shrink = own_nodes_ > world_.scenario.soft_live_nodes && rng_() % 2;
+  const uint64_t r = rng_() % 1000;
+  if (r < 220) return shrink ? SetSlot(static_cast<int>(rng_() % kSlots), nullptr) : OpNewNode();
+  if (r < 280) return OpNewBuffer();
+  if (r < 420) return OpRewire();
+  if (r < 500) return OpSetRoot();
+  if (r < 540) return SetSlot(static_cast<int>(rng_() % kSlots), nullptr);
+  if (r < 590) return OpPin();
+  if (r < 635) return OpUnpin();
+  if (r < 650) return OpOrphanPin();
+  if (r < 680) return OpPinGuardAcrossAllocation();
+  if (r < 740) return OpNativeCall();
+  if (r < 900) return OpRead();
+  if (r < 999) return OpSafepointWork();
+  ++report_.collects;
+  heap_.Collect();  // from an attached, running thread
+}
+
+// ---- phases ----
+
+void Mutator::Publish() {
+  std::vector<const Node*>& roots = world_.published_roots[index_];
+  roots.clear();
+  for (int i = 0; i < kSlots; ++i) roots.push_back(Slot(i));
+  world_.published_pins[index_].assign(pins_.begin(), pins_.end());
+}
+
+// Between the barriers: everyone else waits (natively); nothing mutates but the coordinator.
+void Mutator::Coordinate(int phase) {
+  SetActivity(Activity::kCoordinating);
+  coordinating_ = true;
+  heap_.Collect();
+  const HeapStats stats = heap_.stats();
+  // Any collection between Collect() and stats() saw the same graph.
+  const char* where = "barrier check";
+  std::unordered_map<const Node*, int> pins;
+  for (const auto& list : world_.published_pins) {
+    for (const Node* p : list) ++pins[p];
+  }
+  std::unordered_set<const void*> seen;
+  std::vector<const Node*> work;
+  for (int i = 0; i < world_.scenario.mutators; ++i) {
+    const auto& roots = world_.published_roots[i];
+    const auto& pinned = world_.published_pins[i];
+    work.insert(work.end(), roots.begin(), roots.end());
+    work.insert(work.end(), pinned.begin(), pinned.end());
+  }
+  work.insert(work.end(), std::begin(world_.shared), std::end(world_.shared));
+  uint64_t expected = 0;
+  int64_t objects = 0;
+  while (!work.empty()) {
+    const Node* n = work.back();
+    work.pop_back();
+    if (n == nullptr || !seen.insert(n).second) continue;
+    if (++objects % 128 == 0) Safepoint();
+    if (!CheckNode(n, where)) continue;
+    expected += LiveBytesOf(n);
+    const auto it = pins.find(n);
+    const int want = it == pins.end() ? 0 : it->second;
+    const int32_t count = PinCount(n);
+    if (count != want) {
+      Fail(where, n, "PinCount " + std::to_string(count) + ", outstanding pins " +
+                         std::to_string(want));
+    }
+    if (const Buffer* b = n->buffer; b != nullptr && seen.insert(b).second) {
+      ++objects;
+      if (CheckBuffer(b, where)) {
+        expected += LiveBytesOf(b);
+        if (PinCount(b) != 0) Fail(where, b, "an unpinned buffer has a pin count");
+      }
+    }
+    for (const Node* child : n->children) work.push_back(child);
+  }
+  if (stats.live_bytes < expected ||
+      (world_.scenario.exact_live_bytes && stats.live_bytes != expected)) {
+    Fail(where, nullptr, "live_bytes " + std::to_string(stats.live_bytes) + " but the " +
+                             std::to_string(objects) + " reachable objects take " +
+                             std::to_string(expected));
+  }
+  const int64_t overcount = static_cast<int64_t>(stats.live_bytes - expected);
+  report_.live_overcount_max = std::max(report_.live_overcount_max, overcount);
+  report_.max_reachable = std::max(report_.max_reachable, objects);
+  report_.max_live_bytes = std::max(report_.max_live_bytes, expected);
+  ++report_.barrier_checks;
+  RotateShared(phase);
+  coordinating_ = false;
+}
+
+// Replaces some frozen nodes; the old ones live on while mutators' graphs reach them.
+void Mutator::RotateShared(int phase) {
+  HandleScope scope;
+  const int replace = phase % 4 == 3 ? kSharedSlots / 2 : 4 + static_cast<int>(rng_() % 12);
+  for (int k = 0; k < replace; ++k) {
+    const int slot = static_cast<int>(rng_() % kSharedSlots);
+    if (rng_() % 8 == 0) {
+      world_.shared[slot] = nullptr;
+      continue;
+    }
+    Handle<Buffer> buffer(rng_() % 3 == 0 ? NewBuffer() : nullptr);
+    Node* f = NewNode(kSharedOwner);
+    f->buffer = buffer.get();
+    for (Node*& child : f->children) {
+      child = rng_() % 2 ? world_.shared[rng_() % kSharedSlots] : nullptr;  // frozen only
+    }
+    world_.shared[slot] = f;  // rooted before the next allocation
+  }
+}
+
+void Mutator::Teardown() {
+  SetActivity(Activity::kTearingDown);
+  VerifyOwnGraph("at the end");
+  for (Node* p : pins_) Unpin(p);
+  pins_.clear();
+  for (Node*& g : globals_) g = nullptr;
+  Detach();
+  heap_.roots().RemoveGlobal(reinterpret_cast<void* const*>(globals_));
+  SetActivity(Activity::kDone);
+}
+
+void Mutator::Run() {
+  heap_.roots().AddGlobalRange(reinterpret_cast<void* const*>(globals_), kGlobalSlots);
+  Attach();
+  const int phases = world_.scenario.phases;
+  for (int phase = 0; phase < phases; ++phase) {
+    phase_ = phase;
+    world_.phase[index_].store(phase, std::memory_order_relaxed);
+    SetActivity(Activity::kMutating);
+    for (int i = 0; i < world_.scenario.ops_per_phase; ++i) Step();
+    // Quiesce: publish roots, meet, let one thread collect and check everything.
+    Publish();
+    SetActivity(Activity::kAtBarrier);
+    world_.barrier.ArriveAndWait();
+    if (index_ == 0) Coordinate(phase);
+    SetActivity(Activity::kAtBarrier);
+    world_.barrier.ArriveAndWait();
+    SetActivity(Activity::kMutating);
+    VerifyOwnGraph("after the barrier");
+  }
+  Teardown();
+}
+
+void RunScenario(Scenario scenario) {
+  scenario.phases *= Scale();
+  const std::string name = scenario.name;
+  INFO("scenario " << name << ", seed " << scenario.seed);
+  MESSAGE(name << ": " << scenario.mutators << " mutators (seeds " << scenario.seed << ".."
+               << scenario.seed + scenario.mutators - 1 << "), " << scenario.phases
+               << " phases x " << scenario.ops_per_phase << " ops, min_heap "
+               << scenario.min_heap_bytes << ", " << scenario.marker_threads
+               << " marker thread(s)");
+
+  FinalizerLedger ledger(size_t{1} << 20);  // outlives the heap: its destructor finalizes
+  g_ledger.store(&ledger, std::memory_order_release);
+  std::vector<Report> reports;
+  uint64_t baseline = 0;
+  HeapStats end_stats;
+  {
+    HeapConfig config;
+    config.min_heap_bytes = scenario.min_heap_bytes;
+    config.growth_factor = scenario.growth_factor;
+    config.marker_threads = scenario.marker_threads;
+    Heap heap(config);
+    baseline = heap.stats().heap_bytes;
+    World world(heap, scenario, ledger);
+    heap.roots().AddGlobalRange(reinterpret_cast<void* const*>(world.shared), kSharedSlots);
+
+    std::vector<std::unique_ptr<Mutator>> mutators;
+    for (int i = 0; i < scenario.mutators; ++i) {
+      mutators.push_back(std::make_unique<Mutator>(world, i));
+    }
+    std::atomic<bool> stop{false};
+    int64_t background_collections = 0;
+    {
+      Watchdog watchdog(
+          kWatchdogSeconds,
+          [&] {
+            int64_t sum = 0;
+            for (int i = 0; i < scenario.mutators; ++i) sum += world.progress[i].load();
+            return sum;
+          },
+          [&] { return world.Describe(); });
+      std::thread collector([&] {  // not attached: Collect() from outside the mutator set
+        std::mt19937 rng(static_cast<uint32_t>(scenario.seed));
+        while (!stop.load(std::memory_order_relaxed)) {
+          heap.Collect();
+          ++background_collections;
+          std::this_thread::sleep_for(std::chrono::microseconds(500 + rng() % 3000));
+        }
+      });
+      std::vector<std::thread> threads;
+      for (auto& m : mutators) threads.emplace_back([&m] { m->Run(); });
+      for (std::thread& t : threads) t.join();
+      stop.store(true, std::memory_order_relaxed);
+      collector.join();
+    }
+    for (auto& m : mutators) reports.push_back(m->report());
+
+    // Every mutator has dropped its roots and pins and detached; drop the frozen nodes too.
+    std::fill(std::begin(world.shared), std::end(world.shared), nullptr);
+    heap.roots().RemoveGlobal(reinterpret_cast<void* const*>(world.shared));
+    const uint64_t peak_before = heap.stats().peak_heap_bytes;
+    heap.Collect();
+    heap.Collect();
+    end_stats = heap.stats();
+    MESSAGE(name << ": " << end_stats.collections << " collections (" << background_collections
+                 << " from the background thread), " << end_stats.bytes_allocated / kMiB
+                 << " MiB allocated, peak heap " << peak_before / kMiB << " MiB, max pause "
+                 << end_stats.max_pause_ms << " ms; after dropping all roots: live "
+                 << end_stats.live_bytes << " bytes, heap " << end_stats.heap_bytes
+                 << " bytes (baseline " << baseline << ")");
+  }  // the heap is destroyed: finalizes whatever is left (nothing should be)
+  g_ledger.store(nullptr, std::memory_order_release);
+
+  Report total;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const Report& r = reports[i];
+    MESSAGE("mutator " << i << " (seed " << scenario.seed + i << "): " << r.ops << " ops, "
+                       << r.nodes << " nodes + " << r.buffers << " buffers (" << r.large
+                       << " large, " << r.finalizable << " finalizable), " << r.pins
+                       << " pins + " << r.orphan_pins << " orphan pins, " << r.guarded
+                       << " guarded, " << r.native_calls << " native calls, " << r.reattaches
+                       << " re-attaches, " << r.collects << " Collect() calls, " << r.walks
+                       << " graph walks, " << r.objects_checked << " object checks, max "
+                       << r.max_own_nodes << " own nodes");
+    for (const std::string& f : r.failures) FAIL_CHECK(f);
+    CHECK(r.failures.empty());
+    CHECK(r.ops == int64_t{scenario.phases} * scenario.ops_per_phase);
+    CHECK(r.reattaches > 1);
+    CHECK(r.native_calls > 0);
+    CHECK(r.orphan_pins > 0);
+    CHECK(r.walks > scenario.phases);
+    total.large += r.large;
+  }
+  const Report& coordinator = reports[0];
+  MESSAGE("barrier checks: " << coordinator.barrier_checks << ", up to "
+                             << coordinator.max_reachable << " reachable objects ("
+                             << coordinator.max_live_bytes << " bytes); live_bytes exceeded "
+                             << "the reachable bytes by at most "
+                             << coordinator.live_overcount_max);
+  CHECK(coordinator.barrier_checks == scenario.phases);
+  CHECK(total.large > 0);
+  CHECK(end_stats.collections > static_cast<uint64_t>(2 * scenario.phases));
+
+  // Nothing rooted, nothing pinned: nothing live, and the memory went back (the collector
+  // keeps up to min_heap_bytes of free pages, plus one metadata page per segment holding one).
+  CHECK(end_stats.live_bytes == 0);
+  CHECK(end_stats.heap_bytes <= baseline + 2 * scenario.min_heap_bytes);
+
+  // Every finalizable object died, so each was finalized exactly once.
+  const uint32_t handed_out =
+      std::min<uint32_t>(ledger.next.load(), static_cast<uint32_t>(ledger.capacity));
+  int64_t never = 0, twice = 0;
+  for (uint32_t i = 0; i < handed_out; ++i) {
+    const uint8_t c = ledger.counts[i].load();
+    never += c == 0;
+    twice += c > 1;
+  }
+  INFO(handed_out << " finalizable objects: " << never << " never finalized, " << twice
+                  << " finalized more than once");
+  CHECK(handed_out > 0);
+  CHECK(never == 0);
+  CHECK(twice == 0);
+  CHECK(ledger.bad_index.load() == 0);
+}
+
+}  // namespace
+
+TEST_CASE("graph stress: 4 mutators, 2 markers, tiny heap, barrier check after every phase") {
+  RunScenario({.name = "four-mutators",
+               .seed = 20240601,
+               .mutators = 4,
+               .phases = 16,
+               .ops_per_phase = 2000,
+               .soft_live_nodes = 1500,
+               .min_heap_bytes = 1 * kMiB,
+               .growth_factor = 2.0,
+               .marker_threads = 2,
+               .exact_live_bytes = false});
+}
+
+TEST_CASE("graph stress: 6 mutators, 1 marker, live bytes exact at every barrier") {
+  RunScenario({.name = "six-mutators-exact",
+               .seed = 777000,
+               .mutators = 6,
+               .phases = 10,
+               .ops_per_phase = 1500,
+               .soft_live_nodes = 1000,
+               .min_heap_bytes = 2 * kMiB,
+               .growth_factor = 1.5,
+               .marker_threads = 1,
+               .exact_live_bytes = true});
+}
+
+}  // namespace pinion::stress
