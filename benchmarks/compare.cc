@@ -1,26 +1,33 @@
-// The comparison: GCBench and binary-trees on Pinion, Boehm GC (as shipped and tuned) and
-// malloc/free. Prints a table (median wall time of N runs, peak RSS, collections, max pause)
-// and writes a CSV:
+// The comparison driver: GCBench and binary-trees on Pinion, Boehm GC (as shipped and tuned)
+// and malloc/free. Prints a table (median wall time of N runs, peak RSS, collections, max
+// pause, and ratios against the best Boehm configuration of the same run) and writes a CSV:
 //
-//   bazel run -c opt //benchmarks:compare -- --csv FILE [--runs 5] [--depth 18]
+//   bazel run -c opt //benchmarks:compare -- [--csv FILE] [--runs 5] [--depth 18]
 //       [--quick] [--only gcbench|binary-trees] [--collectors pinion,boehm,...]
 //
-// Every run is a child process (this binary re-executed with --child), so peak RSS is the
-// run's own (wait4's ru_maxrss) and each collector is set up once in a fresh process. Runs
-// are interleaved — run 1 of every pair, then run 2 — so machine noise spreads evenly.
+// Every run is a child process (this binary re-executed with --child), so each collector is
+// set up once in a fresh process and peak RSS is the run's own (wait4's ru_maxrss). The child
+// times only the workload and reports one line on stdout:
+//
+//   RESULT ok=1 seconds=0.412 collections=31 max_pause_ms=2.5
+//
+// Runs are interleaved (run 1 of every benchmark and collector, then run 2, ...) so machine
+// noise spreads evenly over the rows. Progress goes to stderr.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "benchmarks/adapters.h"
@@ -30,20 +37,20 @@
 namespace pinion::bench {
 namespace {
 
+const std::vector<std::string> kBenchmarks = {"gcbench", "binary-trees"};
+const std::vector<std::string> kCollectors = {"pinion", "boehm", "boehm-tuned", "malloc"};
+
+// --quick: every collector still collects, in well under a second for all rows.
+constexpr GCBenchParams kQuickGCBench = {14, 12, 50000, 4, 12};
+constexpr int kQuickDepth = 14;
+
 struct Options {
   std::string csv;
   int runs = 5;
-  int depth = 18;
+  int depth = 18;  // binary-trees' max depth
   bool quick = false;
-  std::vector<std::string> benchmarks = {"gcbench", "binary-trees"};
-  std::vector<std::string> collectors = {"pinion", "boehm", "boehm-tuned", "malloc"};
-};
-
-struct Sample {
-  double seconds = 0;
-  double rss_mib = 0;
-  uint64_t collections = 0;
-  double max_pause_ms = 0;
+  std::vector<std::string> benchmarks = kBenchmarks;
+  std::vector<std::string> collectors = kCollectors;
 };
 
 [[noreturn]] void Fail(const std::string& message) {
@@ -51,29 +58,17 @@ struct Sample {
   std::exit(2);
 }
 
-std::vector<std::string> Split(const std::string& list) {
-  std::vector<std::string> parts;
-  std::stringstream in(list);
-  for (std::string part; std::getline(in, part, ',');) parts.push_back(part);
-  return parts;
-}
-
-// ---- child: one run of one benchmark on one collector ----
+// ---- child: one run of one benchmark on one collector --------------------------------------
 
 template <class GC>
 int RunChild(const std::string& benchmark, const Options& options) {
   typename GC::Runtime runtime;
   const auto start = std::chrono::steady_clock::now();
-  bool ok;
-  if (benchmark == "gcbench") {
-    GCBenchParams params;
-    if (options.quick) params = {12, 10, 5000, 4, 10};
-    ok = GCBench<GC>::Run(params);
-  } else {
-    ok = BinaryTrees<GC>::Run(options.quick ? 10 : options.depth);
-  }
+  const bool ok = benchmark == "gcbench"
+                      ? GCBench<GC>::Run(options.quick ? kQuickGCBench : GCBenchParams())
+                      : BinaryTrees<GC>::Run(options.quick ? kQuickDepth : options.depth);
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  const CollectorStats stats = GC::Stats();
+  const Stats stats = GC::stats();
   std::printf("RESULT ok=%d seconds=%.6f collections=%llu max_pause_ms=%.4f\n", ok ? 1 : 0,
               elapsed.count(), static_cast<unsigned long long>(stats.collections),
               stats.max_pause_ms);
@@ -82,6 +77,9 @@ int RunChild(const std::string& benchmark, const Options& options) {
 
 int RunChild(const std::string& benchmark, const std::string& collector,
              const Options& options) {
+  if (std::find(kBenchmarks.begin(), kBenchmarks.end(), benchmark) == kBenchmarks.end()) {
+    Fail("unknown benchmark " + benchmark);
+  }
   if (collector == "pinion") return RunChild<PinionAdapter>(benchmark, options);
   if (collector == "boehm") return RunChild<BoehmAdapter<false>>(benchmark, options);
   if (collector == "boehm-tuned") return RunChild<BoehmAdapter<true>>(benchmark, options);
@@ -89,7 +87,14 @@ int RunChild(const std::string& benchmark, const std::string& collector,
   Fail("unknown collector " + collector);
 }
 
-// ---- parent ----
+// ---- parent: runs the children, aggregates, reports ----------------------------------------
+
+struct Sample {
+  double seconds = 0;
+  double rss_mib = 0;
+  uint64_t collections = 0;
+  double max_pause_ms = 0;
+};
 
 Sample RunOnce(const std::string& benchmark, const std::string& collector,
                const Options& options) {
@@ -116,7 +121,8 @@ Sample RunOnce(const std::string& benchmark, const std::string& collector,
   close(pipe_fds[0]);
   int status = 0;
   rusage usage{};
-  wait4(pid, &status, 0, &usage);
+  if (wait4(pid, &status, 0, &usage) != pid) Fail("wait4 failed");
+
   Sample sample;
   int ok = 0;
   unsigned long long collections = 0;
@@ -125,21 +131,24 @@ Sample RunOnce(const std::string& benchmark, const std::string& collector,
       std::sscanf(line, "RESULT ok=%d seconds=%lf collections=%llu max_pause_ms=%lf", &ok,
                   &sample.seconds, &collections, &sample.max_pause_ms) != 4 ||
       !ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    Fail(benchmark + " on " + collector + " failed (status " + std::to_string(status) +
-         "): " + output);
+    const std::string how = WIFSIGNALED(status)
+                                ? "killed by signal " + std::to_string(WTERMSIG(status))
+                                : "exit status " + std::to_string(WEXITSTATUS(status));
+    Fail(benchmark + " on " + collector + " failed (" + how + ")" +
+         (output.empty() ? "" : ": " + output));
   }
   sample.collections = collections;
-  sample.rss_mib = usage.ru_maxrss / 1024.0;  // KiB
+  sample.rss_mib = usage.ru_maxrss / 1024.0;  // Linux reports KiB
   return sample;
 }
 
-template <class F>
-double Median(std::vector<Sample> samples, F field) {
+template <class Field>
+double Median(const std::vector<Sample>& samples, Field field) {
   std::vector<double> values;
   for (const Sample& s : samples) values.push_back(field(s));
   std::sort(values.begin(), values.end());
   const size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 struct Row {
@@ -147,21 +156,74 @@ struct Row {
   double median_s, rss_mib, collections, max_pause_ms;
 };
 
+// Per (benchmark, collector): medians over the runs, except the pause, the worst of any run.
+Row Summarise(const std::string& benchmark, const std::string& collector,
+              const std::vector<Sample>& samples) {
+  double max_pause = 0;
+  for (const Sample& s : samples) max_pause = std::max(max_pause, s.max_pause_ms);
+  return {benchmark,
+          collector,
+          Median(samples, [](const Sample& s) { return s.seconds; }),
+          Median(samples, [](const Sample& s) { return s.rss_mib; }),
+          Median(samples, [](const Sample& s) { return double(s.collections); }),
+          max_pause};
+}
+
+// The table: each row's time against the faster Boehm configuration of the same benchmark
+// and its RSS against the leaner one ("-" when no Boehm row was run).
+void PrintTable(const std::vector<Row>& rows, const Options& options) {
+  std::printf("# median of %d run%s (max pause: worst run); %u hardware threads\n", options.runs,
+              options.runs == 1 ? "" : "s", std::thread::hardware_concurrency());
+  std::printf("%-13s %-12s %7s %9s %12s %11s %12s %14s %13s\n", "benchmark", "collector",
+              "threads", "median_s", "peak_rss_mib", "collections", "max_pause_ms",
+              "time_vs_boehm", "rss_vs_boehm");
+  for (const Row& row : rows) {
+    double best_s = 0, lean_rss = 0;
+    for (const Row& other : rows) {
+      if (other.benchmark != row.benchmark || other.collector.rfind("boehm", 0) != 0) continue;
+      best_s = best_s == 0 ? other.median_s : std::min(best_s, other.median_s);
+      lean_rss = lean_rss == 0 ? other.rss_mib : std::min(lean_rss, other.rss_mib);
+    }
+    std::printf("%-13s %-12s %7d %9.3f %12.1f %11.0f %12.2f", row.benchmark.c_str(),
+                row.collector.c_str(), 1, row.median_s, row.rss_mib, row.collections,
+                row.max_pause_ms);
+    if (best_s > 0) {
+      std::printf(" %13.2fx %12.2fx\n", row.median_s / best_s, row.rss_mib / lean_rss);
+    } else {
+      std::printf(" %14s %13s\n", "-", "-");
+    }
+  }
+}
+
+// `bazel run` starts the binary in its runfiles tree; relative paths mean the user's cwd.
 std::string ResolvePath(const std::string& path) {
-  const char* dir = std::getenv("BUILD_WORKING_DIRECTORY");  // set by `bazel run`
+  const char* dir = std::getenv("BUILD_WORKING_DIRECTORY");
   if (path.empty() || path[0] == '/' || dir == nullptr) return path;
   return std::string(dir) + "/" + path;
 }
 
+void WriteCsv(const std::vector<Row>& rows, const std::string& file) {
+  const std::string path = ResolvePath(file);
+  FILE* csv = std::fopen(path.c_str(), "w");
+  if (csv == nullptr) Fail("cannot write " + path + ": " + std::strerror(errno));
+  std::fprintf(csv, "benchmark,collector,threads,median_s,peak_rss_mib,collections,max_pause_ms\n");
+  for (const Row& row : rows) {
+    std::fprintf(csv, "%s,%s,1,%.4f,%.1f,%.0f,%.3f\n", row.benchmark.c_str(),
+                 row.collector.c_str(), row.median_s, row.rss_mib, row.collections,
+                 row.max_pause_ms);
+  }
+  if (std::fclose(csv) != 0) Fail("cannot write " + path);
+  std::fprintf(stderr, "wrote %s\n", path.c_str());
+}
+
 int RunParent(const Options& options) {
   std::map<std::pair<std::string, std::string>, std::vector<Sample>> samples;
-  const int total = options.runs * static_cast<int>(options.benchmarks.size() *
-                                                    options.collectors.size());
-  int done = 0;
+  const size_t total = options.runs * options.benchmarks.size() * options.collectors.size();
+  size_t done = 0;
   for (int run = 1; run <= options.runs; ++run) {
     for (const std::string& benchmark : options.benchmarks) {
       for (const std::string& collector : options.collectors) {
-        std::fprintf(stderr, "[%d/%d] %s %s run %d/%d ... ", ++done, total, benchmark.c_str(),
+        std::fprintf(stderr, "[%zu/%zu] %s %s run %d/%d ... ", ++done, total, benchmark.c_str(),
                      collector.c_str(), run, options.runs);
         const Sample s = RunOnce(benchmark, collector, options);
         std::fprintf(stderr, "%.3f s, %.1f MiB\n", s.seconds, s.rss_mib);
@@ -169,56 +231,33 @@ int RunParent(const Options& options) {
       }
     }
   }
-
   std::vector<Row> rows;
   for (const std::string& benchmark : options.benchmarks) {
     for (const std::string& collector : options.collectors) {
-      const std::vector<Sample>& s = samples[{benchmark, collector}];
-      double max_pause = 0;
-      for (const Sample& x : s) max_pause = std::max(max_pause, x.max_pause_ms);
-      rows.push_back({benchmark, collector, Median(s, [](const Sample& x) { return x.seconds; }),
-                      Median(s, [](const Sample& x) { return x.rss_mib; }),
-                      Median(s, [](const Sample& x) { return double(x.collections); }),
-                      max_pause});
+      rows.push_back(Summarise(benchmark, collector, samples[{benchmark, collector}]));
     }
   }
-
-  // Ratios against the same run's baselines: the faster and the leaner Boehm configuration.
-  std::printf("%-13s %-12s %7s %10s %12s %11s %12s %14s %13s\n", "benchmark", "collector",
-              "threads", "median_s", "peak_rss_mib", "collections", "max_pause_ms",
-              "time/best_gc", "rss/lean_gc");
-  for (const Row& row : rows) {
-    double best_time = 0, lean_rss = 0;
-    for (const Row& other : rows) {
-      if (other.benchmark != row.benchmark || other.collector.rfind("boehm", 0) != 0) continue;
-      best_time = best_time == 0 ? other.median_s : std::min(best_time, other.median_s);
-      lean_rss = lean_rss == 0 ? other.rss_mib : std::min(lean_rss, other.rss_mib);
-    }
-    std::printf("%-13s %-12s %7d %10.3f %12.1f %11.0f %12.2f", row.benchmark.c_str(),
-                row.collector.c_str(), 1, row.median_s, row.rss_mib, row.collections,
-                row.max_pause_ms);
-    if (best_time > 0) {
-      std::printf(" %14.2f %13.2f\n", row.median_s / best_time, row.rss_mib / lean_rss);
-    } else {
-      std::printf(" %14s %13s\n", "-", "-");
-    }
-  }
-
-  if (!options.csv.empty()) {
-    const std::string path = ResolvePath(options.csv);
-    std::ofstream csv(path);
-    if (!csv) Fail("cannot write " + path);
-    csv << "benchmark,collector,threads,median_s,peak_rss_mib,collections,max_pause_ms\n";
-    char line[256];
-    for (const Row& row : rows) {
-      std::snprintf(line, sizeof line, "%s,%s,1,%.4f,%.1f,%.0f,%.3f\n", row.benchmark.c_str(),
-                    row.collector.c_str(), row.median_s, row.rss_mib, row.collections,
-                    row.max_pause_ms);
-      csv << line;
-    }
-    std::fprintf(stderr, "wrote %s\n", path.c_str());
-  }
+  PrintTable(rows, options);
+  if (!options.csv.empty()) WriteCsv(rows, options.csv);
   return 0;
+}
+
+// ---- command line --------------------------------------------------------------------------
+
+constexpr const char* kUsage =
+    "usage: compare [--csv FILE] [--runs N (5)] [--depth N (18; binary-trees)] [--quick]\n"
+    "               [--only gcbench|binary-trees] [--collectors pinion,boehm,boehm-tuned,malloc]";
+
+std::vector<std::string> SplitChecked(const std::string& list,
+                                      const std::vector<std::string>& known) {
+  std::vector<std::string> parts;
+  std::stringstream in(list);
+  for (std::string part; std::getline(in, part, ',');) {
+    if (std::find(known.begin(), known.end(), part) == known.end()) Fail("unknown name " + part);
+    parts.push_back(part);
+  }
+  if (parts.empty()) Fail("empty list");
+  return parts;
 }
 
 }  // namespace
@@ -227,6 +266,7 @@ int RunParent(const Options& options) {
 int main(int argc, char** argv) {
   using namespace pinion::bench;
   Options options;
+  bool runs_given = false;
   std::string child_benchmark, child_collector;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -234,24 +274,30 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) Fail(arg + " needs a value");
       return argv[++i];
     };
-    if (arg == "--csv") options.csv = value();
-    else if (arg == "--runs") options.runs = std::max(1, std::atoi(value().c_str()));
-    else if (arg == "--depth") options.depth = std::atoi(value().c_str());
-    else if (arg == "--quick") options.quick = true;
-    else if (arg == "--only") options.benchmarks = Split(value());
-    else if (arg == "--collectors") options.collectors = Split(value());
-    else if (arg == "--child") {
+    if (arg == "--csv") {
+      options.csv = value();
+    } else if (arg == "--runs") {
+      options.runs = std::max(1, std::atoi(value().c_str()));
+      runs_given = true;
+    } else if (arg == "--depth") {
+      options.depth = std::atoi(value().c_str());
+    } else if (arg == "--quick") {
+      options.quick = true;
+    } else if (arg == "--only") {
+      options.benchmarks = SplitChecked(value(), kBenchmarks);
+    } else if (arg == "--collectors") {
+      options.collectors = SplitChecked(value(), kCollectors);
+    } else if (arg == "--child") {
       child_benchmark = value();
       child_collector = value();
+    } else if (arg == "--help" || arg == "-h") {
+      std::puts(kUsage);
+      return 0;
     } else {
-      Fail("unknown argument " + arg +
-           " (usage: --csv FILE --runs N --depth N --quick --only B --collectors A,B)");
+      Fail("unknown argument " + arg + "\n" + kUsage);
     }
   }
-  if (options.quick && options.runs == 5) options.runs = 1;
-  for (const std::string& b : options.benchmarks) {
-    if (b != "gcbench" && b != "binary-trees") Fail("unknown benchmark " + b);
-  }
+  if (options.quick && !runs_given) options.runs = 1;
   if (!child_benchmark.empty()) return RunChild(child_benchmark, child_collector, options);
   return RunParent(options);
 }

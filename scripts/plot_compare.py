@@ -1,45 +1,69 @@
 #!/usr/bin/python3
-"""Bar charts of a //benchmarks:compare CSV: median time and peak RSS per collector.
+"""Bar charts of a //benchmarks:compare CSV: median time, peak RSS and max pause per collector.
 
-    scripts/plot_compare.py compare.csv docs/compare.png
+    bazel run -c opt //benchmarks:compare -- --csv compare.csv
+    scripts/plot_compare.py compare.csv compare.png
 
-Needs matplotlib (Debian: python3-matplotlib); the benchmarks themselves do not.
+Time and RSS bars are labelled with their ratio to the best Boehm configuration of the same
+benchmark, the baseline of the driver's table. Needs matplotlib (Debian: python3-matplotlib);
+the benchmarks themselves do not.
 """
 import csv
 import sys
 
 import matplotlib
 
-matplotlib.use("Agg")
+matplotlib.use("Agg")  # no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 
 COLLECTORS = ["pinion", "boehm", "boehm-tuned", "malloc"]
 COLORS = {"pinion": "#2b7bba", "boehm": "#b0b0b0", "boehm-tuned": "#707070", "malloc": "#e0a030"}
+# (CSV field, title, label bars with the ratio to the best Boehm row)
+METRICS = [("median_s", "median wall time (s)", True), ("peak_rss_mib", "peak RSS (MiB)", True),
+           ("max_pause_ms", "max pause (ms)", False)]
+
+
+def draw(ax, table, benchmarks, collectors, field, title, with_ratios):
+    width = 0.8 / len(collectors)
+    for i, collector in enumerate(collectors):
+        xs, values, labels = [], [], []
+        for x, benchmark in enumerate(benchmarks):
+            rows = table[benchmark]
+            if collector not in rows:
+                continue
+            value = rows[collector][field]
+            boehm = [v[field] for c, v in rows.items() if c.startswith("boehm") and v[field] > 0]
+            xs.append(x + (i - (len(collectors) - 1) / 2) * width)
+            values.append(value)
+            labels.append(f"{value / min(boehm):.2f}x" if with_ratios and boehm else "")
+        bars = ax.bar(xs, values, width, label=collector, color=COLORS.get(collector))
+        ax.bar_label(bars, labels, fontsize=7, padding=2)
+    ax.set_xticks(range(len(benchmarks)))
+    ax.set_xticklabels(benchmarks)
+    ax.set_title(title)
+    ax.margins(y=0.12)
+    ax.grid(axis="y", alpha=0.3)
 
 
 def main(csv_path, png_path):
+    table = {}  # benchmark -> collector -> {field: value}
     with open(csv_path) as f:
-        rows = list(csv.DictReader(f))
-    benchmarks = list(dict.fromkeys(r["benchmark"] for r in rows))
-    metrics = [("median_s", "median wall time (s)"), ("peak_rss_mib", "peak RSS (MiB)"),
-               ("max_pause_ms", "max pause (ms)")]
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.6))
-    width = 0.8 / len(COLLECTORS)
-    for ax, (field, label) in zip(axes, metrics):
-        for i, collector in enumerate(COLLECTORS):
-            values = [next((float(r[field]) for r in rows
-                            if r["benchmark"] == b and r["collector"] == collector), 0.0)
-                      for b in benchmarks]
-            xs = [x + (i - (len(COLLECTORS) - 1) / 2) * width for x in range(len(benchmarks))]
-            ax.bar(xs, values, width, label=collector, color=COLORS[collector])
-        ax.set_xticks(range(len(benchmarks)))
-        ax.set_xticklabels(benchmarks)
-        ax.set_title(label)
-        ax.grid(axis="y", alpha=0.3)
+        for row in csv.DictReader(f):
+            values = {field: float(row[field]) for field, _, _ in METRICS}
+            table.setdefault(row["benchmark"], {})[row["collector"]] = values
+    if not table:
+        sys.exit(f"plot_compare: no rows in {csv_path}")
+    benchmarks = list(table)
+    collectors = [c for c in COLLECTORS if any(c in table[b] for b in benchmarks)]
+    fig, axes = plt.subplots(1, len(METRICS), figsize=(4.6 * len(METRICS), 3.8))
+    for ax, (field, title, with_ratios) in zip(axes, METRICS):
+        draw(ax, table, benchmarks, collectors, field, title, with_ratios)
     axes[0].legend(fontsize=8)
-    fig.suptitle("Pinion vs Boehm GC vs malloc/free (single thread; lower is better)")
+    fig.suptitle("Pinion vs Boehm GC vs malloc/free (single thread; lower is better; "
+                 "labels: ratio to the best Boehm)", fontsize=10)
     fig.tight_layout()
     fig.savefig(png_path, dpi=110)
+    print(f"wrote {png_path}", file=sys.stderr)
 
 
 if __name__ == "__main__":
