@@ -2,6 +2,9 @@
 // and object queries.
 #include "gc/heap.h"
 
+#include <cstdlib>
+#include <cstring>
+
 #include "gc/internal/heap_impl.h"
 #include "gc/internal/type_registry.h"
 
@@ -28,7 +31,59 @@ const TypeInfo& TypeInfoOf(TypeId type) { return internal::TypeInfoAt(type.raw()
 
 namespace {
 
+// Overrides from the environment (documented at HeapConfig). A malformed value is a
+// kBadArgument report and is ignored.
+HeapConfig FromEnvironment(HeapConfig config) {
+  auto get = [](const char* name) -> const char* {
+    const char* value = std::getenv(name);
+    return value != nullptr && value[0] != '\0' ? value : nullptr;
+  };
+  auto number = [](const char* name, const char* text, double& out) {
+    char* end = nullptr;
+    out = std::strtod(text, &end);
+    double scale = 1;
+    switch (*end) {
+      case 'k': case 'K': scale = 1024.0; ++end; break;
+      case 'm': case 'M': scale = 1024.0 * 1024; ++end; break;
+      case 'g': case 'G': scale = 1024.0 * 1024 * 1024; ++end; break;
+      default: break;
+    }
+    out *= scale;
+    if (end == text || *end != '\0' || !(out >= 0)) {
+      ReportMisuse(Misuse::kBadArgument, "%s=%s: not a number; ignored", name, text);
+      return false;
+    }
+    return true;
+  };
+  double value = 0;
+  if (const char* mode = get("PINION_MODE")) {
+    if (std::strcmp(mode, "concurrent") == 0) {
+      config.mode = CollectorMode::kConcurrent;
+    } else if (std::strcmp(mode, "stw") == 0) {
+      config.mode = CollectorMode::kStopTheWorld;
+    } else {
+      ReportMisuse(Misuse::kBadArgument, "PINION_MODE=%s: expected stw or concurrent; ignored",
+                   mode);
+    }
+  }
+  if (const char* v = get("PINION_MARKERS"); v && number("PINION_MARKERS", v, value)) {
+    config.marker_threads = static_cast<int>(value);
+  }
+  if (const char* v = get("PINION_GROWTH"); v && number("PINION_GROWTH", v, value)) {
+    config.growth_factor = value;
+  }
+  if (const char* v = get("PINION_HEAP_LIMIT"); v && number("PINION_HEAP_LIMIT", v, value)) {
+    config.heap_limit_bytes = static_cast<size_t>(value);
+  }
+  if (const char* v = get("PINION_TORTURE"); v && number("PINION_TORTURE", v, value)) {
+    config.torture_interval = static_cast<uint64_t>(value);
+  }
+  if (const char* v = get("PINION_TRACE")) config.trace = std::strcmp(v, "0") != 0;
+  return config;
+}
+
 HeapConfig Validated(HeapConfig config) {
+  config = FromEnvironment(std::move(config));
   if (!(config.growth_factor >= 1.0)) {
     ReportMisuse(Misuse::kBadArgument, "HeapConfig::growth_factor must be >= 1 (got %g)",
                  config.growth_factor);
@@ -44,6 +99,7 @@ HeapConfig Validated(HeapConfig config) {
 // Detaches `thread`: its pages go back to the space with their free cells.
 void DetachThread(ThreadState* thread) {
   if (!thread->attached) return;
+  thread->heap.collector.FlushShaded(*thread);
   internal::Space& space = thread->heap.space;
   thread->allocator.ReturnAll([&](internal::Page* page) {
     if (page->free_list != nullptr) {
@@ -102,6 +158,8 @@ ThreadScope::ThreadScope(Heap& heap) : state_(nullptr) {
   state_ = new ThreadState(heap.impl(), heap.roots());
   heap.roots().threads().Attach(state_);
   state_->attached = true;
+  // Attached and running, so no pause can start or end before this reads the current phase.
+  state_->allocator.set_allocate_black(heap.impl().collector.marking());
 }
 
 ThreadScope::~ThreadScope() {
@@ -148,10 +206,14 @@ void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure) {
   if (payload_bytes > kMaxPayload) return fail();
 
   Collector& collector = thread->heap.collector;
+  if (collector.torture()) collector.TortureTick(*thread);
   if (payload_bytes <= kMaxSmallCell) {
     const int size_class = SizeClassOf(payload_bytes);
     for (;;) {
-      if (void* object = thread->allocator.TryAllocateFast(type.raw(), payload_bytes)) {
+      void* object = collector.torture()
+                         ? thread->allocator.TakeOne(type.raw(), size_class)
+                         : thread->allocator.TryAllocateFast(type.raw(), payload_bytes);
+      if (object != nullptr) {
         if (type.finalizable()) thread->allocator.page(size_class)->has_finalizers = true;
         return object;
       }

@@ -45,7 +45,19 @@ namespace pinion {
 
 // ---- Heap ----------------------------------------------------------------------------------
 
+enum class CollectorMode {
+  // Every cycle marks with the world stopped: the simplest, and the highest throughput.
+  kStopTheWorld,
+  // Marking runs on background threads while mutators run; two short pauses per cycle
+  // (start: roots; remark: barrier buffers). Traced fields must be Member<T> (gc/member.h).
+  kConcurrent,
+};
+
+// Every field can also be set from the environment, which wins over the code (so a runtime's
+// users can switch without rebuilding): PINION_MODE=stw|concurrent, PINION_MARKERS=N,
+// PINION_GROWTH=F, PINION_HEAP_LIMIT=BYTES[k|m|g], PINION_TORTURE=N, PINION_TRACE=1.
 struct HeapConfig {
+  CollectorMode mode = CollectorMode::kStopTheWorld;
   // Allocation before the first collection, and the least between any two.
   size_t min_heap_bytes = size_t{8} << 20;
   // The next collection starts once allocation since the last reaches live * (factor - 1),
@@ -59,8 +71,11 @@ struct HeapConfig {
   // Called when an allocation would pass heap_limit_bytes even after a collection. Return
   // true after releasing memory (e.g. dropping caches) to collect and retry, false to fail.
   std::function<bool(size_t bytes)> on_out_of_memory;
-  // Print one line per collection to stderr. Also switched on by PINION_TRACE=1.
+  // Print one line per collection to stderr.
   bool trace = false;
+  // GC torture, for testing: a cycle starts every `torture_interval` allocations of each
+  // thread (0: off). Allocation then always takes the slow path.
+  uint64_t torture_interval = 0;
 };
 
 struct HeapStats {
@@ -69,7 +84,10 @@ struct HeapStats {
   uint64_t live_bytes = 0;       // marked by the last collection (cell sizes)
   uint64_t heap_bytes = 0;       // committed now: in-use and cached pages + large objects
   uint64_t peak_heap_bytes = 0;
-  double last_pause_ms = 0, max_pause_ms = 0, p99_pause_ms = 0, total_pause_ms = 0;
+  // Every stop-the-world pause: one per stop-the-world cycle, two per concurrent one.
+  uint64_t pauses = 0;
+  double last_pause_ms = 0, max_pause_ms = 0, p99_pause_ms = 0, median_pause_ms = 0;
+  double total_pause_ms = 0;
   double mark_ms = 0, sweep_ms = 0;  // totals over all collections
   // pause_histogram[i] counts pauses in [2^(i-1), 2^i) microseconds; [0] is < 1 us.
   std::array<uint64_t, 24> pause_histogram{};

@@ -13,12 +13,18 @@
 
 #include <cstddef>
 
+#include "gc/member.h"
+
 namespace pinion {
 
 class Visitor {
  public:
   void Visit(const void* object) {
     if (object != nullptr) VisitObject(object);
+  }
+  template <class T>
+  void Visit(const Member<T>& field) {
+    Visit(static_cast<const void*>(field.get()));
   }
   void VisitRange(const void* const* slots, size_t count) {
     for (size_t i = 0; i < count; ++i) Visit(slots[i]);

@@ -42,6 +42,11 @@ void Pin(const void* object) {
   if (slot.count->fetch_add(1, std::memory_order_relaxed) == 0) {
     thread->heap.pinned.NotePinned(const_cast<void*>(object), slot);
   }
+  // During concurrent marking, pinning shades (collector.h explains why it is not needed
+  // for soundness, only cheap insurance). Same relaxed flag as the write barrier.
+  if (internal::g_heaps_marking.load(std::memory_order_relaxed) != 0) [[unlikely]] {
+    thread->heap.collector.Shade(*thread, object);
+  }
 }
 
 void Unpin(const void* object) {

@@ -23,22 +23,35 @@ int MarkerThreads(const HeapConfig& config) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-bool TraceFromEnvironment() {
-  const char* value = std::getenv("PINION_TRACE");
-  return value != nullptr && std::strcmp(value, "0") != 0 && value[0] != '\0';
-}
-
 const char* ReasonName(Collector::Reason reason) {
   switch (reason) {
     case Collector::Reason::kExplicit: return "explicit";
     case Collector::Reason::kAllocation: return "allocation";
     case Collector::Reason::kHeapLimit: return "heap limit";
+    case Collector::Reason::kBackground: return "background";
+    case Collector::Reason::kTorture: return "torture";
   }
   return "?";
 }
 
 constexpr double kMiB = 1024.0 * 1024.0;
 constexpr int kOutOfMemoryCallbackTries = 3;
+// A thread hands its barrier buffer to the collector when it holds this many objects.
+constexpr size_t kSatbBufferEntries = 256;
+// The concurrent phase traces from the shaded objects again while more than this many
+// arrived during the last round (at most kMaxRounds rounds), so the remark pause has little
+// left to trace.
+constexpr size_t kRemarkThreshold = 1024;
+constexpr int kMaxRounds = 8;
+
+bool IsMarked(const void* object) {
+  SegmentBase* base = SegmentOf(object);
+  if (base->kind == SegmentKind::kLarge) {
+    return static_cast<LargeObject*>(base)->mark.load(std::memory_order_relaxed) != 0;
+  }
+  Page& page = static_cast<Segment*>(base)->PageOf(object);
+  return page.TypeEntry(page.CellIndex(object)).load(std::memory_order_relaxed) & kMarkBit;
+}
 
 }  // namespace
 
@@ -47,8 +60,96 @@ Collector::Collector(const HeapConfig& config, RootSet& roots, Space& space)
       roots_(roots),
       space_(space),
       marker_(MarkerThreads(config)),
-      trace_(config.trace || TraceFromEnvironment()),
-      budget_(config.min_heap_bytes) {}
+      trace_(config.trace),
+      budget_(config.min_heap_bytes),
+      concurrent_(config.mode == CollectorMode::kConcurrent),
+      torture_interval_(config.torture_interval) {
+  if (concurrent_) background_ = std::thread([this] { BackgroundLoop(); });
+}
+
+Collector::~Collector() {
+  if (!background_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(background_mu_);
+    background_shutdown_ = true;
+  }
+  background_cv_.notify_one();
+  background_.join();
+}
+
+void Collector::BackgroundLoop() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(background_mu_);
+      background_cv_.wait(lock, [&] { return background_shutdown_ || background_requested_; });
+      if (background_shutdown_) return;
+      background_requested_ = false;
+    }
+    Collect(nullptr, Reason::kBackground);
+    background_pending_.store(false, std::memory_order_relaxed);
+  }
+}
+
+void Collector::RequestBackgroundCycle() {
+  if (background_pending_.exchange(true, std::memory_order_relaxed)) return;  // already asked
+  {
+    std::lock_guard<std::mutex> lock(background_mu_);
+    background_requested_ = true;
+  }
+  background_cv_.notify_one();
+}
+
+void Collector::MaybeCollect(ThreadState& thread) {
+  const uint64_t allocated = allocated_since_cycle_.load(std::memory_order_relaxed);
+  const uint64_t budget = budget_.load(std::memory_order_relaxed);
+  if (concurrent_ && !torture() &&
+      allocated >= budget * trigger_ratio_.load(std::memory_order_relaxed)) {
+    RequestBackgroundCycle();
+  }
+  if (allocated >= budget) {
+    // Stop-the-world: collect. Concurrent: the budget is spent before marking finished, so
+    // wait for the running cycle (or run one); the pacer will start the next one earlier.
+    if (concurrent_ && marking()) mutator_waited_.store(true, std::memory_order_relaxed);
+    Collect(&thread, Reason::kAllocation);
+  }
+}
+
+void Collector::TortureTick(ThreadState& thread) {
+  if (++thread.torture_count % torture_interval_ != 0) return;
+  // Concurrent: in the background, so that this thread goes on mutating while it marks.
+  if (concurrent_) {
+    if (!marking()) RequestBackgroundCycle();
+  } else {
+    Collect(&thread, Reason::kTorture);
+  }
+}
+
+void Collector::Shade(ThreadState& thread, const void* object) {
+  if (!marking() || IsMarked(object)) return;
+  thread.satb.push_back(object);
+  if (thread.satb.size() >= kSatbBufferEntries) [[unlikely]] FlushShaded(thread);
+}
+
+void Collector::FlushShaded(ThreadState& thread) {
+  if (thread.satb.empty()) return;
+  std::lock_guard<std::mutex> lock(satb_mu_);
+  satb_.insert(satb_.end(), thread.satb.begin(), thread.satb.end());
+  thread.satb.clear();
+}
+
+std::vector<const void*> Collector::TakeShaded(bool include_threads) {
+  std::lock_guard<std::mutex> lock(satb_mu_);
+  if (include_threads) {
+    roots_.threads().ForEachThread([&](ThreadRecord* record) {
+      std::vector<const void*>& buffer = static_cast<ThreadState*>(record)->satb;
+      satb_.insert(satb_.end(), buffer.begin(), buffer.end());
+      buffer.clear();
+    });
+  }
+  std::vector<const void*> taken;
+  taken.swap(satb_);
+  return taken;
+}
 
 void Collector::NoteHandedOut(uint64_t bytes) {
   allocated_since_cycle_.fetch_add(bytes, std::memory_order_relaxed);
@@ -60,7 +161,7 @@ bool Collector::Refill(ThreadState& thread, int size_class) {
     old->state.store(PageState::kFull, std::memory_order_relaxed);
   }
   for (int attempt = 0;; ++attempt) {
-    if (BudgetExhausted()) Collect(&thread, Reason::kAllocation);
+    MaybeCollect(thread);
     Page* page = space_.PopAvailable(size_class);
     while (page == nullptr) {  // lazy sweeping: sweep pages of this class until one has room
       Page* unswept = space_.PopUnswept(size_class);
@@ -70,7 +171,11 @@ bool Collector::Refill(ThreadState& thread, int size_class) {
     if (page == nullptr) page = space_.TakeFreePage(size_class, config_.heap_limit_bytes);
     if (page != nullptr) {
       NoteHandedOut(uint64_t{page->free_count} * page->cell_size);
-      thread.allocator.Install(page);
+      if (torture()) {
+        thread.allocator.InstallSlowOnly(page);
+      } else {
+        thread.allocator.Install(page);
+      }
       return true;
     }
     if (!RecoverFromOutOfMemory(thread, kPageSize, attempt)) return false;
@@ -79,9 +184,12 @@ bool Collector::Refill(ThreadState& thread, int size_class) {
 
 LargeObject* Collector::AllocateLarge(ThreadState& thread, size_t payload_bytes) {
   for (int attempt = 0;; ++attempt) {
-    if (BudgetExhausted()) Collect(&thread, Reason::kAllocation);
+    MaybeCollect(thread);
     if (LargeObject* large = space_.AllocateLarge(payload_bytes, config_.heap_limit_bytes)) {
       NoteHandedOut(large->mapped_bytes);
+      // Black during marking. The thread is running, so no pause can change the phase
+      // between this read and the store.
+      if (marking()) large->mark.store(1, std::memory_order_relaxed);
       return large;
     }
     if (!RecoverFromOutOfMemory(thread, payload_bytes, attempt)) return nullptr;
@@ -110,9 +218,22 @@ void Collector::Collect(ThreadState* self, Reason reason) {
   if (was_running) threads.EnterNative(self);
   {
     std::lock_guard<std::mutex> lock(cycle_mu_);
-    // An allocation-triggered request is void if another thread's cycle already reset the
-    // budget while we waited.
-    if (reason != Reason::kAllocation || BudgetExhausted()) RunCycleLocked(reason);
+    // A triggered request is void if another thread's cycle already reset the count while
+    // this one waited.
+    const uint64_t allocated = allocated_since_cycle_.load(std::memory_order_relaxed);
+    const uint64_t budget = budget_.load(std::memory_order_relaxed);
+    bool run = true;
+    if (reason == Reason::kAllocation) run = allocated >= budget;
+    if (reason == Reason::kBackground) {
+      run = allocated >= budget * trigger_ratio_.load(std::memory_order_relaxed);
+    }
+    if (run) {
+      if (concurrent_) {
+        RunConcurrentCycleLocked(reason);
+      } else {
+        RunCycleLocked(reason);
+      }
+    }
   }
   if (was_running) threads.LeaveNative(self);
 }
@@ -130,32 +251,107 @@ void Collector::RunCycleLocked(Reason reason) {
   });
   const Clock::time_point mark_start = Clock::now();
   const uint64_t live = marker_.Mark(roots_);  // step 4
-  const Clock::time_point mark_end = Clock::now();
+  const double mark_ms = Ms(mark_start, Clock::now());
   std::vector<LargeObject*> dead_large;
-  space_.PrepareSweepLocked(dead_large);  // step 5
+  EndMarkLocked(live, dead_large);  // step 5
+  allocated_since_cycle_.store(0, std::memory_order_relaxed);
+  threads.ResumeTheWorld();  // step 6
+  const double pause_ms = Ms(start, Clock::now());
+  stats_.RecordPause(pause_ms);
+  SweepAndRecord(reason, dead_large, live, pause_ms, mark_ms);  // step 7
+}
+
+void Collector::RunConcurrentCycleLocked(Reason reason) {
+  ThreadRegistry& threads = roots_.threads();
+  space_.SweepAll();  // step 1
+  space_.BeginCycle();
+  stats_.NoteHeapBytes(space_.committed_bytes());
+  mutator_waited_.store(false, std::memory_order_relaxed);
+
+  // Step 2: the start pause.
+  Clock::time_point start = Clock::now();
+  threads.StopTheWorld();
+  marker_.Begin();
+  marking_.store(true, std::memory_order_relaxed);
+  g_heaps_marking.fetch_add(1, std::memory_order_relaxed);
+  threads.ForEachThread([](ThreadRecord* record) {
+    static_cast<ThreadState*>(record)->allocator.set_allocate_black(true);
+  });
+  marker_.AddRoots(roots_);
+  allocated_since_cycle_.store(0, std::memory_order_relaxed);
+  threads.ResumeTheWorld();
+  const double start_pause_ms = Ms(start, Clock::now());
+  stats_.RecordPause(start_pause_ms);
+
+  // Step 3: concurrent marking, then rounds over what the barrier shaded meanwhile.
+  const Clock::time_point mark_start = Clock::now();
+  marker_.Trace();
+  for (int round = 0; round < kMaxRounds; ++round) {
+    const std::vector<const void*> shaded = TakeShaded(/*include_threads=*/false);
+    for (const void* object : shaded) marker_.AddGrey(object);
+    marker_.Trace();
+    if (shaded.size() < kRemarkThreshold) break;
+  }
+  double mark_ms = Ms(mark_start, Clock::now());
+
+  // Step 4: the remark pause.
+  start = Clock::now();
+  threads.StopTheWorld();
+  const Clock::time_point remark_start = Clock::now();
+  for (const void* object : TakeShaded(/*include_threads=*/true)) marker_.AddGrey(object);
+  marker_.Trace();
+  mark_ms += Ms(remark_start, Clock::now());
+  marking_.store(false, std::memory_order_relaxed);
+  g_heaps_marking.fetch_sub(1, std::memory_order_relaxed);
+  threads.ForEachThread([](ThreadRecord* record) {
+    LocalAllocator& allocator = static_cast<ThreadState*>(record)->allocator;
+    allocator.set_allocate_black(false);
+    allocator.RetireForPause();
+  });
+  // Objects allocated during marking are black but were never counted by the marker.
+  const uint64_t live =
+      marker_.live_bytes() + allocated_since_cycle_.load(std::memory_order_relaxed);
+  std::vector<LargeObject*> dead_large;
+  EndMarkLocked(live, dead_large);
+  threads.ResumeTheWorld();
+  const double remark_pause_ms = Ms(start, Clock::now());
+  stats_.RecordPause(remark_pause_ms);
+
+  // The pacer: start earlier after a mutator had to wait, a little later otherwise.
+  double ratio = trigger_ratio_.load(std::memory_order_relaxed);
+  ratio = mutator_waited_.load(std::memory_order_relaxed) ? std::max(0.1, ratio - 0.15)
+                                                          : std::min(0.75, ratio + 0.02);
+  trigger_ratio_.store(ratio, std::memory_order_relaxed);
+
+  SweepAndRecord(reason, dead_large, live, std::max(start_pause_ms, remark_pause_ms),
+                 mark_ms);  // step 5
+}
+
+void Collector::EndMarkLocked(uint64_t live, std::vector<LargeObject*>& dead_large) {
+  space_.PrepareSweepLocked(dead_large);
   const uint64_t budget = std::max<uint64_t>(
       config_.min_heap_bytes, static_cast<uint64_t>(live * (config_.growth_factor - 1.0)));
   budget_.store(budget, std::memory_order_relaxed);
-  allocated_since_cycle_.store(0, std::memory_order_relaxed);
-  threads.ResumeTheWorld();  // step 6
-  const Clock::time_point end = Clock::now();
+}
 
-  space_.SweepAll();  // step 7
+void Collector::SweepAndRecord(Reason reason, std::vector<LargeObject*>& dead_large,
+                               uint64_t live, double pause_ms, double mark_ms) {
+  const Clock::time_point sweep_start = Clock::now();
+  space_.SweepAll();
   space_.FreeLarge(dead_large);
   // An explicit collection returns every surplus page now; automatic ones only stale pages.
-  space_.Trim(budget, /*only_stale=*/reason != Reason::kExplicit);
-  const Clock::time_point swept = Clock::now();
-
-  const double pause_ms = Ms(start, end);
-  stats_.RecordCycle(pause_ms, Ms(mark_start, mark_end), Ms(end, swept), live);
+  space_.Trim(budget_.load(std::memory_order_relaxed),
+              /*only_stale=*/reason != Reason::kExplicit);
+  const double sweep_ms = Ms(sweep_start, Clock::now());
+  stats_.RecordCycle(mark_ms, sweep_ms, live);
   if (trace_) {
     const HeapStats s = stats();
     std::fprintf(stderr,
-                 "pinion: gc %llu (%s): pause %.3f ms (mark %.3f ms, %d markers), "
+                 "pinion: gc %llu (%s): pause %.3f ms (%s), mark %.3f ms (%d markers), "
                  "live %.1f MiB, heap %.1f MiB, sweep %.3f ms\n",
                  static_cast<unsigned long long>(s.collections), ReasonName(reason), pause_ms,
-                 Ms(mark_start, mark_end), marker_.workers(), live / kMiB,
-                 s.heap_bytes / kMiB, Ms(end, swept));
+                 concurrent_ ? "longest of 2, concurrent" : "stop-the-world", mark_ms,
+                 marker_.workers(), live / kMiB, s.heap_bytes / kMiB, sweep_ms);
   }
 }
 

@@ -25,19 +25,51 @@
 //     Dead large objects are finalized and unmapped; surplus free pages are decommitted
 //     (after an automatic cycle, only those that stayed free a whole cycle: space.h).
 //
+// A cycle, concurrent form (HeapConfig::mode = kConcurrent), snapshot-at-the-beginning:
+//
+//  0. Trigger. The pacer starts a cycle on the background collector thread once allocation
+//     since the last cycle's start reaches trigger_ratio * budget, early enough that marking
+//     usually ends before the budget is spent. A mutator that reaches the full budget while
+//     marking runs waits for the cycle (its assist: it stops allocating), and the pacer then
+//     starts later cycles earlier. At the heap limit, the out-of-memory path as above.
+//  1. As above: finish sweeping, so every mark bit is clear.
+//  2. START PAUSE. Turn the write barrier on (member.h) and allocation black (new objects
+//     are born marked), and grey the roots: globals, each thread's handles, pinned objects.
+//     Length: proportional to the roots, not the heap.
+//  3. Concurrent mark (marker threads, mutators running): trace from the grey roots. Every
+//     pointer a mutator overwrites is shaded by the barrier into a per-thread buffer, full
+//     buffers into satb_; the collector traces from satb_ until little is left.
+//  4. REMARK PAUSE. Trace from every thread's partial buffer and what remains in satb_: a
+//     bounded amount of work, as the concurrent phase already traced the heap. Then turn the
+//     barrier and black allocation off, retire the allocators' pages and prepare the sweep
+//     (step 5 above).
+//  5. Concurrent sweep, as in step 7 above, on the collecting thread.
+//
+// Why nothing live is freed (invariant 1): an object reachable at the start pause is either
+// reached by tracing from the roots greyed there, or on the way to it some pointer was
+// overwritten during marking — and the barrier shaded the overwritten value, so tracing
+// reaches it from there. Objects allocated during marking are black. Pins: counts > 0 at
+// the start pause are roots; Pin during marking also shades (belt and braces: what a thread
+// can pin is already reachable from the snapshot or new). Roots need no rescan: a root
+// written after the start holds a new object or one read from the heap, which SATB covers.
+//
 // Invariant 1 (never free a live object): with the world stopped from step 2 to 6, every
 // object reachable at step 4 is marked; objects allocated after step 6 live in pages that
 // were swept before being handed out, and sweeping frees only unmarked cells of the page it
 // owns. Invariant: at step 2 no page is kUnswept (step 1), hence all mark bits are clear.
 //
-// Threads: Refill/AllocateLarge from the allocating (attached, running) thread; Collect from
-// any thread; stats from any thread.
+// Threads: Refill/AllocateLarge/Shade/TortureTick from the allocating (attached, running)
+// thread; Collect from any thread; stats from any thread. Concurrent cycles run on the
+// background thread, or on a thread that calls Collect (explicitly or at the heap limit).
 #ifndef PINION_GC_INTERNAL_COLLECTOR_H_
 #define PINION_GC_INTERNAL_COLLECTOR_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "gc/heap.h"
 #include "gc/internal/marker.h"
@@ -49,9 +81,10 @@ namespace pinion::internal {
 
 class Collector {
  public:
-  enum class Reason { kExplicit, kAllocation, kHeapLimit };
+  enum class Reason { kExplicit, kAllocation, kHeapLimit, kBackground, kTorture };
 
   Collector(const HeapConfig& config, RootSet& roots, Space& space);
+  ~Collector();
 
   // Gives `thread` a new page of `size_class` (its old one must be exhausted). False when
   // the heap is out of memory after collecting and consulting on_out_of_memory.
@@ -62,18 +95,37 @@ class Collector {
   // Runs a cycle. `self` is the calling thread's state if it is attached, else nullptr.
   void Collect(ThreadState* self, Reason reason);
 
+  // Concurrent mode. True from the start pause to the remark pause.
+  bool marking() const { return marking_.load(std::memory_order_relaxed); }
+  // The write barrier's slow path for `thread`: records `object` if it is not yet marked.
+  void Shade(ThreadState& thread, const void* object);
+  // A detaching thread hands over its barrier buffer.
+  void FlushShaded(ThreadState& thread);
+
+  // GC torture (HeapConfig::torture_interval).
+  bool torture() const { return torture_interval_ != 0; }
+  void TortureTick(ThreadState& thread);
+
   HeapStats stats() const;
 
  private:
-  bool BudgetExhausted() const {
-    return allocated_since_cycle_.load(std::memory_order_relaxed) >=
-           budget_.load(std::memory_order_relaxed);
-  }
   // The out-of-memory protocol for the `attempt`-th failure of one allocation: collect,
   // then ask on_out_of_memory. True to retry.
   bool RecoverFromOutOfMemory(ThreadState& thread, size_t bytes, int attempt);
   void NoteHandedOut(uint64_t bytes);
+  // Before taking memory: start or join a cycle if the pacer says so.
+  void MaybeCollect(ThreadState& thread);
+  void RequestBackgroundCycle();
+  void BackgroundLoop();
   void RunCycleLocked(Reason reason);
+  void RunConcurrentCycleLocked(Reason reason);
+  // Finishes a cycle after marking (world stopped): sets the budget, prepares the sweep.
+  void EndMarkLocked(uint64_t live, std::vector<LargeObject*>& dead_large);
+  // After the world resumed: sweep, free, trim, record.
+  void SweepAndRecord(Reason reason, std::vector<LargeObject*>& dead_large, uint64_t live,
+                      double pause_ms, double mark_ms);
+  // Moves every thread's barrier buffer into satb_ (world stopped) and takes satb_.
+  std::vector<const void*> TakeShaded(bool include_threads);
 
   const HeapConfig& config_;
   RootSet& roots_;
@@ -88,6 +140,25 @@ class Collector {
   std::atomic<uint64_t> allocated_since_cycle_{0};
   std::atomic<uint64_t> allocated_total_{0};
   std::atomic<uint64_t> budget_;
+
+  // Concurrent mode.
+  const bool concurrent_;
+  const uint64_t torture_interval_;
+  std::atomic<bool> marking_{false};  // changed only in pauses; see member.h for the order
+  std::mutex satb_mu_;                // leaf lock
+  std::vector<const void*> satb_;     // guarded by satb_mu_: full barrier buffers
+  // The pacer: a cycle starts when allocation reaches trigger_ratio_ * budget. Lowered when
+  // a mutator had to wait for a cycle, raised slowly otherwise. Written under cycle_mu_.
+  std::atomic<double> trigger_ratio_{0.5};  // relaxed: a stale value only shifts a trigger
+  std::atomic<bool> mutator_waited_{false};
+  // The background collector thread (concurrent mode only).
+  std::mutex background_mu_;
+  std::condition_variable background_cv_;
+  bool background_requested_ = false;  // guarded by background_mu_
+  bool background_shutdown_ = false;   // guarded by background_mu_
+  // Relaxed fast check so that allocation does not take background_mu_ for every page.
+  std::atomic<bool> background_pending_{false};
+  std::thread background_;
 };
 
 }  // namespace pinion::internal

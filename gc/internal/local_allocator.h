@@ -32,9 +32,14 @@ class LocalAllocator {
     free_[size_class] = cell->next;
     cell->next = nullptr;
     Page* page = pages_[size_class];
-    page->types[page->CellIndex(cell)] = raw_type;
+    page->types[page->CellIndex(cell)] = raw_type | alloc_bits_;
     return cell;
   }
+
+  // Allocate-black: while a concurrent cycle marks, new objects are born marked (kMarkBit),
+  // so the marker never needs to see them. Set and cleared by the collector in its pauses.
+  void set_allocate_black(bool black) { alloc_bits_ = black ? kMarkBit : 0; }
+  uint16_t alloc_bits() const { return alloc_bits_; }
 
   Page* page(int size_class) const { return pages_[size_class]; }
   // Makes `page` (kOwned, with its free list) the current page of its class.
@@ -42,6 +47,20 @@ class LocalAllocator {
     pages_[page->size_class] = page;
     free_[page->size_class] = page->free_list;
     page->free_list = nullptr;
+  }
+  // GC torture: like Install, but the free list stays with the page, so TryAllocateFast
+  // always fails and every allocation takes the slow path (which calls TakeOne).
+  void InstallSlowOnly(Page* page) { pages_[page->size_class] = page; }
+  // Slow-path allocation from the current page's own free list (torture mode).
+  void* TakeOne(uint16_t raw_type, int size_class) {
+    Page* page = pages_[size_class];
+    if (page == nullptr || page->free_list == nullptr) return nullptr;
+    FreeCell* cell = page->free_list;
+    PINION_UNPOISON(cell, page->cell_size);
+    page->free_list = cell->next;
+    cell->next = nullptr;
+    page->types[page->CellIndex(cell)] = raw_type | alloc_bits_;
+    return cell;
   }
   // Forgets the current page of `size_class` (its free list must be empty); returns it.
   Page* TakeExhausted(int size_class) {
@@ -63,6 +82,7 @@ class LocalAllocator {
     for (int c = 0; c < kNumSizeClasses; ++c) {
       Page* page = pages_[c];
       if (page == nullptr) continue;
+      if (free_[c] == nullptr) free_[c] = page->free_list;  // torture mode kept it there
       page->free_list = free_[c];
       page->free_count = 0;
       for (FreeCell* f = free_[c]; f != nullptr; f = f->next) ++page->free_count;
@@ -75,6 +95,7 @@ class LocalAllocator {
  private:
   FreeCell* free_[kNumSizeClasses] = {};
   Page* pages_[kNumSizeClasses] = {};
+  uint16_t alloc_bits_ = 0;
 };
 
 }  // namespace pinion::internal

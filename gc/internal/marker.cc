@@ -197,29 +197,35 @@ void Marker::Run(Worker& worker) {
   }
 }
 
-uint64_t Marker::Mark(RootSet& roots) {
-  Worker& main = *workers_[0];
+void Marker::Begin() {
   for (auto& w : workers_) w->live_bytes = 0;
+}
+
+void Marker::AddRoots(RootSet& roots) { roots.VisitRoots(*workers_[0]); }
+
+void Marker::AddGrey(const void* object) { workers_[0]->VisitObject(object); }
+
+void Marker::Trace() {
   {
     std::lock_guard<std::mutex> lock(pool_mu_);
     idle_ = 0;
     done_ = false;
     idle_hint_.store(false, std::memory_order_relaxed);
   }
-  roots.VisitRoots(main);
   if (!helpers_.empty()) {
     std::lock_guard<std::mutex> lock(job_mu_);
     ++job_epoch_;
     helpers_running_ = static_cast<int>(helpers_.size());
   }
   job_cv_.notify_all();
-  Run(main);
-  {
-    std::unique_lock<std::mutex> lock(job_mu_);
-    job_cv_.wait(lock, [&] { return helpers_running_ == 0; });
-  }
+  Run(*workers_[0]);
+  std::unique_lock<std::mutex> lock(job_mu_);
+  job_cv_.wait(lock, [&] { return helpers_running_ == 0; });
+}
+
+uint64_t Marker::live_bytes() const {
   uint64_t live = 0;
-  for (auto& w : workers_) live += w->live_bytes;
+  for (const auto& w : workers_) live += w->live_bytes;
   return live;
 }
 

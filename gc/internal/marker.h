@@ -45,7 +45,23 @@ class Marker {
   Marker& operator=(const Marker&) = delete;
 
   // Marks everything reachable from `roots`; returns the marked bytes (cell sizes).
-  uint64_t Mark(RootSet& roots);
+  uint64_t Mark(RootSet& roots) {
+    Begin();
+    AddRoots(roots);
+    Trace();
+    return live_bytes();
+  }
+
+  // The same in steps, for concurrent cycles (collector.h). Between Begin and the last Trace,
+  // AddRoots/AddGrey only on the collecting thread while no Trace runs.
+  void Begin();
+  void AddRoots(RootSet& roots);
+  // Marks `object` (a heap object's start) if it is not yet, and queues it for scanning.
+  void AddGrey(const void* object);
+  // Scans until every queued object's subgraph is marked.
+  void Trace();
+  // Bytes marked since Begin (an object two markers raced on may count twice).
+  uint64_t live_bytes() const;
   int workers() const { return static_cast<int>(workers_.size()); }
 
  private:

@@ -5,21 +5,25 @@
 
 namespace pinion::internal {
 
-void StatsRecorder::RecordCycle(double pause_ms, double mark_ms, double sweep_ms,
-                                uint64_t live_bytes) {
+void StatsRecorder::RecordPause(double pause_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   HeapStats& s = stats_;
-  ++s.collections;
-  s.live_bytes = live_bytes;
+  ++s.pauses;
   s.last_pause_ms = pause_ms;
   s.max_pause_ms = std::max(s.max_pause_ms, pause_ms);
   s.total_pause_ms += pause_ms;
-  s.mark_ms += mark_ms;
-  s.sweep_ms += sweep_ms;
   const double us = pause_ms * 1000.0;
   size_t bucket = us < 1.0 ? 0 : static_cast<size_t>(std::floor(std::log2(us))) + 1;
   s.pause_histogram[std::min(bucket, s.pause_histogram.size() - 1)]++;
   pauses_.push_back(pause_ms);
+}
+
+void StatsRecorder::RecordCycle(double mark_ms, double sweep_ms, uint64_t live_bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++stats_.collections;
+  stats_.live_bytes = live_bytes;
+  stats_.mark_ms += mark_ms;
+  stats_.sweep_ms += sweep_ms;
 }
 
 void StatsRecorder::NoteHeapBytes(uint64_t heap_bytes) {
@@ -38,6 +42,9 @@ HeapStats StatsRecorder::Snapshot(uint64_t heap_bytes, uint64_t bytes_allocated)
     const size_t k = static_cast<size_t>(std::ceil(0.99 * sorted.size())) - 1;
     std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
     s.p99_pause_ms = sorted[k];
+    const size_t mid = sorted.size() / 2;
+    std::nth_element(sorted.begin(), sorted.begin() + mid, sorted.end());
+    s.median_pause_ms = sorted[mid];
   }
   return s;
 }

@@ -14,7 +14,8 @@ namespace pinion::internal {
 
 class StatsRecorder {
  public:
-  void RecordCycle(double pause_ms, double mark_ms, double sweep_ms, uint64_t live_bytes);
+  void RecordPause(double pause_ms);
+  void RecordCycle(double mark_ms, double sweep_ms, uint64_t live_bytes);
   void NoteHeapBytes(uint64_t heap_bytes);
   HeapStats Snapshot(uint64_t heap_bytes, uint64_t bytes_allocated) const;
 

@@ -4,6 +4,9 @@
 #ifndef PINION_GC_INTERNAL_THREAD_STATE_H_
 #define PINION_GC_INTERNAL_THREAD_STATE_H_
 
+#include <cstdint>
+#include <vector>
+
 #include "gc/internal/local_allocator.h"
 #include "roots/thread_registry.h"
 
@@ -21,6 +24,10 @@ class ThreadState final : public ThreadRecord {
   HeapImpl& heap;
   LocalAllocator allocator;
   bool attached = false;
+  // Objects the write barrier shaded during this cycle's marking, not yet handed to the
+  // collector (collector.h). Owned by the thread; read by the collector in the remark pause.
+  std::vector<const void*> satb;
+  uint64_t torture_count = 0;  // allocations, in GC-torture mode
 };
 
 }  // namespace pinion::internal

@@ -103,11 +103,16 @@ TEST_CASE("StatsRecorder: counters, totals, max, last and the log2 pause histogr
   CHECK(HistogramSum(s) == 0);
 
   // pause (ms) -> bucket: [0] < 1 us, [i] in [2^(i-1), 2^i) us, the last one open-ended.
-  recorder.RecordCycle(0.0005, 0.0001, 1.0, 100);  // 0.5 us -> 0
-  recorder.RecordCycle(0.001, 0.0005, 2.0, 200);   // 1 us   -> 1
-  recorder.RecordCycle(0.003, 0.002, 3.0, 300);    // 3 us   -> 2
-  recorder.RecordCycle(1.0, 0.5, 4.0, 400);        // 1000 us -> 10
-  recorder.RecordCycle(1.0e6, 10.0, 5.0, 500);     // 1000 s -> clamped to the last bucket
+  recorder.RecordPause(0.0005);  // 0.5 us -> 0
+  recorder.RecordCycle(0.0001, 1.0, 100);
+  recorder.RecordPause(0.001);  // 1 us   -> 1
+  recorder.RecordCycle(0.0005, 2.0, 200);
+  recorder.RecordPause(0.003);  // 3 us   -> 2
+  recorder.RecordCycle(0.002, 3.0, 300);
+  recorder.RecordPause(1.0);  // 1000 us -> 10
+  recorder.RecordCycle(0.5, 4.0, 400);
+  recorder.RecordPause(1.0e6);  // 1000 s -> clamped to the last bucket
+  recorder.RecordCycle(10.0, 5.0, 500);
   s = recorder.Snapshot(12345, 67890);
   CHECK(s.collections == 5);
   CHECK(s.live_bytes == 500);  // the last collection's
@@ -123,22 +128,26 @@ TEST_CASE("StatsRecorder: counters, totals, max, last and the log2 pause histogr
   CHECK(s.pause_histogram[2] == 1);
   CHECK(s.pause_histogram[10] == 1);
   CHECK(s.pause_histogram[s.pause_histogram.size() - 1] == 1);
-  CHECK(HistogramSum(s) == s.collections);
+  CHECK(HistogramSum(s) == s.pauses);
+  CHECK(s.pauses == 5);
 }
 
 TEST_CASE("StatsRecorder: p99 is the 99th percentile of every pause; peak heap is a running max") {
   StatsRecorder recorder;
-  for (int i = 100; i >= 1; --i) recorder.RecordCycle(i, 0, 0, 0);  // 1..100 ms, any order
+  for (int i = 100; i >= 1; --i) recorder.RecordPause(i);  // 1..100 ms, any order
   HeapStats s = recorder.Snapshot(0, 0);
   CHECK(s.p99_pause_ms == doctest::Approx(99.0));
+  CHECK(s.median_pause_ms == doctest::Approx(51.0));  // the 51st smallest of 100
   CHECK(s.max_pause_ms == doctest::Approx(100.0));
-  recorder.RecordCycle(1000, 0, 0, 0);
-  recorder.RecordCycle(1000, 0, 0, 0);
+  recorder.RecordPause(1000);
+  recorder.RecordCycle(0, 0, 0);
+  recorder.RecordPause(1000);
+  recorder.RecordCycle(0, 0, 0);
   s = recorder.Snapshot(0, 0);  // 102 pauses: the 99th percentile is the 101st smallest
   CHECK(s.p99_pause_ms == doctest::Approx(1000.0));
 
   StatsRecorder one;
-  one.RecordCycle(7.0, 0, 0, 0);
+  one.RecordPause(7.0);
   CHECK(one.Snapshot(0, 0).p99_pause_ms == doctest::Approx(7.0));
 
   StatsRecorder peaks;
@@ -191,7 +200,8 @@ TEST_CASE("heap stats: collections, bytes_allocated, live_bytes and consistent p
     CHECK(s.total_pause_ms >= s.max_pause_ms);
     CHECK(s.mark_ms <= s.total_pause_ms + 1e-9);  // marking happens inside the pauses
     CHECK(s.sweep_ms >= 0);
-    CHECK(HistogramSum(s) == s.collections);
+    CHECK(HistogramSum(s) == s.pauses);
+    CHECK(s.pauses == s.collections);  // stop-the-world: one pause per cycle
   }
   CHECK(heap.stats().collections > 6);  // automatic ones as well as the explicit six
 }
