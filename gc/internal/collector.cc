@@ -224,7 +224,7 @@ void Collector::Collect(ThreadState* self, Reason reason) {
     const uint64_t budget = budget_.load(std::memory_order_relaxed);
     bool run = true;
     if (reason == Reason::kAllocation) run = allocated >= budget;
-    if (reason == Reason::kBackground) {
+    if (reason == Reason::kBackground && !torture()) {
       run = allocated >= budget * trigger_ratio_.load(std::memory_order_relaxed);
     }
     if (run) {

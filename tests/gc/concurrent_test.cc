@@ -1,0 +1,379 @@
+// Tests of concurrent mode (gc/internal/collector.h, gc/member.h): the snapshot-at-the-
+// beginning barrier, allocate-black, pins across the snapshot, the pacer and the heap limit,
+// GC torture, configuration from the environment.
+//
+// The barrier tests hold a cycle in its concurrent phase with a "gate": an object whose trace
+// callback blocks until the test opens it, so the test can mutate the heap while the
+// marker has provably not yet traced past the gate.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "gc/heap.h"
+#include "gc/internal/heap_impl.h"
+#include "gc/member.h"
+#include "pinning/pin.h"
+#include "roots/handles.h"
+#include "roots/native_region.h"
+#include "tests/gc/test_support.h"
+
+namespace {
+
+using pinion::Allocate;
+using pinion::CollectorMode;
+using pinion::FindObject;
+using pinion::Handle;
+using pinion::HandleScope;
+using pinion::Heap;
+using pinion::HeapConfig;
+using pinion::Member;
+using pinion::New;
+using pinion::ThreadScope;
+using pinion::TypeId;
+
+constexpr uint64_t kMagic = 0x5eed5eed5eed5eedull;
+
+struct Cell {
+  Member<Cell> next;
+  Member<Cell> other;
+  uint64_t magic = kMagic;
+};
+void TraceCell(void* object, pinion::Visitor& v) {
+  v.Visit(static_cast<Cell*>(object)->next);
+  v.Visit(static_cast<Cell*>(object)->other);
+}
+const TypeId kCell = pinion::RegisterType({"Cell", sizeof(Cell), &TraceCell, nullptr});
+const TypeId kBlob = pinion::RegisterType({"Blob", 0, nullptr, nullptr});
+
+// The gate: while armed, tracing a Gate blocks (before visiting `inside`) until opened.
+struct GateControl {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool armed = false, entered = false, open = false;
+};
+GateControl gate_control;
+
+struct Gate {
+  Member<Cell> inside;
+};
+void TraceGate(void* object, pinion::Visitor& v) {
+  {
+    std::unique_lock<std::mutex> lock(gate_control.mu);
+    if (gate_control.armed) {
+      gate_control.entered = true;
+      gate_control.cv.notify_all();
+      gate_control.cv.wait(lock, [] { return gate_control.open; });
+    }
+  }
+  v.Visit(static_cast<Gate*>(object)->inside);
+}
+const TypeId kGate = pinion::RegisterType({"Gate", sizeof(Gate), &TraceGate, nullptr});
+
+HeapConfig Concurrent() {
+  HeapConfig config;
+  config.mode = CollectorMode::kConcurrent;
+  config.marker_threads = 1;
+  config.min_heap_bytes = size_t{64} << 20;  // no automatic cycles in the gate tests
+  return config;
+}
+
+// Runs heap.Collect() on another (unattached) thread and returns once its cycle is marking
+// and blocked in the gate. The calling mutator keeps polling so the start pause can stop it.
+class GatedCycle {
+ public:
+  explicit GatedCycle(Heap& heap) {
+    std::lock_guard<std::mutex> lock(gate_control.mu);
+    gate_control.armed = true;
+    gate_control.entered = gate_control.open = false;
+    thread_ = std::thread([&heap] { heap.Collect(); });
+  }
+  void WaitUntilMarking() {
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(gate_control.mu);
+        if (gate_control.entered) return;
+      }
+      pinion::Safepoint();
+      std::this_thread::yield();
+    }
+  }
+  // Opens the gate and waits for the cycle to finish (inside a native region, so the remark
+  // pause does not wait for this thread).
+  void Finish() {
+    {
+      std::lock_guard<std::mutex> lock(gate_control.mu);
+      gate_control.open = true;
+      gate_control.armed = false;
+    }
+    gate_control.cv.notify_all();
+    pinion::NativeRegion region;
+    thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+};
+
+bool Marking(Heap& heap) { return heap.impl().collector.marking(); }
+
+TEST_CASE("the deletion barrier keeps an object unlinked during marking and stored in a new one") {
+  Heap heap(Concurrent());
+  ThreadScope thread(heap);
+  HandleScope scope;
+  Handle<Gate> gate(New<Gate>(kGate));
+  Cell* a = New<Cell>(kCell);
+  gate->inside = a;
+  a->next = New<Cell>(kCell);  // b: reachable only through the gate, then a
+
+  GatedCycle cycle(heap);
+  cycle.WaitUntilMarking();
+  REQUIRE(Marking(heap));
+  Handle<Cell> fresh(New<Cell>(kCell));  // black: the marker will never scan it
+  Cell* b = gate->inside->next;
+  fresh->next = b;              // b now hangs off a black object only...
+  gate->inside->next = nullptr; // ...and the barrier shades it as this pointer is deleted
+  cycle.Finish();
+
+  CHECK_FALSE(Marking(heap));
+  CHECK(FindObject(b) == b);
+  CHECK(b->magic == kMagic);
+  heap.Collect();  // still reachable through `fresh`
+  CHECK(FindObject(b) == b);
+  CHECK(b->magic == kMagic);
+  fresh->next = nullptr;
+  heap.Collect();
+  CHECK(FindObject(b) == nullptr);  // garbage now, and reclaimed
+}
+
+TEST_CASE("objects allocated during marking are black: they survive the cycle unscanned") {
+  Heap heap(Concurrent());
+  ThreadScope thread(heap);
+  HandleScope scope;
+  Handle<Gate> gate(New<Gate>(kGate));
+  GatedCycle cycle(heap);
+  cycle.WaitUntilMarking();
+  Handle<Cell> small(New<Cell>(kCell));
+  small->next = New<Cell>(kCell);  // reachable only from a black object
+  Handle<char> large(static_cast<char*>(Allocate(kBlob, 64 * 1024)));
+  large.get()[100] = 42;
+  cycle.Finish();
+
+  CHECK(FindObject(small.get()) == small.get());
+  CHECK(FindObject(small->next.get()) == small->next.get());
+  CHECK(small->next->magic == kMagic);
+  CHECK(FindObject(large.get()) == large.get());
+  CHECK(large.get()[100] == 42);
+  // The next cycle (no gate) marks them normally: black allocation ended with the cycle.
+  heap.Collect();
+  CHECK(FindObject(small->next.get()) == small->next.get());
+  CHECK(heap.stats().live_bytes > 64 * 1024);
+}
+
+TEST_CASE("an object pinned at the snapshot survives being unpinned during marking, then goes") {
+  Heap heap(Concurrent());
+  ThreadScope thread(heap);
+  HandleScope scope;
+  Handle<Gate> gate(New<Gate>(kGate));
+  Cell* pinned = New<Cell>(kCell);
+  pinion::Pin(pinned);  // its only root
+
+  GatedCycle cycle(heap);
+  cycle.WaitUntilMarking();
+  pinion::Unpin(pinned);  // demoted during marking: it was a root at the snapshot
+  cycle.Finish();
+  CHECK(FindObject(pinned) == pinned);
+  CHECK(pinned->magic == kMagic);
+  heap.Collect();  // the next cycle finds it unreachable
+  CHECK(FindObject(pinned) == nullptr);
+}
+
+TEST_CASE("pinning during marking keeps the object whatever the mutator unlinks") {
+  Heap heap(Concurrent());
+  ThreadScope thread(heap);
+  HandleScope scope;
+  Handle<Gate> gate(New<Gate>(kGate));
+  gate->inside = New<Cell>(kCell);
+  gate->inside->next = New<Cell>(kCell);
+
+  GatedCycle cycle(heap);
+  cycle.WaitUntilMarking();
+  Cell* b = gate->inside->next;
+  pinion::Pin(b);
+  gate->inside = nullptr;  // a and b are unreachable but for the pin
+  cycle.Finish();
+  heap.Collect();
+  CHECK(FindObject(b) == b);
+  CHECK(b->magic == kMagic);
+  pinion::Unpin(b);
+  heap.Collect();
+  CHECK(FindObject(b) == nullptr);
+}
+
+TEST_CASE("a concurrent cycle has two short pauses; the barrier is off outside marking") {
+  Heap heap(Concurrent());
+  ThreadScope thread(heap);
+  HandleScope scope;
+  Handle<Cell> head(New<Cell>(kCell));
+  Cell* tail = head.get();
+  for (int i = 0; i < 10000; ++i) {
+    tail->next = New<Cell>(kCell);
+    tail = tail->next;
+  }
+  CHECK(pinion::internal::g_heaps_marking.load() == 0);
+  heap.Collect();
+  const pinion::HeapStats s = heap.stats();
+  CHECK(s.collections == 1);
+  CHECK(s.pauses == 2);
+  CHECK(s.live_bytes >= 10001 * sizeof(Cell));
+  CHECK(pinion::internal::g_heaps_marking.load() == 0);
+  int count = 0;
+  for (Cell* c = head.get(); c != nullptr; c = c->next) count += c->magic == kMagic;
+  CHECK(count == 10001);
+}
+
+// Mutators rewrite linked lists of Member fields while background cycles run; every list
+// must stay intact (a freed cell would be zeroed and poisoned, failing the magic check).
+void ChurnLists(Heap& heap, int iterations, std::atomic<int>& failures) {
+  ThreadScope thread(heap);
+  HandleScope scope;
+  std::vector<Handle<Cell>> heads;
+  for (int i = 0; i < 8; ++i) heads.emplace_back(New<Cell>(kCell));
+  uint64_t seed = 88172645463325252ull;
+  for (int it = 0; it < iterations; ++it) {
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    Cell* head = heads[seed % heads.size()].get();
+    Allocate(kBlob, 256);  // garbage, so that cycles come often
+    Cell* fresh = New<Cell>(kCell);
+    fresh->next = head->next;  // push front
+    fresh->other = heads[(seed >> 8) % heads.size()].get();
+    head->next = fresh;
+    if (seed % 3 == 0 && head->next->next != nullptr) {
+      head->next->next = head->next->next->next;  // unlink one: garbage
+    }
+    if (it % 512 == 0) {
+      for (const Handle<Cell>& h : heads) {
+        int length = 0;
+        for (Cell* c = h.get(); c != nullptr && length < 1000000; c = c->next, ++length) {
+          if (c->magic != kMagic || (c->other != nullptr && c->other->magic != kMagic)) {
+            failures.fetch_add(1);
+            return;
+          }
+        }
+        if (length > 2000) h->next = nullptr;  // keep the live heap bounded
+      }
+    }
+  }
+}
+
+TEST_CASE("mutators rewriting Member fields during background cycles lose nothing") {
+  HeapConfig config;
+  config.mode = CollectorMode::kConcurrent;
+  config.min_heap_bytes = 1 << 20;  // many cycles
+  Heap heap(config);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> mutators;
+  for (int t = 0; t < 3; ++t) {
+    mutators.emplace_back([&] { ChurnLists(heap, 60000, failures); });
+  }
+  for (std::thread& m : mutators) m.join();
+  CHECK(failures.load() == 0);
+  const pinion::HeapStats s = heap.stats();
+  CHECK(s.collections >= 3);
+  // Two pauses per cycle; a background cycle may be between its pauses and its record.
+  CHECK(s.pauses >= 2 * s.collections);
+  CHECK(s.pauses <= 2 * s.collections + 2);
+}
+
+TEST_CASE("concurrent mode honours the heap limit: garbage never makes allocation fail") {
+  HeapConfig config;
+  config.mode = CollectorMode::kConcurrent;
+  config.min_heap_bytes = 2 << 20;
+  config.heap_limit_bytes = 16 << 20;
+  Heap heap(config);
+  ThreadScope thread(heap);
+  for (int i = 0; i < 200000; ++i) {  // ~200 MiB of garbage through a 16 MiB heap
+    REQUIRE(pinion::TryAllocate(kBlob, 1000) != nullptr);
+  }
+  CHECK(heap.stats().peak_heap_bytes <= config.heap_limit_bytes);
+  CHECK(heap.stats().collections >= 10);
+}
+
+TEST_CASE("GC torture starts a cycle every N allocations, in both modes, and loses nothing") {
+  for (CollectorMode mode : {CollectorMode::kStopTheWorld, CollectorMode::kConcurrent}) {
+    INFO("concurrent: " << (mode == CollectorMode::kConcurrent));
+    HeapConfig config;
+    config.mode = mode;
+    config.torture_interval = 50;
+    Heap heap(config);
+    ThreadScope thread(heap);
+    HandleScope scope;
+    Handle<Cell> head(New<Cell>(kCell));
+    for (int i = 0; i < 5000; ++i) {
+      Cell* fresh = New<Cell>(kCell);
+      fresh->next = head->next;
+      head->next = fresh;
+      New<Cell>(kCell);  // garbage
+    }
+    int count = 0;
+    for (Cell* c = head->next; c != nullptr; c = c->next) count += c->magic == kMagic;
+    CHECK(count == 5000);
+    if (mode == CollectorMode::kStopTheWorld) {
+      CHECK(heap.stats().collections == 10001 / 50);  // exactly one per 50 allocations
+    } else {
+      // Background cycles, requested every 50 allocations when none is running; how many
+      // complete by now depends on the machine's speed, but the first one will.
+      while (heap.stats().collections == 0) {
+        pinion::Safepoint();
+        std::this_thread::yield();
+      }
+    }
+  }
+}
+
+// ---- configuration from the environment ----------------------------------------------------
+
+struct ScopedEnv {
+  ScopedEnv(const char* name, const char* value) : name(name) { setenv(name, value, 1); }
+  ~ScopedEnv() { unsetenv(name); }
+  const char* name;
+};
+
+TEST_CASE("PINION_* environment variables override HeapConfig; bad values are reported") {
+  {
+    ScopedEnv mode("PINION_MODE", "concurrent");
+    ScopedEnv markers("PINION_MARKERS", "3");
+    ScopedEnv growth("PINION_GROWTH", "1.5");
+    ScopedEnv limit("PINION_HEAP_LIMIT", "64m");
+    ScopedEnv torture("PINION_TORTURE", "1000");
+    Heap heap;
+    CHECK(heap.config().mode == CollectorMode::kConcurrent);
+    CHECK(heap.config().marker_threads == 3);
+    CHECK(heap.config().growth_factor == doctest::Approx(1.5));
+    CHECK(heap.config().heap_limit_bytes == size_t{64} << 20);
+    CHECK(heap.config().torture_interval == 1000);
+  }
+  {
+    ScopedEnv mode("PINION_MODE", "stw");
+    HeapConfig config;
+    config.mode = CollectorMode::kConcurrent;
+    Heap heap(config);
+    CHECK(heap.config().mode == CollectorMode::kStopTheWorld);
+  }
+  pinion::test_support::ScopedMisuseHandler handler;
+  {
+    ScopedEnv mode("PINION_MODE", "sometimes");
+    CHECK(pinion::test_support::MisuseOf([] { Heap heap; }) == pinion::Misuse::kBadArgument);
+  }
+  {
+    ScopedEnv limit("PINION_HEAP_LIMIT", "lots");
+    CHECK(pinion::test_support::MisuseOf([] { Heap heap; }) == pinion::Misuse::kBadArgument);
+  }
+}
+
+}  // namespace
