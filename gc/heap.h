@@ -171,11 +171,12 @@ T* New(TypeId type, Args&&... args) {
   return new (Allocate(type, sizeof(T))) T(std::forward<Args>(args)...);
 }
 
-// A safepoint poll: parks the thread if a collection is waiting for it.
+// A safepoint poll: parks the thread if a collection is waiting for it, and reports its
+// roots if a concurrent cycle asked for them (its handshake).
 inline void Safepoint() {
   internal::ThreadState* thread = internal::ThreadState::Current();
-  if (thread != nullptr && thread->roots.threads().stop_requested()) [[unlikely]] {
-    thread->roots.threads().Park(thread);
+  if (thread != nullptr && thread->roots.threads().poll_requested()) [[unlikely]] {
+    thread->roots.threads().Poll(thread);
   }
 }
 

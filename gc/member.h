@@ -10,10 +10,12 @@
 //   }
 //   node->left = other;  // the barrier runs here
 //
-// The barrier is snapshot-at-the-beginning (Yuasa deletion barrier): while a cycle is
-// marking, the value a store overwrites is recorded, so everything reachable when marking
-// began stays reachable for the marker, whatever mutators unlink meanwhile. When no heap is
-// marking the barrier is one relaxed load of a global and a not-taken branch.
+// The barrier is snapshot-at-the-beginning (a Yuasa deletion barrier): while a cycle is
+// marking, the value a store overwrites is shaded, so everything reachable when marking
+// began stays reachable for the marker, whatever mutators unlink meanwhile. (No thread runs
+// heap code between the start pause and the scan of its own handles, so stored values need
+// no shading: gc/internal/collector.h.) When no heap is marking the barrier is one relaxed
+// load of a global and a not-taken branch.
 //
 // Memory orders. Stores are release and loads acquire: a marker (or another thread) that
 // reads a pointer to a new object also sees that object's initialisation and the type entry
@@ -37,7 +39,8 @@ extern std::atomic<uint32_t> g_heaps_marking;
 [[gnu::cold, gnu::noinline]] void WriteBarrierSlow(const void* old_value);
 }  // namespace internal
 
-// Call before overwriting a traced pointer field that holds `old_value` (Member does this).
+// Call before overwriting a traced pointer field that holds `old_value` (Member and Store
+// do this).
 inline void WriteBarrier(const void* old_value) {
   if (internal::g_heaps_marking.load(std::memory_order_relaxed) != 0) [[unlikely]] {
     internal::WriteBarrierSlow(old_value);

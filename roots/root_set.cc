@@ -33,15 +33,24 @@ void RootSet::RemoveSource(RootSource* source) {
 }
 
 void RootSet::VisitRoots(RootVisitor& visitor) {
+  VisitGlobals(visitor);
+  threads_.ForEachThread([&](ThreadRecord* thread) {
+    thread->handles.ForEach([&](void* object) { visitor.VisitRoot(object); });
+  });
+  VisitSources(visitor);
+}
+
+void RootSet::VisitGlobals(RootVisitor& visitor) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const Range& range : ranges_) {
     for (size_t i = 0; i < range.count; ++i) {
       if (void* object = range.slots[i]) visitor.VisitRoot(object);
     }
   }
-  threads_.ForEachThread([&](ThreadRecord* thread) {
-    thread->handles.ForEach([&](void* object) { visitor.VisitRoot(object); });
-  });
+}
+
+void RootSet::VisitSources(RootVisitor& visitor) {
+  std::lock_guard<std::mutex> lock(mu_);
   for (RootSource* source : sources_) source->VisitRoots(visitor);
 }
 

@@ -8,7 +8,7 @@
 // nothing of where they come from. A RootSet belongs to one heap.
 //
 // Threads: AddGlobal*/Remove*/AddSource/RemoveSource from any thread (they take `mu_`, a leaf
-// lock); VisitRoots only from the collecting thread while the world is stopped.
+// lock); Visit* only from the collecting thread while the world is stopped.
 #ifndef PINION_ROOTS_ROOT_SET_H_
 #define PINION_ROOTS_ROOT_SET_H_
 
@@ -59,6 +59,9 @@ class RootSet {
 
   // Visits globals, then every attached thread's handles, then the sources.
   void VisitRoots(RootVisitor& visitor);
+  // The parts, for concurrent cycles (threads' handles are scanned per thread there).
+  void VisitGlobals(RootVisitor& visitor);
+  void VisitSources(RootVisitor& visitor);
 
  private:
   struct Range {

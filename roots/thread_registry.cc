@@ -1,6 +1,7 @@
 #include "roots/thread_registry.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "gc/errors.h"
 
@@ -53,6 +54,62 @@ void ThreadRegistry::Park(ThreadRecord* record) {
   record->mode.store(ThreadMode::kRunning, std::memory_order_seq_cst);
 }
 
+void ThreadRegistry::Poll(ThreadRecord* record) {
+  if (stop_requested()) Park(record);
+  if (record->roots_state.load(std::memory_order_acquire) == RootsState::kPending) {
+    ClaimAndScan(record);
+  }
+}
+
+bool ThreadRegistry::ClaimAndScan(ThreadRecord* record) {
+  RootsState expected = RootsState::kPending;
+  if (!record->roots_state.compare_exchange_strong(expected, RootsState::kClaimed,
+                                                   std::memory_order_acquire)) {
+    return false;
+  }
+  scanner_(scanner_context_, record);
+  record->roots_state.store(RootsState::kScanned, std::memory_order_release);
+  return true;
+}
+
+void ThreadRegistry::RequestRootScans(RootScanner scanner, void* context) {
+  scanner_ = scanner;
+  scanner_context_ = context;
+  for (ThreadRecord* t : threads_) {
+    t->roots_state.store(RootsState::kPending, std::memory_order_relaxed);
+  }
+  roots_requested_.store(true, std::memory_order_relaxed);
+}
+
+bool ThreadRegistry::ScanStoppedThreads() {
+  std::lock_guard<std::mutex> lock(mu_);  // the list; threads leaving native do not take it
+  bool all_scanned = true;
+  for (ThreadRecord* t : threads_) {
+    if (t->roots_state.load(std::memory_order_acquire) != RootsState::kPending) continue;
+    // A thread that is running scans itself at its next poll; a native or parked one cannot
+    // touch its handles, and if it starts running now it loses the claim (or waits for it).
+    if (t->mode.load(std::memory_order_seq_cst) == ThreadMode::kRunning || !ClaimAndScan(t)) {
+      all_scanned = false;
+    }
+  }
+  // A thread that scanned itself may still be finishing (kClaimed); wait for it.
+  for (ThreadRecord* t : threads_) {
+    if (t->roots_state.load(std::memory_order_acquire) != RootsState::kScanned) {
+      all_scanned = false;
+    }
+  }
+  if (all_scanned) roots_requested_.store(false, std::memory_order_relaxed);
+  return all_scanned;
+}
+
+void ThreadRegistry::FinishRootScans() {
+  for (ThreadRecord* t : threads_) {
+    // World stopped: nobody holds a claim (a scanning thread is running, so not stopped).
+    ClaimAndScan(t);
+  }
+  roots_requested_.store(false, std::memory_order_relaxed);
+}
+
 void ThreadRegistry::EnterNative(ThreadRecord* record) {
   // Release half of the handshake: everything this thread wrote (handles, objects) is
   // visible to a collector that loads kNative.
@@ -67,10 +124,17 @@ void ThreadRegistry::LeaveNative(ThreadRecord* record) {
   for (;;) {
     record->mode.store(ThreadMode::kRunning, std::memory_order_seq_cst);
     // Dekker: our store above, then this load; the collector does the mirror image.
-    if (!stop_requested_.load(std::memory_order_seq_cst)) return;
+    if (!stop_requested_.load(std::memory_order_seq_cst)) break;
     std::unique_lock<std::mutex> lock(mu_);
     record->mode.store(ThreadMode::kNative, std::memory_order_seq_cst);
     WaitForResumeLocked(lock);
+  }
+  // Our handles may be pending a scan: claim it ourselves, or wait out the collector's.
+  for (;;) {
+    const RootsState state = record->roots_state.load(std::memory_order_acquire);
+    if (state == RootsState::kScanned) return;
+    if (state == RootsState::kPending && ClaimAndScan(record)) return;
+    if (state == RootsState::kClaimed) std::this_thread::yield();
   }
 }
 

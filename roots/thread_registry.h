@@ -42,6 +42,13 @@ class RootSet;
 
 enum class ThreadMode : uint8_t { kRunning, kParked, kNative };
 
+// Per-thread root scanning (concurrent cycles): whether this thread's handles still have to
+// be reported to the cycle's RootScanner, and who is doing it. Pending -> Claimed is a CAS,
+// so exactly one of the thread itself (at a poll, or leaving a native region) and the
+// collector (while the thread is native) scans; the thread waits out a collector's claim
+// before it touches its handles again.
+enum class RootsState : uint8_t { kScanned, kPending, kClaimed };
+
 // Per-thread root state; gc's ThreadState extends it with the thread's allocation caches.
 class ThreadRecord {
  public:
@@ -56,6 +63,8 @@ class ThreadRecord {
   HandleStack handles;  // owned by this thread; scanned while it is stopped
   // seq_cst: half of the Dekker handshake described at the top of this file.
   std::atomic<ThreadMode> mode{ThreadMode::kRunning};
+  // Acquire/release: a scanner's reads of `handles` happen-before the owner's next writes.
+  std::atomic<RootsState> roots_state{RootsState::kScanned};
 
  private:
   // constinit: no dynamic initialisation, so other translation units read it directly
@@ -75,11 +84,28 @@ class ThreadRegistry {
   void Detach(ThreadRecord* record);
   size_t thread_count();
 
-  // The poll. Relaxed is enough: a stale `false` only delays parking until the next poll,
-  // and the slow path re-reads under `mu_`.
+  // The poll. Relaxed is enough: a stale `false` only delays parking (or a root scan) until
+  // the next poll, and the slow path re-reads under `mu_` (or with a CAS).
   bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
-  // Parks the calling (running) thread until the world is resumed.
+  bool poll_requested() const {
+    return stop_requested_.load(std::memory_order_relaxed) ||
+           roots_requested_.load(std::memory_order_relaxed);
+  }
+  // The poll's slow path: parks the calling (running) thread until the world is resumed,
+  // and scans its roots if a concurrent cycle asked for them.
+  [[gnu::cold]] void Poll(ThreadRecord* record);
   [[gnu::cold]] void Park(ThreadRecord* record);
+
+  // ---- Per-thread root scans (a concurrent cycle's handshake) ----
+  // Receives a thread whose handles it must read; runs on that thread or on the collector.
+  using RootScanner = void (*)(void* context, ThreadRecord* thread);
+  // With the world stopped: every thread's roots become kPending; `scanner` reports them.
+  void RequestRootScans(RootScanner scanner, void* context);
+  // Collector, world running: scans every pending thread that is not running (native or
+  // parked). True when no thread is pending any more.
+  bool ScanStoppedThreads();
+  // With the world stopped: scans whatever is still pending; ends the request.
+  void FinishRootScans();
 
   void EnterNative(ThreadRecord* record);
   void LeaveNative(ThreadRecord* record);
@@ -98,6 +124,8 @@ class ThreadRegistry {
  private:
   bool AllStoppedLocked() const;
   void WaitForResumeLocked(std::unique_lock<std::mutex>& lock);
+  // Pending -> Claimed -> scanned -> kScanned, if this caller wins the claim.
+  bool ClaimAndScan(ThreadRecord* record);
 
   std::mutex mu_;
   std::unique_lock<std::mutex> world_lock_{mu_, std::defer_lock};  // held while stopped
@@ -106,6 +134,11 @@ class ThreadRegistry {
   // seq_cst stores/loads where the handshake needs them; see the file comment.
   std::atomic<bool> stop_requested_{false};
   std::vector<ThreadRecord*> threads_;  // guarded by mu_
+  // A concurrent cycle wants root scans (set and cleared with the world stopped, or by the
+  // collector once none is pending; a stale read only costs an extra slow poll).
+  std::atomic<bool> roots_requested_{false};
+  RootScanner scanner_ = nullptr;  // written with the world stopped
+  void* scanner_context_ = nullptr;
 };
 
 }  // namespace pinion

@@ -42,7 +42,7 @@ constexpr size_t kSatbBufferEntries = 256;
 // arrived during the last round (at most kMaxRounds rounds), so the remark pause has little
 // left to trace.
 constexpr size_t kRemarkThreshold = 1024;
-constexpr int kMaxRounds = 8;
+constexpr int kMaxRounds = 64;
 
 bool IsMarked(const void* object) {
   SegmentBase* base = SegmentOf(object);
@@ -128,6 +128,14 @@ void Collector::Shade(ThreadState& thread, const void* object) {
   if (!marking() || IsMarked(object)) return;
   thread.satb.push_back(object);
   if (thread.satb.size() >= kSatbBufferEntries) [[unlikely]] FlushShaded(thread);
+}
+
+void Collector::ScanThreadRoots(void* self, ThreadRecord* thread) {
+  std::vector<const void*> found;
+  thread->handles.ForEach([&](void* object) { found.push_back(object); });
+  Collector& collector = *static_cast<Collector*>(self);
+  std::lock_guard<std::mutex> lock(collector.satb_mu_);
+  collector.satb_.insert(collector.satb_.end(), found.begin(), found.end());
 }
 
 void Collector::FlushShaded(ThreadState& thread) {
@@ -277,27 +285,36 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   threads.ForEachThread([](ThreadRecord* record) {
     static_cast<ThreadState*>(record)->allocator.set_allocate_black(true);
   });
-  marker_.AddRoots(roots_);
+  roots_.VisitGlobals(marker_.root_visitor());
+  roots_.VisitSources(marker_.root_visitor());  // the pinned objects
+  threads.RequestRootScans(&Collector::ScanThreadRoots, this);
   allocated_since_cycle_.store(0, std::memory_order_relaxed);
   threads.ResumeTheWorld();
   const double start_pause_ms = Ms(start, Clock::now());
   stats_.RecordPause(start_pause_ms);
 
-  // Step 3: concurrent marking, then rounds over what the barrier shaded meanwhile.
+  // Step 3: concurrent marking. Rounds: scan the handles of threads in native regions (the
+  // running ones report theirs at their next poll), trace from what that and the barrier
+  // shaded, until every thread is scanned and little is left for the remark pause.
   const Clock::time_point mark_start = Clock::now();
   marker_.Trace();
   for (int round = 0; round < kMaxRounds; ++round) {
+    const bool all_scanned = threads.ScanStoppedThreads();
     const std::vector<const void*> shaded = TakeShaded(/*include_threads=*/false);
     for (const void* object : shaded) marker_.AddGrey(object);
     marker_.Trace();
-    if (shaded.size() < kRemarkThreshold) break;
+    if (all_scanned && shaded.size() < kRemarkThreshold) break;
+    if (shaded.empty()) std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
   double mark_ms = Ms(mark_start, Clock::now());
 
-  // Step 4: the remark pause.
+  // Step 4: the remark pause. Threads that never polled are scanned here; globals are
+  // rescanned, as stores into them have no barrier.
   start = Clock::now();
   threads.StopTheWorld();
   const Clock::time_point remark_start = Clock::now();
+  threads.FinishRootScans();
+  roots_.VisitGlobals(marker_.root_visitor());
   for (const void* object : TakeShaded(/*include_threads=*/true)) marker_.AddGrey(object);
   marker_.Trace();
   mark_ms += Ms(remark_start, Clock::now());

@@ -34,24 +34,31 @@
 //     starts later cycles earlier. At the heap limit, the out-of-memory path as above.
 //  1. As above: finish sweeping, so every mark bit is clear.
 //  2. START PAUSE. Turn the write barrier on (member.h) and allocation black (new objects
-//     are born marked), and grey the roots: globals, each thread's handles, pinned objects.
-//     Length: proportional to the roots, not the heap.
-//  3. Concurrent mark (marker threads, mutators running): trace from the grey roots. Every
-//     pointer a mutator overwrites is shaded by the barrier into a per-thread buffer, full
-//     buffers into satb_; the collector traces from satb_ until little is left.
-//  4. REMARK PAUSE. Trace from every thread's partial buffer and what remains in satb_: a
+//     are born marked), grey the globals and the pinned objects, and ask every thread for
+//     its handles. Length: proportional to threads, globals and pins, not to the heap.
+//  3. Concurrent mark (marker threads, mutators running): trace from the grey roots. Each
+//     thread reports its own handles before it runs on (the handshake): a parked thread as
+//     it resumes, a thread in a native region as it leaves it — unless the collector scans
+//     that one first (thread_registry.h, RootsState). Every pointer a mutator overwrites is
+//     shaded by the barrier into a per-thread buffer, full buffers into satb_; the
+//     collector traces from satb_ in rounds until all threads are scanned and little is
+//     left.
+//  4. REMARK PAUSE. Scan any thread that never polled, rescan the globals (their stores have
+//     no barrier), trace from every thread's partial buffer and what remains in satb_: a
 //     bounded amount of work, as the concurrent phase already traced the heap. Then turn the
 //     barrier and black allocation off, retire the allocators' pages and prepare the sweep
 //     (step 5 above).
 //  5. Concurrent sweep, as in step 7 above, on the collecting thread.
 //
-// Why nothing live is freed (invariant 1): an object reachable at the start pause is either
-// reached by tracing from the roots greyed there, or on the way to it some pointer was
-// overwritten during marking — and the barrier shaded the overwritten value, so tracing
-// reaches it from there. Objects allocated during marking are black. Pins: counts > 0 at
-// the start pause are roots; Pin during marking also shades (belt and braces: what a thread
-// can pin is already reachable from the snapshot or new). Roots need no rescan: a root
-// written after the start holds a new object or one read from the heap, which SATB covers.
+// Why nothing live is freed (invariant 1): an object reachable at the start pause is
+// reachable from a global or pin (greyed in the pause), from a thread's handles, or from the
+// heap. A thread runs no heap code between the start pause and the scan of its handles, so
+// those are scanned exactly as they were at the snapshot — by the thread itself, off the
+// global pause. Heap paths: if one is cut during marking, the barrier shaded the pointer it
+// deleted. Whatever a thread puts in a handle or a global afterwards is new (black) or came
+// from the heap (covered by the barrier); globals are rescanned at remark anyway, as their
+// stores have no barrier. Pins: counts > 0 at the start pause are roots; Pin during marking
+// also shades.
 //
 // Invariant 1 (never free a live object): with the world stopped from step 2 to 6, every
 // object reachable at step 4 is marked; objects allocated after step 6 live in pages that
@@ -124,6 +131,8 @@ class Collector {
   // After the world resumed: sweep, free, trim, record.
   void SweepAndRecord(Reason reason, std::vector<LargeObject*>& dead_large, uint64_t live,
                       double pause_ms, double mark_ms);
+  // The RootScanner of a cycle's per-thread handshakes: a thread's handles go to satb_.
+  static void ScanThreadRoots(void* self, ThreadRecord* thread);
   // Moves every thread's barrier buffer into satb_ (world stopped) and takes satb_.
   std::vector<const void*> TakeShaded(bool include_threads);
 

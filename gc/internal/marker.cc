@@ -205,6 +205,8 @@ void Marker::AddRoots(RootSet& roots) { roots.VisitRoots(*workers_[0]); }
 
 void Marker::AddGrey(const void* object) { workers_[0]->VisitObject(object); }
 
+RootVisitor& Marker::root_visitor() { return *workers_[0]; }
+
 void Marker::Trace() {
   {
     std::lock_guard<std::mutex> lock(pool_mu_);

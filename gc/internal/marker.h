@@ -56,6 +56,8 @@ class Marker {
   // AddRoots/AddGrey only on the collecting thread while no Trace runs.
   void Begin();
   void AddRoots(RootSet& roots);
+  // Greys each root it is given (the collecting thread's worker).
+  RootVisitor& root_visitor();
   // Marks `object` (a heap object's start) if it is not yet, and queues it for scanning.
   void AddGrey(const void* object);
   // Scans until every queued object's subgraph is marked.

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
@@ -213,6 +214,49 @@ TEST_CASE("pinning during marking keeps the object whatever the mutator unlinks"
   pinion::Unpin(b);
   heap.Collect();
   CHECK(FindObject(b) == nullptr);
+}
+
+TEST_CASE("handshakes: the handles of running and of native threads are scanned per thread") {
+  Heap heap(Concurrent());
+  std::atomic<bool> stop{false};
+  std::atomic<int> ready{0};
+  std::atomic<Cell*> in_native{nullptr}, in_running{nullptr};
+  // One thread sits in a native region through the cycles (the collector scans it, or it
+  // scans itself if it leaves first); one keeps allocating (it scans itself at a poll).
+  std::thread native([&] {
+    ThreadScope thread(heap);
+    HandleScope scope;
+    Handle<Cell> mine(New<Cell>(kCell));
+    mine->next = New<Cell>(kCell);
+    in_native = mine.get();
+    ++ready;
+    for (int leave = 0; leave < 3 && !stop; ++leave) {
+      pinion::NativeRegion region;
+      while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    CHECK(mine->next->magic == kMagic);
+  });
+  std::thread running([&] {
+    ThreadScope thread(heap);
+    HandleScope scope;
+    Handle<Cell> mine(New<Cell>(kCell));
+    mine->next = New<Cell>(kCell);
+    in_running = mine.get();
+    ++ready;
+    while (!stop) {
+      HandleScope inner;
+      Handle<Cell> temp(New<Cell>(kCell));  // polls in the allocation slow path
+    }
+    CHECK(mine->next->magic == kMagic);
+  });
+  while (ready < 2) std::this_thread::yield();
+  for (int i = 0; i < 5; ++i) heap.Collect();  // from this unattached thread
+  CHECK(FindObject(in_native.load()) == in_native.load());
+  CHECK(FindObject(in_running.load()->next.get()) != nullptr);
+  CHECK(in_native.load()->next->magic == kMagic);
+  stop = true;
+  native.join();
+  running.join();
 }
 
 TEST_CASE("a concurrent cycle has two short pauses; the barrier is off outside marking") {
