@@ -89,6 +89,9 @@ struct HeapStats {
   double last_pause_ms = 0, max_pause_ms = 0, p99_pause_ms = 0, median_pause_ms = 0;
   double total_pause_ms = 0;
   double mark_ms = 0, sweep_ms = 0;  // totals over all collections
+  // Concurrent mode: times a mutator did marking work because it outran a cycle (assists),
+  // and times one had to wait for a cycle to end.
+  uint64_t assists = 0, mutator_waits = 0;
   // pause_histogram[i] counts pauses in [2^(i-1), 2^i) microseconds; [0] is < 1 us.
   std::array<uint64_t, 24> pause_histogram{};
 };

@@ -43,6 +43,10 @@ constexpr size_t kSatbBufferEntries = 256;
 // left to trace.
 constexpr size_t kRemarkThreshold = 1024;
 constexpr int kMaxRounds = 64;
+// The assist (MaybeCollect): bytes marked per byte allocated past the budget, and how far
+// past the budget (as a multiple of it) a mutator may go on assisting before it waits.
+constexpr uint64_t kAssistRatio = 4;
+constexpr double kAssistLimit = 1.5;
 
 bool IsMarked(const void* object) {
   SegmentBase* base = SegmentOf(object);
@@ -106,12 +110,21 @@ void Collector::MaybeCollect(ThreadState& thread) {
       allocated >= budget * trigger_ratio_.load(std::memory_order_relaxed)) {
     RequestBackgroundCycle();
   }
-  if (allocated >= budget) {
-    // Stop-the-world: collect. Concurrent: the budget is spent before marking finished, so
-    // wait for the running cycle (or run one); the pacer will start the next one earlier.
-    if (concurrent_ && marking()) mutator_waited_.store(true, std::memory_order_relaxed);
-    Collect(&thread, Reason::kAllocation);
+  if (allocated < budget) return;
+  // Concurrent, and the budget is spent while a cycle marks: the assist. The mutator marks
+  // kAssistRatio bytes for each byte it takes (a page at a time), so marking outpaces it;
+  // past kAssistLimit budgets, or when no marking work can be had, it waits for the cycle.
+  // Either way the pacer starts the next cycle earlier.
+  if (concurrent_ && marking()) {
+    mutator_waited_.store(true, std::memory_order_relaxed);
+    if (allocated < budget * kAssistLimit && marker_.Assist(kAssistRatio * kPageSize)) {
+      assists_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    waits_.fetch_add(1, std::memory_order_relaxed);
   }
+  // Stop-the-world: collect. Concurrent: wait for the running cycle, or run one.
+  Collect(&thread, Reason::kAllocation);
 }
 
 void Collector::TortureTick(ThreadState& thread) {
@@ -373,8 +386,11 @@ void Collector::SweepAndRecord(Reason reason, std::vector<LargeObject*>& dead_la
 }
 
 HeapStats Collector::stats() const {
-  return stats_.Snapshot(space_.committed_bytes(),
-                         allocated_total_.load(std::memory_order_relaxed));
+  HeapStats s = stats_.Snapshot(space_.committed_bytes(),
+                                allocated_total_.load(std::memory_order_relaxed));
+  s.assists = assists_.load(std::memory_order_relaxed);
+  s.mutator_waits = waits_.load(std::memory_order_relaxed);
+  return s;
 }
 
 }  // namespace pinion::internal

@@ -30,8 +30,10 @@
 //  0. Trigger. The pacer starts a cycle on the background collector thread once allocation
 //     since the last cycle's start reaches trigger_ratio * budget, early enough that marking
 //     usually ends before the budget is spent. A mutator that reaches the full budget while
-//     marking runs waits for the cycle (its assist: it stops allocating), and the pacer then
-//     starts later cycles earlier. At the heap limit, the out-of-memory path as above.
+//     marking runs assists: before each page it takes it marks a few pages' worth of
+//     objects from work the markers share (Marker::Assist); at 1.5 budgets, or when there
+//     is no work to take, it waits for the cycle. The pacer then starts later cycles
+//     earlier. At the heap limit, the out-of-memory path as above.
 //  1. As above: finish sweeping, so every mark bit is clear.
 //  2. START PAUSE. Turn the write barrier on (member.h) and allocation black (new objects
 //     are born marked), grey the globals and the pinned objects, and ask every thread for
@@ -160,6 +162,7 @@ class Collector {
   // a mutator had to wait for a cycle, raised slowly otherwise. Written under cycle_mu_.
   std::atomic<double> trigger_ratio_{0.5};  // relaxed: a stale value only shifts a trigger
   std::atomic<bool> mutator_waited_{false};
+  std::atomic<uint64_t> assists_{0}, waits_{0};  // statistics only: relaxed
   // The background collector thread (concurrent mode only).
   std::mutex background_mu_;
   std::condition_variable background_cv_;

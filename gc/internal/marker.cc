@@ -1,6 +1,7 @@
 #include "gc/internal/marker.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "gc/errors.h"
 #include "gc/heap.h"
@@ -74,11 +75,17 @@ class Marker::Worker final : public Visitor, public RootVisitor {
   void VisitRoot(void* object) override { MarkObject(object); }
   void VisitObject(const void* object) override { MarkObject(object); }
 
-  // Scans until the private stack and the prefetch FIFO are empty.
-  void Drain() {
+  // Scans until the private stack and the prefetch FIFO are empty, or (an assist) until
+  // `budget` bytes were marked; what is left stays on the stack.
+  void Drain(uint64_t budget = UINT64_MAX) {
     uintptr_t fifo[kPrefetchDepth];
     unsigned head = 0, count = 0;
+    const uint64_t limit = budget == UINT64_MAX ? UINT64_MAX : live_bytes + budget;
     for (;;) {
+      if (live_bytes >= limit) [[unlikely]] {
+        for (unsigned i = 0; i < count; ++i) stack_.Push(fifo[(head + i) % kPrefetchDepth]);
+        return;
+      }
       while (count < kPrefetchDepth && !stack_.empty()) {
         const uintptr_t entry = stack_.Pop();
         __builtin_prefetch(Untag(entry));
@@ -173,7 +180,7 @@ void Marker::Share(std::vector<uintptr_t>&& chunk) {
     std::lock_guard<std::mutex> lock(pool_mu_);
     pool_.push_back(std::move(chunk));
   }
-  pool_cv_.notify_one();
+  pool_cv_.notify_all();  // an idle marker or an assisting mutator
 }
 
 void Marker::Run(Worker& worker) {
@@ -199,6 +206,7 @@ void Marker::Run(Worker& worker) {
 
 void Marker::Begin() {
   for (auto& w : workers_) w->live_bytes = 0;
+  assist_live_bytes_.store(0, std::memory_order_relaxed);
 }
 
 void Marker::AddRoots(RootSet& roots) { roots.VisitRoots(*workers_[0]); }
@@ -226,9 +234,32 @@ void Marker::Trace() {
 }
 
 uint64_t Marker::live_bytes() const {
-  uint64_t live = 0;
+  uint64_t live = assist_live_bytes_.load(std::memory_order_relaxed);
   for (const auto& w : workers_) live += w->live_bytes;
   return live;
+}
+
+bool Marker::Assist(uint64_t budget_bytes) {
+  std::vector<uintptr_t> work;
+  {
+    std::unique_lock<std::mutex> lock(pool_mu_);
+    if (pool_.empty() && !done_) {
+      // Ask the busy markers to hand work over (they do when they see the hint), briefly.
+      idle_hint_.store(true, std::memory_order_relaxed);
+      pool_cv_.wait_for(lock, std::chrono::microseconds(200),
+                        [&] { return done_ || !pool_.empty(); });
+    }
+    if (pool_.empty()) return false;
+    work = std::move(pool_.back());
+    pool_.pop_back();
+    if (idle_ == 0) idle_hint_.store(false, std::memory_order_relaxed);
+  }
+  Worker helper(*this);
+  helper.stack().Assign(work);
+  helper.Drain(budget_bytes);
+  assist_live_bytes_.fetch_add(helper.live_bytes, std::memory_order_relaxed);
+  if (!helper.stack().empty()) Share(helper.stack().TakeOldest(helper.stack().size()));
+  return true;
 }
 
 }  // namespace pinion::internal

@@ -21,7 +21,8 @@
 // the roots has its mark bit set. An object is pushed by every worker that saw it unmarked:
 // usually one, rarely more when two race, which only repeats idempotent work.
 //
-// Threads: Mark is called by the collecting thread with the world stopped.
+// Threads: Mark is called by the collecting thread with the world stopped; in concurrent
+// cycles Begin/AddRoots/AddGrey/Trace by the collecting thread, Assist by running mutators.
 #ifndef PINION_GC_INTERNAL_MARKER_H_
 #define PINION_GC_INTERNAL_MARKER_H_
 
@@ -64,6 +65,14 @@ class Marker {
   void Trace();
   // Bytes marked since Begin (an object two markers raced on may count twice).
   uint64_t live_bytes() const;
+
+  // A mutator's share of marking (the pacer's assist), while a concurrent Trace runs: takes
+  // a chunk of work the markers shared, marks about `budget_bytes`, and shares back what it
+  // did not finish. False if no work was shared (it then asks the markers for some).
+  // Leftovers never get lost: an unfinished Trace takes them from the pool, and every
+  // cycle ends with a Trace in its remark pause, which cannot start while an assisting
+  // (running) mutator is still inside this call.
+  bool Assist(uint64_t budget_bytes);
   int workers() const { return static_cast<int>(workers_.size()); }
 
  private:
@@ -83,6 +92,7 @@ class Marker {
   // Relaxed copy of idle_ > 0 read by busy workers: a stale value only delays or wastes a
   // handover; correctness rests on the locked counters.
   std::atomic<bool> idle_hint_{false};
+  std::atomic<uint64_t> assist_live_bytes_{0};  // relaxed: summed after the pause's handshake
 
   std::mutex job_mu_;
   std::condition_variable job_cv_;

@@ -332,6 +332,7 @@ TEST_CASE("mutators rewriting Member fields during background cycles lose nothin
   // Two pauses per cycle; a background cycle may be between its pauses and its record.
   CHECK(s.pauses >= 2 * s.collections);
   CHECK(s.pauses <= 2 * s.collections + 2);
+  MESSAGE("assists: " << s.assists << ", waits: " << s.mutator_waits);
 }
 
 TEST_CASE("concurrent mode honours the heap limit: garbage never makes allocation fail") {
