@@ -121,10 +121,29 @@ void Collector::MaybeCollect(ThreadState& thread) {
       assists_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    waits_.fetch_add(1, std::memory_order_relaxed);
   }
-  // Stop-the-world: collect. Concurrent: wait for the running cycle, or run one.
-  Collect(&thread, Reason::kAllocation);
+  if (!concurrent_) {
+    Collect(&thread, Reason::kAllocation);
+    return;
+  }
+  // Concurrent: wait until a cycle's marking ends (its remark resets the budget), starting
+  // one if none runs. Only marking: the sweep after it, on the background thread, is not
+  // waited for (allocation sweeps the pages it needs).
+  waits_.fetch_add(1, std::memory_order_relaxed);
+  ThreadRegistry& threads = roots_.threads();
+  threads.EnterNative(&thread);  // the remark pause must not wait for this thread
+  {
+    std::unique_lock<std::mutex> lock(phase_mu_);
+    const uint64_t seen = marks_completed_;
+    while (marks_completed_ == seen) {
+      lock.unlock();
+      RequestBackgroundCycle();  // again each time: a request may land on a cycle's tail
+      lock.lock();
+      phase_cv_.wait_for(lock, std::chrono::milliseconds(1),
+                         [&] { return marks_completed_ != seen; });
+    }
+  }
+  threads.LeaveNative(&thread);
 }
 
 void Collector::TortureTick(ThreadState& thread) {
@@ -346,6 +365,11 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   threads.ResumeTheWorld();
   const double remark_pause_ms = Ms(start, Clock::now());
   stats_.RecordPause(remark_pause_ms);
+  {
+    std::lock_guard<std::mutex> lock(phase_mu_);
+    ++marks_completed_;
+  }
+  phase_cv_.notify_all();
 
   // The pacer: start earlier after a mutator had to wait, a little later otherwise.
   double ratio = trigger_ratio_.load(std::memory_order_relaxed);

@@ -32,8 +32,9 @@
 //     usually ends before the budget is spent. A mutator that reaches the full budget while
 //     marking runs assists: before each page it takes it marks a few pages' worth of
 //     objects from work the markers share (Marker::Assist); at 1.5 budgets, or when there
-//     is no work to take, it waits for the cycle. The pacer then starts later cycles
-//     earlier. At the heap limit, the out-of-memory path as above.
+//     is no work to take, it waits for the cycle's marking to end (never for a sweep). The
+//     pacer then starts later cycles earlier. At the heap limit, the out-of-memory path as
+//     above (which runs a whole cycle on the allocating thread).
 //  1. As above: finish sweeping, so every mark bit is clear.
 //  2. START PAUSE. Turn the write barrier on (member.h) and allocation black (new objects
 //     are born marked), grey the globals and the pinned objects, and ask every thread for
@@ -163,6 +164,10 @@ class Collector {
   std::atomic<double> trigger_ratio_{0.5};  // relaxed: a stale value only shifts a trigger
   std::atomic<bool> mutator_waited_{false};
   std::atomic<uint64_t> assists_{0}, waits_{0};  // statistics only: relaxed
+  // Mutators that outran a cycle wait here for its marking to end (not for its sweep).
+  std::mutex phase_mu_;  // leaf lock
+  std::condition_variable phase_cv_;
+  uint64_t marks_completed_ = 0;  // guarded by phase_mu_
   // The background collector thread (concurrent mode only).
   std::mutex background_mu_;
   std::condition_variable background_cv_;
