@@ -1,11 +1,25 @@
 // Stress: mutator threads rewriting a random object graph while collections run, with a
 // verification barrier after every phase. Fixed seeds; PINION_STRESS_SCALE multiplies the
-// number of phases (default 1, what CI runs).
+// number of phases (default 1, what CI runs), PINION_STRESS_SEED=N adds N to every seed.
+//
+// The modes: each scenario runs as its own test case in each of
+//  - stop-the-world: every cycle marks with the world stopped;
+//  - concurrent (HeapConfig::mode = kConcurrent): marker threads trace while mutators write,
+//    so the Node's pointer fields are Member<T> and every store runs the SATB write barrier;
+//    objects allocated while a cycle marks are born black;
+//  - concurrent + torture (torture_interval 64): each thread asks for a cycle every 64
+//    allocations, so the heap is marking nearly all the time and barriers, black allocation
+//    and start/remark pauses land at every point of every operation;
+//  - stop-the-world + torture (torture_interval 200): a whole cycle every 200 allocations of
+//    each thread.
+// The torture modes run half the phases, so the whole binary stays near 10 s (about a minute
+// under TSan) on two cores.
 //
 // The world
-//  - Objects: Node (4 child slots + a Buffer slot, an immutable id/owner/payload covered by a
-//    checksum; some finalizable) and Buffer (pointer-free). Payload sizes are drawn so that
-//    every small size class and the large-object space (> 16 KiB) are used.
+//  - Objects: Node (4 child slots + a Buffer slot, all Member<T>; an immutable
+//    id/owner/payload covered by a checksum; some finalizable) and Buffer (pointer-free).
+//    Payload sizes are drawn so that every small size class and the large-object space
+//    (> 16 KiB) are used.
 //  - Ownership: a mutator writes only the nodes it allocated. Frozen nodes, allocated by the
 //    coordinator during a barrier and published through a shared global-root array, are
 //    read-only for everyone and point only to frozen nodes; every mutator may link to, read
@@ -18,29 +32,38 @@
 //  - Operations: allocate and link, rewire (garbage, cycles), drop/copy roots, pin/unpin,
 //    PinGuard across allocations, CallNative with pinned arguments whose roots were
 //    dropped, non-allocating work that polls Safepoint, detach + re-attach, Collect().
-//  - Collections: automatic (tiny min_heap_bytes) and a dedicated unattached thread calling
+//  - Collections: automatic (tiny min_heap_bytes; in concurrent mode started by the pacer on
+//    the collector's background thread), torture, and a dedicated unattached thread calling
 //    Collect() in a loop.
 //
 // The checks
 //  - Continuously: every object a mutator reads is checked (FindObject of its start and of
 //    an interior address, TypeOf, ObjectSize, checksum, not finalized); new objects must
 //    come back zeroed; after each collection the mutator observes, it walks and checks its
-//    whole graph (and after every re-attach).
+//    whole graph (and after every re-attach). So no reachable object was freed.
 //  - After every phase: all mutators meet at a barrier (blocked inside a NativeRegion, so a
 //    collection started meanwhile never waits for them); one thread runs Collect() and walks
 //    the whole graph from every root, checking each object, that each object's PinCount is
 //    exactly the number of outstanding pins on it, and that HeapStats::live_bytes accounts
-//    for exactly the reachable objects (at least them when several markers may race).
+//    for exactly the reachable objects (at least them when several markers may race). In
+//    concurrent mode too: live_bytes also counts the pages handed out while the cycle marked,
+//    but nothing allocates during the barrier's collection.
+//  - Reclamation, at the same barrier: the coordinator cuts a few random edges and walks
+//    again; every object that is no longer reachable (orphaned by the cuts, or reachable at
+//    the previous barrier and dropped by the mutators since) must be gone after two more
+//    Collect() calls: FindObject finds no object of its type and id at its address. Then
+//    live_bytes must again match the reachable bytes.
 //  - At the end: with every root dropped and every pin released, a collection finds nothing
 //    live, the heap returns near its starting size, and every finalizable object ever
 //    allocated was finalized exactly once.
-// Failures name the seed, the thread, the phase and the object.
+// Failures name the scenario, the mode, the seed, the thread, the phase and the object.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -75,17 +98,37 @@ std::atomic<uint64_t> g_sink{0};  // where busy work leaves its result
 
 // ---- Scenario, shared state ----------------------------------------------------------------
 
+// How the collector runs a scenario.
+struct Mode {
+  const char* name;
+  CollectorMode collector;
+  uint64_t torture_interval;  // HeapConfig::torture_interval; 0: off
+  int phase_divisor;          // torture collects far more often: fewer phases keep CI cheap
+};
+
+constexpr Mode kStopTheWorld{"stop-the-world", CollectorMode::kStopTheWorld, 0, 1};
+constexpr Mode kConcurrent{"concurrent", CollectorMode::kConcurrent, 0, 1};
+// A cycle requested every 64 allocations of each thread: with one cycle at a time, the heap
+// is marking nearly all the time, so nearly every store runs the barrier's slow path and
+// nearly every object is born black.
+constexpr Mode kConcurrentTorture{"concurrent+torture", CollectorMode::kConcurrent, 64, 2};
+// A whole stop-the-world cycle every 200 allocations of each thread.
+constexpr Mode kStopTheWorldTorture{"stop-the-world+torture", CollectorMode::kStopTheWorld, 200,
+                                    2};
+
 struct Scenario {
   const char* name;
   uint64_t seed;              // mutator i uses seed + i; the coordinator's extra work too
   int mutators;
-  int phases;                 // multiplied by PINION_STRESS_SCALE
+  int phases;                 // divided by the mode's divisor, multiplied by PINION_STRESS_SCALE
   int ops_per_phase;
   int soft_live_nodes;        // per mutator: above this, it drops roots more eagerly
   size_t min_heap_bytes;
   double growth_factor;
   int marker_threads;
   bool exact_live_bytes;      // only with one marker: racing markers may count twice
+  Mode mode = kStopTheWorld;  // set by RunScenario
+  std::string label{};        // "name (mode)", for every message; set by RunScenario
 };
 
 enum class Activity : int {
@@ -106,6 +149,7 @@ struct Report {
   int64_t walks = 0, objects_checked = 0, collects = 0, max_own_nodes = 0;
   // Coordinator only.
   int64_t barrier_checks = 0, max_reachable = 0, live_overcount_max = 0;
+  int64_t edges_cut = 0, dead_from_cuts = 0, dead_checked = 0;
   uint64_t max_live_bytes = 0;
   std::vector<std::string> failures;
 };
@@ -130,8 +174,8 @@ struct World {
   Node* shared[kSharedSlots] = {};
   // Each mutator's roots and pins as of the first barrier of a phase (written by the owner
   // before it, read by the coordinator after it).
-  std::vector<std::vector<const Node*>> published_roots;
-  std::vector<std::vector<const Node*>> published_pins;
+  std::vector<std::vector<Node*>> published_roots;
+  std::vector<std::vector<Node*>> published_pins;
   // For the watchdog (relaxed: diagnostics only).
   std::unique_ptr<std::atomic<int64_t>[]> progress;
   std::unique_ptr<std::atomic<int>[]> activity;
@@ -139,7 +183,7 @@ struct World {
 
   std::string Describe() const {
     std::ostringstream s;
-    s << scenario.name << ", seed " << scenario.seed << ":\n";
+    s << scenario.label << ", seed " << scenario.seed << ":\n";
     for (int i = 0; i < scenario.mutators; ++i) {
       s << "  mutator " << i << ": phase " << phase[i].load(std::memory_order_relaxed) << ", "
         << progress[i].load(std::memory_order_relaxed) << " ops, "
@@ -234,8 +278,27 @@ class Mutator {
   void OpSafepointWork();
 
   // ---- phases ----
+  // An object's identity, to tell it from a later object in the same cell.
+  struct Identity {
+    uint64_t id;
+    TypeId type;
+  };
+  // What the coordinator's walk found reachable from every published root and pin and the
+  // frozen array.
+  struct Reachable {
+    std::unordered_map<const void*, Identity> seen;  // every object (nodes and buffers)
+    std::vector<Node*> nodes;                        // the nodes that passed their check
+    uint64_t bytes = 0;                              // LiveBytesOf the objects that passed
+    int64_t objects() const { return static_cast<int64_t>(seen.size()); }
+  };
+
   void Publish();
   void Coordinate(int phase);
+  // Walks and checks everything reachable; `pins` counts the outstanding pins per node.
+  Reachable Walk(const char* where, const std::unordered_map<const Node*, int>& pins);
+  void CheckLiveBytes(const char* where, const HeapStats& stats, const Reachable& reach);
+  void CutEdges(const Reachable& reach);
+  int64_t CheckReclaimed(const char* where, const Reachable& earlier, const Reachable& now);
   void RotateShared(int phase);
   void Teardown();
 
@@ -264,11 +327,12 @@ class Mutator {
   int64_t ops_since_walk_ = 0;
   int64_t own_nodes_ = 0;  // as of the last walk
   bool coordinating_ = false;  // walking every mutator's graph (between the barriers)
+  Reachable previous_;         // the coordinator's: reachable at the end of the last barrier
 };
 
 std::string Mutator::Context() const {
   std::ostringstream s;
-  s << "[" << world_.scenario.name << " seed " << seed_ << ", mutator " << index_ << ", phase "
+  s << "[" << world_.scenario.label << " seed " << seed_ << ", mutator " << index_ << ", phase "
     << phase_ << ", op " << report_.ops << "]";
   return s.str();
 }
@@ -411,7 +475,9 @@ void Mutator::OpNewNode() {
   Handle<Node> fresh(NewNode(static_cast<uint16_t>(index_)));
   // No allocation from here on: raw pointers stay valid.
   fresh->buffer = buffer.get();
-  for (Node*& child : fresh->children) child = rng_() % 2 ? RandomReachable(false) : nullptr;
+  for (Member<Node>& child : fresh->children) {
+    child = rng_() % 2 ? RandomReachable(false) : nullptr;
+  }
   Node* parent = RandomReachable(true);
   if (parent != nullptr && rng_() % 3 != 0) {
     parent->children[rng_() % kChildren] = fresh.get();
@@ -483,7 +549,9 @@ void Mutator::OpUnpin() {
 void Mutator::OpOrphanPin() {
   if (pins_.size() >= kMaxPins) return OpUnpin();
   Node* n = NewNode(static_cast<uint16_t>(index_));
-  for (Node*& child : n->children) child = rng_() % 3 == 0 ? RandomReachable(false) : nullptr;
+  for (Member<Node>& child : n->children) {
+    child = rng_() % 3 == 0 ? RandomReachable(false) : nullptr;
+  }
   Pin(n);  // nothing references it (yet): only the pin keeps it alive
   pins_.push_back(n);
   ++report_.orphan_pins;
@@ -596,26 +664,53 @@ void Mutator::Step() {
 // ---- phases ----
 
 void Mutator::Publish() {
-  std::vector<const Node*>& roots = world_.published_roots[index_];
+  std::vector<Node*>& roots = world_.published_roots[index_];
   roots.clear();
   for (int i = 0; i < kSlots; ++i) roots.push_back(Slot(i));
   world_.published_pins[index_].assign(pins_.begin(), pins_.end());
 }
 
 // Between the barriers: everyone else waits (natively); nothing mutates but the coordinator.
+// It checks the graph as the collector sees it, then that garbage is reclaimed, then rotates
+// the frozen nodes.
 void Mutator::Coordinate(int phase) {
   SetActivity(Activity::kCoordinating);
   coordinating_ = true;
-  heap_.Collect();
-  const HeapStats stats = heap_.stats();
-  // Any collection between Collect() and stats() saw the same graph.
-  const char* where = "barrier check";
   std::unordered_map<const Node*, int> pins;
   for (const auto& list : world_.published_pins) {
     for (const Node* p : list) ++pins[p];
   }
-  std::unordered_set<const void*> seen;
-  std::vector<const Node*> work;
+
+  // The barrier check: a collection, then everything reachable, its pins and its bytes.
+  heap_.Collect();
+  const HeapStats stats = heap_.stats();
+  const Reachable before = Walk("barrier check", pins);
+  CheckLiveBytes("barrier check", stats, before);
+  report_.max_reachable = std::max(report_.max_reachable, before.objects());
+  report_.max_live_bytes = std::max(report_.max_live_bytes, before.bytes);
+
+  // Reclamation: cut a few edges, find what became unreachable, collect twice; every
+  // object unreachable now must be gone, both those the cuts orphaned and those the mutators
+  // dropped during the phase (reachable at the previous barrier, not now).
+  const char* where = "reclamation check";
+  CutEdges(before);
+  Reachable after = Walk(where, pins);
+  heap_.Collect();
+  heap_.Collect();
+  CheckLiveBytes(where, heap_.stats(), after);
+  report_.dead_from_cuts += CheckReclaimed(where, before, after);
+  report_.dead_checked += CheckReclaimed(where, previous_, after);
+  previous_ = std::move(after);
+
+  ++report_.barrier_checks;
+  RotateShared(phase);
+  coordinating_ = false;
+}
+
+Mutator::Reachable Mutator::Walk(const char* where,
+                                 const std::unordered_map<const Node*, int>& pins) {
+  Reachable reach;
+  std::vector<Node*> work;
   for (int i = 0; i < world_.scenario.mutators; ++i) {
     const auto& roots = world_.published_roots[i];
     const auto& pinned = world_.published_pins[i];
@@ -623,15 +718,15 @@ void Mutator::Coordinate(int phase) {
     work.insert(work.end(), pinned.begin(), pinned.end());
   }
   work.insert(work.end(), std::begin(world_.shared), std::end(world_.shared));
-  uint64_t expected = 0;
-  int64_t objects = 0;
   while (!work.empty()) {
-    const Node* n = work.back();
+    Node* n = work.back();
     work.pop_back();
-    if (n == nullptr || !seen.insert(n).second) continue;
-    if (++objects % 128 == 0) Safepoint();
+    if (n == nullptr || reach.seen.count(n) != 0) continue;
+    reach.seen.emplace(n, Identity{n->id, TypeOf(n)});
+    if (reach.seen.size() % 128 == 0) Safepoint();
     if (!CheckNode(n, where)) continue;
-    expected += LiveBytesOf(n);
+    reach.nodes.push_back(n);
+    reach.bytes += LiveBytesOf(n);
     const auto it = pins.find(n);
     const int want = it == pins.end() ? 0 : it->second;
     const int32_t count = PinCount(n);
@@ -639,28 +734,76 @@ void Mutator::Coordinate(int phase) {
       Fail(where, n, "PinCount " + std::to_string(count) + ", outstanding pins " +
                          std::to_string(want));
     }
-    if (const Buffer* b = n->buffer; b != nullptr && seen.insert(b).second) {
-      ++objects;
+    if (const Buffer* b = n->buffer; b != nullptr && reach.seen.count(b) == 0) {
+      reach.seen.emplace(b, Identity{b->id, TypeOf(b)});
       if (CheckBuffer(b, where)) {
-        expected += LiveBytesOf(b);
+        reach.bytes += LiveBytesOf(b);
         if (PinCount(b) != 0) Fail(where, b, "an unpinned buffer has a pin count");
       }
     }
-    for (const Node* child : n->children) work.push_back(child);
+    for (Node* child : n->children) work.push_back(child);
   }
-  if (stats.live_bytes < expected ||
-      (world_.scenario.exact_live_bytes && stats.live_bytes != expected)) {
+  return reach;
+}
+
+// `stats` are those of a collection that ran while nothing mutated since `reach` was walked
+// (a collection between the two, e.g. from the background thread, saw the same graph).
+// Also in concurrent mode the count is exact: nothing allocated during that cycle's
+// marking, so it added no pages handed out meanwhile.
+void Mutator::CheckLiveBytes(const char* where, const HeapStats& stats, const Reachable& reach) {
+  if (stats.live_bytes < reach.bytes ||
+      (world_.scenario.exact_live_bytes && stats.live_bytes != reach.bytes)) {
     Fail(where, nullptr, "live_bytes " + std::to_string(stats.live_bytes) + " but the " +
-                             std::to_string(objects) + " reachable objects take " +
-                             std::to_string(expected));
+                             std::to_string(reach.objects()) + " reachable objects take " +
+                             std::to_string(reach.bytes));
   }
-  const int64_t overcount = static_cast<int64_t>(stats.live_bytes - expected);
+  const int64_t overcount =
+      static_cast<int64_t>(stats.live_bytes) - static_cast<int64_t>(reach.bytes);
   report_.live_overcount_max = std::max(report_.live_overcount_max, overcount);
-  report_.max_reachable = std::max(report_.max_reachable, objects);
-  report_.max_live_bytes = std::max(report_.max_live_bytes, expected);
-  ++report_.barrier_checks;
-  RotateShared(phase);
-  coordinating_ = false;
+}
+
+// Clears a few random pointer fields of reachable nodes (any owner's: they are all parked;
+// the barrier's mutex orders these stores before their next reads). A background cycle may
+// be marking meanwhile: these stores run the write barrier like any mutator's.
+void Mutator::CutEdges(const Reachable& reach) {
+  if (reach.nodes.empty()) return;
+  for (int k = 4 + static_cast<int>(rng_() % 16); k > 0; --k) {
+    Node* n = reach.nodes[rng_() % reach.nodes.size()];
+    const size_t field = rng_() % (kChildren + 1);
+    if (field == kChildren) {
+      report_.edges_cut += n->buffer != nullptr;
+      n->buffer = nullptr;
+    } else {
+      report_.edges_cut += n->children[field] != nullptr;
+      n->children[field] = nullptr;
+    }
+  }
+}
+
+// Every object of `earlier` that is not in `now` is unreachable and, after two collections,
+// must be reclaimed: FindObject no longer finds it. Its cell may hold a new object by now
+// (nothing allocates at the barrier, but the phase did), so an object found at the same
+// address fails only if it has the same type and id. Returns how many were checked.
+int64_t Mutator::CheckReclaimed(const char* where, const Reachable& earlier,
+                                const Reachable& now) {
+  int64_t checked = 0;
+  for (const auto& [address, identity] : earlier.seen) {
+    if (now.seen.count(address) != 0) continue;
+    ++checked;
+    const void* found = FindObject(address);
+    if (found != address || TypeOf(found) != identity.type) continue;
+    const uint64_t id = identity.type == kBufferType ? static_cast<const Buffer*>(found)->id
+                                                     : static_cast<const Node*>(found)->id;
+    if (id == identity.id) {
+      char text[64];
+      std::snprintf(text, sizeof(text), "0x%llx, type %u", static_cast<unsigned long long>(id),
+                    static_cast<unsigned>(identity.type.raw()));
+      Fail(where, address,
+           std::string("an unreachable object (id ") + text +
+               ") is still allocated after two collections");
+    }
+  }
+  return checked;
 }
 
 // Replaces some frozen nodes; the old ones live on while mutators' graphs reach them.
@@ -676,7 +819,7 @@ void Mutator::RotateShared(int phase) {
     Handle<Buffer> buffer(rng_() % 3 == 0 ? NewBuffer() : nullptr);
     Node* f = NewNode(kSharedOwner);
     f->buffer = buffer.get();
-    for (Node*& child : f->children) {
+    for (Member<Node>& child : f->children) {
       child = rng_() % 2 ? world_.shared[rng_() % kSharedSlots] : nullptr;  // frozen only
     }
     world_.shared[slot] = f;  // rooted before the next allocation
@@ -716,15 +859,18 @@ void Mutator::Run() {
   Teardown();
 }
 
-void RunScenario(Scenario scenario) {
-  scenario.phases *= Scale();
-  const std::string name = scenario.name;
+void RunScenario(Scenario scenario, const Mode& mode) {
+  scenario.mode = mode;
+  scenario.label = std::string(scenario.name) + " (" + mode.name + ")";
+  scenario.phases = std::max(2, scenario.phases / mode.phase_divisor) * Scale();
+  scenario.seed += SeedOffset();
+  const std::string name = scenario.label;
   INFO("scenario " << name << ", seed " << scenario.seed);
   MESSAGE(name << ": " << scenario.mutators << " mutators (seeds " << scenario.seed << ".."
                << scenario.seed + scenario.mutators - 1 << "), " << scenario.phases
                << " phases x " << scenario.ops_per_phase << " ops, min_heap "
                << scenario.min_heap_bytes << ", " << scenario.marker_threads
-               << " marker thread(s)");
+               << " marker thread(s), torture interval " << mode.torture_interval);
 
   FinalizerLedger ledger(size_t{1} << 20);  // outlives the heap: its destructor finalizes
   g_ledger.store(&ledger, std::memory_order_release);
@@ -736,7 +882,16 @@ void RunScenario(Scenario scenario) {
     config.min_heap_bytes = scenario.min_heap_bytes;
     config.growth_factor = scenario.growth_factor;
     config.marker_threads = scenario.marker_threads;
+    config.mode = mode.collector;
+    config.torture_interval = mode.torture_interval;
     Heap heap(config);
+    if (heap.config().mode != config.mode ||
+        heap.config().torture_interval != config.torture_interval) {
+      MESSAGE(name << ": PINION_MODE / PINION_TORTURE override the mode: now "
+                   << (heap.config().mode == CollectorMode::kConcurrent ? "concurrent"
+                                                                        : "stop-the-world")
+                   << ", torture interval " << heap.config().torture_interval);
+    }
     baseline = heap.stats().heap_bytes;
     World world(heap, scenario, ledger);
     heap.roots().AddGlobalRange(reinterpret_cast<void* const*>(world.shared), kSharedSlots);
@@ -773,8 +928,10 @@ void RunScenario(Scenario scenario) {
     for (auto& m : mutators) reports.push_back(m->report());
 
     // Every mutator has dropped its roots and pins and detached; drop the frozen nodes too.
-    std::fill(std::begin(world.shared), std::end(world.shared), nullptr);
+    // Unregister first: this thread is not attached, so a pause does not stop it, and in
+    // concurrent mode the heap's background thread may be in a cycle reading the globals.
     heap.roots().RemoveGlobal(reinterpret_cast<void* const*>(world.shared));
+    std::fill(std::begin(world.shared), std::end(world.shared), nullptr);
     const uint64_t peak_before = heap.stats().peak_heap_bytes;
     heap.Collect();
     heap.Collect();
@@ -813,8 +970,15 @@ void RunScenario(Scenario scenario) {
                              << coordinator.max_reachable << " reachable objects ("
                              << coordinator.max_live_bytes << " bytes); live_bytes exceeded "
                              << "the reachable bytes by at most "
-                             << coordinator.live_overcount_max);
+                             << coordinator.live_overcount_max << "; reclamation: "
+                             << coordinator.edges_cut << " edges cut, orphaning "
+                             << coordinator.dead_from_cuts << " objects; "
+                             << coordinator.dead_checked
+                             << " objects unreachable since the previous barrier; each gone "
+                             << "after two collections");
   CHECK(coordinator.barrier_checks == scenario.phases);
+  CHECK(coordinator.dead_checked > 0);
+  CHECK(coordinator.dead_from_cuts > 0);
   CHECK(total.large > 0);
   CHECK(end_stats.collections > static_cast<uint64_t>(2 * scenario.phases));
 
@@ -840,32 +1004,62 @@ void RunScenario(Scenario scenario) {
   CHECK(ledger.bad_index.load() == 0);
 }
 
-}  // namespace
+// ---- The scenarios, each in every mode ------------------------------------------------------
 
-TEST_CASE("graph stress: 4 mutators, 2 markers, tiny heap, barrier check after every phase") {
-  RunScenario({.name = "four-mutators",
-               .seed = 20240601,
-               .mutators = 4,
-               .phases = 16,
-               .ops_per_phase = 2000,
-               .soft_live_nodes = 1500,
-               .min_heap_bytes = 1 * kMiB,
-               .growth_factor = 2.0,
-               .marker_threads = 2,
-               .exact_live_bytes = false});
+Scenario FourMutators() {
+  return {.name = "four-mutators",
+          .seed = 20240601,
+          .mutators = 4,
+          .phases = 16,
+          .ops_per_phase = 2000,
+          .soft_live_nodes = 1500,
+          .min_heap_bytes = 1 * kMiB,
+          .growth_factor = 2.0,
+          .marker_threads = 2,
+          .exact_live_bytes = false};
 }
 
-TEST_CASE("graph stress: 6 mutators, 1 marker, live bytes exact at every barrier") {
-  RunScenario({.name = "six-mutators-exact",
-               .seed = 777000,
-               .mutators = 6,
-               .phases = 10,
-               .ops_per_phase = 1500,
-               .soft_live_nodes = 1000,
-               .min_heap_bytes = 2 * kMiB,
-               .growth_factor = 1.5,
-               .marker_threads = 1,
-               .exact_live_bytes = true});
+Scenario SixMutatorsExact() {
+  return {.name = "six-mutators-exact",
+          .seed = 777000,
+          .mutators = 6,
+          .phases = 10,
+          .ops_per_phase = 1500,
+          .soft_live_nodes = 1000,
+          .min_heap_bytes = 2 * kMiB,
+          .growth_factor = 1.5,
+          .marker_threads = 1,
+          .exact_live_bytes = true};
+}
+
+}  // namespace
+
+TEST_CASE("graph stress [stop-the-world]: 4 mutators, 2 markers, tiny heap") {
+  RunScenario(FourMutators(), kStopTheWorld);
+}
+TEST_CASE("graph stress [stop-the-world]: 6 mutators, 1 marker, live bytes exact") {
+  RunScenario(SixMutatorsExact(), kStopTheWorld);
+}
+
+TEST_CASE("graph stress [concurrent]: 4 mutators, 2 markers, tiny heap") {
+  RunScenario(FourMutators(), kConcurrent);
+}
+TEST_CASE("graph stress [concurrent]: 6 mutators, 1 marker, live bytes exact") {
+  RunScenario(SixMutatorsExact(), kConcurrent);
+}
+
+TEST_CASE("graph stress [concurrent+torture]: 4 mutators, 2 markers, tiny heap") {
+  RunScenario(FourMutators(), kConcurrentTorture);
+}
+TEST_CASE("graph stress [concurrent+torture]: 6 mutators, 1 marker, live bytes exact") {
+  RunScenario(SixMutatorsExact(), kConcurrentTorture);
+}
+
+TEST_CASE("graph stress [stop-the-world+torture]: 4 mutators, 2 markers, tiny heap") {
+  RunScenario(FourMutators(), kStopTheWorldTorture);
+}
+TEST_CASE("graph stress [stop-the-world+torture]: 6 mutators, 1 marker, live bytes exact") {
+  RunScenario(SixMutatorsExact(), kStopTheWorldTorture);
 }
 
 }  // namespace pinion::stress

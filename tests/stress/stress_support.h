@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "gc/heap.h"
+#include "gc/member.h"
 #include "roots/native_region.h"
 
 namespace pinion::stress {
@@ -33,6 +34,13 @@ constexpr size_t kMaxSmallObject = 16 * 1024;  // bigger objects get their own m
 inline int Scale() {
   const char* s = std::getenv("PINION_STRESS_SCALE");
   return s != nullptr ? std::max(1, std::atoi(s)) : 1;
+}
+
+// PINION_STRESS_SEED is added to every scenario's seeds (default 0, what CI runs), to try
+// other graphs and interleavings.
+inline uint64_t SeedOffset() {
+  const char* s = std::getenv("PINION_STRESS_SEED");
+  return s != nullptr ? std::strtoull(s, nullptr, 10) : 0;
 }
 
 // ---- Hashing -------------------------------------------------------------------------------
@@ -85,9 +93,14 @@ struct Buffer;
 // A graph node with a variable-length payload. Pointer fields may change; everything else is
 // immutable once initialised and covered by `checksum`, so any object the collector freed,
 // reused, zeroed or finalized by mistake fails NodeChecksum.
+//
+// The pointer fields are Member<T> (gc/member.h): in concurrent mode the marker threads read
+// them while their owner rewrites them, so every store must run the write barrier and every
+// load must be an acquire. (Raw T* fields would do in stop-the-world mode only.) The object is
+// never constructed: Allocate() returns zeroed memory, and a zeroed Member is null.
 struct Node {
-  Node* children[kChildren];  // written only by the owner; never once frozen
-  Buffer* buffer;             // likewise
+  Member<Node> children[kChildren];  // written only by the owner (and by the coordinator
+  Member<Buffer> buffer;             // at a barrier, when everyone else is parked)
   uint64_t id;
   uint32_t payload_bytes;
   uint32_t final_index;  // this object's FinalizerLedger entry, or kNotFinalizable
@@ -131,9 +144,10 @@ struct FinalizerLedger {
 // The ledger of the scenario running now (one at a time).
 inline std::atomic<FinalizerLedger*> g_ledger{nullptr};
 
+// May run on a marker thread while the owner rewrites the fields (concurrent mode).
 inline void TraceNode(void* object, Visitor& v) {
   const Node* n = static_cast<const Node*>(object);
-  for (const Node* child : n->children) v.Visit(child);
+  for (const Member<Node>& child : n->children) v.Visit(child);
   v.Visit(n->buffer);
 }
 
