@@ -311,6 +311,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   // Step 2: the start pause.
   Clock::time_point start = Clock::now();
   threads.StopTheWorld();
+  const double start_stop_ms = Ms(start, Clock::now());
   marker_.Begin();
   marking_.store(true, std::memory_order_relaxed);
   g_heaps_marking.fetch_add(1, std::memory_order_relaxed);
@@ -335,7 +336,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
     const std::vector<const void*> shaded = TakeShaded(/*include_threads=*/false);
     for (const void* object : shaded) marker_.AddGrey(object);
     marker_.Trace();
-    if (all_scanned && shaded.size() < kRemarkThreshold) break;
+    if (all_scanned && shaded.size() < kRemarkThreshold && !marker_.HasSharedWork()) break;
     if (shaded.empty()) std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
   double mark_ms = Ms(mark_start, Clock::now());
@@ -349,7 +350,8 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   roots_.VisitGlobals(marker_.root_visitor());
   for (const void* object : TakeShaded(/*include_threads=*/true)) marker_.AddGrey(object);
   marker_.Trace();
-  mark_ms += Ms(remark_start, Clock::now());
+  const Clock::time_point remark_traced = Clock::now();
+  mark_ms += Ms(remark_start, remark_traced);
   marking_.store(false, std::memory_order_relaxed);
   g_heaps_marking.fetch_sub(1, std::memory_order_relaxed);
   threads.ForEachThread([](ThreadRecord* record) {
@@ -365,6 +367,13 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   threads.ResumeTheWorld();
   const double remark_pause_ms = Ms(start, Clock::now());
   stats_.RecordPause(remark_pause_ms);
+  if (trace_) {
+    std::fprintf(stderr,
+                 "pinion: pauses: start %.3f ms (%.3f to stop), remark %.3f ms (%.3f to stop, "
+                 "%.3f tracing)\n",
+                 start_pause_ms, start_stop_ms, remark_pause_ms, Ms(start, remark_start),
+                 Ms(remark_start, remark_traced));
+  }
   {
     std::lock_guard<std::mutex> lock(phase_mu_);
     ++marks_completed_;

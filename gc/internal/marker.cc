@@ -239,6 +239,11 @@ uint64_t Marker::live_bytes() const {
   return live;
 }
 
+bool Marker::HasSharedWork() {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  return !pool_.empty();
+}
+
 bool Marker::Assist(uint64_t budget_bytes) {
   std::vector<uintptr_t> work;
   {

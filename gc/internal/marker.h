@@ -73,6 +73,8 @@ class Marker {
   // cycle ends with a Trace in its remark pause, which cannot start while an assisting
   // (running) mutator is still inside this call.
   bool Assist(uint64_t budget_bytes);
+  // True if work is waiting in the shared pool (e.g. what an assist left), for the next Trace.
+  bool HasSharedWork();
   int workers() const { return static_cast<int>(workers_.size()); }
 
  private:
