@@ -134,13 +134,18 @@ void Collector::MaybeCollect(ThreadState& thread) {
   threads.EnterNative(&thread);  // the remark pause must not wait for this thread
   {
     std::unique_lock<std::mutex> lock(phase_mu_);
+    // Done when a cycle's marking ends, or when the budget is no longer spent (a cycle
+    // ended between this thread's check and here, and the background thread declines).
     const uint64_t seen = marks_completed_;
-    while (marks_completed_ == seen) {
+    auto done = [&] {
+      return marks_completed_ != seen || allocated_since_cycle_.load(std::memory_order_relaxed) <
+                                             budget_.load(std::memory_order_relaxed);
+    };
+    while (!done()) {
       lock.unlock();
       RequestBackgroundCycle();  // again each time: a request may land on a cycle's tail
       lock.lock();
-      phase_cv_.wait_for(lock, std::chrono::milliseconds(1),
-                         [&] { return marks_completed_ != seen; });
+      phase_cv_.wait_for(lock, std::chrono::milliseconds(1), done);
     }
   }
   threads.LeaveNative(&thread);
