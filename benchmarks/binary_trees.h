@@ -17,14 +17,17 @@
 
 namespace pinion::bench {
 
+// The pointer fields are the adapter's (adapters.h): T*, or Member<T> for pinion-concurrent.
+template <class GC>
 struct TreeNode {
-  TreeNode* left;
-  TreeNode* right;
+  typename GC::template Field<TreeNode> left;
+  typename GC::template Field<TreeNode> right;
 };
 
 template <class GC>
 class BinaryTrees {
  public:
+  using Node = TreeNode<GC>;
   static constexpr int kMinDepth = 4;
   template <class T>
   using Local = typename GC::template Local<T>;
@@ -39,18 +42,18 @@ class BinaryTrees {
     typename GC::Scope scope;
     {
       typename GC::Scope stretch_scope;
-      Local<TreeNode> stretch(Create(max_depth + 1));
+      Local<Node> stretch(Create(max_depth + 1));
       ok &= Expect("stretch tree", Check(stretch.get()), TreeSize(max_depth + 1));
       GC::Delete(stretch.get());
     }
 
-    Local<TreeNode> long_lived(Create(max_depth));
+    Local<Node> long_lived(Create(max_depth));
     for (int depth = kMinDepth; depth <= max_depth; depth += 2) {
       const int64_t iterations = int64_t{1} << (max_depth - depth + kMinDepth);
       int64_t check = 0;
       for (int64_t i = 0; i < iterations; ++i) {
         typename GC::Scope s;
-        Local<TreeNode> tree(Create(depth));
+        Local<Node> tree(Create(depth));
         check += Check(tree.get());
         GC::Delete(tree.get());
       }
@@ -62,18 +65,18 @@ class BinaryTrees {
   }
 
  private:
-  static TreeNode* Create(int depth) {
-    if (depth <= 0) return GC::template New<TreeNode>();
+  static Node* Create(int depth) {
+    if (depth <= 0) return GC::template New<Node>();
     typename GC::Scope scope;
-    Local<TreeNode> left(Create(depth - 1));
-    Local<TreeNode> right(Create(depth - 1));
-    TreeNode* node = GC::template New<TreeNode>();
+    Local<Node> left(Create(depth - 1));
+    Local<Node> right(Create(depth - 1));
+    Node* node = GC::template New<Node>();
     node->left = left.get();
     node->right = right.get();
     return node;
   }
 
-  static int64_t Check(const TreeNode* node) {
+  static int64_t Check(const Node* node) {
     return node->left == nullptr ? 1 : 1 + Check(node->left) + Check(node->right);
   }
 

@@ -1,9 +1,15 @@
-// The comparison driver: GCBench and binary-trees on Pinion, Boehm GC (as shipped and tuned)
-// and malloc/free. Prints a table (median wall time of N runs, peak RSS, collections, max
-// pause, and ratios against the best Boehm configuration of the same run) and writes a CSV:
+// The comparison driver: GCBench and binary-trees on Pinion (stop-the-world, and concurrent
+// as "pinion-concurrent"), Boehm GC (as shipped and tuned) and malloc/free. Prints a table
+// (median wall time of N runs, peak RSS, collections, max pause, and ratios against the best
+// Boehm configuration of the same run) and writes a CSV:
 //
 //   bazel run -c opt //benchmarks:compare -- [--csv FILE] [--runs 5] [--depth 18]
 //       [--quick] [--only gcbench|binary-trees] [--collectors pinion,boehm,...]
+//       [--timeout 300]
+//
+// pinion-concurrent is the Pinion adapter with HeapConfig::mode = kConcurrent and nothing
+// else changed: its time against pinion's is the throughput cost of concurrent marking on
+// these workloads (its max pause is the longer of each cycle's two pauses).
 //
 // Every run is a child process (this binary re-executed with --child), so each collector is
 // set up once in a fresh process and peak RSS is the run's own (wait4's ru_maxrss). The child
@@ -12,7 +18,10 @@
 //   RESULT ok=1 seconds=0.412 collections=31 max_pause_ms=2.5
 //
 // Runs are interleaved (run 1 of every benchmark and collector, then run 2, ...) so machine
-// noise spreads evenly over the rows. Progress goes to stderr.
+// noise spreads evenly over the rows. Progress goes to stderr. A child that reports nothing
+// within --timeout seconds (300) is killed and the run fails, as for any failed child.
+#include <poll.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,7 +47,8 @@ namespace pinion::bench {
 namespace {
 
 const std::vector<std::string> kBenchmarks = {"gcbench", "binary-trees"};
-const std::vector<std::string> kCollectors = {"pinion", "boehm", "boehm-tuned", "malloc"};
+const std::vector<std::string> kCollectors = {"pinion", "pinion-concurrent", "boehm",
+                                              "boehm-tuned", "malloc"};
 
 // --quick: every collector still collects, in well under a second for all rows.
 constexpr GCBenchParams kQuickGCBench = {14, 12, 50000, 4, 12};
@@ -49,6 +59,7 @@ struct Options {
   int runs = 5;
   int depth = 18;  // binary-trees' max depth
   bool quick = false;
+  int timeout_s = 300;  // per run
   std::vector<std::string> benchmarks = kBenchmarks;
   std::vector<std::string> collectors = kCollectors;
 };
@@ -81,6 +92,9 @@ int RunChild(const std::string& benchmark, const std::string& collector,
     Fail("unknown benchmark " + benchmark);
   }
   if (collector == "pinion") return RunChild<PinionAdapter>(benchmark, options);
+  if (collector == "pinion-concurrent") {
+    return RunChild<PinionConcurrentAdapter>(benchmark, options);
+  }
   if (collector == "boehm") return RunChild<BoehmAdapter<false>>(benchmark, options);
   if (collector == "boehm-tuned") return RunChild<BoehmAdapter<true>>(benchmark, options);
   if (collector == "malloc") return RunChild<MallocAdapter>(benchmark, options);
@@ -115,13 +129,36 @@ Sample RunOnce(const std::string& benchmark, const std::string& collector,
     _exit(127);
   }
   close(pipe_fds[1]);
+  // Read the child's output until it closes the pipe, or kill it at the deadline.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_s);
   std::string output;
-  char buffer[512];
-  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) output.append(buffer, n);
+  bool timed_out = false;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      kill(pid, SIGKILL);
+      timed_out = true;
+      break;
+    }
+    pollfd fd = {pipe_fds[0], POLLIN, 0};
+    const int ready = poll(&fd, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+    if (ready < 0 && errno != EINTR) Fail("poll failed");
+    if (ready <= 0) continue;
+    char buffer[512];
+    const ssize_t n = read(pipe_fds[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    output.append(buffer, n);
+  }
   close(pipe_fds[0]);
   int status = 0;
   rusage usage{};
   if (wait4(pid, &status, 0, &usage) != pid) Fail("wait4 failed");
+  if (timed_out) {
+    Fail(benchmark + " on " + collector + " failed: no result after " +
+         std::to_string(options.timeout_s) + " s (killed: a hang?)");
+  }
 
   Sample sample;
   int ok = 0;
@@ -174,7 +211,7 @@ Row Summarise(const std::string& benchmark, const std::string& collector,
 void PrintTable(const std::vector<Row>& rows, const Options& options) {
   std::printf("# median of %d run%s (max pause: worst run); %u hardware threads\n", options.runs,
               options.runs == 1 ? "" : "s", std::thread::hardware_concurrency());
-  std::printf("%-13s %-12s %7s %9s %12s %11s %12s %14s %13s\n", "benchmark", "collector",
+  std::printf("%-13s %-17s %7s %9s %12s %11s %12s %14s %13s\n", "benchmark", "collector",
               "threads", "median_s", "peak_rss_mib", "collections", "max_pause_ms",
               "time_vs_boehm", "rss_vs_boehm");
   for (const Row& row : rows) {
@@ -184,7 +221,7 @@ void PrintTable(const std::vector<Row>& rows, const Options& options) {
       best_s = best_s == 0 ? other.median_s : std::min(best_s, other.median_s);
       lean_rss = lean_rss == 0 ? other.rss_mib : std::min(lean_rss, other.rss_mib);
     }
-    std::printf("%-13s %-12s %7d %9.3f %12.1f %11.0f %12.2f", row.benchmark.c_str(),
+    std::printf("%-13s %-17s %7d %9.3f %12.1f %11.0f %12.2f", row.benchmark.c_str(),
                 row.collector.c_str(), 1, row.median_s, row.rss_mib, row.collections,
                 row.max_pause_ms);
     if (best_s > 0) {
@@ -246,7 +283,9 @@ int RunParent(const Options& options) {
 
 constexpr const char* kUsage =
     "usage: compare [--csv FILE] [--runs N (5)] [--depth N (18; binary-trees)] [--quick]\n"
-    "               [--only gcbench|binary-trees] [--collectors pinion,boehm,boehm-tuned,malloc]";
+    "               [--timeout S (300; per run)]\n"
+    "               [--only gcbench|binary-trees]\n"
+    "               [--collectors pinion,pinion-concurrent,boehm,boehm-tuned,malloc]";
 
 std::vector<std::string> SplitChecked(const std::string& list,
                                       const std::vector<std::string>& known) {
@@ -283,6 +322,8 @@ int main(int argc, char** argv) {
       options.depth = std::atoi(value().c_str());
     } else if (arg == "--quick") {
       options.quick = true;
+    } else if (arg == "--timeout") {
+      options.timeout_s = std::max(1, std::atoi(value().c_str()));
     } else if (arg == "--only") {
       options.benchmarks = SplitChecked(value(), kBenchmarks);
     } else if (arg == "--collectors") {

@@ -14,9 +14,11 @@
 
 namespace pinion::bench {
 
+// The pointer fields are the adapter's (adapters.h): T*, or Member<T> for pinion-concurrent.
+template <class GC>
 struct GCBenchNode {
-  GCBenchNode* left;
-  GCBenchNode* right;
+  typename GC::template Field<GCBenchNode> left;
+  typename GC::template Field<GCBenchNode> right;
   int i, j;
 };
 
@@ -31,7 +33,7 @@ struct GCBenchParams {
 template <class GC>
 class GCBench {
  public:
-  using Node = GCBenchNode;
+  using Node = GCBenchNode<GC>;
   template <class T>
   using Local = typename GC::template Local<T>;
 

@@ -4,6 +4,8 @@
 // as shipped (the tuned one runs in the smoke run of //benchmarks:compare --quick).
 #include <doctest/doctest.h>
 
+#include <type_traits>
+
 #include "benchmarks/adapters.h"
 #include "benchmarks/binary_trees.h"
 #include "benchmarks/gcbench.h"
@@ -50,6 +52,22 @@ TEST_CASE("workloads pass their self-checks on Pinion, collecting very often") {
   CHECK(GCBench<PinionAdapter>::Run({12, 10, 5000, 4, 10}));
   CHECK(BinaryTrees<PinionAdapter>::Run(10));
   CHECK(PinionAdapter::stats().collections > 20);
+}
+
+// Concurrent mode: Member fields, the write barrier, cycles on the background thread while
+// the workloads run.
+TEST_CASE("workloads pass their self-checks on Pinion, concurrent, collecting very often") {
+  using Node = GCBench<PinionConcurrentAdapter>::Node;
+  static_assert(std::is_same_v<decltype(Node::left), Member<Node>>);
+  static_assert(std::is_same_v<decltype(GCBench<PinionAdapter>::Node::left),
+                               GCBench<PinionAdapter>::Node*>);
+  HeapConfig config;
+  config.min_heap_bytes = 64 << 10;
+  config.growth_factor = 1.25;
+  PinionConcurrentAdapter::Runtime runtime(config);
+  CHECK(GCBench<PinionConcurrentAdapter>::Run({12, 10, 5000, 4, 10}));
+  CHECK(BinaryTrees<PinionConcurrentAdapter>::Run(10));
+  CHECK(PinionConcurrentAdapter::stats().collections > 5);
 }
 
 TEST_CASE("workloads pass their self-checks on Boehm GC, across collections") {
