@@ -20,11 +20,6 @@
 // Runs are interleaved (run 1 of every benchmark and collector, then run 2, ...) so machine
 // noise spreads evenly over the rows. Progress goes to stderr. A child that reports nothing
 // within --timeout seconds (300) is killed and the run fails, as for any failed child.
-#include <poll.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -41,6 +36,7 @@
 
 #include "benchmarks/adapters.h"
 #include "benchmarks/binary_trees.h"
+#include "benchmarks/child_process.h"
 #include "benchmarks/gcbench.h"
 
 namespace pinion::bench {
@@ -112,70 +108,27 @@ struct Sample {
 
 Sample RunOnce(const std::string& benchmark, const std::string& collector,
                const Options& options) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) Fail("pipe failed");
-  const pid_t pid = fork();
-  if (pid < 0) Fail("fork failed");
-  if (pid == 0) {
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    const std::string depth = std::to_string(options.depth);
-    std::vector<const char*> args = {"compare", "--child", benchmark.c_str(), collector.c_str(),
-                                     "--depth", depth.c_str()};
-    if (options.quick) args.push_back("--quick");
-    args.push_back(nullptr);
-    execv("/proc/self/exe", const_cast<char* const*>(args.data()));
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  // Read the child's output until it closes the pipe, or kill it at the deadline.
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_s);
-  std::string output;
-  bool timed_out = false;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      kill(pid, SIGKILL);
-      timed_out = true;
-      break;
-    }
-    pollfd fd = {pipe_fds[0], POLLIN, 0};
-    const int ready = poll(&fd, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
-    if (ready < 0 && errno != EINTR) Fail("poll failed");
-    if (ready <= 0) continue;
-    char buffer[512];
-    const ssize_t n = read(pipe_fds[0], buffer, sizeof buffer);
-    if (n <= 0) break;
-    output.append(buffer, n);
-  }
-  close(pipe_fds[0]);
-  int status = 0;
-  rusage usage{};
-  if (wait4(pid, &status, 0, &usage) != pid) Fail("wait4 failed");
-  if (timed_out) {
+  std::vector<std::string> args = {"compare", "--child", benchmark, collector,
+                                   "--depth", std::to_string(options.depth)};
+  if (options.quick) args.push_back("--quick");
+  const ChildRun run = RunChildProcess(args, options.timeout_s, /*merge_stderr=*/false);
+  if (run.timed_out) {
     Fail(benchmark + " on " + collector + " failed: no result after " +
          std::to_string(options.timeout_s) + " s (killed: a hang?)");
   }
-
   Sample sample;
   int ok = 0;
   unsigned long long collections = 0;
-  const char* line = std::strstr(output.c_str(), "RESULT ");
+  const char* line = std::strstr(run.output.c_str(), "RESULT ");
   if (line == nullptr ||
       std::sscanf(line, "RESULT ok=%d seconds=%lf collections=%llu max_pause_ms=%lf", &ok,
                   &sample.seconds, &collections, &sample.max_pause_ms) != 4 ||
-      !ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    const std::string how = WIFSIGNALED(status)
-                                ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                : "exit status " + std::to_string(WEXITSTATUS(status));
-    Fail(benchmark + " on " + collector + " failed (" + how + ")" +
-         (output.empty() ? "" : ": " + output));
+      !ok || !run.succeeded()) {
+    Fail(benchmark + " on " + collector + " failed (" + run.how_it_ended() + ")" +
+         (run.output.empty() ? "" : ": " + run.output));
   }
   sample.collections = collections;
-  sample.rss_mib = usage.ru_maxrss / 1024.0;  // Linux reports KiB
+  sample.rss_mib = run.rss_mib;
   return sample;
 }
 

@@ -46,11 +46,6 @@
 // goes to stderr. A run that fails (a self-check, a crash, or no result within --timeout
 // seconds: a hang) is reported and left out; the table marks a configuration none of whose
 // runs succeeded, the CSV leaves it out, and the exit status is 1.
-#include <poll.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -67,6 +62,7 @@
 #include <vector>
 
 #include "benchmarks/adapters.h"
+#include "benchmarks/child_process.h"
 #include "benchmarks/pauses.h"
 
 namespace pinion::bench {
@@ -160,55 +156,16 @@ struct Sample {
 };
 
 Sample RunOnce(int size_mib, const Config& config, const Options& options) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) Fail("pipe failed");
-  const pid_t pid = fork();
-  if (pid < 0) Fail("fork failed");
-  if (pid == 0) {
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    dup2(pipe_fds[1], STDERR_FILENO);
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    const std::string size = std::to_string(size_mib);
-    char churn[32], seed[32];
-    std::snprintf(churn, sizeof churn, "%.17g", options.churn);
-    std::snprintf(seed, sizeof seed, "%llu", static_cast<unsigned long long>(options.seed));
-    std::vector<const char*> args = {"pauses",  "--child", size.c_str(), config.name.c_str(),
-                                     "--churn", churn,     "--seed",     seed,
-                                     nullptr};
-    execv("/proc/self/exe", const_cast<char* const*>(args.data()));
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  // Read the child's output until it closes the pipe, or kill it at the deadline.
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_s);
-  std::string output;
-  bool timed_out = false;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      kill(pid, SIGKILL);
-      timed_out = true;
-      break;
-    }
-    pollfd fd = {pipe_fds[0], POLLIN, 0};
-    const int ready = poll(&fd, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
-    if (ready < 0 && errno != EINTR) Fail("poll failed");
-    if (ready <= 0) continue;
-    char buffer[512];
-    const ssize_t n = read(pipe_fds[0], buffer, sizeof buffer);
-    if (n <= 0) break;
-    output.append(buffer, n);
-  }
-  close(pipe_fds[0]);
-  int status = 0;
-  rusage usage{};
-  if (wait4(pid, &status, 0, &usage) != pid) Fail("wait4 failed");
+  char churn[32];
+  std::snprintf(churn, sizeof churn, "%.17g", options.churn);
+  ChildRun run = RunChildProcess(
+      {"pauses", "--child", std::to_string(size_mib), config.name, "--churn", churn, "--seed",
+       std::to_string(options.seed)},
+      options.timeout_s, /*merge_stderr=*/true);
+  std::string& output = run.output;
 
   Sample s;
-  if (timed_out) {
+  if (run.timed_out) {
     s.failure = "no result after " + std::to_string(options.timeout_s) + " s (killed: a hang?)";
     return s;
   }
@@ -221,10 +178,8 @@ Sample RunOnce(int size_mib, const Config& config, const Options& options) {
                   "waits=%llu",
                   &ok, &s.ops, &s.build_s, &s.churn_s, &s.pauses, &s.approx, &s.max_ms,
                   &s.p99_ms, &s.median_ms, &s.max_op_ms, &s.collections, &s.waits) != 12 ||
-      !ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    const std::string how = WIFSIGNALED(status)
-                                ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                : "exit status " + std::to_string(WEXITSTATUS(status));
+      !ok || !run.succeeded()) {
+    const std::string how = run.how_it_ended();
     // The child's last lines say why.
     while (!output.empty() && output.back() == '\n') output.pop_back();
     size_t from = output.size();
@@ -238,7 +193,7 @@ Sample RunOnce(int size_mib, const Config& config, const Options& options) {
     }
     return s;
   }
-  s.rss_mib = usage.ru_maxrss / 1024.0;  // Linux reports KiB
+  s.rss_mib = run.rss_mib;
   return s;
 }
 

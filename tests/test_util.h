@@ -5,33 +5,17 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <optional>
 
 #include "gc/errors.h"
 #include "gc/heap.h"
+#include "tests/gc/test_support.h"
 
 namespace pinion::testing {
 
-// Makes misuse reports throw MisuseError for the scope's lifetime.
-class ThrowOnMisuse {
- public:
-  ThrowOnMisuse() : previous_(SetMisuseHandler(&ThrowingMisuseHandler)) {}
-  ~ThrowOnMisuse() { SetMisuseHandler(previous_); }
-
- private:
-  MisuseHandler previous_;
-};
-
-// The kind of misuse `f` reports (with ThrowOnMisuse active), or nullopt if none.
-template <class F>
-std::optional<Misuse> MisuseOf(F&& f) {
-  try {
-    f();
-  } catch (const MisuseError& e) {
-    return e.kind();
-  }
-  return std::nullopt;
-}
+// Misuse reports throw MisuseError for the scope's lifetime; MisuseOf(f) is the kind f
+// reported (tests/gc/test_support.h).
+using ThrowOnMisuse = test_support::ScopedMisuseHandler;
+using test_support::MisuseOf;
 
 struct Node {
   Node* left;

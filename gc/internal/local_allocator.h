@@ -39,7 +39,6 @@ class LocalAllocator {
   // Allocate-black: while a concurrent cycle marks, new objects are born marked (kMarkBit),
   // so the marker never needs to see them. Set and cleared by the collector in its pauses.
   void set_allocate_black(bool black) { alloc_bits_ = black ? kMarkBit : 0; }
-  uint16_t alloc_bits() const { return alloc_bits_; }
 
   Page* page(int size_class) const { return pages_[size_class]; }
   // Makes `page` (kOwned, with its free list) the current page of its class.
