@@ -138,13 +138,15 @@ void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure);
 
 // The inline fast path: a cell from the calling thread's own page, or nullptr for the slow
 // path, which also reports every misuse (no thread, a thread inside a native region, an
-// invalid type) and handles finalizable and large objects. `mode` is written only by the
-// thread itself, so the relaxed load reads its own latest store.
+// invalid type) and handles finalizable and large objects, and the poll: allocation is a
+// safepoint. `mode` is written only by the thread itself, so the relaxed load reads its own
+// latest store; `interrupt` as in Safepoint().
 inline void* AllocateFast(TypeId type, size_t payload_bytes) {
   ThreadState* thread = ThreadState::Current();
   if (thread == nullptr || payload_bytes > kMaxSmallCell || !type.valid() ||
       type.finalizable() ||
-      thread->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning) {
+      thread->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning ||
+      thread->interrupt.load(std::memory_order_relaxed)) {
     return nullptr;
   }
   return thread->allocator.TryAllocateFast(type.raw(), payload_bytes);
@@ -178,7 +180,8 @@ T* New(TypeId type, Args&&... args) {
 // roots if a concurrent cycle asked for them (its handshake).
 inline void Safepoint() {
   internal::ThreadState* thread = internal::ThreadState::Current();
-  if (thread != nullptr && thread->roots.threads().poll_requested()) [[unlikely]] {
+  // Relaxed: a stale `false` only delays the poll (ThreadRecord::interrupt).
+  if (thread != nullptr && thread->interrupt.load(std::memory_order_relaxed)) [[unlikely]] {
     thread->roots.threads().Poll(thread);
   }
 }

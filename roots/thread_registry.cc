@@ -55,6 +55,8 @@ void ThreadRegistry::Park(ThreadRecord* record) {
 }
 
 void ThreadRegistry::Poll(ThreadRecord* record) {
+  // Acquire: pairs with InterruptAllLocked's release, after the request it announces.
+  record->interrupt.exchange(false, std::memory_order_acquire);
   if (stop_requested()) Park(record);
   if (record->roots_state.load(std::memory_order_acquire) == RootsState::kPending) {
     ClaimAndScan(record);
@@ -73,12 +75,22 @@ bool ThreadRegistry::ClaimAndScan(ThreadRecord* record) {
 }
 
 void ThreadRegistry::RequestRootScans(RootScanner scanner, void* context) {
+  // With the world running, mu_ keeps the list still (the stopped world holds it already).
+  std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
+  if (!world_stopped()) lock.lock();
+  // Every thread is kScanned here (the previous request ended: ScanStoppedThreads saw each
+  // kScanned with acquire, so no claimant still reads scanner_).
   scanner_ = scanner;
   scanner_context_ = context;
   for (ThreadRecord* t : threads_) {
-    t->roots_state.store(RootsState::kPending, std::memory_order_relaxed);
+    // Release: pairs with the acquire of the claiming CAS, which then sees scanner_.
+    t->roots_state.store(RootsState::kPending, std::memory_order_release);
   }
-  roots_requested_.store(true, std::memory_order_relaxed);
+  InterruptAllLocked();
+}
+
+void ThreadRegistry::InterruptAllLocked() {
+  for (ThreadRecord* t : threads_) t->interrupt.store(true, std::memory_order_release);
 }
 
 bool ThreadRegistry::ScanStoppedThreads() {
@@ -98,7 +110,6 @@ bool ThreadRegistry::ScanStoppedThreads() {
       all_scanned = false;
     }
   }
-  if (all_scanned) roots_requested_.store(false, std::memory_order_relaxed);
   return all_scanned;
 }
 
@@ -107,7 +118,6 @@ void ThreadRegistry::FinishRootScans() {
     // World stopped: nobody holds a claim (a scanning thread is running, so not stopped).
     ClaimAndScan(t);
   }
-  roots_requested_.store(false, std::memory_order_relaxed);
 }
 
 void ThreadRegistry::EnterNative(ThreadRecord* record) {
@@ -148,6 +158,7 @@ bool ThreadRegistry::AllStoppedLocked() const {
 void ThreadRegistry::StopTheWorld() {
   world_lock_.lock();
   stop_requested_.store(true, std::memory_order_seq_cst);
+  InterruptAllLocked();
   stopped_cv_.wait(world_lock_, [&] { return AllStoppedLocked(); });
 }
 

@@ -13,8 +13,8 @@
 //
 // The handshake uses no signals. The collector sets `stop_requested_` and waits until no
 // registered thread is kRunning. A running thread notices at its next poll (Safepoint(), or
-// the allocation slow path) and parks. Entering/leaving a native region is a Dekker-style
-// protocol on two seq_cst atomics (the thread's mode and `stop_requested_`): the thread
+// any allocation: the fast path tests the thread's `interrupt` flag) and parks.
+// Entering/leaving a native region is a Dekker-style protocol on two seq_cst atomics (the thread's mode and `stop_requested_`): the thread
 // stores its mode, then loads the flag; the collector stores the flag, then loads modes. With
 // seq_cst at least one of them sees the other's store, so a thread never runs heap code while
 // the collector believes it stopped.
@@ -65,6 +65,12 @@ class ThreadRecord {
   std::atomic<ThreadMode> mode{ThreadMode::kRunning};
   // Acquire/release: a scanner's reads of `handles` happen-before the owner's next writes.
   std::atomic<RootsState> roots_state{RootsState::kScanned};
+  // The poll flag: set by the collector whenever it wants this thread at its next poll (a
+  // stop, a handshake), so that polls — Safepoint() and the allocation fast path — cost one
+  // load of the thread's own record. Release stores after each request is published; Poll
+  // clears it with an acquire exchange, so a poll that clears it sees every request made
+  // before the store it read, and a later store leaves it set for the next poll.
+  std::atomic<bool> interrupt{false};
 
  private:
   // constinit: no dynamic initialisation, so other translation units read it directly
@@ -84,22 +90,22 @@ class ThreadRegistry {
   void Detach(ThreadRecord* record);
   size_t thread_count();
 
-  // The poll. Relaxed is enough: a stale `false` only delays parking (or a root scan) until
-  // the next poll, and the slow path re-reads under `mu_` (or with a CAS).
+  // Relaxed is enough: a stale `false` only delays parking until the next poll, and Park
+  // re-reads under `mu_`.
   bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
-  bool poll_requested() const {
-    return stop_requested_.load(std::memory_order_relaxed) ||
-           roots_requested_.load(std::memory_order_relaxed);
-  }
-  // The poll's slow path: parks the calling (running) thread until the world is resumed,
-  // and scans its roots if a concurrent cycle asked for them.
+  // The poll's slow path, taken when the thread's `interrupt` is set: clears it, parks the
+  // calling (running) thread until the world is resumed, and runs its handshake if one is
+  // pending.
   [[gnu::cold]] void Poll(ThreadRecord* record);
   [[gnu::cold]] void Park(ThreadRecord* record);
 
-  // ---- Per-thread root scans (a concurrent cycle's handshake) ----
-  // Receives a thread whose handles it must read; runs on that thread or on the collector.
+  // ---- Per-thread handshakes (a concurrent cycle's root scans and buffer flushes) ----
+  // Receives a thread whose per-thread state (its handles, or buffers the caller keeps in
+  // the record) it must read; runs on that thread at its next poll, or on the collector
+  // while the thread is stopped — never both, never while the thread runs heap code.
   using RootScanner = void (*)(void* context, ThreadRecord* thread);
-  // With the world stopped: every thread's roots become kPending; `scanner` reports them.
+  // Every thread becomes kPending; `scanner` visits each. With the world stopped, or (the
+  // previous request having ended) while it runs.
   void RequestRootScans(RootScanner scanner, void* context);
   // Collector, world running: scans every pending thread that is not running (native or
   // parked). True when no thread is pending any more.
@@ -123,6 +129,8 @@ class ThreadRegistry {
 
  private:
   bool AllStoppedLocked() const;
+  // Sets every thread's poll flag (under mu_, after the request is published).
+  void InterruptAllLocked();
   void WaitForResumeLocked(std::unique_lock<std::mutex>& lock);
   // Pending -> Claimed -> scanned -> kScanned, if this caller wins the claim.
   bool ClaimAndScan(ThreadRecord* record);
@@ -134,10 +142,9 @@ class ThreadRegistry {
   // seq_cst stores/loads where the handshake needs them; see the file comment.
   std::atomic<bool> stop_requested_{false};
   std::vector<ThreadRecord*> threads_;  // guarded by mu_
-  // A concurrent cycle wants root scans (set and cleared with the world stopped, or by the
-  // collector once none is pending; a stale read only costs an extra slow poll).
-  std::atomic<bool> roots_requested_{false};
-  RootScanner scanner_ = nullptr;  // written with the world stopped
+  // Written under mu_ while every thread is kScanned; read by the claimant of a kPending
+  // state (RequestRootScans explains the order).
+  RootScanner scanner_ = nullptr;
   void* scanner_context_ = nullptr;
 };
 

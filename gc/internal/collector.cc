@@ -42,11 +42,15 @@ constexpr size_t kSatbBufferEntries = 256;
 // arrived during the last round (at most kMaxRounds rounds), so the remark pause has little
 // left to trace.
 constexpr size_t kRemarkThreshold = 1024;
+// The flush handshakes before the remark pause repeat while one brings back this many.
+constexpr size_t kRemarkFlushThreshold = 64;
 constexpr int kMaxRounds = 64;
 // The assist (MaybeCollect): bytes marked per byte allocated past the budget, and how far
 // past the budget (as a multiple of it) a mutator may go on assisting before it waits.
 constexpr uint64_t kAssistRatio = 4;
 constexpr double kAssistLimit = 1.5;
+// Refill: unswept pages an allocation sweeps looking for room before it takes a fresh page.
+constexpr int kLazySweepPages = 8;
 
 bool IsMarked(const void* object) {
   SegmentBase* base = SegmentOf(object);
@@ -175,6 +179,10 @@ void Collector::ScanThreadRoots(void* self, ThreadRecord* thread) {
   collector.satb_.insert(collector.satb_.end(), found.begin(), found.end());
 }
 
+void Collector::FlushThreadBuffer(void* self, ThreadRecord* thread) {
+  static_cast<Collector*>(self)->FlushShaded(*static_cast<ThreadState*>(thread));
+}
+
 void Collector::FlushShaded(ThreadState& thread) {
   if (thread.satb.empty()) return;
   std::lock_guard<std::mutex> lock(satb_mu_);
@@ -208,12 +216,14 @@ bool Collector::Refill(ThreadState& thread, int size_class) {
   for (int attempt = 0;; ++attempt) {
     MaybeCollect(thread);
     Page* page = space_.PopAvailable(size_class);
-    while (page == nullptr) {  // lazy sweeping: sweep pages of this class until one has room
-      Page* unswept = space_.PopUnswept(size_class);
-      if (unswept == nullptr) break;
-      if (space_.SweepAndFile(unswept, /*keep_if_free=*/true)) page = unswept;
+    // Lazy sweeping: sweep pages of this class until one has room — at most kLazySweepPages
+    // of them (a heap of full pages would make this allocation sweep O(heap) pages; the
+    // collector sweeps the rest), then a fresh page, or, at the heap limit, sweep on.
+    for (int swept = 0; page == nullptr && swept < kLazySweepPages; ++swept) {
+      page = SweepForRoom(size_class);
     }
     if (page == nullptr) page = space_.TakeFreePage(size_class, config_.heap_limit_bytes);
+    while (page == nullptr && space_.HasUnswept(size_class)) page = SweepForRoom(size_class);
     if (page != nullptr) {
       NoteHandedOut(uint64_t{page->free_count} * page->cell_size);
       if (torture()) {
@@ -225,6 +235,12 @@ bool Collector::Refill(ThreadState& thread, int size_class) {
     }
     if (!RecoverFromOutOfMemory(thread, kPageSize, attempt)) return false;
   }
+}
+
+Page* Collector::SweepForRoom(int size_class) {
+  Page* page = space_.PopUnswept(size_class);
+  if (page != nullptr && space_.SweepAndFile(page, /*keep_if_free=*/true)) return page;
+  return nullptr;
 }
 
 LargeObject* Collector::AllocateLarge(ThreadState& thread, size_t payload_bytes) {
@@ -297,13 +313,12 @@ void Collector::RunCycleLocked(Reason reason) {
   const Clock::time_point mark_start = Clock::now();
   const uint64_t live = marker_.Mark(roots_);  // step 4
   const double mark_ms = Ms(mark_start, Clock::now());
-  std::vector<LargeObject*> dead_large;
-  EndMarkLocked(live, dead_large);  // step 5
+  EndMarkLocked(live);  // step 5
   allocated_since_cycle_.store(0, std::memory_order_relaxed);
   threads.ResumeTheWorld();  // step 6
   const double pause_ms = Ms(start, Clock::now());
   stats_.RecordPause(pause_ms);
-  SweepAndRecord(reason, dead_large, live, pause_ms, mark_ms);  // step 7
+  SweepAndRecord(reason, live, pause_ms, mark_ms);  // step 7
 }
 
 void Collector::RunConcurrentCycleLocked(Reason reason) {
@@ -344,6 +359,26 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
     if (all_scanned && shaded.size() < kRemarkThreshold && !marker_.HasSharedWork()) break;
     if (shaded.empty()) std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
+  // Then flush handshakes: every thread hands over its partial barrier buffer (at its next
+  // poll, or the collector takes it while the thread is stopped), and what they held is
+  // traced, until a handshake brings back almost nothing. Without this the remark pause
+  // would trace, from objects shaded early and left in partial buffers, whole subgraphs
+  // that were unlinked during marking.
+  for (int round = 0; round < kMaxRounds; ++round) {
+    threads.RequestRootScans(&Collector::FlushThreadBuffer, this);
+    size_t flushed = 0;
+    for (bool all_flushed = false; !all_flushed;) {
+      all_flushed = threads.ScanStoppedThreads();
+      const std::vector<const void*> shaded = TakeShaded(/*include_threads=*/false);
+      for (const void* object : shaded) marker_.AddGrey(object);
+      marker_.Trace();
+      flushed += shaded.size();
+      if (!all_flushed && shaded.empty()) {
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
+      }
+    }
+    if (flushed < kRemarkFlushThreshold) break;
+  }
   double mark_ms = Ms(mark_start, Clock::now());
 
   // Step 4: the remark pause. Threads that never polled are scanned here; globals are
@@ -367,8 +402,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   // Objects allocated during marking are black but were never counted by the marker.
   const uint64_t live =
       marker_.live_bytes() + allocated_since_cycle_.load(std::memory_order_relaxed);
-  std::vector<LargeObject*> dead_large;
-  EndMarkLocked(live, dead_large);
+  EndMarkLocked(live);
   threads.ResumeTheWorld();
   const double remark_pause_ms = Ms(start, Clock::now());
   stats_.RecordPause(remark_pause_ms);
@@ -391,20 +425,21 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
                                                           : std::min(0.75, ratio + 0.02);
   trigger_ratio_.store(ratio, std::memory_order_relaxed);
 
-  SweepAndRecord(reason, dead_large, live, std::max(start_pause_ms, remark_pause_ms),
+  SweepAndRecord(reason, live, std::max(start_pause_ms, remark_pause_ms),
                  mark_ms);  // step 5
 }
 
-void Collector::EndMarkLocked(uint64_t live, std::vector<LargeObject*>& dead_large) {
-  space_.PrepareSweepLocked(dead_large);
+void Collector::EndMarkLocked(uint64_t live) {
+  space_.BeginSweepLocked();
   const uint64_t budget = std::max<uint64_t>(
       config_.min_heap_bytes, static_cast<uint64_t>(live * (config_.growth_factor - 1.0)));
   budget_.store(budget, std::memory_order_relaxed);
 }
 
-void Collector::SweepAndRecord(Reason reason, std::vector<LargeObject*>& dead_large,
-                               uint64_t live, double pause_ms, double mark_ms) {
+void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, double mark_ms) {
   const Clock::time_point sweep_start = Clock::now();
+  std::vector<LargeObject*> dead_large;
+  space_.QueueSweep(dead_large);
   space_.SweepAll();
   space_.FreeLarge(dead_large);
   // An explicit collection returns every surplus page now; automatic ones only stale pages.

@@ -16,10 +16,12 @@
 //     rebuilds them), so no thread allocates from a page while it is being swept.
 //  4. Mark, in parallel (marker.h), from the root set: global roots, every thread's handles,
 //     pinned objects (DESIGN invariant 2). Marked bytes become the new live size.
-//  5. Prepare the sweep: every in-use page becomes kUnswept; unmarked large objects are
-//     unlinked. The new budget is set.
+//  5. Begin the sweep, in O(1): a new sweep epoch, the available lists emptied, the large
+//     objects set aside (space.h). The new budget is set.
 //  6. RESUME THE WORLD (pause ends). Its length is recorded.
-//  7. Sweep, concurrently with the resumed mutators: the collecting thread sweeps pages
+//  7. Sweep, concurrently with the resumed mutators: the collecting thread files every page
+//     that was in use at the pause as kUnswept (pages taken since carry the new epoch and
+//     are left alone) and separates the dead large objects, then sweeps pages
 //     while allocating threads pop and sweep pages of the classes they need (a page is
 //     popped under its class lock, so exactly one thread sweeps it). Finalizers run there.
 //     Dead large objects are finalized and unmapped; surplus free pages are decommitted
@@ -45,7 +47,8 @@
 //     that one first (thread_registry.h, RootsState). Every pointer a mutator overwrites is
 //     shaded by the barrier into a per-thread buffer, full buffers into satb_; the
 //     collector traces from satb_ in rounds until all threads are scanned and little is
-//     left.
+//     left. Then flush handshakes: each thread hands over its partial buffer (the same
+//     per-thread handshake), repeated until one brings back almost nothing.
 //  4. REMARK PAUSE. Scan any thread that never polled, rescan the globals (their stores have
 //     no barrier), trace from every thread's partial buffer and what remains in satb_: a
 //     bounded amount of work, as the concurrent phase already traced the heap. Then turn the
@@ -123,19 +126,22 @@ class Collector {
   // then ask on_out_of_memory. True to retry.
   bool RecoverFromOutOfMemory(ThreadState& thread, size_t bytes, int attempt);
   void NoteHandedOut(uint64_t bytes);
+  // Pops and sweeps one unswept page of `size_class`: the page if it has room (kOwned).
+  Page* SweepForRoom(int size_class);
   // Before taking memory: start or join a cycle if the pacer says so.
   void MaybeCollect(ThreadState& thread);
   void RequestBackgroundCycle();
   void BackgroundLoop();
   void RunCycleLocked(Reason reason);
   void RunConcurrentCycleLocked(Reason reason);
-  // Finishes a cycle after marking (world stopped): sets the budget, prepares the sweep.
-  void EndMarkLocked(uint64_t live, std::vector<LargeObject*>& dead_large);
-  // After the world resumed: sweep, free, trim, record.
-  void SweepAndRecord(Reason reason, std::vector<LargeObject*>& dead_large, uint64_t live,
-                      double pause_ms, double mark_ms);
+  // Finishes a cycle after marking (world stopped): sets the budget, begins the sweep.
+  void EndMarkLocked(uint64_t live);
+  // After the world resumed: queue the pages for sweeping, sweep, free, trim, record.
+  void SweepAndRecord(Reason reason, uint64_t live, double pause_ms, double mark_ms);
   // The RootScanner of a cycle's per-thread handshakes: a thread's handles go to satb_.
   static void ScanThreadRoots(void* self, ThreadRecord* thread);
+  // The RootScanner of the flush handshakes before remark: a thread's barrier buffer to satb_.
+  static void FlushThreadBuffer(void* self, ThreadRecord* thread);
   // Moves every thread's barrier buffer into satb_ (world stopped) and takes satb_.
   std::vector<const void*> TakeShaded(bool include_threads);
 

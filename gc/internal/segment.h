@@ -32,10 +32,12 @@
 //   kOwned     | one thread's LocalAllocator     | that thread; the collector in a pause
 //   kUnswept   | its class's unswept list        | whoever pops it (class lock), then sweeps it
 //   kAvailable | its class's available list      | whoever pops it (class lock)
-//   kFull      | no list                         | the collector in a pause (-> kUnswept)
+//   kFull      | no list                         | the collector, after a pause (-> kUnswept)
 //
 // Invariant at the start of every pause: no page is kUnswept (sweeping finished), so no type
-// entry has its mark bit set.
+// entry has its mark bit set. Between a cycle's last pause and Space::QueueSweep, pages that
+// were in use at the pause are off every list and untouched but by QueueSweep, kAvailable
+// ones included (the pause emptied the lists).
 #ifndef PINION_GC_INTERNAL_SEGMENT_H_
 #define PINION_GC_INTERNAL_SEGMENT_H_
 
@@ -101,6 +103,7 @@ struct Page {
   bool dirty = false;           // kFree page whose bytes are not all zero
   bool committed = false;       // backed by physical memory (or may be)
   uint64_t freed_cycle = 0;     // kFree: Space's cycle count when the page was freed
+  uint64_t epoch = 0;  // Space's sweep epoch when the page left the free pools; under Space::mu_
   FreeCell* free_list = nullptr;  // kAvailable: the cells the last sweep found free
   uint32_t free_count = 0;
   // Release on install / acquire on load: a pinner that finds the table sees it initialised.

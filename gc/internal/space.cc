@@ -31,7 +31,7 @@ Space::~Space() {
       }
     }
   }
-  for (LargeObject* lo = large_; lo != nullptr;) {
+  for (LargeObject* lo = large_; lo != nullptr;) {  // (sweeping_large_ is empty: QueueSweep)
     LargeObject* next = lo->next;
     Finalize(lo->payload(), lo->type);
     SegmentMap::Unregister(lo, lo->mapped_bytes);
@@ -63,6 +63,12 @@ Page* Space::PopUnswept(int size_class) {
   Page* page = c.unswept.back();
   c.unswept.pop_back();
   return page;
+}
+
+bool Space::HasUnswept(int size_class) {
+  ClassLists& c = classes_[size_class];
+  std::lock_guard<std::mutex> lock(c.mu);
+  return !c.unswept.empty();
 }
 
 void Space::PushAvailable(Page* page) {
@@ -118,6 +124,7 @@ Page* Space::TakeFreePage(int size_class, size_t limit) {
     }
     static_cast<Segment*>(SegmentOf(page->start))->free_pages--;
     page->state.store(PageState::kOwned, std::memory_order_relaxed);
+    page->epoch = epoch_;  // not part of the sweep in progress (QueueSweep)
   }
   // The page is ours now: format it outside the lock.
   PINION_UNPOISON(page->start, kPageSize);
@@ -172,35 +179,58 @@ LargeObject* Space::AllocateLarge(size_t payload_bytes, size_t limit) {
   return lo;
 }
 
-void Space::PrepareSweepLocked(std::vector<LargeObject*>& dead) {
+void Space::BeginSweepLocked() {
   for (ClassLists& c : classes_) {
     std::lock_guard<std::mutex> lock(c.mu);
     c.available.clear();
   }
-  for (Segment* s = segments_; s != nullptr; s = s->next) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++epoch_;
+  sweeping_large_ = large_;
+  large_ = nullptr;
+}
+
+void Space::QueueSweep(std::vector<LargeObject*>& dead) {
+  std::vector<Page*> batch[kNumSizeClasses];
+  std::unique_lock<std::mutex> lock(mu_);
+  // Segment by segment under mu_, which TakeFreePage holds while it stamps a page with the
+  // epoch: a page in use with an older stamp was in use at the pause. Only this thread
+  // unmaps segments (Trim), so `s` stays valid while mu_ is released; segments added
+  // meanwhile go to the front and hold no page of the old epoch.
+  for (Segment* s = segments_; s != nullptr;) {
     for (uint32_t p = 1; p < kPagesPerSegment; ++p) {
       Page& page = s->pages[p];
-      const PageState state = page.state.load(std::memory_order_relaxed);
-      if (state == PageState::kFree) continue;
+      if (page.state.load(std::memory_order_relaxed) == PageState::kFree) continue;
+      if (page.epoch == epoch_) continue;  // taken after the pause
+      page.epoch = epoch_;
       page.state.store(PageState::kUnswept, std::memory_order_relaxed);
       page.free_list = nullptr;
-      ClassLists& c = classes_[page.size_class];
-      std::lock_guard<std::mutex> lock(c.mu);
-      c.unswept.push_back(&page);
+      batch[page.size_class].push_back(&page);
     }
+    s = s->next;
+    lock.unlock();  // class locks are never held with mu_
+    for (int c = 0; c < kNumSizeClasses; ++c) {
+      if (batch[c].empty()) continue;
+      std::lock_guard<std::mutex> class_lock(classes_[c].mu);
+      classes_[c].unswept.insert(classes_[c].unswept.end(), batch[c].begin(), batch[c].end());
+      batch[c].clear();
+    }
+    lock.lock();
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  for (LargeObject* lo = large_; lo != nullptr;) {
+  for (LargeObject* lo = sweeping_large_; lo != nullptr;) {
     LargeObject* next = lo->next;
     if (lo->mark.load(std::memory_order_relaxed)) {
       lo->mark.store(0, std::memory_order_relaxed);
+      lo->prev = nullptr;
+      lo->next = large_;
+      if (large_ != nullptr) large_->prev = lo;
+      large_ = lo;
     } else {
-      (lo->prev ? lo->prev->next : large_) = lo->next;
-      if (lo->next) lo->next->prev = lo->prev;
       dead.push_back(lo);
     }
     lo = next;
   }
+  sweeping_large_ = nullptr;
 }
 
 bool Space::SweepAndFile(Page* page, bool keep_if_free) {

@@ -43,6 +43,7 @@ class Space {
   // ---- Pages for the allocators ----
   Page* PopAvailable(int size_class);
   Page* PopUnswept(int size_class);
+  bool HasUnswept(int size_class);
   void PushAvailable(Page* page);
   // A fresh page formatted for `size_class` with every cell free, or nullptr if taking one
   // would commit memory past `limit` (0: no limit) or the OS refuses.
@@ -55,9 +56,16 @@ class Space {
   LargeObject* AllocateLarge(size_t payload_bytes, size_t limit);
 
   // ---- Collection support ----
-  // Pause: every in-use page becomes kUnswept; unmarked large objects are unlinked into
-  // `dead`, marked ones unmarked.
-  void PrepareSweepLocked(std::vector<LargeObject*>& dead);
+  // Sweeping a cycle takes two steps, so that the pause does O(1) work, not O(pages):
+  // BeginSweepLocked, in the pause, ends allocation from the pages the cycle marked: it
+  // starts a new sweep epoch, empties the available lists (their pages were in use at the
+  // pause) and sets the large-object list aside. QueueSweep, after the pause (the
+  // collecting thread, mutators allocating), files every page that was in use at the pause
+  // as kUnswept and returns the unmarked large objects in `dead`, unmarking the others.
+  // A page taken from the free pools after the pause carries the new epoch (Page::epoch),
+  // which is how QueueSweep tells it from the pages it must queue.
+  void BeginSweepLocked();
+  void QueueSweep(std::vector<LargeObject*>& dead);
   // Sweeps every kUnswept page (concurrently with allocating threads that pop pages too).
   void SweepAll();
   // Sweeps one popped kUnswept page and files it; returns true if it now has free cells
@@ -91,6 +99,10 @@ class Space {
   std::deque<Page*> hot_;    // committed free pages; back = most recently freed
   std::vector<Page*> cold_;  // uncommitted free pages
   LargeObject* large_ = nullptr;
+  // Guarded by mu_. The sweep epoch (BeginSweepLocked), and the large objects of the cycle
+  // being swept (set aside in the pause, filed by QueueSweep).
+  uint64_t epoch_ = 0;
+  LargeObject* sweeping_large_ = nullptr;
   // Relaxed: written by the collecting thread (under Collector::cycle_mu_), read under mu_
   // by whoever frees a page; a stale read only makes a page look one cycle younger.
   std::atomic<uint64_t> cycle_{0};

@@ -25,7 +25,8 @@ class ThreadState final : public ThreadRecord {
   LocalAllocator allocator;
   bool attached = false;
   // Objects the write barrier shaded during this cycle's marking, not yet handed to the
-  // collector (collector.h). Owned by the thread; read by the collector in the remark pause.
+  // collector (collector.h). Owned by the thread; taken by the collector in the remark pause
+  // or, at a flush handshake, while the thread is stopped (its RootsState claim).
   std::vector<const void*> satb;
   uint64_t torture_count = 0;  // allocations, in GC-torture mode
 };

@@ -60,8 +60,22 @@ struct GateControl {
 };
 GateControl gate_control;
 
+// A probe records the mode of `probe_mutator` (a mutator's record) when it is traced: kParked
+// means it was traced in a pause.
+struct Probe {
+  Member<Cell> next;
+};
+pinion::ThreadRecord* probe_mutator = nullptr;
+std::atomic<int> probe_traced_in_mode{-1};
+void TraceProbe(void* object, pinion::Visitor& v) {
+  probe_traced_in_mode = static_cast<int>(probe_mutator->mode.load());
+  v.Visit(static_cast<Probe*>(object)->next);
+}
+const TypeId kProbe = pinion::RegisterType({"Probe", sizeof(Probe), &TraceProbe, nullptr});
+
 struct Gate {
   Member<Cell> inside;
+  Member<Probe> probe;
 };
 void TraceGate(void* object, pinion::Visitor& v) {
   {
@@ -73,6 +87,7 @@ void TraceGate(void* object, pinion::Visitor& v) {
     }
   }
   v.Visit(static_cast<Gate*>(object)->inside);
+  v.Visit(static_cast<Gate*>(object)->probe);
 }
 const TypeId kGate = pinion::RegisterType({"Gate", sizeof(Gate), &TraceGate, nullptr});
 
@@ -92,7 +107,10 @@ class GatedCycle {
     std::lock_guard<std::mutex> lock(gate_control.mu);
     gate_control.armed = true;
     gate_control.entered = gate_control.open = false;
-    thread_ = std::thread([&heap] { heap.Collect(); });
+    thread_ = std::thread([this, &heap] {
+      heap.Collect();
+      done_ = true;
+    });
   }
   void WaitUntilMarking() {
     for (;;) {
@@ -107,18 +125,28 @@ class GatedCycle {
   // Opens the gate and waits for the cycle to finish (inside a native region, so the remark
   // pause does not wait for this thread).
   void Finish() {
+    Open();
+    pinion::NativeRegion region;
+    thread_.join();
+  }
+  // Opens the gate and waits for the cycle to finish as a running mutator: polling.
+  void FinishPolling() {
+    Open();
+    while (!done_) pinion::Safepoint();
+    thread_.join();
+  }
+
+ private:
+  void Open() {
     {
       std::lock_guard<std::mutex> lock(gate_control.mu);
       gate_control.open = true;
       gate_control.armed = false;
     }
     gate_control.cv.notify_all();
-    pinion::NativeRegion region;
-    thread_.join();
   }
-
- private:
   std::thread thread_;
+  std::atomic<bool> done_{false};
 };
 
 bool Marking(Heap& heap) { return heap.impl().collector.marking(); }
@@ -150,6 +178,31 @@ TEST_CASE("the deletion barrier keeps an object unlinked during marking and stor
   fresh->next = nullptr;
   heap.Collect();
   CHECK(FindObject(b) == nullptr);  // garbage now, and reclaimed
+}
+
+TEST_CASE("flush handshakes: a partial barrier buffer is traced before the remark pause") {
+  Heap heap(Concurrent());
+  ThreadScope thread(heap);
+  HandleScope scope;
+  Handle<Gate> gate(New<Gate>(kGate));
+  Probe* probe = New<Probe>(kProbe);
+  probe->next = New<Cell>(kCell);
+  gate->probe = probe;  // its only path
+  probe_mutator = pinion::ThreadRecord::Current();
+  probe_traced_in_mode = -1;
+
+  GatedCycle cycle(heap);
+  cycle.WaitUntilMarking();
+  gate->probe = nullptr;  // shaded into this thread's buffer, far from full
+  CHECK(probe_traced_in_mode == -1);
+  cycle.FinishPolling();
+  // Traced while this thread ran: a flush handshake took the buffer before the remark pause
+  // (which would have traced it with this thread parked).
+  CHECK(probe_traced_in_mode == static_cast<int>(pinion::ThreadMode::kRunning));
+  CHECK(FindObject(probe) == probe);
+  CHECK(probe->next->magic == kMagic);
+  heap.Collect();
+  CHECK(FindObject(probe) == nullptr);
 }
 
 TEST_CASE("objects allocated during marking are black: they survive the cycle unscanned") {

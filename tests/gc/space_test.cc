@@ -209,7 +209,8 @@ TEST_CASE("AllocateLarge: a zeroed, 4 MiB-aligned, registered mapping, accounted
   CHECK(lo->pin_count.load() == 0);
   lo->type = kPlain.raw();
   std::vector<LargeObject*> dead;
-  space.PrepareSweepLocked(dead);  // unmarked: dead
+  space.BeginSweepLocked();
+  space.QueueSweep(dead);  // unmarked: dead
   REQUIRE(dead.size() == 1);
   space.FreeLarge(dead);
   CHECK(dead.empty());
@@ -217,7 +218,7 @@ TEST_CASE("AllocateLarge: a zeroed, 4 MiB-aligned, registered mapping, accounted
   CHECK(SegmentMap::Find(payload) == nullptr);
 }
 
-TEST_CASE("PrepareSweepLocked and SweepAll: marked objects survive, the rest is freed and finalized") {
+TEST_CASE("BeginSweepLocked, QueueSweep and SweepAll: marked objects survive, the rest is freed and finalized") {
   g_finalized = 0;
   Space space;
   const int c = SizeClassOf(32);
@@ -235,7 +236,8 @@ TEST_CASE("PrepareSweepLocked and SweepAll: marked objects survive, the rest is 
   live_large->mark.store(1);
 
   std::vector<LargeObject*> dead;
-  space.PrepareSweepLocked(dead);
+  space.BeginSweepLocked();
+  space.QueueSweep(dead);
   CHECK(StateOf(mixed) == PageState::kUnswept);
   CHECK(StateOf(dead_page) == PageState::kUnswept);
   REQUIRE(dead.size() == 1);
@@ -260,6 +262,52 @@ TEST_CASE("PrepareSweepLocked and SweepAll: marked objects survive, the rest is 
   // Metadata, `mixed`, and `dead_page` (free but still committed, in the hot pool).
   CHECK(space.committed_bytes() == 3 * kPageSize + live_large->mapped_bytes);
   space.ReleasePage(mixed);
+}
+
+TEST_CASE("QueueSweep leaves alone what was allocated after the pause") {
+  // Between the pause (BeginSweepLocked) and QueueSweep, mutators allocate unmarked objects
+  // into fresh pages and large objects; sweeping them would free live objects.
+  Space space;
+  const int c = SizeClassOf(32);
+  Page* old_page = space.TakeFreePage(c, 0);  // in use at the pause: swept
+  Occupy(old_page, 0, kPlain.raw());
+  Page* available = space.TakeFreePage(c, 0);  // on the available list at the pause
+  Occupy(available, 0, kPlain.raw());
+  available->types[0] |= kMarkBit;
+  space.PushAvailable(available);
+  LargeObject* old_large = space.AllocateLarge(50000, 0);
+  old_large->type = kPlain.raw();
+
+  space.BeginSweepLocked();
+  CHECK(space.PopAvailable(c) == nullptr);  // not served before it is swept
+  Page* fresh = space.TakeFreePage(c, 0);  // after the pause
+  Occupy(fresh, 0, kPlain.raw());
+  fresh->state.store(PageState::kFull);  // as Refill leaves an exhausted page
+  LargeObject* fresh_large = space.AllocateLarge(50000, 0);
+  fresh_large->type = kPlain.raw();
+
+  std::vector<LargeObject*> dead;
+  space.QueueSweep(dead);
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0] == old_large);
+  CHECK(StateOf(old_page) == PageState::kUnswept);
+  CHECK(StateOf(available) == PageState::kUnswept);
+  CHECK(StateOf(fresh) == PageState::kFull);
+  space.SweepAll();
+  CHECK(StateOf(old_page) == PageState::kFree);
+  CHECK(StateOf(available) == PageState::kAvailable);
+  CHECK(available->types[0] == kPlain.raw());
+  CHECK(fresh->types[0] == kPlain.raw());  // untouched
+  space.FreeLarge(dead);
+  // The next cycle sweeps the fresh page and large object like any other.
+  space.BeginSweepLocked();
+  space.QueueSweep(dead);
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0] == fresh_large);
+  CHECK(StateOf(fresh) == PageState::kUnswept);
+  space.SweepAll();
+  CHECK(StateOf(fresh) == PageState::kFree);
+  space.FreeLarge(dead);
 }
 
 TEST_CASE("~Space finalizes every finalizable object still allocated, small and large") {

@@ -74,6 +74,43 @@ TEST_CASE("misuse: attaching an attached thread, detaching another thread's reco
   CHECK(registry.thread_count() == 0);
 }
 
+TEST_CASE("a handshake requested with the world running runs on a running thread at its poll") {
+  RootSet roots;
+  ThreadRegistry& registry = roots.threads();
+  ThreadRecord record(roots);
+  std::atomic<bool> attached{false}, stop{false};
+  std::thread::id mutator_id;
+  std::thread mutator([&] {
+    registry.Attach(&record);
+    attached = true;
+    while (!stop.load()) {
+      if (record.interrupt.load()) registry.Poll(&record);  // the safepoint poll
+    }
+    registry.Detach(&record);
+  });
+  mutator_id = mutator.get_id();
+  AwaitValue(attached, true);
+  struct Seen {
+    std::atomic<int> calls{0};
+    std::thread::id on;
+  } seen;
+  for (int round = 1; round <= 3; ++round) {
+    registry.RequestRootScans(
+        [](void* context, ThreadRecord*) {
+          auto* s = static_cast<Seen*>(context);
+          s->on = std::this_thread::get_id();
+          s->calls.fetch_add(1);
+        },
+        &seen);
+    while (!registry.ScanStoppedThreads()) std::this_thread::yield();
+    CHECK(seen.calls.load() == round);  // once per request
+    CHECK(seen.on == mutator_id);       // by the thread itself: it never stopped
+    CHECK(record.roots_state.load() == pinion::RootsState::kScanned);
+  }
+  stop = true;
+  mutator.join();
+}
+
 TEST_CASE("StopTheWorld parks running threads at their next poll; ResumeTheWorld releases them") {
   RootSet roots;
   ThreadRegistry& registry = roots.threads();
@@ -84,7 +121,7 @@ TEST_CASE("StopTheWorld parks running threads at their next poll; ResumeTheWorld
     registry.Attach(&record);
     attached = true;
     while (!stop.load()) {
-      if (registry.stop_requested()) registry.Park(&record);  // the safepoint poll
+      if (record.interrupt.load()) registry.Poll(&record);  // the safepoint poll
       iterations.fetch_add(1);
     }
     registry.Detach(&record);
