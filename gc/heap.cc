@@ -100,6 +100,7 @@ HeapConfig Validated(HeapConfig config) {
 void DetachThread(ThreadState* thread) {
   if (!thread->attached) return;
   thread->heap.collector.FlushShaded(*thread);
+  thread->heap.pinned.Flush(thread->pins);  // its uncounted pins stay pins
   internal::Space& space = thread->heap.space;
   thread->allocator.ReturnAll([&](internal::Page* page) {
     if (page->free_list != nullptr) {

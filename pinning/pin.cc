@@ -5,67 +5,81 @@
 
 namespace pinion {
 
+namespace internal {
+
 namespace {
 
-using internal::PinSlot;
-using internal::PinSlotOf;
-using internal::ThreadState;
-
-// The calling thread's state if `object` is a live object of its heap; else reports.
-ThreadState* CheckedThread(const void* object, const char* operation) {
+// The calling thread's running state, or nullptr when it is not attached or is native:
+// `mode` is written only by the thread itself, so the relaxed load reads its latest store.
+ThreadState* RunningThread() {
   ThreadState* thread = ThreadState::Current();
-  if (thread == nullptr ||
-      thread->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning) [[unlikely]] {
-    ReportMisuse(Misuse::kThreadNotAttached,
-                 "%s(%p) from a thread that is not attached or is in a native region",
-                 operation, object);
-    return nullptr;
-  }
-  if (object == nullptr || FindObject(object) != object ||
-      internal::SegmentOf(object)->space != &thread->heap.space) [[unlikely]] {
-    ReportMisuse(Misuse::kNotAHeapObject,
-                 "%s(%p): not the start of a live object of this thread's heap", operation,
-                 object);
+  if (thread == nullptr || thread->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning) {
     return nullptr;
   }
   return thread;
 }
 
+// The calling thread's state if it is attached and running; else reports.
+ThreadState* CheckedThread(const void* object, const char* operation) {
+  ThreadState* thread = RunningThread();
+  if (thread == nullptr) [[unlikely]] {
+    ReportMisuse(Misuse::kThreadNotAttached,
+                 "%s(%p) from a thread that is not attached or is in a native region",
+                 operation, object);
+  }
+  return thread;
+}
+
+bool IsObjectOf(const ThreadState& thread, const void* object) {
+  return object != nullptr && FindObject(object) == object &&
+         SegmentOf(object)->space == &thread.heap.space;
+}
+
 }  // namespace
 
-void Pin(const void* object) {
+bool CheckPinTarget(const void* object, const char* operation) {
+  ThreadState* thread = CheckedThread(object, operation);
+  if (thread == nullptr) return false;
+  if (!IsObjectOf(*thread, object)) [[unlikely]] {
+    ReportMisuse(Misuse::kNotAHeapObject,
+                 "%s(%p): not the start of a live object of this thread's heap", operation,
+                 object);
+    return false;
+  }
+  return true;
+}
+
+// Not attached or native (report), or the log is full (count it, then log).
+void PinSlow(const void* object) {
   ThreadState* thread = CheckedThread(object, "Pin");
   if (thread == nullptr) return;
-  // Relaxed: counts are read only by the collector with the world stopped, after the
-  // handshake that orders every mutator's earlier operations before the pause.
-  const PinSlot slot = PinSlotOf(object, /*create=*/true);
-  if (slot.count->fetch_add(1, std::memory_order_relaxed) == 0) {
-    thread->heap.pinned.NotePinned(const_cast<void*>(object), slot);
-  }
-  // During concurrent marking, pinning shades (collector.h explains why it is not needed
-  // for soundness, only cheap insurance). Same relaxed flag as the write barrier.
-  if (internal::g_heaps_marking.load(std::memory_order_relaxed) != 0) [[unlikely]] {
-    thread->heap.collector.Shade(*thread, object);
-  }
+  if (thread->pins.TryPin(object)) return;
+  thread->heap.pinned.Flush(thread->pins);
+  thread->pins.TryPin(object);  // empty now
 }
 
-void Unpin(const void* object) {
-  if (CheckedThread(object, "Unpin") == nullptr) return;
-  const PinSlot slot = PinSlotOf(object, /*create=*/false);
-  if (slot.count == nullptr ||
-      slot.count->fetch_sub(1, std::memory_order_relaxed) <= 0) [[unlikely]] {
-    if (slot.count != nullptr) slot.count->fetch_add(1, std::memory_order_relaxed);  // undo
-    ReportMisuse(Misuse::kUnpinBelowZero, "Unpin(%p): the object is not pinned", object);
-  }
+// Not attached or native (report); an unpin whose pin is not on top of the log: cancel it
+// further down, or log the unpin (counting the log first if it is full).
+void UnpinSlow(const void* object) {
+  ThreadState* thread = CheckedThread(object, "Unpin");
+  if (thread == nullptr) return;
+  if (thread->pins.CancelNear(object) || thread->pins.TryUnpin(object)) return;
+  thread->heap.pinned.Flush(thread->pins);
+  thread->pins.TryUnpin(object);  // empty now
 }
+
+}  // namespace internal
 
 int32_t PinCount(const void* object) {
+  using internal::ThreadState;
   if (object == nullptr || FindObject(object) != object) {
     ReportMisuse(Misuse::kNotAHeapObject, "PinCount(%p): not a heap object", object);
     return 0;
   }
-  const PinSlot slot = PinSlotOf(object, /*create=*/false);
-  return slot.count != nullptr ? slot.count->load(std::memory_order_relaxed) : 0;
+  const internal::PinSlot slot = internal::PinSlotOf(object, /*create=*/false);
+  int32_t count = slot.count != nullptr ? slot.count->load(std::memory_order_relaxed) : 0;
+  if (ThreadState* thread = internal::RunningThread()) count += thread->pins.NetOf(object);
+  return count < 0 ? 0 : count;
 }
 
 }  // namespace pinion

@@ -15,11 +15,16 @@ void ThreadRegistry::Attach(ThreadRecord* record) {
     return;
   }
   // Not yet registered, so the collector never waits for us while we block on mu_ (a pause
-  // in progress holds it). Once registered we are kRunning and park at our first poll.
+  // in progress holds it). Once registered we are kRunning, and our first poll takes the slow
+  // path: a stop may be under way already (StopTheWorld releases mu_ while it waits, after
+  // it interrupted the threads it knew), and it would wait for us forever. Relaxed: this
+  // thread's own poll reads it, and mu_ orders the collector's earlier requests before us.
   std::lock_guard<std::mutex> lock(mu_);
   record->mode.store(ThreadMode::kRunning, std::memory_order_seq_cst);
+  record->interrupt.store(true, std::memory_order_relaxed);
   threads_.push_back(record);
   ThreadRecord::SetCurrent(record);
+  record->OnRunning(true);
 }
 
 void ThreadRegistry::Detach(ThreadRecord* record) {
@@ -121,6 +126,7 @@ void ThreadRegistry::FinishRootScans() {
 }
 
 void ThreadRegistry::EnterNative(ThreadRecord* record) {
+  record->OnRunning(false);
   // Release half of the handshake: everything this thread wrote (handles, objects) is
   // visible to a collector that loads kNative.
   record->mode.store(ThreadMode::kNative, std::memory_order_seq_cst);
@@ -142,10 +148,11 @@ void ThreadRegistry::LeaveNative(ThreadRecord* record) {
   // Our handles may be pending a scan: claim it ourselves, or wait out the collector's.
   for (;;) {
     const RootsState state = record->roots_state.load(std::memory_order_acquire);
-    if (state == RootsState::kScanned) return;
-    if (state == RootsState::kPending && ClaimAndScan(record)) return;
+    if (state == RootsState::kScanned) break;
+    if (state == RootsState::kPending && ClaimAndScan(record)) break;
     if (state == RootsState::kClaimed) std::this_thread::yield();
   }
+  record->OnRunning(true);
 }
 
 bool ThreadRegistry::AllStoppedLocked() const {

@@ -59,6 +59,13 @@ class ThreadRecord {
   static ThreadRecord* Current() { return current_; }
   static void SetCurrent(ThreadRecord* record) { current_ = record; }
 
+  // Called on the owning thread by the registry when the thread starts running heap code
+  // (attach, leaving a native region: true) and before it stops (entering a native region,
+  // detach: false); not around parking, as a parked thread runs nothing. Lets the heap keep
+  // thread-local fast-path state that is valid only while the thread runs (gc/internal/
+  // pin_log.h).
+  virtual void OnRunning(bool /*running*/) {}
+
   RootSet& roots;
   HandleStack handles;  // owned by this thread; scanned while it is stopped
   // seq_cst: half of the Dekker handshake described at the top of this file.

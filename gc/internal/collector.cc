@@ -63,10 +63,12 @@ bool IsMarked(const void* object) {
 
 }  // namespace
 
-Collector::Collector(const HeapConfig& config, RootSet& roots, Space& space)
+Collector::Collector(const HeapConfig& config, RootSet& roots, Space& space,
+                     PinnedList& pinned)
     : config_(config),
       roots_(roots),
       space_(space),
+      pinned_(pinned),
       marker_(MarkerThreads(config)),
       trace_(config.trace),
       budget_(config.min_heap_bytes),
@@ -277,6 +279,7 @@ void Collector::Collect(ThreadState* self, Reason reason) {
   const bool was_running =
       self != nullptr && self->mode.load(std::memory_order_relaxed) == ThreadMode::kRunning;
   if (was_running) threads.EnterNative(self);
+  std::vector<PinMisuse> misuse;
   {
     std::lock_guard<std::mutex> lock(cycle_mu_);
     // A triggered request is void if another thread's cycle already reset the count while
@@ -295,8 +298,22 @@ void Collector::Collect(ThreadState* self, Reason reason) {
         RunCycleLocked(reason);
       }
     }
+    misuse.swap(pin_misuse_);
   }
   if (was_running) threads.LeaveNative(self);
+  ReportPinMisuse(misuse);  // last: the handler may throw
+}
+
+void Collector::ApplyPinLogsLocked() {
+  // Every pin before any unpin, so that an unpin whose pin sits in another thread's log is
+  // not taken for a misuse (pinned_list.h).
+  roots_.threads().ForEachThread([&](ThreadRecord* record) {
+    pinned_.ApplyPins(static_cast<ThreadState*>(record)->pins, pin_misuse_);
+  });
+  roots_.threads().ForEachThread([&](ThreadRecord* record) {
+    pinned_.ApplyUnpins(static_cast<ThreadState*>(record)->pins, /*exact=*/true, pin_misuse_);
+  });
+  pinned_.ResolvePending(pin_misuse_);
 }
 
 void Collector::RunCycleLocked(Reason reason) {
@@ -307,6 +324,7 @@ void Collector::RunCycleLocked(Reason reason) {
 
   const Clock::time_point start = Clock::now();
   threads.StopTheWorld();  // step 2
+  ApplyPinLogsLocked();    // the counts are exact from here to the resume
   threads.ForEachThread([](ThreadRecord* record) {
     static_cast<ThreadState*>(record)->allocator.RetireForPause();  // step 3
   });
@@ -332,6 +350,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   Clock::time_point start = Clock::now();
   threads.StopTheWorld();
   const double start_stop_ms = Ms(start, Clock::now());
+  ApplyPinLogsLocked();  // exact counts for the snapshot
   marker_.Begin();
   marking_.store(true, std::memory_order_relaxed);
   g_heaps_marking.fetch_add(1, std::memory_order_relaxed);

@@ -12,6 +12,7 @@
 //     cycle left, so every mark bit is clear.
 //  2. STOP THE WORLD (pause begins). The thread registry handshake: every attached thread is
 //     parked at a safepoint or in a native region. No barrier is needed: nothing mutates.
+//     Then count every thread's pin log (pinned_list.h): pin counts are exact from here on.
 //  3. Retire every thread's allocation pages (their free lists are dropped; sweeping
 //     rebuilds them), so no thread allocates from a page while it is being swept.
 //  4. Mark, in parallel (marker.h), from the root set: global roots, every thread's handles,
@@ -38,9 +39,10 @@
 //     pacer then starts later cycles earlier. At the heap limit, the out-of-memory path as
 //     above (which runs a whole cycle on the allocating thread).
 //  1. As above: finish sweeping, so every mark bit is clear.
-//  2. START PAUSE. Turn the write barrier on (member.h) and allocation black (new objects
-//     are born marked), grey the globals and the pinned objects, and ask every thread for
-//     its handles. Length: proportional to threads, globals and pins, not to the heap.
+//  2. START PAUSE. Count every thread's pin log (pinned_list.h), turn the write barrier on
+//     (member.h) and allocation black (new objects are born marked), grey the globals and
+//     the pinned objects, and ask every thread for its handles. Length: proportional to
+//     threads, globals and pins, not to the heap.
 //  3. Concurrent mark (marker threads, mutators running): trace from the grey roots. Each
 //     thread reports its own handles before it runs on (the handshake): a parked thread as
 //     it resumes, a thread in a native region as it leaves it — unless the collector scans
@@ -52,8 +54,8 @@
 //  4. REMARK PAUSE. Scan any thread that never polled, rescan the globals (their stores have
 //     no barrier), trace from every thread's partial buffer and what remains in satb_: a
 //     bounded amount of work, as the concurrent phase already traced the heap. Then turn the
-//     barrier and black allocation off, retire the allocators' pages and prepare the sweep
-//     (step 5 above).
+//     barrier and black allocation off, retire the allocators' pages and start a sweep epoch
+//     (step 5 above: O(1)).
 //  5. Concurrent sweep, as in step 7 above, on the collecting thread.
 //
 // Why nothing live is freed (invariant 1): an object reachable at the start pause is
@@ -86,6 +88,7 @@
 
 #include "gc/heap.h"
 #include "gc/internal/marker.h"
+#include "gc/internal/pinned_list.h"
 #include "gc/internal/space.h"
 #include "gc/internal/stats.h"
 #include "gc/internal/thread_state.h"
@@ -96,7 +99,7 @@ class Collector {
  public:
   enum class Reason { kExplicit, kAllocation, kHeapLimit, kBackground, kTorture };
 
-  Collector(const HeapConfig& config, RootSet& roots, Space& space);
+  Collector(const HeapConfig& config, RootSet& roots, Space& space, PinnedList& pinned);
   ~Collector();
 
   // Gives `thread` a new page of `size_class` (its old one must be exhausted). False when
@@ -142,17 +145,23 @@ class Collector {
   static void ScanThreadRoots(void* self, ThreadRecord* thread);
   // The RootScanner of the flush handshakes before remark: a thread's barrier buffer to satb_.
   static void FlushThreadBuffer(void* self, ThreadRecord* thread);
+  // World stopped: applies every thread's pin log, so that the counts are exact; misuse
+  // found goes to pin_misuse_.
+  void ApplyPinLogsLocked();
   // Moves every thread's barrier buffer into satb_ (world stopped) and takes satb_.
   std::vector<const void*> TakeShaded(bool include_threads);
 
   const HeapConfig& config_;
   RootSet& roots_;
   Space& space_;
+  PinnedList& pinned_;
   Marker marker_;
   StatsRecorder stats_;
   const bool trace_;
 
   std::mutex cycle_mu_;  // one cycle at a time; taken only inside a native region
+  // Pin misuse found in a pause, reported by Collect once the cycle is over.
+  std::vector<PinMisuse> pin_misuse_;  // guarded by cycle_mu_
   // Relaxed counters: the trigger tolerates staleness (at worst one extra page before a
   // cycle starts); the cycle re-checks under cycle_mu_.
   std::atomic<uint64_t> allocated_since_cycle_{0};

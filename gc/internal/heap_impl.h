@@ -16,7 +16,7 @@ namespace pinion::internal {
 class HeapImpl {
  public:
   explicit HeapImpl(const HeapConfig& config)
-      : config(config), pinned(roots), collector(this->config, roots, space) {}
+      : config(config), pinned(roots, space), collector(this->config, roots, space, pinned) {}
 
   const HeapConfig config;
   RootSet roots;

@@ -1,55 +1,64 @@
-// The pinned list: every object whose pin count went from 0 to 1 since it was last found
-// unpinned. Enumerated as roots at every collection: entries with a count > 0 are roots,
-// the others are dropped (their kPinListed flag cleared), which is how an object whose pins
-// fall to zero is demoted to ordinary tracing — it is never freed eagerly (DESIGN inv. 3).
+// The pinned list: pin counts as roots. Owns applying threads' pin logs (pin_log.h) to the
+// counts (pin_slot.h), the unpins that could not be applied yet, and the list of every object
+// whose count went from 0 to 1 since it was last found unpinned. Enumerated as roots at every
+// collection: entries with a count > 0 are roots, the others are dropped (their `listed` flag
+// cleared), which is how an object whose pins fall to zero is demoted to ordinary tracing —
+// it is never freed eagerly (DESIGN invariant 3).
+//
+// Counts never go below zero. An unpin applied to a zero count is held in pending_: another
+// thread's log may still hold the matching pin. In a pause every thread's log is applied —
+// all pins first, then all unpins, then the pending ones — so the counts are exact when the
+// roots are enumerated, and an unpin that still finds zero is a misuse (kUnpinBelowZero).
+// Entries are checked when applied: one that is not the start of a live object of this heap
+// is dropped and reported (kNotAHeapObject). Reports from a pause are returned to the caller,
+// which makes them after the world resumes.
 //
 // Invariant: an object with pins > 0 is in the list (its `listed` flag set) whenever the
-// world is stopped. Pin sets the flag with fetch_or and appends iff it set it; Pin contains
-// no safepoint, so a pause cannot fall between the count's 0 -> 1 and the append.
+// world is stopped. ApplyPins sets the flag with an exchange and appends iff it set it.
 //
-// Threads: Add from any attached thread (mu_, a leaf lock); VisitRoots by the collector in
-// a pause (under RootSet's lock, then mu_).
+// Threads: ApplyPins/ApplyUnpins from a mutator on its own log, or from the collector on any
+// thread's log with the world stopped; ResolvePending and VisitRoots by the collector in a
+// pause. mu_ (a leaf lock, under RootSet's lock) guards the list and the pending unpins.
 #ifndef PINION_GC_INTERNAL_PINNED_LIST_H_
 #define PINION_GC_INTERNAL_PINNED_LIST_H_
 
 #include <mutex>
 #include <vector>
 
+#include "gc/errors.h"
+#include "gc/internal/pin_log.h"
 #include "gc/internal/pin_slot.h"
 #include "roots/root_set.h"
 
 namespace pinion::internal {
 
+class Space;
+
+struct PinMisuse {
+  Misuse kind;
+  const void* object;
+};
+
 class PinnedList final : public RootSource {
  public:
-  explicit PinnedList(RootSet& roots) : roots_(roots) { roots_.AddSource(this); }
+  PinnedList(RootSet& roots, const Space& space) : roots_(roots), space_(space) {
+    roots_.AddSource(this);
+  }
   ~PinnedList() { roots_.RemoveSource(this); }
   PinnedList(const PinnedList&) = delete;
   PinnedList& operator=(const PinnedList&) = delete;
 
-  // Called after `object`'s count (in `slot`) went 0 -> 1.
-  void NotePinned(void* object, PinSlot slot) {
-    // Relaxed: the flag only arbitrates which pinner appends; the list itself is guarded by
-    // mu_, and the collector reads flags and counts after the stop handshake.
-    if (slot.listed->exchange(1, std::memory_order_relaxed) != 0) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    objects_.push_back(object);
-  }
+  // Applies the pins of `log`. Bad entries go to `misuse`.
+  void ApplyPins(const PinLog& log, std::vector<PinMisuse>& misuse);
+  // Applies the unpins of `log` and clears it. An unpin that finds a zero count is pending
+  // or, when `exact` (every log's pins applied, world stopped), a misuse.
+  void ApplyUnpins(PinLog& log, bool exact, std::vector<PinMisuse>& misuse);
+  // World stopped, every log applied: the pending unpins now apply or are misuse.
+  void ResolvePending(std::vector<PinMisuse>& misuse);
+  // A mutator's own log, when full or when the thread detaches: applied, misuse reported.
+  void Flush(PinLog& log);
 
-  void VisitRoots(RootVisitor& visitor) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    size_t kept = 0;
-    for (void* object : objects_) {
-      const PinSlot slot = PinSlotOf(object, /*create=*/false);  // listed, so it exists
-      if (slot.count->load(std::memory_order_relaxed) > 0) {
-        objects_[kept++] = object;
-        visitor.VisitRoot(object);
-      } else {
-        slot.listed->store(0, std::memory_order_relaxed);
-      }
-    }
-    objects_.resize(kept);
-  }
+  void VisitRoots(RootVisitor& visitor) override;
 
   size_t size() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -57,10 +66,20 @@ class PinnedList final : public RootSource {
   }
 
  private:
+  // A live object of this heap (entries are checked before they touch a count).
+  bool Valid(const void* object) const;
+  // Decrements a positive count; false if it was zero.
+  static bool Decrement(const void* object);
+
   RootSet& roots_;
+  const Space& space_;
   std::mutex mu_;
-  std::vector<void*> objects_;  // guarded by mu_
+  std::vector<void*> objects_;        // guarded by mu_
+  std::vector<const void*> pending_;  // guarded by mu_: unpins that found a zero count
 };
+
+// Reports pause-time findings (after the world resumed).
+void ReportPinMisuse(const std::vector<PinMisuse>& misuse);
 
 }  // namespace pinion::internal
 

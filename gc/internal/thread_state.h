@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gc/internal/local_allocator.h"
+#include "gc/internal/pin_log.h"
 #include "roots/thread_registry.h"
 
 namespace pinion::internal {
@@ -21,6 +22,9 @@ class ThreadState final : public ThreadRecord {
   // Every ThreadRecord of a Pinion heap is a ThreadState.
   static ThreadState* Current() { return static_cast<ThreadState*>(ThreadRecord::Current()); }
 
+  // Points the thread's pin fast path at its log while it runs (pin_log.h).
+  void OnRunning(bool running) override { t_pin_log = running ? &pins : &g_frozen_pin_log; }
+
   HeapImpl& heap;
   LocalAllocator allocator;
   bool attached = false;
@@ -29,6 +33,7 @@ class ThreadState final : public ThreadRecord {
   // or, at a flush handshake, while the thread is stopped (its RootsState claim).
   std::vector<const void*> satb;
   uint64_t torture_count = 0;  // allocations, in GC-torture mode
+  PinLog pins;  // this thread's pins and unpins not yet counted (pin_log.h)
 };
 
 }  // namespace pinion::internal

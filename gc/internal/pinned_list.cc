@@ -1,0 +1,108 @@
+#include "gc/internal/pinned_list.h"
+
+#include "gc/heap.h"
+
+namespace pinion::internal {
+
+constinit PinLog g_frozen_pin_log{PinLog::Frozen{}};
+constinit thread_local PinLog* t_pin_log = &g_frozen_pin_log;
+
+bool PinnedList::Valid(const void* object) const {
+  return object != nullptr && FindObject(object) == object && SegmentOf(object)->space == &space_;
+}
+
+bool PinnedList::Decrement(const void* object) {
+  const PinSlot slot = PinSlotOf(object, /*create=*/false);
+  if (slot.count == nullptr) return false;
+  // Relaxed: counts are read only with the world stopped, after the handshake that orders
+  // every mutator's earlier operations before the pause; the CAS keeps them >= 0.
+  int32_t count = slot.count->load(std::memory_order_relaxed);
+  while (count > 0) {
+    if (slot.count->compare_exchange_weak(count, count - 1, std::memory_order_relaxed)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void PinnedList::ApplyPins(const PinLog& log, std::vector<PinMisuse>& misuse) {
+  log.ForEach([&](const void* object, int32_t delta) {
+    if (delta < 0) return;
+    if (!Valid(object)) {
+      misuse.push_back({Misuse::kNotAHeapObject, object});
+      return;
+    }
+    const PinSlot slot = PinSlotOf(object, /*create=*/true);
+    // Relaxed: as in Decrement.
+    if (slot.count->fetch_add(delta, std::memory_order_relaxed) != 0) return;
+    // Relaxed: the flag only arbitrates which pinner appends; the list is guarded by mu_.
+    if (slot.listed->exchange(1, std::memory_order_relaxed) != 0) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    objects_.push_back(const_cast<void*>(object));
+  });
+}
+
+void PinnedList::ApplyUnpins(PinLog& log, bool exact, std::vector<PinMisuse>& misuse) {
+  log.ForEach([&](const void* object, int32_t delta) {
+    if (delta > 0) return;
+    if (!Valid(object)) {
+      misuse.push_back({Misuse::kNotAHeapObject, object});
+      return;
+    }
+    if (Decrement(object)) return;
+    if (exact) {
+      misuse.push_back({Misuse::kUnpinBelowZero, object});
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.push_back(object);
+  });
+  log.Clear();
+}
+
+void PinnedList::ResolvePending(std::vector<PinMisuse>& misuse) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const void* object : pending_) {
+    // Checked again: a misused (dangling) unpin may name an object swept since.
+    if (!Valid(object) || !Decrement(object)) misuse.push_back({Misuse::kUnpinBelowZero, object});
+  }
+  pending_.clear();
+}
+
+void PinnedList::Flush(PinLog& log) {
+  std::vector<PinMisuse> misuse;
+  ApplyPins(log, misuse);
+  ApplyUnpins(log, /*exact=*/false, misuse);
+  ReportPinMisuse(misuse);
+}
+
+void PinnedList::VisitRoots(RootVisitor& visitor) {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t kept = 0;
+  for (void* object : objects_) {
+    const PinSlot slot = PinSlotOf(object, /*create=*/false);  // listed, so it exists
+    if (slot.count->load(std::memory_order_relaxed) > 0) {
+      objects_[kept++] = object;
+      visitor.VisitRoot(object);
+    } else {
+      slot.listed->store(0, std::memory_order_relaxed);
+    }
+  }
+  objects_.resize(kept);
+}
+
+void ReportPinMisuse(const std::vector<PinMisuse>& misuse) {
+  for (const PinMisuse& m : misuse) {
+    if (m.kind == Misuse::kNotAHeapObject) {
+      ReportMisuse(m.kind, "Pin/Unpin(%p): not the start of a live object of this heap",
+                   m.object);
+    } else {
+      ReportMisuse(m.kind,
+                   "Unpin(%p): the object is not pinned (an unpin with no matching pin, "
+                   "found when the pin counts were last made exact)",
+                   m.object);
+    }
+  }
+}
+
+}  // namespace pinion::internal
