@@ -28,6 +28,7 @@
 // count or frees anything.
 //
 // Threads: any attached thread, on any object of its heap, concurrently with other pinners.
+// C code: pinning/pin_c.h has the same fast path.
 #ifndef PINION_PINNING_PIN_H_
 #define PINION_PINNING_PIN_H_
 

@@ -34,6 +34,9 @@ class PinLog {
   static constexpr size_t kCancelWindow = 8;
 
   constexpr PinLog() = default;
+  // True if this class has the layout of `struct pinion_pin_log` in pinning/pin_c.h, through
+  // which C code runs the same fast path (checked where both are visible: pinning/pin_c.cc).
+  static constexpr bool HasCLayout(size_t top_offset, size_t end_offset, size_t size);
   // The frozen log: always full, and nothing on top, so TryPin and TryCancel fail without
   // writing (it is shared by every thread that is not running; see t_pin_log).
   struct Frozen {};
@@ -103,13 +106,20 @@ class PinLog {
   uintptr_t* const end_ = slots_ + 1 + kCapacity;
 };
 
+constexpr bool PinLog::HasCLayout(size_t top_offset, size_t end_offset, size_t size) {
+  return offsetof(PinLog, slots_) == 0 && offsetof(PinLog, top_) == top_offset &&
+         offsetof(PinLog, end_) == end_offset && sizeof(PinLog) == size &&
+         kSentinel == 1;
+}
+
 // Every thread's frozen stand-in while it is not running heap code.
 extern constinit PinLog g_frozen_pin_log;
 // The calling thread's own log while it is attached and running (ThreadState::OnRunning),
 // else g_frozen_pin_log: so Pin and Unpin need no attached-and-running test of their own —
 // a pin from a thread that is not running fails on the frozen log and takes the slow path,
 // which reports it. constinit: read directly, no TLS wrapper call.
-extern constinit thread_local PinLog* t_pin_log;
+// Its symbol is `pinion_current_pin_log`, the name C code reaches it by (pinning/pin_c.h).
+extern constinit thread_local PinLog* t_pin_log asm("pinion_current_pin_log");
 
 }  // namespace pinion::internal
 
