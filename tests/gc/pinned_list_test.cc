@@ -37,11 +37,7 @@ void CountMyPins(Heap& heap) {
   heap.impl().pinned.Flush(pinion::internal::ThreadState::Current()->pins);
 }
 
-pinion::HeapConfig NoAutoCollect() {
-  pinion::HeapConfig config;
-  config.min_heap_bytes = size_t{1} << 40;
-  return config;
-}
+using pinion::test_support::NoAutoCollect;
 
 }  // namespace
 

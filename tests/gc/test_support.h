@@ -1,6 +1,7 @@
 // Helpers shared by Pinion's unit tests: misuse handlers installed for a scope, a check that
-// a call reports a given misuse, and a recording handler for paths that must not throw
-// (noexcept functions, thread-exit destructors, marker threads).
+// a call reports a given misuse, a recording handler for paths that must not throw
+// (noexcept functions, thread-exit destructors, marker threads), and a heap configuration
+// that collects only when asked.
 #ifndef PINION_TESTS_GC_TEST_SUPPORT_H_
 #define PINION_TESTS_GC_TEST_SUPPORT_H_
 
@@ -12,8 +13,16 @@
 #include <doctest/doctest.h>
 
 #include "gc/errors.h"
+#include "gc/heap.h"
 
 namespace pinion::test_support {
+
+// A heap that collects only on Heap::Collect (its first automatic trigger is 1 TiB away).
+inline HeapConfig NoAutoCollect() {
+  HeapConfig config;
+  config.min_heap_bytes = size_t{1} << 40;
+  return config;
+}
 
 // Installs `handler` (by default ThrowingMisuseHandler) for the scope; restores the previous
 // handler on exit.

@@ -30,11 +30,7 @@ using pinion::test_support::ScopedMisuseHandler;
 
 const pinion::TypeId kLeaf = pinion::RegisterType({"CLeaf", 16, nullptr, nullptr});
 
-pinion::HeapConfig NoAutoCollect() {
-  pinion::HeapConfig config;
-  config.min_heap_bytes = size_t{1} << 40;
-  return config;
-}
+using pinion::test_support::NoAutoCollect;
 
 }  // namespace
 

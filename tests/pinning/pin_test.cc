@@ -50,11 +50,7 @@ Obj* NewObj(long id, size_t bytes = sizeof(Obj)) {
   return o;
 }
 
-pinion::HeapConfig NoAutoCollect() {
-  pinion::HeapConfig config;
-  config.min_heap_bytes = size_t{1} << 40;
-  return config;
-}
+using pinion::test_support::NoAutoCollect;
 
 }  // namespace
 

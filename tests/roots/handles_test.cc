@@ -89,11 +89,7 @@ struct Box {
 };
 const pinion::TypeId kBox = pinion::RegisterType({"Box", sizeof(Box), nullptr, &CountFinalize});
 
-pinion::HeapConfig NoAutoCollect() {
-  pinion::HeapConfig config;
-  config.min_heap_bytes = size_t{1} << 40;
-  return config;
-}
+using pinion::test_support::NoAutoCollect;
 }  // namespace
 
 TEST_CASE("Handle: get, ->, *, bool, set; copies share the slot; a default handle is null") {
