@@ -27,6 +27,8 @@ const char* MisuseName(Misuse kind) {
     case Misuse::kBadNesting: return "bad nesting";
     case Misuse::kBadArgument: return "bad argument";
     case Misuse::kHeapInUse: return "heap in use";
+    case Misuse::kUnownedReference: return "unowned reference";
+    case Misuse::kDoubleFree: return "double free";
   }
   return "misuse";
 }

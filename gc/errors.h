@@ -23,6 +23,9 @@ enum class Misuse {
   kBadNesting,          // Attach/detach, native regions or handle scopes used out of order.
   kBadArgument,         // An invalid argument: unknown type, bad configuration.
   kHeapInUse,           // A heap destroyed while threads are still attached.
+  kUnownedReference,    // A trace of an edges_hold_pins type visits an object it holds no
+                        // pin on (a tp_traverse visiting a borrowed reference).
+  kDoubleFree,          // An object freed twice (compat: tp_free/PyObject_Free again).
 };
 
 const char* MisuseName(Misuse kind);

@@ -101,6 +101,7 @@ void DetachThread(ThreadState* thread) {
   if (!thread->attached) return;
   thread->heap.collector.FlushShaded(*thread);
   thread->heap.pinned.Flush(thread->pins);  // its uncounted pins stay pins
+  thread->heap.finalization.TakeBuffer(*thread);
   internal::Space& space = thread->heap.space;
   thread->allocator.ReturnAll([&](internal::Page* page) {
     if (page->free_list != nullptr) {
@@ -201,6 +202,8 @@ void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure) {
                  static_cast<unsigned>(type.raw()));
     return fail();
   }
+  // Queued finalizers run here, before the allocation (none is in flight): gc/finalization.h.
+  if (thread->heap.finalization.maybe_ready()) [[unlikely]] thread->heap.finalization.Run();
   Safepoint();
   // Anything this large cannot be mapped; also keeps payload + header from overflowing.
   constexpr size_t kMaxPayload = size_t{1} << 46;

@@ -34,6 +34,15 @@ struct TypeInfo {
   void (*trace)(void* object, Visitor& visitor) = nullptr;
   // Called once when an unreachable object is reclaimed (see gc/heap.h for what it may do).
   void (*finalize)(void* object) = nullptr;
+  // Queued finalization (gc/finalization.h): called on a mutator thread, once, for an object
+  // registered with FinalizeWhenUnreachable that a collection found unreachable. Unlike
+  // `finalize` it may touch the heap, allocate and pin. Required to register objects.
+  void (*on_unreachable)(void* object) = nullptr;
+  // True if a registered object holds a pin on every object its `trace` visits (CPython's
+  // ownership discipline: a stored reference is an INCREF'd one). Stop-the-world collections
+  // then subtract those pins before enumerating roots, so pins held only from inside the heap
+  // do not keep cycles alive (gc/finalization.h).
+  bool edges_hold_pins = false;
 };
 
 class TypeId {

@@ -52,23 +52,15 @@ constexpr double kAssistLimit = 1.5;
 // Refill: unswept pages an allocation sweeps looking for room before it takes a fresh page.
 constexpr int kLazySweepPages = 8;
 
-bool IsMarked(const void* object) {
-  SegmentBase* base = SegmentOf(object);
-  if (base->kind == SegmentKind::kLarge) {
-    return static_cast<LargeObject*>(base)->mark.load(std::memory_order_relaxed) != 0;
-  }
-  Page& page = static_cast<Segment*>(base)->PageOf(object);
-  return page.TypeEntry(page.CellIndex(object)).load(std::memory_order_relaxed) & kMarkBit;
-}
-
 }  // namespace
 
 Collector::Collector(const HeapConfig& config, RootSet& roots, Space& space,
-                     PinnedList& pinned)
+                     PinnedList& pinned, FinalizationQueue& finalization)
     : config_(config),
       roots_(roots),
       space_(space),
       pinned_(pinned),
+      finalization_(finalization),
       marker_(MarkerThreads(config)),
       trace_(config.trace),
       budget_(config.min_heap_bytes),
@@ -325,11 +317,18 @@ void Collector::RunCycleLocked(Reason reason) {
   const Clock::time_point start = Clock::now();
   threads.StopTheWorld();  // step 2
   ApplyPinLogsLocked();    // the counts are exact from here to the resume
+  finalization_.Merge(threads);
+  finalization_.DiscountEdges(pinned_);  // pins held from inside the heap are not roots
   threads.ForEachThread([](ThreadRecord* record) {
     static_cast<ThreadState*>(record)->allocator.RetireForPause();  // step 3
   });
   const Clock::time_point mark_start = Clock::now();
-  const uint64_t live = marker_.Mark(roots_);  // step 4
+  marker_.Begin();  // step 4
+  marker_.AddRoots(roots_);
+  marker_.Trace();
+  if (finalization_.QueueUnreachable(marker_) != 0) marker_.Trace();
+  const uint64_t live = marker_.live_bytes();
+  pinned_.EndDiscount(pin_misuse_);
   const double mark_ms = Ms(mark_start, Clock::now());
   EndMarkLocked(live);  // step 5
   allocated_since_cycle_.store(0, std::memory_order_relaxed);
@@ -409,6 +408,8 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   roots_.VisitGlobals(marker_.root_visitor());
   for (const void* object : TakeShaded(/*include_threads=*/true)) marker_.AddGrey(object);
   marker_.Trace();
+  finalization_.Merge(threads);
+  if (finalization_.QueueUnreachable(marker_) != 0) marker_.Trace();
   const Clock::time_point remark_traced = Clock::now();
   mark_ms += Ms(remark_start, remark_traced);
   marking_.store(false, std::memory_order_relaxed);

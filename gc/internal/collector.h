@@ -16,7 +16,11 @@
 //  3. Retire every thread's allocation pages (their free lists are dropped; sweeping
 //     rebuilds them), so no thread allocates from a page while it is being swept.
 //  4. Mark, in parallel (marker.h), from the root set: global roots, every thread's handles,
-//     pinned objects (DESIGN invariant 2). Marked bytes become the new live size.
+//     pinned objects (DESIGN invariant 2), queued finalization objects. Before that, the
+//     pins held by the edges of registered edges_hold_pins objects are subtracted (CPython's
+//     trick, gc/finalization.h), and given back after. Then registered objects left unmarked
+//     are queued for their on_unreachable callbacks and marked, with all they reach
+//     (finalization_queue.h). Marked bytes become the new live size.
 //  5. Begin the sweep, in O(1): a new sweep epoch, the available lists emptied, the large
 //     objects set aside (space.h). The new budget is set.
 //  6. RESUME THE WORLD (pause ends). Its length is recorded.
@@ -53,7 +57,9 @@
 //     per-thread handshake), repeated until one brings back almost nothing.
 //  4. REMARK PAUSE. Scan any thread that never polled, rescan the globals (their stores have
 //     no barrier), trace from every thread's partial buffer and what remains in satb_: a
-//     bounded amount of work, as the concurrent phase already traced the heap. Then turn the
+//     bounded amount of work, as the concurrent phase already traced the heap. Queue the
+//     unmarked objects registered for finalization, as in step 4 above (O(registered); no
+//     pins are subtracted in concurrent cycles: gc/finalization.h says why). Then turn the
 //     barrier and black allocation off, retire the allocators' pages and start a sweep epoch
 //     (step 5 above: O(1)).
 //  5. Concurrent sweep, as in step 7 above, on the collecting thread.
@@ -87,6 +93,7 @@
 #include <vector>
 
 #include "gc/heap.h"
+#include "gc/internal/finalization_queue.h"
 #include "gc/internal/marker.h"
 #include "gc/internal/pinned_list.h"
 #include "gc/internal/space.h"
@@ -99,7 +106,8 @@ class Collector {
  public:
   enum class Reason { kExplicit, kAllocation, kHeapLimit, kBackground, kTorture };
 
-  Collector(const HeapConfig& config, RootSet& roots, Space& space, PinnedList& pinned);
+  Collector(const HeapConfig& config, RootSet& roots, Space& space, PinnedList& pinned,
+            FinalizationQueue& finalization);
   ~Collector();
 
   // Gives `thread` a new page of `size_class` (its old one must be exhausted). False when
@@ -155,6 +163,7 @@ class Collector {
   RootSet& roots_;
   Space& space_;
   PinnedList& pinned_;
+  FinalizationQueue& finalization_;
   Marker marker_;
   StatsRecorder stats_;
   const bool trace_;

@@ -7,6 +7,7 @@
 
 #include "gc/heap.h"
 #include "gc/internal/collector.h"
+#include "gc/internal/finalization_queue.h"
 #include "gc/internal/pinned_list.h"
 #include "gc/internal/space.h"
 #include "roots/root_set.h"
@@ -16,12 +17,16 @@ namespace pinion::internal {
 class HeapImpl {
  public:
   explicit HeapImpl(const HeapConfig& config)
-      : config(config), pinned(roots, space), collector(this->config, roots, space, pinned) {}
+      : config(config),
+        pinned(roots, space),
+        finalization(roots),
+        collector(this->config, roots, space, pinned, finalization) {}
 
   const HeapConfig config;
   RootSet roots;
   Space space;
   PinnedList pinned;
+  FinalizationQueue finalization;
   Collector collector;
 };
 

@@ -76,14 +76,52 @@ void PinnedList::Flush(PinLog& log) {
   ReportPinMisuse(misuse);
 }
 
+void PinnedList::Discount(const void* object) {
+  // Relaxed: the world is stopped (as in Decrement).
+  if (Decrement(object)) {
+    discounted_.push_back(object);
+  } else {
+    overdrawn_.push_back(object);
+  }
+}
+
+void PinnedList::EndDiscount(std::vector<PinMisuse>& misuse) {
+  for (const void* object : discounted_) {
+    PinSlotOf(object, /*create=*/false).count->fetch_add(1, std::memory_order_relaxed);
+  }
+  for (const void* object : overdrawn_) misuse.push_back({Misuse::kUnownedReference, object});
+  const bool prune = !discounted_.empty();
+  discounted_.clear();
+  overdrawn_.clear();
+  if (!prune) return;
+  // VisitRoots kept the entries whose counts the discounts had taken to zero.
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t kept = 0;
+  for (void* object : objects_) {
+    const PinSlot slot = PinSlotOf(object, /*create=*/false);
+    if (slot.count->load(std::memory_order_relaxed) > 0) {
+      objects_[kept++] = object;
+    } else {
+      slot.listed->store(0, std::memory_order_relaxed);
+    }
+  }
+  objects_.resize(kept);
+}
+
 void PinnedList::VisitRoots(RootVisitor& visitor) {
   std::lock_guard<std::mutex> lock(mu_);
+  for (const void* object : overdrawn_) visitor.VisitRoot(const_cast<void*>(object));
+  // With discounts taken, an entry at zero may have pins again after EndDiscount: it stays,
+  // and EndDiscount prunes.
+  const bool discounting = !discounted_.empty();
   size_t kept = 0;
   for (void* object : objects_) {
     const PinSlot slot = PinSlotOf(object, /*create=*/false);  // listed, so it exists
     if (slot.count->load(std::memory_order_relaxed) > 0) {
       objects_[kept++] = object;
       visitor.VisitRoot(object);
+    } else if (discounting) {
+      objects_[kept++] = object;
     } else {
       slot.listed->store(0, std::memory_order_relaxed);
     }
@@ -93,7 +131,13 @@ void PinnedList::VisitRoots(RootVisitor& visitor) {
 
 void ReportPinMisuse(const std::vector<PinMisuse>& misuse) {
   for (const PinMisuse& m : misuse) {
-    if (m.kind == Misuse::kNotAHeapObject) {
+    if (m.kind == Misuse::kUnownedReference) {
+      ReportMisuse(m.kind,
+                   "a trace of an object whose edges hold pins visited %p more often than "
+                   "it is pinned (a tp_traverse visiting a reference it does not own); kept "
+                   "as a root",
+                   m.object);
+    } else if (m.kind == Misuse::kNotAHeapObject) {
       ReportMisuse(m.kind, "Pin/Unpin(%p): not the start of a live object of this heap",
                    m.object);
     } else {

@@ -58,6 +58,16 @@ class PinnedList final : public RootSource {
   // A mutator's own log, when full or when the thread detaches: applied, misuse reported.
   void Flush(PinLog& log);
 
+  // World stopped, counts exact, before VisitRoots: one pin of `object` is held from inside
+  // the heap (an edge of an edges_hold_pins object, finalization_queue.h), so it does not
+  // make the object a root. Undone by EndDiscount. A discount that finds no pin left is
+  // reported (kUnownedReference) and the object becomes a root for this cycle.
+  void Discount(const void* object);
+  // After marking (world still stopped): gives the discounted pins back and prunes the list.
+  // Returns the objects visited with no pin left (reported by the caller after the pause).
+  void EndDiscount(std::vector<PinMisuse>& misuse);
+
+  // Roots: objects with pins left after the discounts, and those overdrawn by them.
   void VisitRoots(RootVisitor& visitor) override;
 
   size_t size() {
@@ -76,6 +86,10 @@ class PinnedList final : public RootSource {
   std::mutex mu_;
   std::vector<void*> objects_;        // guarded by mu_
   std::vector<const void*> pending_;  // guarded by mu_: unpins that found a zero count
+  // This pause's discounts (world stopped, collector only): one entry per pin taken, and the
+  // objects a discount found at zero.
+  std::vector<const void*> discounted_;
+  std::vector<const void*> overdrawn_;
 };
 
 // Reports pause-time findings (after the world resumed).

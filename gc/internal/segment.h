@@ -180,6 +180,16 @@ struct LargeObject : SegmentBase {
 };
 static_assert(sizeof(LargeObject) <= LargeObject::kPayloadOffset);
 
+// Whether the current cycle's marking reached heap object `object` (its mark bit).
+inline bool IsMarked(const void* object) {
+  SegmentBase* base = SegmentOf(object);
+  if (base->kind == SegmentKind::kLarge) {
+    return static_cast<LargeObject*>(base)->mark.load(std::memory_order_relaxed) != 0;
+  }
+  Page& page = static_cast<Segment*>(base)->PageOf(object);
+  return page.TypeEntry(page.CellIndex(object)).load(std::memory_order_relaxed) & kMarkBit;
+}
+
 // Which mapping, if any, contains an address. O(1): two loads in a radix tree over 4 MiB
 // chunks of the 48-bit address space.
 // Threads: Find from any thread, lock-free; Register/Unregister take a global leaf lock.

@@ -34,6 +34,9 @@ class ThreadState final : public ThreadRecord {
   std::vector<const void*> satb;
   uint64_t torture_count = 0;  // allocations, in GC-torture mode
   PinLog pins;  // this thread's pins and unpins not yet counted (pin_log.h)
+  // Objects registered for queued finalization, not yet handed to the heap's queue
+  // (finalization_queue.h): taken in each pause and at detach.
+  std::vector<const void*> watched;
 };
 
 }  // namespace pinion::internal

@@ -30,10 +30,11 @@ TEST_CASE("MisuseName gives each kind a distinct name") {
   const Misuse all[] = {Misuse::kUnpinBelowZero,    Misuse::kNotAHeapObject,
                         Misuse::kThreadNotAttached, Misuse::kThreadExitAttached,
                         Misuse::kBadNesting,        Misuse::kBadArgument,
-                        Misuse::kHeapInUse};
+                        Misuse::kHeapInUse,         Misuse::kUnownedReference,
+                        Misuse::kDoubleFree};
   std::set<std::string> names;
   for (Misuse kind : all) names.insert(pinion::MisuseName(kind));
-  CHECK(names.size() == 7);
+  CHECK(names.size() == 9);
   CHECK(std::string(pinion::MisuseName(Misuse::kUnpinBelowZero)) == "unpin below zero");
   CHECK(std::string(pinion::MisuseName(Misuse::kHeapInUse)) == "heap in use");
 }

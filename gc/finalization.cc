@@ -1,0 +1,59 @@
+#include "gc/finalization.h"
+
+#include "gc/errors.h"
+#include "gc/heap.h"
+#include "gc/internal/heap_impl.h"
+#include "gc/internal/type_registry.h"
+
+namespace pinion {
+
+namespace {
+
+// The calling thread if it is attached and running, else reports and returns nullptr.
+internal::ThreadState* RunningThread(const char* operation) {
+  internal::ThreadState* thread = internal::ThreadState::Current();
+  if (thread == nullptr ||
+      thread->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning) {
+    ReportMisuse(Misuse::kThreadNotAttached,
+                 "%s from a thread that is not attached to a heap, or is in a native region",
+                 operation);
+    return nullptr;
+  }
+  return thread;
+}
+
+}  // namespace
+
+void FinalizeWhenUnreachable(const void* object) {
+  internal::ThreadState* thread = RunningThread("FinalizeWhenUnreachable");
+  if (thread == nullptr) return;
+  if (object == nullptr || FindObject(object) != object ||
+      internal::SegmentOf(object)->space != &thread->heap.space) {
+    ReportMisuse(Misuse::kNotAHeapObject,
+                 "FinalizeWhenUnreachable(%p): not the start of a live object of this "
+                 "thread's heap",
+                 object);
+    return;
+  }
+  if (TypeInfoOf(TypeOf(object)).on_unreachable == nullptr) {
+    ReportMisuse(Misuse::kBadArgument,
+                 "FinalizeWhenUnreachable(%p): its type (%s) has no on_unreachable callback",
+                 object, TypeInfoOf(TypeOf(object)).name);
+    return;
+  }
+  thread->watched.push_back(object);
+}
+
+size_t RunFinalizers() {
+  internal::ThreadState* thread = RunningThread("RunFinalizers");
+  if (thread == nullptr) return 0;
+  return thread->heap.finalization.Run();
+}
+
+FinalizationCounts PendingFinalization() {
+  internal::ThreadState* thread = internal::ThreadState::Current();
+  if (thread == nullptr) return {};
+  return thread->heap.finalization.counts();
+}
+
+}  // namespace pinion

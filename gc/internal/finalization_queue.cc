@@ -1,0 +1,116 @@
+#include "gc/internal/finalization_queue.h"
+
+#include "gc/errors.h"
+#include "gc/heap.h"
+#include "gc/internal/marker.h"
+#include "gc/internal/pinned_list.h"
+#include "gc/internal/segment.h"
+#include "gc/internal/thread_state.h"
+#include "gc/internal/type_registry.h"
+#include "roots/thread_registry.h"
+
+namespace pinion::internal {
+
+namespace {
+
+// Set while the calling thread runs a batch: RunFinalizers from inside a callback is a no-op.
+thread_local bool t_running_finalizers = false;
+
+uint16_t RawTypeOf(const void* object) { return TypeOf(object).raw(); }
+
+// Subtracts a pin from every object a trace visits.
+class DiscountVisitor final : public Visitor {
+ public:
+  explicit DiscountVisitor(PinnedList& pinned) : pinned_(pinned) {}
+
+ private:
+  void VisitObject(const void* object) override { pinned_.Discount(object); }
+  PinnedList& pinned_;
+};
+
+}  // namespace
+
+void FinalizationQueue::TakeBuffer(ThreadState& thread) {
+  if (thread.watched.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  registered_.insert(registered_.end(), thread.watched.begin(), thread.watched.end());
+  thread.watched.clear();
+}
+
+void FinalizationQueue::Merge(ThreadRegistry& threads) {
+  std::lock_guard<std::mutex> lock(mu_);
+  threads.ForEachThread([&](ThreadRecord* record) {
+    std::vector<const void*>& watched = static_cast<ThreadState*>(record)->watched;
+    registered_.insert(registered_.end(), watched.begin(), watched.end());
+    watched.clear();
+  });
+}
+
+void FinalizationQueue::DiscountEdges(PinnedList& pinned) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DiscountVisitor visitor(pinned);
+  for (const void* object : registered_) {
+    const TypeInfo& info = TypeInfoAt(RawTypeOf(object));
+    if (info.edges_hold_pins && info.trace != nullptr) {
+      info.trace(const_cast<void*>(object), visitor);
+    }
+  }
+}
+
+size_t FinalizationQueue::QueueUnreachable(Marker& marker) {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t kept = 0, queued = 0;
+  for (const void* object : registered_) {
+    if (IsMarked(object)) {
+      registered_[kept++] = object;
+    } else {
+      ready_.push_back(object);
+      ++queued;
+    }
+  }
+  registered_.resize(kept);
+  // Greyed only now: an object reachable from another unreachable one is queued too.
+  for (size_t i = ready_.size() - queued; i < ready_.size(); ++i) marker.AddGrey(ready_[i]);
+  if (queued != 0) ready_hint_.store(true, std::memory_order_relaxed);
+  return queued;
+}
+
+void FinalizationQueue::VisitRoots(RootVisitor& visitor) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const void* object : ready_) visitor.VisitRoot(const_cast<void*>(object));
+  for (const void* object : running_) visitor.VisitRoot(const_cast<void*>(object));
+}
+
+size_t FinalizationQueue::Run() {
+  if (t_running_finalizers) return 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (busy_ || ready_.empty()) return 0;
+    busy_ = true;
+    running_.swap(ready_);
+    ready_hint_.store(false, std::memory_order_relaxed);
+  }
+  t_running_finalizers = true;
+  // running_ changes only under mu_ and only here (by this thread) while busy_: reading
+  // its elements without the lock is safe; a pause may read it concurrently under mu_.
+  const size_t n = running_.size();
+  for (size_t i = 0; i < n; ++i) {
+    const void* object = running_[i];
+    TypeInfoAt(RawTypeOf(object)).on_unreachable(const_cast<void*>(object));
+  }
+  t_running_finalizers = false;
+  std::lock_guard<std::mutex> lock(mu_);
+  running_.clear();
+  busy_ = false;
+  return n;
+}
+
+FinalizationCounts FinalizationQueue::counts() {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t registered = registered_.size();
+  ThreadState* self = ThreadState::Current();
+  if (self != nullptr) registered += self->watched.size();
+  return {registered, ready_.size() + running_.size()};
+}
+
+}  // namespace pinion::internal

@@ -1,0 +1,76 @@
+// The finalization queue (gc/finalization.h): objects registered for queued finalization,
+// those a collection found unreachable, and the batch a mutator is running.
+//
+//   registered_ --(pause: unmarked)--> ready_ --(RunFinalizers takes all)--> running_ --> gone
+//
+// Invariants: an object is in at most one of registered_, ready_ and running_ (the contract
+// of FinalizeWhenUnreachable: once until its callback ran). Objects in ready_ and running_
+// are roots (VisitRoots), so an object's memory and everything it reaches stay intact until
+// its callback has returned. registered_ objects are never freed while registered: a pause
+// that finds one unmarked moves it to ready_ and marks it in the same pause.
+//
+// Threads: Register on the registering mutator (its own buffer, no lock). Merge,
+// DiscountEdges, QueueUnreachable and VisitRoots by the collector with the world stopped;
+// TakeBuffer at detach; Run on any attached running mutator. mu_ (a leaf lock) guards the
+// three lists; callbacks run without it.
+#ifndef PINION_GC_INTERNAL_FINALIZATION_QUEUE_H_
+#define PINION_GC_INTERNAL_FINALIZATION_QUEUE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+#include <vector>
+
+#include "gc/finalization.h"
+#include "roots/root_set.h"
+#include "roots/thread_registry.h"
+
+namespace pinion::internal {
+
+class Marker;
+class PinnedList;
+class ThreadState;
+
+class FinalizationQueue final : public RootSource {
+ public:
+  explicit FinalizationQueue(RootSet& roots) : roots_(roots) { roots_.AddSource(this); }
+  ~FinalizationQueue() { roots_.RemoveSource(this); }
+  FinalizationQueue(const FinalizationQueue&) = delete;
+  FinalizationQueue& operator=(const FinalizationQueue&) = delete;
+
+  // A detaching thread's buffer (ThreadState::watched) moves to registered_.
+  void TakeBuffer(ThreadState& thread);
+
+  // World stopped: every thread's buffer moves to registered_.
+  void Merge(ThreadRegistry& threads);
+  // World stopped, pin counts exact, before the roots are enumerated: subtracts the pins of
+  // the edges of registered edges_hold_pins objects (PinnedList::Discount).
+  void DiscountEdges(PinnedList& pinned);
+  // World stopped, marking done: unmarked registered objects move to ready_ and are greyed
+  // in `marker` (the caller traces). Returns how many.
+  size_t QueueUnreachable(Marker& marker);
+
+  void VisitRoots(RootVisitor& visitor) override;
+
+  // Mutator: runs the ready batch (gc/finalization.h). Returns how many callbacks ran.
+  size_t Run();
+  // A relaxed hint for the allocation slow path: something may be ready.
+  bool maybe_ready() const { return ready_hint_.load(std::memory_order_relaxed); }
+
+  FinalizationCounts counts();
+
+ private:
+  RootSet& roots_;
+  std::mutex mu_;
+  std::vector<const void*> registered_;  // guarded by mu_
+  std::vector<const void*> ready_;       // guarded by mu_
+  std::vector<const void*> running_;     // guarded by mu_; non-empty while a batch runs
+  bool busy_ = false;                    // guarded by mu_: a thread is running a batch
+  // Set (relaxed) when ready_ gains objects, cleared when a batch is taken: a stale value
+  // costs one lock round trip or delays the batch to the next slow path.
+  std::atomic<bool> ready_hint_{false};
+};
+
+}  // namespace pinion::internal
+
+#endif  // PINION_GC_INTERNAL_FINALIZATION_QUEUE_H_
