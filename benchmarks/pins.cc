@@ -7,7 +7,9 @@
 //   private  each thread walks its own --objects objects, pinning and unpinning each in turn;
 //   shared   every thread pins and unpins the same kHotObjects objects, round robin.
 // Impls, each doing the same loop body — acquire(o); read o's value; release(o):
-//   pinion      pinion::Pin / pinion::Unpin on Pinion heap objects (the pin fast path);
+//   pinion      Py_INCREF / Py_DECREF from C (pins_py.c: compat/Python.h's immortality
+//               test, then pinning/pin_c.h's fast path) on objects of a static extension
+//               type — what extension code pays;
 //   nonatomic   ++o->refcnt / --o->refcnt (what CPython with a GIL pays), as a relaxed load
 //               and store: the same instructions, without the undefined behaviour of a data
 //               race when threads share the object (they then lose updates, which is why
@@ -43,9 +45,9 @@
 #include <tuple>
 #include <vector>
 
+#include "benchmarks/pins_py.h"
 #include "gc/heap.h"
 #include "pinning/pin.h"
-#include "roots/handles.h"
 
 namespace pinion::bench {
 namespace {
@@ -79,11 +81,6 @@ struct AtomicObject {
   std::atomic<intptr_t> refcnt;
   intptr_t value;
 };
-struct PinionObject {
-  intptr_t value;
-  intptr_t unused;
-};
-const TypeId kPinionObject = RegisterType({"PinsBenchObject", sizeof(PinionObject), nullptr, nullptr});
 
 // One thread's timed loop over `objects` (its own, or the shared hot ones): `pairs` times
 // acquire, read, release. Returns the sum of the values read, for the self-check.
@@ -232,24 +229,30 @@ double RunSharedPtr(bool shared, int threads, const Options& options) {
   return seconds;
 }
 
+// Objects come from the compat layer as new references (pinned once), and stay pinned so:
+// the loop's pairs come on top, and the counts are back at one when it ends.
 double RunPinion(bool shared, int threads, const Options& options) {
   const size_t n = shared ? kHotObjects : options.objects;
   const uint64_t pairs = options.pairs;
   HeapConfig config;
   config.min_heap_bytes = size_t{1} << 40;  // no collection during the timed loops
   Heap heap(config);
-  std::vector<PinionObject*> hot;
+  const auto make = [](size_t count) {
+    std::vector<PyObject*> objects;
+    for (size_t k = 0; k < count; ++k) {
+      objects.push_back(pins_py_new(static_cast<intptr_t>(k + 1)));
+      if (objects.back() == nullptr) Fail("pinion: allocation failed");
+    }
+    return objects;
+  };
+  std::vector<PyObject*> hot;
   if (shared) {
     ThreadScope scope(heap);
-    for (size_t k = 0; k < n; ++k) {
-      hot.push_back(New<PinionObject>(kPinionObject, PinionObject{static_cast<intptr_t>(k + 1), 0}));
-      Pin(hot.back());  // kept alive by this pin; counted when this thread detaches
-    }
+    hot = make(n);  // their pins are counted when this thread detaches
   }
   struct Worker {
     std::unique_ptr<ThreadScope> scope;
-    std::unique_ptr<HandleScope> handles;  // roots for the private objects
-    std::vector<PinionObject*> objects;
+    std::vector<PyObject*> objects;
   };
   std::vector<intptr_t> sums(threads);
   const double seconds = TimeThreads(
@@ -257,34 +260,26 @@ double RunPinion(bool shared, int threads, const Options& options) {
       [&](int) {
         Worker w;
         w.scope = std::make_unique<ThreadScope>(heap);
-        w.handles = std::make_unique<HandleScope>();
-        if (shared) {
-          w.objects = hot;
-        } else {
-          for (size_t k = 0; k < n; ++k) {
-            auto* o = New<PinionObject>(kPinionObject, PinionObject{static_cast<intptr_t>(k + 1), 0});
-            Handle<PinionObject> root(o);
-            w.objects.push_back(o);
-          }
-        }
+        w.objects = shared ? hot : make(n);
         return w;
       },
-      [&](int t, Worker& w) {
-        sums[t] = Loop(w.objects, pairs, [](PinionObject* o) { Pin(o); },
-                       [](PinionObject* o) { Unpin(o); });
-      },
+      [&](int t, Worker& w) { sums[t] = pins_py_loop(w.objects.data(), n, pairs); },
       [&](int, Worker& w) {
         const size_t step = std::max<size_t>(1, w.objects.size() / 64);
         for (size_t k = 0; k < w.objects.size(); k += step) {
-          Check(PinCount(w.objects[k]) == (shared ? 1 : 0), "pinion: a pin count is off");
+          Check(PinCount(w.objects[k]) == 1, "pinion: a pin count is off");
+          Check(pins_py_value(w.objects[k]) == static_cast<intptr_t>(k + 1),
+                "pinion: an object changed");
         }
-        w.handles.reset();
+        if (!shared) {
+          for (PyObject* o : w.objects) Py_DECREF(o);
+        }
         w.scope.reset();
       });
   for (intptr_t sum : sums) Check(sum == ExpectedSum(n, pairs), "pinion: wrong sum");
   if (shared) {
     ThreadScope scope(heap);
-    for (PinionObject* o : hot) Unpin(o);
+    for (PyObject* o : hot) Py_DECREF(o);
   }
   return seconds;
 }

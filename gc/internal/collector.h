@@ -71,8 +71,9 @@
 // global pause. Heap paths: if one is cut during marking, the barrier shaded the pointer it
 // deleted. Whatever a thread puts in a handle or a global afterwards is new (black) or came
 // from the heap (covered by the barrier); globals are rescanned at remark anyway, as their
-// stores have no barrier. Pins: counts > 0 at the start pause are roots; Pin during marking
-// also shades.
+// stores have no barrier. Pins: counts > 0 at the start pause are roots; an object pinned
+// during marking was reachable at the snapshot (so covered as above) or is new (black), so
+// pins need no shading.
 //
 // Invariant 1 (never free a live object): with the world stopped from step 2 to 6, every
 // object reachable at step 4 is marked; objects allocated after step 6 live in pages that

@@ -142,7 +142,7 @@ void ReportPinMisuse(const std::vector<PinMisuse>& misuse) {
                    m.object);
     } else {
       ReportMisuse(m.kind,
-                   "Unpin(%p): the object is not pinned (an unpin with no matching pin, "
+                   "Unpin/Py_DECREF(%p): the object is not pinned (an unpin with no matching pin, "
                    "found when the pin counts were last made exact)",
                    m.object);
     }

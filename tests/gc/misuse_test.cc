@@ -53,7 +53,7 @@ TEST_CASE("the default handler prints \"pinion: <kind>: <message>\" and aborts")
   waitpid(pid, &status, 0);
   CHECK(WIFSIGNALED(status));
   CHECK(WTERMSIG(status) == SIGABRT);
-  CHECK(output.rfind("pinion: unpin below zero: Unpin(", 0) == 0);
+  CHECK(output.rfind("pinion: unpin below zero: Unpin/Py_DECREF(", 0) == 0);
 }
 
 TEST_CASE("allocating from a thread that is not attached") {

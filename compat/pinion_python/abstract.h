@@ -1,0 +1,112 @@
+/* The object protocol: repr/str, hashing, comparison, truth, length, items, attributes and
+ * calls, on the type slots (runtime in runtime/object_protocol.cc).
+ *
+ * What Pinion's types provide through it: the tp_* slots (tp_repr, tp_str, tp_hash,
+ * tp_richcompare, tp_getattro/tp_getattr, tp_setattro/tp_setattr, tp_call) for every type;
+ * length, truth and item access for the builtin types (tuple, list, dict, str, bytes; truth
+ * also for None, bool, int and float), as there are no tp_as_number/sequence/mapping tables
+ * (object.h). Generic attribute lookup finds an instance's __dict__ (tp_dictoffset > 0), then
+ * methods in tp_methods (bound builtin methods) and entries of tp_dict along the tp_base
+ * chain; tp_members and tp_getset are not looked at. Iterators, the number protocol and
+ * vectorcall are not provided.
+ *
+ * Threads: any attached thread.
+ */
+#ifndef PINION_PYTHON_ABSTRACT_H_
+#define PINION_PYTHON_ABSTRACT_H_
+
+#include "pinion_python/object.h"
+
+_PyPinion_EXTERN_C_BEGIN
+
+/* ---- repr, str, hash, comparison, truth ------------------------------------------------ */
+
+/* New str objects. Repr uses tp_repr, else "<tp_name object at 0x...>"; Str uses tp_str,
+ * else the repr. NULL gives "<NULL>". */
+PyAPI_FUNC(PyObject*) PyObject_Repr(PyObject* o);
+PyAPI_FUNC(PyObject*) PyObject_Str(PyObject* o);
+/* Recursion guard for container reprs (per thread): 0 when `o` was not being repr'd (it is
+ * now, until Py_ReprLeave), 1 when it already was (print "..." instead). */
+PyAPI_FUNC(int) Py_ReprEnter(PyObject* o);
+PyAPI_FUNC(void) Py_ReprLeave(PyObject* o);
+
+/* tp_hash; types with neither tp_hash nor tp_richcompare hash by identity; -1 with TypeError
+ * for unhashable ones (tp_hash = PyObject_HashNotImplemented, or tp_richcompare without
+ * tp_hash). */
+PyAPI_FUNC(Py_hash_t) PyObject_Hash(PyObject* o);
+PyAPI_FUNC(Py_hash_t) PyObject_HashNotImplemented(PyObject* o);
+
+/* tp_richcompare of either side (the right one first if its type is a subtype of the left's
+ * type), then identity for Py_EQ/Py_NE, else TypeError. A new reference. Slots return
+ * Py_NotImplemented to let the other side try. */
+PyAPI_FUNC(PyObject*) PyObject_RichCompare(PyObject* o1, PyObject* o2, int opid);
+/* 1, 0, or -1 on error; identical objects are equal for Py_EQ (and not unequal). */
+PyAPI_FUNC(int) PyObject_RichCompareBool(PyObject* o1, PyObject* o2, int opid);
+
+/* 1, 0, or -1 on error. */
+PyAPI_FUNC(int) PyObject_IsTrue(PyObject* o);
+PyAPI_FUNC(int) PyObject_Not(PyObject* o);
+
+/* ---- Containers ---------------------------------------------------------------------- */
+
+/* len(o) for tuple, list, dict, str and bytes; -1 with TypeError for other types. */
+PyAPI_FUNC(Py_ssize_t) PyObject_Size(PyObject* o);
+#define PyObject_Length PyObject_Size
+/* o[key]: list and tuple take an int index (negative counts from the end), dict a key
+ * (KeyError when missing). New reference. */
+PyAPI_FUNC(PyObject*) PyObject_GetItem(PyObject* o, PyObject* key);
+/* o[key] = v (list, dict; v is not stolen) and del o[key] (list, dict). */
+PyAPI_FUNC(int) PyObject_SetItem(PyObject* o, PyObject* key, PyObject* v);
+PyAPI_FUNC(int) PyObject_DelItem(PyObject* o, PyObject* key);
+
+/* ---- Attributes ---------------------------------------------------------------------- */
+
+/* o.name (name a str): tp_getattro, else tp_getattr, else PyObject_GenericGetAttr.
+ * AttributeError when there is none. New reference. */
+PyAPI_FUNC(PyObject*) PyObject_GetAttr(PyObject* o, PyObject* attr_name);
+PyAPI_FUNC(PyObject*) PyObject_GetAttrString(PyObject* o, const char* attr_name);
+/* o.name = v (v NULL deletes): tp_setattro, else tp_setattr, else
+ * PyObject_GenericSetAttr. */
+PyAPI_FUNC(int) PyObject_SetAttr(PyObject* o, PyObject* attr_name, PyObject* v);
+PyAPI_FUNC(int) PyObject_SetAttrString(PyObject* o, const char* attr_name, PyObject* v);
+#define PyObject_DelAttr(o, name) PyObject_SetAttr((o), (name), NULL)
+#define PyObject_DelAttrString(o, name) PyObject_SetAttrString((o), (name), NULL)
+/* 1 or 0; any error while looking is cleared. */
+PyAPI_FUNC(int) PyObject_HasAttr(PyObject* o, PyObject* attr_name);
+PyAPI_FUNC(int) PyObject_HasAttrString(PyObject* o, const char* attr_name);
+/* The instance dict (tp_dictoffset > 0), then tp_methods along the tp_base chain (a bound
+ * builtin method; METH_CLASS binds the type, METH_STATIC nothing), then tp_dict along it. */
+PyAPI_FUNC(PyObject*) PyObject_GenericGetAttr(PyObject* o, PyObject* name);
+/* Sets or deletes in the instance dict (created on first use; the type's tp_traverse must
+ * visit it); AttributeError for types without one. */
+PyAPI_FUNC(int) PyObject_GenericSetAttr(PyObject* o, PyObject* name, PyObject* value);
+
+/* ---- Calls ----------------------------------------------------------------------------- */
+
+/* 1 if `o` has a tp_call. */
+PyAPI_FUNC(int) PyCallable_Check(PyObject* o);
+/* callable(*args, **kwargs) through tp_call: args a tuple, kwargs a dict or NULL. TypeError
+ * if the object is not callable. */
+PyAPI_FUNC(PyObject*) PyObject_Call(PyObject* callable, PyObject* args, PyObject* kwargs);
+/* args a tuple, or NULL for no arguments. */
+PyAPI_FUNC(PyObject*) PyObject_CallObject(PyObject* callable, PyObject* args);
+PyAPI_FUNC(PyObject*) PyObject_CallNoArgs(PyObject* callable);
+PyAPI_FUNC(PyObject*) PyObject_CallOneArg(PyObject* callable, PyObject* arg);
+/* callable(*args) for args = Py_BuildValue(format, ...) (modsupport.h): a tuple is the
+ * arguments, anything else the one argument; format NULL or "" passes none. */
+PyAPI_FUNC(PyObject*) PyObject_CallFunction(PyObject* callable, const char* format, ...);
+PyAPI_FUNC(PyObject*) PyObject_CallMethod(PyObject* o, const char* name, const char* format,
+                                          ...);
+/* The arguments are PyObject*, ending with NULL. */
+PyAPI_FUNC(PyObject*) PyObject_CallFunctionObjArgs(PyObject* callable, ...);
+/* o.name(...): name is a str. */
+PyAPI_FUNC(PyObject*) PyObject_CallMethodObjArgs(PyObject* o, PyObject* name, ...);
+PyAPI_FUNC(PyObject*) PyObject_CallMethodNoArgs(PyObject* o, PyObject* name);
+PyAPI_FUNC(PyObject*) PyObject_CallMethodOneArg(PyObject* o, PyObject* name, PyObject* arg);
+
+/* type(o), as a new reference. */
+PyAPI_FUNC(PyObject*) PyObject_Type(PyObject* o);
+
+_PyPinion_EXTERN_C_END
+
+#endif /* PINION_PYTHON_ABSTRACT_H_ */

@@ -1,0 +1,57 @@
+/* bytes: immutable byte strings.
+ *
+ * Owns: PyBytes_Type and the PyBytes_* API (runtime in runtime/bytes.cc).
+ *
+ * CPython's layout: ob_size bytes inline, always followed by a NUL (so PyBytes_AS_STRING
+ * is a C string when the data holds no NUL). A bytes object is immutable, except that
+ * PyBytes_FromStringAndSize(NULL, n) hands out n zeroed bytes for its creator to fill
+ * before anyone else sees the object (and before it is hashed: the hash is cached).
+ * _PyBytes_Resize replaces such an object by a copy of the new size.
+ *
+ * repr is Python's (b'abc', b"it's", b'\x00\xff'); comparison is lexicographic by byte;
+ * hashing is of the bytes (the same as the str with that UTF-8).
+ *
+ * Threads: any attached thread. Bytes are shared freely once filled.
+ */
+#ifndef PINION_PYTHON_BYTESOBJECT_H_
+#define PINION_PYTHON_BYTESOBJECT_H_
+
+#include "pinion_python/object.h"
+
+_PyPinion_EXTERN_C_BEGIN
+
+typedef struct {
+  PyObject_VAR_HEAD
+  Py_hash_t ob_shash; /* cached hash; -1 until computed */
+  char ob_sval[1];    /* ob_size bytes, then a NUL */
+} PyBytesObject;
+
+PyAPI_DATA(PyTypeObject) PyBytes_Type;
+
+#define PyBytes_Check(op) PyType_FastSubclass(Py_TYPE(op), Py_TPFLAGS_BYTES_SUBCLASS)
+#define PyBytes_CheckExact(op) Py_IS_TYPE((op), &PyBytes_Type)
+/* Unchecked. */
+#define PyBytes_AS_STRING(op) (((PyBytesObject*)(op))->ob_sval)
+#define PyBytes_GET_SIZE(op) Py_SIZE(op)
+
+/* A copy of the NUL-terminated `v`. */
+PyAPI_FUNC(PyObject*) PyBytes_FromString(const char* v);
+/* A copy of `len` bytes of `v` (which may hold NULs), or `len` zeroed bytes to fill if `v`
+ * is NULL; SystemError for a negative `len`. */
+PyAPI_FUNC(PyObject*) PyBytes_FromStringAndSize(const char* v, Py_ssize_t len);
+/* The buffer (owned by the object: valid while it lives). NULL with TypeError if `o` is not
+ * bytes. */
+PyAPI_FUNC(char*) PyBytes_AsString(PyObject* o);
+/* *buffer and (if `length` is not NULL) *length; 0 on success. -1 with TypeError if `obj`
+ * is not bytes, or with ValueError if `length` is NULL and the data holds a NUL. */
+PyAPI_FUNC(int) PyBytes_AsStringAndSize(PyObject* obj, char** buffer, Py_ssize_t* length);
+/* -1 with TypeError if `o` is not bytes. */
+PyAPI_FUNC(Py_ssize_t) PyBytes_Size(PyObject* o);
+/* For a bytes object its creator is still filling: *pv is replaced by a new object of
+ * `newsize` bytes (the old contents, truncated or zero-extended) and the old reference is
+ * released. On error *pv is released and set to NULL, and -1 is returned. */
+PyAPI_FUNC(int) _PyBytes_Resize(PyObject** pv, Py_ssize_t newsize);
+
+_PyPinion_EXTERN_C_END
+
+#endif /* PINION_PYTHON_BYTESOBJECT_H_ */

@@ -1,0 +1,65 @@
+/* int: 64-bit integers.
+ *
+ * Owns: PyLong_Type and the PyLong_* conversions (runtime in runtime/long.cc).
+ *
+ * Unlike CPython, an int holds an int64_t: there is no arbitrary precision. A constructor
+ * whose value does not fit (PyLong_FromUnsignedLongLong above INT64_MAX, PyLong_FromDouble
+ * of 1e30) raises OverflowError instead. The small ints -5..256 are static, immortal
+ * objects: the constructors return them without allocating, and Py_INCREF/Py_DECREF on
+ * them do nothing. bool is a subclass of int (PyBool_Type, boolobject.h), so PyLong_Check
+ * and the PyLong_As* functions accept True and False.
+ *
+ * Errors, as CPython: the As* functions raise TypeError for an object that is not an int
+ * (there is no __index__: floats are refused too) and OverflowError for a value the C type
+ * cannot hold, and then return -1 (cast to the return type); PyErr_Occurred tells an error
+ * from a real -1.
+ *
+ * Hashing is CPython's (the value modulo 2^61 - 1, -1 mapped to -2), so an int and the
+ * float equal to it hash alike. Comparison is numeric against int, bool and float.
+ *
+ * Threads: any attached thread. Ints are immutable after construction: shared freely.
+ */
+#ifndef PINION_PYTHON_LONGOBJECT_H_
+#define PINION_PYTHON_LONGOBJECT_H_
+
+#include "pinion_python/object.h"
+
+_PyPinion_EXTERN_C_BEGIN
+
+typedef struct _longobject {
+  PyObject_HEAD
+  int64_t ob_ival; /* Pinion's layout: the value, set at construction */
+} PyLongObject;
+
+PyAPI_DATA(PyTypeObject) PyLong_Type;
+
+#define PyLong_Check(op) PyType_FastSubclass(Py_TYPE(op), Py_TPFLAGS_LONG_SUBCLASS)
+#define PyLong_CheckExact(op) Py_IS_TYPE((op), &PyLong_Type)
+
+/* New references; NULL with OverflowError when the value does not fit in 64 bits. */
+PyAPI_FUNC(PyObject*) PyLong_FromLong(long v);
+PyAPI_FUNC(PyObject*) PyLong_FromUnsignedLong(unsigned long v);
+PyAPI_FUNC(PyObject*) PyLong_FromLongLong(long long v);
+PyAPI_FUNC(PyObject*) PyLong_FromUnsignedLongLong(unsigned long long v);
+PyAPI_FUNC(PyObject*) PyLong_FromSsize_t(Py_ssize_t v);
+PyAPI_FUNC(PyObject*) PyLong_FromSize_t(size_t v);
+/* Truncates toward zero; ValueError for NaN, OverflowError for infinities. */
+PyAPI_FUNC(PyObject*) PyLong_FromDouble(double v);
+
+PyAPI_FUNC(long) PyLong_AsLong(PyObject* obj);
+PyAPI_FUNC(long long) PyLong_AsLongLong(PyObject* obj);
+PyAPI_FUNC(Py_ssize_t) PyLong_AsSsize_t(PyObject* obj);
+/* OverflowError for negative values, as CPython. */
+PyAPI_FUNC(unsigned long) PyLong_AsUnsignedLong(PyObject* obj);
+PyAPI_FUNC(unsigned long long) PyLong_AsUnsignedLongLong(PyObject* obj);
+PyAPI_FUNC(size_t) PyLong_AsSize_t(PyObject* obj);
+/* Rounded to the nearest double (every 64-bit int is in range). */
+PyAPI_FUNC(double) PyLong_AsDouble(PyObject* obj);
+/* *overflow is always set to 0: every int fits a (64-bit) long. -1 with TypeError for an
+ * object that is not an int. */
+PyAPI_FUNC(long) PyLong_AsLongAndOverflow(PyObject* obj, int* overflow);
+PyAPI_FUNC(long long) PyLong_AsLongLongAndOverflow(PyObject* obj, int* overflow);
+
+_PyPinion_EXTERN_C_END
+
+#endif /* PINION_PYTHON_LONGOBJECT_H_ */

@@ -1,0 +1,305 @@
+/* PyObject, PyTypeObject and the reference-count API, on Pinion pin counts.
+ *
+ * A PyObject is a Pinion heap object whose first words are ob_refcnt and ob_type, so
+ * extension structs that begin with PyObject_HEAD keep CPython's layout. What CPython's
+ * reference count does is split in two:
+ *   - Liveness is the collector's business: an object lives while it is reachable from pins,
+ *     handles, globals or (through tp_traverse) other live objects. Py_DECREF to zero frees
+ *     nothing; it only stops the object being a root.
+ *   - Py_INCREF/Py_DECREF are pins (pinning/pin_c.h): an inline append to, or pop from, the
+ *     calling thread's pin log — no atomic, no write to the object. References an object
+ *     holds in its fields are pins too (CPython's discipline); the collector subtracts the
+ *     ones tp_traverse reports (gc/finalization.h), so only pins held from outside the heap
+ *     are roots and cycles are collected.
+ *
+ * ob_refcnt is therefore never counted. It holds _PyPinion_HEAP_REFCNT plus flag bits for
+ * heap objects, and _Py_IMMORTAL_REFCNT for static objects (None, True, False, small ints,
+ * static types), whose INCREF/DECREF test it and do nothing. Both are huge, so code that
+ * reads o->ob_refcnt directly never sees 1; Py_REFCNT(o) returns a large bias plus the pin
+ * count, so "Py_REFCNT(o) == 1: am I the only owner?" checks never fire either: Pinion cannot
+ * know that the heap holds no other reference, so it never claims uniqueness.
+ *
+ * Threads: any thread attached to the compat heap and not inside Py_BEGIN_ALLOW_THREADS.
+ * Misuse (a DECREF with no matching INCREF, a pointer that is not an object, a call from a
+ * thread that is not attached) is reported through Pinion's misuse handler (gc/errors.h).
+ */
+#ifndef PINION_PYTHON_OBJECT_H_
+#define PINION_PYTHON_OBJECT_H_
+
+#include "pinion_python/port.h"
+
+#ifdef __cplusplus
+#include "pinning/pin.h"
+#define _PyPinion_PIN(o) ::pinion::Pin(o)
+#define _PyPinion_UNPIN(o) ::pinion::Unpin(o)
+#else
+#include "pinning/pin_c.h"
+#define _PyPinion_PIN(o) pinion_pin(o)
+#define _PyPinion_UNPIN(o) pinion_unpin(o)
+#endif
+
+_PyPinion_EXTERN_C_BEGIN
+
+/* ob_refcnt values. Heap objects: the bias plus the _PyPinion_F_* flags (runtime-owned,
+ * changed with atomic operations). Static objects: immortal. */
+#define _Py_IMMORTAL_REFCNT ((Py_ssize_t)1 << 62)
+#define _PyPinion_HEAP_REFCNT ((Py_ssize_t)1 << 40)
+#define _PyPinion_F_GC 1        /* allocated by PyObject_GC_New/NewVar: tp_traverse is its trace */
+#define _PyPinion_F_TRACKED 2   /* PyObject_GC_Track'ed */
+#define _PyPinion_F_FINALIZED 4 /* tp_finalize has run (PEP 442: at most once) */
+#define _PyPinion_F_FREED 8     /* tp_free/PyObject_Free has run: the object is dead */
+#define _PyPinion_F_WATCHED 16  /* registered for finalization (tp_dealloc/tp_finalize) */
+
+struct _typeobject;
+typedef struct _object {
+  Py_ssize_t ob_refcnt;
+  struct _typeobject* ob_type;
+} PyObject;
+
+typedef struct {
+  PyObject ob_base;
+  Py_ssize_t ob_size; /* number of items in variable part */
+} PyVarObject;
+
+#define PyObject_HEAD PyObject ob_base;
+#define PyObject_VAR_HEAD PyVarObject ob_base;
+#define PyObject_HEAD_INIT(type) {_Py_IMMORTAL_REFCNT, (type)},
+#define PyVarObject_HEAD_INIT(type, size) {PyObject_HEAD_INIT(type)(size)},
+/* For C++ (the runtime's static types), where designated initialisers cannot follow a
+ * positional one: `PyTypeObject T = {_PyPinion_TYPE_HEAD, .tp_name = "t", ...};` */
+#define _PyPinion_TYPE_HEAD .ob_base = {{_Py_IMMORTAL_REFCNT, &PyType_Type}, 0}
+
+#define _PyObject_CAST(op) ((PyObject*)(op))
+#define _PyVarObject_CAST(op) ((PyVarObject*)(op))
+
+/* Function types of the type slots. */
+typedef PyObject* (*unaryfunc)(PyObject*);
+typedef PyObject* (*binaryfunc)(PyObject*, PyObject*);
+typedef PyObject* (*ternaryfunc)(PyObject*, PyObject*, PyObject*);
+typedef int (*inquiry)(PyObject*);
+typedef Py_ssize_t (*lenfunc)(PyObject*);
+typedef PyObject* (*ssizeargfunc)(PyObject*, Py_ssize_t);
+typedef int (*ssizeobjargproc)(PyObject*, Py_ssize_t, PyObject*);
+typedef int (*objobjargproc)(PyObject*, PyObject*, PyObject*);
+typedef int (*objobjproc)(PyObject*, PyObject*);
+typedef int (*visitproc)(PyObject*, void*);
+typedef int (*traverseproc)(PyObject*, visitproc, void*);
+typedef void (*freefunc)(void*);
+typedef void (*destructor)(PyObject*);
+typedef PyObject* (*getattrfunc)(PyObject*, char*);
+typedef PyObject* (*getattrofunc)(PyObject*, PyObject*);
+typedef int (*setattrfunc)(PyObject*, char*, PyObject*);
+typedef int (*setattrofunc)(PyObject*, PyObject*, PyObject*);
+typedef PyObject* (*reprfunc)(PyObject*);
+typedef Py_hash_t (*hashfunc)(PyObject*);
+typedef PyObject* (*richcmpfunc)(PyObject*, PyObject*, int);
+typedef PyObject* (*getiterfunc)(PyObject*);
+typedef PyObject* (*iternextfunc)(PyObject*);
+typedef PyObject* (*descrgetfunc)(PyObject*, PyObject*, PyObject*);
+typedef int (*descrsetfunc)(PyObject*, PyObject*, PyObject*);
+typedef int (*initproc)(PyObject*, PyObject*, PyObject*);
+typedef PyObject* (*newfunc)(struct _typeobject*, PyObject*, PyObject*);
+typedef PyObject* (*allocfunc)(struct _typeobject*, Py_ssize_t);
+typedef PyObject* (*vectorcallfunc)(PyObject*, PyObject* const*, size_t, PyObject*);
+
+/* Slot tables Pinion does not provide: a definition of one fails to compile (incomplete
+ * type), and the tp_as_* slots must stay NULL. */
+typedef struct _PyPinion_unsupported_PyAsyncMethods PyAsyncMethods;
+typedef struct _PyPinion_unsupported_PyNumberMethods PyNumberMethods;
+typedef struct _PyPinion_unsupported_PySequenceMethods PySequenceMethods;
+typedef struct _PyPinion_unsupported_PyMappingMethods PyMappingMethods;
+typedef struct _PyPinion_unsupported_PyBufferProcs PyBufferProcs;
+
+struct PyMethodDef;
+struct PyMemberDef;
+struct PyGetSetDef;
+
+/* The field order is CPython's (3.12), so positional static initialisers compile. */
+typedef struct _typeobject {
+  PyObject_VAR_HEAD
+  const char* tp_name;
+  Py_ssize_t tp_basicsize, tp_itemsize;
+  destructor tp_dealloc;
+  Py_ssize_t tp_vectorcall_offset;
+  getattrfunc tp_getattr;
+  setattrfunc tp_setattr;
+  PyAsyncMethods* tp_as_async;
+  reprfunc tp_repr;
+  PyNumberMethods* tp_as_number;
+  PySequenceMethods* tp_as_sequence;
+  PyMappingMethods* tp_as_mapping;
+  hashfunc tp_hash;
+  ternaryfunc tp_call;
+  reprfunc tp_str;
+  getattrofunc tp_getattro;
+  setattrofunc tp_setattro;
+  PyBufferProcs* tp_as_buffer;
+  unsigned long tp_flags;
+  const char* tp_doc;
+  traverseproc tp_traverse;
+  inquiry tp_clear;
+  richcmpfunc tp_richcompare;
+  Py_ssize_t tp_weaklistoffset;
+  getiterfunc tp_iter;
+  iternextfunc tp_iternext;
+  struct PyMethodDef* tp_methods;
+  struct PyMemberDef* tp_members;
+  struct PyGetSetDef* tp_getset;
+  struct _typeobject* tp_base;
+  PyObject* tp_dict;
+  descrgetfunc tp_descr_get;
+  descrsetfunc tp_descr_set;
+  Py_ssize_t tp_dictoffset;
+  initproc tp_init;
+  allocfunc tp_alloc;
+  newfunc tp_new;
+  freefunc tp_free;
+  inquiry tp_is_gc;
+  PyObject* tp_bases;
+  PyObject* tp_mro;
+  PyObject* tp_cache;
+  void* tp_subclasses;
+  PyObject* tp_weaklist;
+  destructor tp_del;
+  unsigned int tp_version_tag;
+  destructor tp_finalize;
+  vectorcallfunc tp_vectorcall;
+  unsigned char tp_watched;
+} PyTypeObject;
+
+/* tp_flags */
+#define Py_TPFLAGS_HEAPTYPE (1UL << 9)
+#define Py_TPFLAGS_BASETYPE (1UL << 10)
+#define Py_TPFLAGS_READY (1UL << 12)
+#define Py_TPFLAGS_READYING (1UL << 13)
+#define Py_TPFLAGS_HAVE_GC (1UL << 14)
+#define Py_TPFLAGS_HAVE_FINALIZE (1UL << 0)
+#define Py_TPFLAGS_LONG_SUBCLASS (1UL << 24)
+#define Py_TPFLAGS_LIST_SUBCLASS (1UL << 25)
+#define Py_TPFLAGS_TUPLE_SUBCLASS (1UL << 26)
+#define Py_TPFLAGS_BYTES_SUBCLASS (1UL << 27)
+#define Py_TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
+#define Py_TPFLAGS_DICT_SUBCLASS (1UL << 29)
+#define Py_TPFLAGS_BASE_EXC_SUBCLASS (1UL << 30)
+#define Py_TPFLAGS_TYPE_SUBCLASS (1UL << 31)
+#define Py_TPFLAGS_DEFAULT 0UL
+
+PyAPI_DATA(PyTypeObject) PyType_Type;
+PyAPI_DATA(PyTypeObject) PyBaseObject_Type;
+
+/* ---- Reference counts -------------------------------------------------------------------- */
+
+static inline int _Py_IsImmortal(PyObject* op) {
+  /* Relaxed atomic: the runtime sets flag bits with atomic operations; the immortal test
+   * only compares against a value flags never reach. Compiles to a plain load. */
+  return __atomic_load_n(&op->ob_refcnt, __ATOMIC_RELAXED) >= _Py_IMMORTAL_REFCNT;
+}
+#define _Py_IsImmortal(op) _Py_IsImmortal(_PyObject_CAST(op))
+
+static inline void Py_INCREF(PyObject* op) {
+  if (!_Py_IsImmortal(op)) _PyPinion_PIN(op);
+}
+static inline void Py_DECREF(PyObject* op) {
+  if (!_Py_IsImmortal(op)) _PyPinion_UNPIN(op);
+}
+#define Py_INCREF(op) Py_INCREF(_PyObject_CAST(op))
+#define Py_DECREF(op) Py_DECREF(_PyObject_CAST(op))
+
+static inline void Py_XINCREF(PyObject* op) {
+  if (op != NULL) Py_INCREF(op);
+}
+static inline void Py_XDECREF(PyObject* op) {
+  if (op != NULL) Py_DECREF(op);
+}
+#define Py_XINCREF(op) Py_XINCREF(_PyObject_CAST(op))
+#define Py_XDECREF(op) Py_XDECREF(_PyObject_CAST(op))
+
+static inline PyObject* Py_NewRef(PyObject* op) {
+  Py_INCREF(op);
+  return op;
+}
+static inline PyObject* Py_XNewRef(PyObject* op) {
+  Py_XINCREF(op);
+  return op;
+}
+#define Py_NewRef(op) Py_NewRef(_PyObject_CAST(op))
+#define Py_XNewRef(op) Py_XNewRef(_PyObject_CAST(op))
+
+/* As CPython: the field is cleared before the reference is released. */
+#define Py_CLEAR(op)                     \
+  do {                                   \
+    PyObject* _py_tmp = _PyObject_CAST(op); \
+    if (_py_tmp != NULL) {               \
+      (op) = NULL;                       \
+      Py_DECREF(_py_tmp);                \
+    }                                    \
+  } while (0)
+#define Py_SETREF(dst, src)                  \
+  do {                                       \
+    PyObject* _py_tmp = _PyObject_CAST(dst); \
+    (dst) = (src);                           \
+    Py_DECREF(_py_tmp);                      \
+  } while (0)
+#define Py_XSETREF(dst, src)                 \
+  do {                                       \
+    PyObject* _py_tmp = _PyObject_CAST(dst); \
+    (dst) = (src);                           \
+    Py_XDECREF(_py_tmp);                     \
+  } while (0)
+
+/* The bias plus the pins counted so far and the calling thread's own uncounted ones (other
+ * threads' show after the next collection): always >= 2^30, never 1. Immortal: 2^62. */
+PyAPI_FUNC(Py_ssize_t) _PyPinion_RefCnt(PyObject* op);
+#define Py_REFCNT(op) _PyPinion_RefCnt(_PyObject_CAST(op))
+#define _PyPinion_REFCNT_BIAS ((Py_ssize_t)1 << 30)
+
+PyAPI_FUNC(void) _PyPinion_SetRefcntUnsupported(void) _PyPinion_UNSUPPORTED(
+    "Py_SET_REFCNT: reference counts are pin counts; use Py_INCREF/Py_DECREF");
+#define Py_SET_REFCNT(op, n) _PyPinion_SetRefcntUnsupported()
+
+/* ---- Type and size ----------------------------------------------------------------------- */
+
+static inline PyTypeObject* Py_TYPE(PyObject* op) { return op->ob_type; }
+#define Py_TYPE(op) Py_TYPE(_PyObject_CAST(op))
+static inline Py_ssize_t Py_SIZE(PyObject* op) { return _PyVarObject_CAST(op)->ob_size; }
+#define Py_SIZE(op) Py_SIZE(_PyObject_CAST(op))
+static inline void Py_SET_TYPE(PyObject* op, PyTypeObject* type) { op->ob_type = type; }
+#define Py_SET_TYPE(op, type) Py_SET_TYPE(_PyObject_CAST(op), type)
+static inline void Py_SET_SIZE(PyVarObject* op, Py_ssize_t size) { op->ob_size = size; }
+#define Py_SET_SIZE(op, size) Py_SET_SIZE(_PyVarObject_CAST(op), size)
+static inline int Py_IS_TYPE(PyObject* op, PyTypeObject* type) { return Py_TYPE(op) == type; }
+#define Py_IS_TYPE(op, type) Py_IS_TYPE(_PyObject_CAST(op), type)
+#define Py_Is(x, y) ((x) == (y))
+
+PyAPI_FUNC(int) PyType_IsSubtype(PyTypeObject* a, PyTypeObject* b);
+static inline int PyObject_TypeCheck(PyObject* op, PyTypeObject* type) {
+  return Py_IS_TYPE(op, type) || PyType_IsSubtype(Py_TYPE(op), type);
+}
+#define PyObject_TypeCheck(op, type) PyObject_TypeCheck(_PyObject_CAST(op), type)
+static inline int PyType_HasFeature(PyTypeObject* type, unsigned long feature) {
+  return (type->tp_flags & feature) != 0;
+}
+#define PyType_FastSubclass(type, flag) PyType_HasFeature(type, flag)
+#define PyType_Check(op) PyObject_TypeCheck(op, &PyType_Type)
+
+/* Fills in inherited slots and defaults (tp_alloc, tp_new, tp_free, tp_dealloc...). 0 on
+ * success, -1 with an exception set. */
+PyAPI_FUNC(int) PyType_Ready(PyTypeObject* type);
+PyAPI_FUNC(PyObject*) PyType_GenericAlloc(PyTypeObject* type, Py_ssize_t nitems);
+PyAPI_FUNC(PyObject*) PyType_GenericNew(PyTypeObject* type, PyObject* args, PyObject* kwds);
+
+/* Rich comparison opcodes. */
+#define Py_LT 0
+#define Py_LE 1
+#define Py_EQ 2
+#define Py_NE 3
+#define Py_GT 4
+#define Py_GE 5
+
+/* Heap types from specs are not provided: extension types are static PyTypeObjects. */
+PyAPI_FUNC(PyObject*) PyType_FromSpec(void* spec) _PyPinion_UNSUPPORTED(
+    "PyType_FromSpec: define the type as a static PyTypeObject and call PyType_Ready");
+
+_PyPinion_EXTERN_C_END
+
+#endif /* PINION_PYTHON_OBJECT_H_ */

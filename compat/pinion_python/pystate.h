@@ -1,0 +1,50 @@
+/* Interpreter set-up and threads: the GIL API on Pinion's thread registry.
+ *
+ * There is no GIL. Py_Initialize creates the compat heap (stop-the-world: extension fields
+ * are plain C stores with no write barrier, and tp_traverse reads them, so they are traced
+ * only with the world stopped) and attaches the calling thread. Every thread that touches
+ * objects must be attached: PyGILState_Ensure attaches a thread that is not (and its
+ * matching Release detaches it again), or leaves a Py_BEGIN_ALLOW_THREADS region the thread
+ * is in. Py_BEGIN_ALLOW_THREADS/Py_END_ALLOW_THREADS enter and leave a native region: the
+ * collector does not wait for the thread there, and it must not touch objects (Py_INCREF
+ * there is reported as kThreadNotAttached). Pin what you use across the region.
+ *
+ * Threads: Py_Initialize/Py_Finalize on the main thread, with no other thread attached at
+ * Py_Finalize; the rest on any thread.
+ */
+#ifndef PINION_PYTHON_PYSTATE_H_
+#define PINION_PYTHON_PYSTATE_H_
+
+#include "pinion_python/object.h"
+
+_PyPinion_EXTERN_C_BEGIN
+
+PyAPI_FUNC(void) Py_Initialize(void);
+PyAPI_FUNC(void) Py_InitializeEx(int initsigs);
+PyAPI_FUNC(int) Py_IsInitialized(void);
+/* Runs the pending finalizers, detaches the calling thread and destroys the heap. */
+PyAPI_FUNC(void) Py_Finalize(void);
+PyAPI_FUNC(int) Py_FinalizeEx(void);
+
+typedef struct _ts PyThreadState;
+typedef enum { PyGILState_LOCKED, PyGILState_UNLOCKED } PyGILState_STATE;
+
+/* Enter/leave a native region (what Py_BEGIN/END_ALLOW_THREADS expand to). */
+PyAPI_FUNC(PyThreadState*) PyEval_SaveThread(void);
+PyAPI_FUNC(void) PyEval_RestoreThread(PyThreadState* state);
+#define Py_BEGIN_ALLOW_THREADS { PyThreadState* _save = PyEval_SaveThread();
+#define Py_BLOCK_THREADS PyEval_RestoreThread(_save);
+#define Py_UNBLOCK_THREADS _save = PyEval_SaveThread();
+#define Py_END_ALLOW_THREADS PyEval_RestoreThread(_save); }
+
+/* Makes the calling thread able to touch objects: attaches it, or leaves its native region;
+ * Release undoes exactly that. Pairs nest. */
+PyAPI_FUNC(PyGILState_STATE) PyGILState_Ensure(void);
+PyAPI_FUNC(void) PyGILState_Release(PyGILState_STATE state);
+/* 1 if the calling thread is attached and not in a native region. */
+PyAPI_FUNC(int) PyGILState_Check(void);
+PyAPI_FUNC(PyThreadState*) PyThreadState_Get(void);
+
+_PyPinion_EXTERN_C_END
+
+#endif /* PINION_PYTHON_PYSTATE_H_ */

@@ -1,0 +1,153 @@
+// bytes: PyBytes_Type and the PyBytes_* API.
+//
+// Owns: PyBytes_Type; bytes' repr, hash and comparison.
+//
+// Invariants: a bytes object holds ob_size bytes then a NUL; the size is set at construction
+// and never changed, and the contents too once the creator of a PyBytes_FromStringAndSize
+// (NULL, n) object has filled it. ob_shash is -1 until first computed. Bytes hold no
+// references: leaves, never scanned nor called back.
+//
+// Threads: any attached thread; bytes are immutable once filled (the hash cache is filled
+// with relaxed atomics, values.h), shared freely.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "compat/runtime/runtime.h"
+#include "compat/runtime/values.h"
+
+namespace pinion::compat {
+namespace {
+
+PyBytesObject* AsBytes(PyObject* op) { return reinterpret_cast<PyBytesObject*>(op); }
+std::string_view View(PyObject* op) {
+  return {AsBytes(op)->ob_sval, static_cast<size_t>(Py_SIZE(op))};
+}
+
+PyObject* BytesRepr(PyObject* self) {
+  const std::string_view data = View(self);
+  const char quote = ReprQuote(data.find('\'') != data.npos, data.find('"') != data.npos);
+  std::string out = "b";
+  out += quote;
+  for (const char c : data) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == static_cast<unsigned char>(quote) || byte == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte == '\t') {
+      out += "\\t";
+    } else if (byte == '\n') {
+      out += "\\n";
+    } else if (byte == '\r') {
+      out += "\\r";
+    } else if (byte < 0x20 || byte >= 0x7F) {
+      char escape[5];
+      std::snprintf(escape, sizeof(escape), "\\x%02x", static_cast<unsigned>(byte));
+      out += escape;
+    } else {
+      out += c;
+    }
+  }
+  out += quote;
+  return PyUnicode_FromStringAndSize(out.data(), static_cast<Py_ssize_t>(out.size()));
+}
+
+Py_hash_t BytesHash(PyObject* self) {
+  PyBytesObject* op = AsBytes(self);
+  return CachedHashBytes(&op->ob_shash, op->ob_sval, static_cast<size_t>(Py_SIZE(self)));
+}
+
+PyObject* BytesRichCompare(PyObject* self, PyObject* other, int op) {
+  if (!PyBytes_Check(self) || !PyBytes_Check(other)) Py_RETURN_NOTIMPLEMENTED;
+  return PyBool_FromLong(OrderingSatisfies(View(self).compare(View(other)), op));
+}
+
+// `op` if it is bytes; otherwise nullptr with TypeError set.
+PyBytesObject* CheckBytes(PyObject* op) {
+  if (op == nullptr) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  if (!PyBytes_Check(op)) {
+    PyErr_Format(PyExc_TypeError, "expected bytes, %.200s found", Py_TYPE(op)->tp_name);
+    return nullptr;
+  }
+  return AsBytes(op);
+}
+
+}  // namespace
+}  // namespace pinion::compat
+
+using pinion::compat::CheckBytes;
+
+PyTypeObject PyBytes_Type = {
+    _PyPinion_TYPE_HEAD,
+    .tp_name = "bytes",
+    .tp_basicsize = offsetof(PyBytesObject, ob_sval) + 1,  // the NUL
+    .tp_itemsize = 1,
+    .tp_repr = &pinion::compat::BytesRepr,
+    .tp_hash = &pinion::compat::BytesHash,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BYTES_SUBCLASS,
+    .tp_doc = "bytes: an immutable byte string",
+    .tp_richcompare = &pinion::compat::BytesRichCompare,
+};
+
+extern "C" PyObject* PyBytes_FromStringAndSize(const char* v, Py_ssize_t len) {
+  if (len < 0) {
+    PyErr_SetString(PyExc_SystemError, "Negative size passed to PyBytes_FromStringAndSize");
+    return nullptr;
+  }
+  const size_t size = pinion::compat::VarSize(&PyBytes_Type, len);
+  if (size == 0) return nullptr;
+  PyObject* op = pinion::compat::AllocObject(&PyBytes_Type, size, /*gc=*/false);
+  if (op == nullptr) return nullptr;
+  Py_SET_SIZE(op, len);
+  PyBytesObject* bytes = pinion::compat::AsBytes(op);
+  bytes->ob_shash = -1;
+  if (v != nullptr) std::memcpy(bytes->ob_sval, v, static_cast<size_t>(len));
+  return op;
+}
+
+extern "C" PyObject* PyBytes_FromString(const char* v) {
+  return PyBytes_FromStringAndSize(v, static_cast<Py_ssize_t>(std::strlen(v)));
+}
+
+extern "C" char* PyBytes_AsString(PyObject* o) {
+  PyBytesObject* op = CheckBytes(o);
+  return op == nullptr ? nullptr : op->ob_sval;
+}
+
+extern "C" int PyBytes_AsStringAndSize(PyObject* obj, char** buffer, Py_ssize_t* length) {
+  PyBytesObject* op = CheckBytes(obj);
+  if (op == nullptr) return -1;
+  const Py_ssize_t size = Py_SIZE(obj);
+  if (length != nullptr) {
+    *length = size;
+  } else if (std::memchr(op->ob_sval, '\0', static_cast<size_t>(size)) != nullptr) {
+    PyErr_SetString(PyExc_ValueError, "embedded null byte");
+    return -1;
+  }
+  *buffer = op->ob_sval;
+  return 0;
+}
+
+extern "C" Py_ssize_t PyBytes_Size(PyObject* o) {
+  return CheckBytes(o) == nullptr ? -1 : Py_SIZE(o);
+}
+
+extern "C" int _PyBytes_Resize(PyObject** pv, Py_ssize_t newsize) {
+  PyObject* old = *pv;
+  PyObject* resized = nullptr;
+  if (CheckBytes(old) != nullptr) {
+    resized = PyBytes_FromStringAndSize(nullptr, newsize);  // SystemError if newsize < 0
+    if (resized != nullptr) {
+      std::memcpy(PyBytes_AS_STRING(resized), PyBytes_AS_STRING(old),
+                  static_cast<size_t>(std::min(newsize, Py_SIZE(old))));
+    }
+  }
+  Py_XDECREF(old);
+  *pv = resized;
+  return resized == nullptr ? -1 : 0;
+}

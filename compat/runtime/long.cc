@@ -1,0 +1,183 @@
+// int: PyLong_Type, the small-int cache and the PyLong_* conversions.
+//
+// Owns: PyLong_Type; the small ints -5..256 (one static array of immortal objects); int
+// hashing (CPython's: the value modulo 2^61 - 1, sign kept, -1 mapped to -2).
+//
+// Invariants: an int's value is an int64_t set at construction and never changed; values
+// outside int64_t are never made (OverflowError). Every PyLong_Type object with a small
+// value is the static one (all constructors go through FromInt64). Ints hold no
+// references: they are allocated as leaves, never scanned nor called back.
+//
+// Threads: any attached thread; ints are immutable, shared freely. The small ints are
+// constant-initialised, before any thread runs.
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "compat/runtime/runtime.h"
+#include "compat/runtime/values.h"
+
+namespace pinion::compat {
+namespace {
+
+static_assert(sizeof(long) == sizeof(int64_t) && sizeof(Py_ssize_t) == sizeof(int64_t),
+              "Pinion's int assumes LP64: every long fits an int");
+
+constexpr int64_t kSmallMin = -5;
+constexpr int64_t kSmallMax = 256;
+constexpr size_t kSmallCount = kSmallMax - kSmallMin + 1;
+
+struct SmallInts {
+  PyLongObject items[kSmallCount];
+};
+
+constexpr SmallInts MakeSmallInts() {
+  SmallInts small{};
+  for (size_t i = 0; i < kSmallCount; ++i) {
+    small.items[i].ob_base = {_Py_IMMORTAL_REFCNT, &PyLong_Type};
+    small.items[i].ob_ival = kSmallMin + static_cast<int64_t>(i);
+  }
+  return small;
+}
+
+constinit SmallInts g_small_ints = MakeSmallInts();
+
+int64_t Value(PyObject* op) { return reinterpret_cast<PyLongObject*>(op)->ob_ival; }
+
+// A new reference to an int of value `v` (a small int is returned, not allocated).
+PyObject* FromInt64(int64_t v) {
+  if (v >= kSmallMin && v <= kSmallMax) {
+    return &g_small_ints.items[v - kSmallMin].ob_base;
+  }
+  PyObject* op = AllocObject(&PyLong_Type, sizeof(PyLongObject), /*gc=*/false);
+  if (op != nullptr) reinterpret_cast<PyLongObject*>(op)->ob_ival = v;
+  return op;
+}
+
+template <typename T>
+PyObject* FromUnsigned(T v) {
+  if (!std::in_range<int64_t>(v)) {
+    PyErr_SetString(PyExc_OverflowError, "int too large: Pinion's ints are 64-bit");
+    return nullptr;
+  }
+  return FromInt64(static_cast<int64_t>(v));
+}
+
+// The value of `op` in *value; false with TypeError if it is not an int.
+bool GetValue(PyObject* op, int64_t* value) {
+  if (op == nullptr) {
+    PyErr_BadInternalCall();
+    return false;
+  }
+  if (!PyLong_Check(op)) {
+    PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
+                 Py_TYPE(op)->tp_name);
+    return false;
+  }
+  *value = Value(op);
+  return true;
+}
+
+// `op` as a T: -1 (as a T) with TypeError or OverflowError when it cannot be.
+template <typename T>
+T As(PyObject* op, const char* c_type) {
+  int64_t v;
+  if (!GetValue(op, &v)) return static_cast<T>(-1);
+  if (std::is_unsigned_v<T> && v < 0) {
+    PyErr_Format(PyExc_OverflowError, "can't convert negative value to %s", c_type);
+    return static_cast<T>(-1);
+  }
+  if (!std::in_range<T>(v)) {
+    PyErr_Format(PyExc_OverflowError, "Python int too large to convert to C %s", c_type);
+    return static_cast<T>(-1);
+  }
+  return static_cast<T>(v);
+}
+
+PyObject* IntRepr(PyObject* self) {
+  char buffer[24];  // "-9223372036854775808" is 20
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), Value(self));
+  return PyUnicode_FromStringAndSize(buffer, result.ptr - buffer);
+}
+
+}  // namespace
+
+Py_hash_t IntHash(PyObject* self) {
+  const int64_t v = Value(self);
+  // |v| as unsigned (INT64_MIN's too), reduced; then the sign, as CPython's long_hash.
+  const uint64_t magnitude = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  Py_uhash_t hash = magnitude % kHashModulus;
+  if (v < 0) hash = 0 - hash;
+  return hash == static_cast<Py_uhash_t>(-1) ? -2 : static_cast<Py_hash_t>(hash);
+}
+
+}  // namespace pinion::compat
+
+using pinion::compat::As;
+using pinion::compat::FromInt64;
+using pinion::compat::FromUnsigned;
+using pinion::compat::GetValue;
+
+PyTypeObject PyLong_Type = {
+    _PyPinion_TYPE_HEAD,
+    .tp_name = "int",
+    .tp_basicsize = sizeof(PyLongObject),
+    .tp_repr = &pinion::compat::IntRepr,
+    .tp_hash = &pinion::compat::IntHash,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_LONG_SUBCLASS,
+    .tp_doc = "int: a 64-bit integer",
+    .tp_richcompare = &pinion::compat::NumberRichCompare,
+};
+
+extern "C" PyObject* PyLong_FromLong(long v) { return FromInt64(v); }
+extern "C" PyObject* PyLong_FromLongLong(long long v) { return FromInt64(v); }
+extern "C" PyObject* PyLong_FromSsize_t(Py_ssize_t v) { return FromInt64(v); }
+extern "C" PyObject* PyLong_FromUnsignedLong(unsigned long v) { return FromUnsigned(v); }
+extern "C" PyObject* PyLong_FromUnsignedLongLong(unsigned long long v) { return FromUnsigned(v); }
+extern "C" PyObject* PyLong_FromSize_t(size_t v) { return FromUnsigned(v); }
+
+extern "C" PyObject* PyLong_FromDouble(double v) {
+  if (std::isnan(v)) {
+    PyErr_SetString(PyExc_ValueError, "cannot convert float NaN to integer");
+    return nullptr;
+  }
+  if (std::isinf(v)) {
+    PyErr_SetString(PyExc_OverflowError, "cannot convert float infinity to integer");
+    return nullptr;
+  }
+  // [-2^63, 2^63) is exactly the range whose truncation fits.
+  if (!(v >= -0x1p63 && v < 0x1p63)) {
+    PyErr_SetString(PyExc_OverflowError, "int too large: Pinion's ints are 64-bit");
+    return nullptr;
+  }
+  return FromInt64(static_cast<int64_t>(v));
+}
+
+extern "C" long PyLong_AsLong(PyObject* obj) { return As<long>(obj, "long"); }
+extern "C" long long PyLong_AsLongLong(PyObject* obj) { return As<long long>(obj, "long long"); }
+extern "C" Py_ssize_t PyLong_AsSsize_t(PyObject* obj) { return As<Py_ssize_t>(obj, "ssize_t"); }
+extern "C" unsigned long PyLong_AsUnsignedLong(PyObject* obj) {
+  return As<unsigned long>(obj, "unsigned long");
+}
+extern "C" unsigned long long PyLong_AsUnsignedLongLong(PyObject* obj) {
+  return As<unsigned long long>(obj, "unsigned long long");
+}
+extern "C" size_t PyLong_AsSize_t(PyObject* obj) { return As<size_t>(obj, "size_t"); }
+
+extern "C" double PyLong_AsDouble(PyObject* obj) {
+  int64_t v;
+  if (!GetValue(obj, &v)) return -1.0;
+  return static_cast<double>(v);
+}
+
+extern "C" long PyLong_AsLongAndOverflow(PyObject* obj, int* overflow) {
+  *overflow = 0;
+  return PyLong_AsLong(obj);
+}
+
+extern "C" long long PyLong_AsLongLongAndOverflow(PyObject* obj, int* overflow) {
+  *overflow = 0;
+  return PyLong_AsLongLong(obj);
+}

@@ -1,0 +1,384 @@
+// The object model: how PyObjects live on the Pinion heap, types, and the PEP 442
+// finalization protocol.
+//
+// Every object is one of two Pinion types:
+//   kObject — objects the collector calls back (registered with FinalizeWhenUnreachable):
+//     GC types (their trace is tp_traverse, for tracked objects; edges_hold_pins, so the
+//     references tp_traverse reports are subtracted from pin counts and only outside pins
+//     are roots) and types whose tp_dealloc or tp_finalize is their own.
+//   kLeaf — objects of types that hold no references and have neither (int, float, str,
+//     bytes): pointer-free, never scanned, never called back.
+//
+// Finalization (OnUnreachable, on a mutator, from pinion::RunFinalizers): the first time the
+// collector finds an object unreachable its tp_finalize runs (at most once: _PyPinion_F_
+// FINALIZED) and the object is registered again; tp_dealloc runs only when a later
+// collection still finds it unreachable — so whatever a finalizer resurrected, and all it
+// references, is never deallocated (PEP 442). While no readied type has a tp_finalize, no
+// object can be resurrected, and tp_dealloc runs at the first finding. tp_dealloc releases
+// the object's references (Py_DECREF: unpins) and calls tp_free, which marks the object
+// dead; the memory is reclaimed by a later collection, once nothing reaches it.
+//
+// Invariants: an object's memory is never reused while anything reaches it (the collector's
+// invariant; tp_free only marks). A dead (_PyPinion_F_FREED) object is not traced and not
+// called back again; a second tp_free is kDoubleFree.
+//
+// Threads: allocation, tp_free, Track/UnTrack, PyType_Ready from mutators; TraceObject on
+// collector threads in a pause; OnUnreachable on the mutator running finalizers.
+#include <cstdlib>
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+
+#include "compat/runtime/runtime.h"
+#include "gc/errors.h"
+#include "gc/finalization.h"
+#include "gc/heap.h"
+#include "pinning/pin.h"
+
+namespace pinion::compat {
+namespace {
+
+int VisitEdge(PyObject* object, void* visitor) {
+  if (!_Py_IsImmortal(object)) static_cast<Visitor*>(visitor)->Visit(object);
+  return 0;
+}
+
+void TraceObject(void* memory, Visitor& visitor) {
+  PyObject* op = static_cast<PyObject*>(memory);
+  const Py_ssize_t flags = __atomic_load_n(&op->ob_refcnt, __ATOMIC_RELAXED);
+  if ((flags & _PyPinion_F_GC) == 0 || (flags & _PyPinion_F_TRACKED) == 0 ||
+      (flags & _PyPinion_F_FREED) != 0) {
+    return;  // untracked: its references stay pins, i.e. roots
+  }
+  if (traverseproc traverse = Py_TYPE(op)->tp_traverse) traverse(op, &VisitEdge, &visitor);
+}
+
+// Set once any readied type has a tp_finalize: from then on deallocation waits for a second
+// finding (a finalizer may have resurrected what it reaches). Relaxed: read by mutators
+// running finalizers, after the PyType_Ready of the types whose objects they finalize.
+std::atomic<bool> g_finalizers_exist{false};
+
+void Deallocate(PyObject* op) {
+  PyTypeObject* type = Py_TYPE(op);
+  PyObject *error_type, *error_value, *error_tb;
+  PyErr_Fetch(&error_type, &error_value, &error_tb);
+  if (type->tp_dealloc != nullptr) {
+    type->tp_dealloc(op);
+  } else {
+    type->tp_free(op);
+  }
+  if (PyErr_Occurred()) PyErr_WriteUnraisable(op);
+  PyErr_Restore(error_type, error_value, error_tb);
+}
+
+void OnUnreachable(void* memory) {
+  PyObject* op = static_cast<PyObject*>(memory);
+  ClearFlag(op, _PyPinion_F_WATCHED);
+  if (HasFlag(op, _PyPinion_F_FREED)) return;  // freed by hand (e.g. in a tp_new error path)
+  if (!HasFlag(op, _PyPinion_F_FINALIZED) && g_finalizers_exist.load(std::memory_order_relaxed)) {
+    SetFlag(op, _PyPinion_F_FINALIZED | _PyPinion_F_WATCHED);
+    if (destructor finalize = Py_TYPE(op)->tp_finalize) {
+      PyObject *error_type, *error_value, *error_tb;
+      PyErr_Fetch(&error_type, &error_value, &error_tb);
+      finalize(op);
+      if (PyErr_Occurred()) PyErr_WriteUnraisable(op);
+      PyErr_Restore(error_type, error_value, error_tb);
+    }
+    FinalizeWhenUnreachable(op);  // deallocated if the next collection still finds it
+    return;
+  }
+  Deallocate(op);
+}
+
+TypeId ObjectType() {
+  static const TypeId type = RegisterType({.name = "PyObject",
+                                           .size = sizeof(PyObject),
+                                           .trace = &TraceObject,
+                                           .on_unreachable = &OnUnreachable,
+                                           .edges_hold_pins = true});
+  return type;
+}
+
+TypeId LeafType() {
+  static const TypeId type = RegisterType({.name = "PyObject (leaf)", .size = sizeof(PyObject)});
+  return type;
+}
+
+void BaseDealloc(PyObject* op) { Py_TYPE(op)->tp_free(op); }
+
+// True if objects of `type` need the collector to call them back.
+bool NeedsCallback(PyTypeObject* type, bool gc) {
+  return gc || type->tp_finalize != nullptr ||
+         (type->tp_dealloc != nullptr && type->tp_dealloc != &BaseDealloc);
+}
+
+// Marks `op` dead; false (and reported) if it already was.
+void MarkFreed(PyObject* op, const char* function) {
+  const Py_ssize_t before = __atomic_fetch_or(&op->ob_refcnt, _PyPinion_F_FREED, __ATOMIC_RELAXED);
+  if (before & _PyPinion_F_FREED) {
+    ReportMisuse(Misuse::kDoubleFree, "%s(%p): the %s object was already freed", function,
+                 static_cast<void*>(op), Py_TYPE(op)->tp_name);
+  }
+}
+
+bool IsHeapObject(const void* p) { return p != nullptr && FindObject(p) == p; }
+
+}  // namespace
+
+size_t VarSize(PyTypeObject* type, Py_ssize_t nitems) {
+  if (nitems < 0 || (type->tp_itemsize != 0 &&
+                     nitems > (PY_SSIZE_T_MAX - type->tp_basicsize) / type->tp_itemsize)) {
+    PyErr_SetString(PyExc_OverflowError, "object size out of range");
+    return 0;
+  }
+  const size_t bytes = type->tp_basicsize + static_cast<size_t>(nitems) * type->tp_itemsize;
+  return (bytes + 7) & ~size_t{7};
+}
+
+PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc) {
+  if ((type->tp_flags & Py_TPFLAGS_READY) == 0 && PyType_Ready(type) < 0) return nullptr;
+  if (!PyGILState_Check()) {
+    ReportMisuse(Misuse::kThreadNotAttached,
+                 "allocating a %s from a thread that is not attached (use PyGILState_Ensure) "
+                 "or inside Py_BEGIN_ALLOW_THREADS",
+                 type->tp_name);
+    PyErr_SetString(PyExc_SystemError, "thread not attached");
+    return nullptr;
+  }
+  const bool watched = NeedsCallback(type, gc);
+  size = std::max(size, sizeof(PyObject));
+  void* memory = TryAllocate(watched ? ObjectType() : LeafType(), size);
+  if (memory == nullptr) return PyErr_NoMemory();
+  PyObject* op = static_cast<PyObject*>(memory);
+  op->ob_refcnt = _PyPinion_HEAP_REFCNT | (gc ? _PyPinion_F_GC : 0) |
+                  (watched ? _PyPinion_F_WATCHED : 0);
+  op->ob_type = type;
+  // No safepoint from here to the pin: neither call allocates from the heap.
+  if (watched) FinalizeWhenUnreachable(op);
+  Pin(op);  // the new reference
+  return op;
+}
+
+}  // namespace pinion::compat
+
+using pinion::compat::AllocObject;
+using pinion::compat::HasFlag;
+using pinion::compat::VarSize;
+
+// ---- Types ----------------------------------------------------------------------------------
+
+PyTypeObject PyType_Type = {
+    _PyPinion_TYPE_HEAD,
+    .tp_name = "type",
+    .tp_basicsize = sizeof(PyTypeObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_TYPE_SUBCLASS,
+    .tp_doc = "type(object) -> the object's type",
+    .tp_base = &PyBaseObject_Type,
+};
+
+PyTypeObject PyBaseObject_Type = {
+    _PyPinion_TYPE_HEAD,
+    .tp_name = "object",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_dealloc = &pinion::compat::BaseDealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "The base class of the class hierarchy.",
+    .tp_alloc = &PyType_GenericAlloc,
+    .tp_new = &PyType_GenericNew,
+    .tp_free = &PyObject_Free,
+};
+
+extern "C" int PyType_IsSubtype(PyTypeObject* a, PyTypeObject* b) {
+  for (PyTypeObject* t = a; t != nullptr; t = t->tp_base) {
+    if (t == b) return 1;
+  }
+  return b == &PyBaseObject_Type;
+}
+
+extern "C" int PyType_Ready(PyTypeObject* type) {
+  if (__atomic_load_n(&type->tp_flags, __ATOMIC_ACQUIRE) & Py_TPFLAGS_READY) return 0;
+  // One type at a time; readying a base readies it first, under the same lock.
+  static std::recursive_mutex mu;
+  std::lock_guard<std::recursive_mutex> lock(mu);
+  if (type->tp_flags & Py_TPFLAGS_READY) return 0;
+  if (type->tp_name == nullptr) {
+    PyErr_SetString(PyExc_SystemError, "PyType_Ready: type has no tp_name");
+    return -1;
+  }
+  if (Py_TYPE(type) == nullptr) Py_SET_TYPE(type, &PyType_Type);
+  PyTypeObject* base = type->tp_base;
+  if (base == nullptr && type != &PyBaseObject_Type) base = type->tp_base = &PyBaseObject_Type;
+  if (base != nullptr && PyType_Ready(base) < 0) return -1;
+  if (base != nullptr) {
+    if (type->tp_basicsize == 0) type->tp_basicsize = base->tp_basicsize;
+    if (type->tp_itemsize == 0) type->tp_itemsize = base->tp_itemsize;
+    // GC-ness is inherited with the traversal, as CPython does.
+    if (!(type->tp_flags & Py_TPFLAGS_HAVE_GC) && (base->tp_flags & Py_TPFLAGS_HAVE_GC) &&
+        type->tp_traverse == nullptr && type->tp_clear == nullptr) {
+      type->tp_flags |= Py_TPFLAGS_HAVE_GC;
+      type->tp_traverse = base->tp_traverse;
+      type->tp_clear = base->tp_clear;
+    }
+#define PINION_INHERIT(slot) \
+  if (type->slot == nullptr) type->slot = base->slot
+    PINION_INHERIT(tp_dealloc);
+    PINION_INHERIT(tp_repr);
+    PINION_INHERIT(tp_str);
+    PINION_INHERIT(tp_call);
+    PINION_INHERIT(tp_getattro);
+    PINION_INHERIT(tp_setattro);
+    PINION_INHERIT(tp_iter);
+    PINION_INHERIT(tp_iternext);
+    PINION_INHERIT(tp_init);
+    PINION_INHERIT(tp_alloc);
+    PINION_INHERIT(tp_finalize);
+    if (base != &PyBaseObject_Type) PINION_INHERIT(tp_new);
+    if (type->tp_hash == nullptr && type->tp_richcompare == nullptr) {
+      type->tp_hash = base->tp_hash;
+      type->tp_richcompare = base->tp_richcompare;
+    }
+#undef PINION_INHERIT
+  }
+  if (type->tp_alloc == nullptr) type->tp_alloc = &PyType_GenericAlloc;
+  if (type->tp_free == nullptr) {
+    type->tp_free = (type->tp_flags & Py_TPFLAGS_HAVE_GC) ? &PyObject_GC_Del : &PyObject_Free;
+  }
+  if ((type->tp_flags & Py_TPFLAGS_HAVE_GC) && type->tp_traverse == nullptr) {
+    PyErr_Format(PyExc_SystemError, "type '%s' has Py_TPFLAGS_HAVE_GC but no tp_traverse",
+                 type->tp_name);
+    return -1;
+  }
+  if (type->tp_finalize != nullptr) {
+    pinion::compat::g_finalizers_exist.store(true, std::memory_order_relaxed);
+  }
+  // Release: a thread that sees READY (acquire, above) sees the filled slots.
+  __atomic_fetch_or(&type->tp_flags, Py_TPFLAGS_READY, __ATOMIC_RELEASE);
+  return 0;
+}
+
+extern "C" PyObject* PyType_GenericAlloc(PyTypeObject* type, Py_ssize_t nitems) {
+  const size_t size = VarSize(type, nitems);
+  if (size == 0) return nullptr;
+  const bool gc = (type->tp_flags & Py_TPFLAGS_HAVE_GC) != 0;
+  PyObject* op = AllocObject(type, size, gc);
+  if (op == nullptr) return nullptr;
+  if (type->tp_itemsize != 0) Py_SET_SIZE(op, nitems);
+  if (gc) PyObject_GC_Track(op);
+  return op;
+}
+
+extern "C" PyObject* PyType_GenericNew(PyTypeObject* type, PyObject*, PyObject*) {
+  return type->tp_alloc(type, 0);
+}
+
+// ---- Allocation -----------------------------------------------------------------------------
+
+extern "C" PyObject* _PyObject_New(PyTypeObject* type) {
+  return AllocObject(type, type->tp_basicsize, /*gc=*/false);
+}
+
+extern "C" PyVarObject* _PyObject_NewVar(PyTypeObject* type, Py_ssize_t nitems) {
+  const size_t size = VarSize(type, nitems);
+  if (size == 0) return nullptr;
+  PyObject* op = AllocObject(type, size, /*gc=*/false);
+  if (op != nullptr) Py_SET_SIZE(op, nitems);
+  return reinterpret_cast<PyVarObject*>(op);
+}
+
+extern "C" PyObject* _PyObject_GC_New(PyTypeObject* type) {
+  return AllocObject(type, type->tp_basicsize, /*gc=*/true);
+}
+
+extern "C" PyVarObject* _PyObject_GC_NewVar(PyTypeObject* type, Py_ssize_t nitems) {
+  const size_t size = VarSize(type, nitems);
+  if (size == 0) return nullptr;
+  PyObject* op = AllocObject(type, size, /*gc=*/true);
+  if (op != nullptr) Py_SET_SIZE(op, nitems);
+  return reinterpret_cast<PyVarObject*>(op);
+}
+
+extern "C" PyObject* PyObject_Init(PyObject* op, PyTypeObject* type) {
+  if (op != nullptr) op->ob_type = type;  // memory from PyObject_New: the header is set
+  return op;
+}
+
+extern "C" PyVarObject* PyObject_InitVar(PyVarObject* op, PyTypeObject* type, Py_ssize_t size) {
+  if (op != nullptr) {
+    op->ob_base.ob_type = type;
+    op->ob_size = size;
+  }
+  return op;
+}
+
+extern "C" void PyObject_Free(void* p) {
+  if (p == nullptr) return;
+  if (pinion::compat::IsHeapObject(p)) {
+    pinion::compat::MarkFreed(static_cast<PyObject*>(p), "PyObject_Free");
+  } else {
+    std::free(p);  // PyObject_Malloc memory
+  }
+}
+
+extern "C" void PyObject_GC_Del(void* op) {
+  if (op == nullptr) return;
+  if (!pinion::compat::IsHeapObject(op)) {
+    pinion::ReportMisuse(pinion::Misuse::kNotAHeapObject, "PyObject_GC_Del(%p): not an object",
+                         op);
+    return;
+  }
+  pinion::compat::MarkFreed(static_cast<PyObject*>(op), "PyObject_GC_Del");
+}
+
+extern "C" void* PyObject_Malloc(size_t size) { return std::malloc(size ? size : 1); }
+extern "C" void* PyObject_Calloc(size_t n, size_t size) {
+  return std::calloc(n ? n : 1, size ? size : 1);
+}
+extern "C" void* PyObject_Realloc(void* p, size_t size) {
+  if (pinion::compat::IsHeapObject(p)) {
+    pinion::ReportMisuse(pinion::Misuse::kBadArgument,
+                         "PyObject_Realloc(%p): objects cannot be resized in place", p);
+    return nullptr;
+  }
+  return std::realloc(p, size ? size : 1);
+}
+extern "C" void* PyMem_Malloc(size_t size) { return std::malloc(size ? size : 1); }
+extern "C" void* PyMem_Calloc(size_t n, size_t size) {
+  return std::calloc(n ? n : 1, size ? size : 1);
+}
+extern "C" void* PyMem_Realloc(void* p, size_t size) { return std::realloc(p, size ? size : 1); }
+extern "C" void PyMem_Free(void* p) { std::free(p); }
+
+// ---- GC ---------------------------------------------------------------------------------------
+
+extern "C" void PyObject_GC_Track(void* op) {
+  PyObject* object = static_cast<PyObject*>(op);
+  if (!HasFlag(object, _PyPinion_F_GC)) {
+    pinion::ReportMisuse(pinion::Misuse::kBadArgument,
+                         "PyObject_GC_Track(%p): a %s not allocated by PyObject_GC_New/NewVar",
+                         op, Py_TYPE(object)->tp_name);
+    return;
+  }
+  pinion::compat::SetFlag(object, _PyPinion_F_TRACKED);
+}
+
+extern "C" void PyObject_GC_UnTrack(void* op) {
+  pinion::compat::ClearFlag(static_cast<PyObject*>(op), _PyPinion_F_TRACKED);
+}
+
+extern "C" int PyObject_GC_IsTracked(PyObject* op) {
+  return !_Py_IsImmortal(op) && HasFlag(op, _PyPinion_F_TRACKED);
+}
+
+extern "C" int PyObject_GC_IsFinalized(PyObject* op) {
+  return !_Py_IsImmortal(op) && Py_TYPE(op)->tp_finalize != nullptr &&
+         HasFlag(op, _PyPinion_F_FINALIZED);
+}
+
+extern "C" int PyObject_IS_GC(PyObject* op) {
+  return !_Py_IsImmortal(op) && HasFlag(op, _PyPinion_F_GC);
+}
+
+extern "C" Py_ssize_t _PyPinion_RefCnt(PyObject* op) {
+  if (_Py_IsImmortal(op)) return _Py_IMMORTAL_REFCNT;
+  return _PyPinion_REFCNT_BIAS + pinion::PinCount(op);
+}

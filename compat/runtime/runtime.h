@@ -1,0 +1,46 @@
+// Internals shared by the compat runtime's files (not part of the C API).
+//
+// Owns: the object header's flag protocol, allocation of objects from the calling thread's
+// heap, and the conventions the builtin types follow:
+//   - builtin types are static PyTypeObjects; AllocObject readies a type on first use;
+//   - objects of types that hold no references and need no dealloc (int, float, str,
+//     bytes) are allocated pointer-free and unregistered: the collector never scans them and
+//     never calls them back;
+//   - containers are GC types: tp_traverse visits what they hold, tp_dealloc DECREFs it.
+//
+// Threads: mutators (attached, running), except where a function says otherwise.
+#ifndef PINION_COMPAT_RUNTIME_RUNTIME_H_
+#define PINION_COMPAT_RUNTIME_RUNTIME_H_
+
+#include <cstddef>
+
+#include "Python.h"
+
+namespace pinion::compat {
+
+// Flags live in ob_refcnt's low bits (object.h). Atomic: set by the runtime (Track, the
+// finalization protocol) and read by Py_INCREF's immortality test and by the collector's
+// trace in a pause; relaxed is enough, as a pause orders every mutator's earlier stores
+// before the collector's loads (the stop-the-world handshake).
+inline bool HasFlag(const PyObject* op, Py_ssize_t flag) {
+  return (__atomic_load_n(&op->ob_refcnt, __ATOMIC_RELAXED) & flag) != 0;
+}
+inline void SetFlag(PyObject* op, Py_ssize_t flag) {
+  __atomic_fetch_or(&op->ob_refcnt, flag, __ATOMIC_RELAXED);
+}
+inline void ClearFlag(PyObject* op, Py_ssize_t flag) {
+  __atomic_fetch_and(&op->ob_refcnt, ~flag, __ATOMIC_RELAXED);
+}
+
+// A new object of `type`, `size` bytes (at least sizeof(PyObject)), zeroed, as a new
+// reference; for GC types (`gc`), untracked. nullptr with MemoryError set when the heap is
+// exhausted; with SystemError set when the thread is not attached.
+PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc);
+
+// The size of a variable object of `type` with `nitems` items (tp_basicsize + n *
+// tp_itemsize, rounded to 8), or 0 with OverflowError set.
+size_t VarSize(PyTypeObject* type, Py_ssize_t nitems);
+
+}  // namespace pinion::compat
+
+#endif  // PINION_COMPAT_RUNTIME_RUNTIME_H_

@@ -1,0 +1,146 @@
+// The interpreter's set-up and its threads: Py_Initialize/Py_Finalize own the compat heap;
+// the GIL API maps onto Pinion's thread registry (attach, detach, native regions).
+//
+// State: g_heap (the heap Py_Initialize made), g_main_scope (the initialising thread's
+// attachment), and per thread t_ensured: the attachment PyGILState_Ensure made, if any.
+// PyGILState_STATE encodes what Release must undo: LOCKED nothing, UNLOCKED detach (Ensure
+// attached the thread), kLeftNative re-enter the native region Ensure left.
+//
+// Threads: Py_Initialize/Py_Finalize on one (main) thread while no other is attached; the
+// rest from any thread.
+#include <cstdio>
+#include <memory>
+
+#include "compat/runtime/runtime.h"
+#include "gc/errors.h"
+#include "gc/finalization.h"
+#include "gc/heap.h"
+#include "roots/thread_registry.h"
+
+namespace pinion::compat {
+namespace {
+
+Heap* g_heap = nullptr;
+ThreadScope* g_main_scope = nullptr;
+thread_local ThreadScope* t_ensured = nullptr;
+
+constexpr int kLeftNative = 2;  // a PyGILState_STATE value of our own
+// Py_Finalize's collections at most (a chain of non-GC owners dies one link per round).
+constexpr int kFinalizeRounds = 64;
+
+ThreadRecord* RunningThread() {
+  ThreadRecord* thread = ThreadRecord::Current();
+  if (thread == nullptr || thread->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning) {
+    return nullptr;
+  }
+  return thread;
+}
+
+}  // namespace
+}  // namespace pinion::compat
+
+using namespace pinion;
+using namespace pinion::compat;
+
+extern "C" void Py_Initialize(void) {
+  if (g_heap != nullptr) return;
+  HeapConfig config;
+  config.mode = CollectorMode::kStopTheWorld;
+  g_heap = new Heap(config);
+  if (g_heap->config().mode != CollectorMode::kStopTheWorld) {
+    ReportMisuse(Misuse::kBadArgument,
+                 "Py_Initialize: the CPython layer needs a stop-the-world heap (extension "
+                 "fields have no write barrier); unset PINION_MODE=concurrent");
+  }
+  g_main_scope = new ThreadScope(*g_heap);
+}
+
+extern "C" void Py_InitializeEx(int) { Py_Initialize(); }
+
+extern "C" int Py_IsInitialized(void) { return g_heap != nullptr; }
+
+extern "C" int Py_FinalizeEx(void) {
+  if (g_heap == nullptr) return 0;
+  // Collect until a collection finds nothing more to finalize or deallocate, so that the
+  // deallocators of unreachable objects run (and release what they own outside the heap).
+  // Each round moves garbage one step on: finalized, deallocated, or released by a
+  // deallocated owner. Objects still reachable then (pinned by leaked references) stay.
+  for (int round = 0; round < kFinalizeRounds; ++round) {
+    g_heap->Collect();
+    if (RunFinalizers() == 0 && PendingFinalization().queued == 0) break;
+  }
+  PyErr_Clear();  // the thread's exception pins its value, which is about to go
+  delete g_main_scope;
+  g_main_scope = nullptr;
+  delete g_heap;  // reports kHeapInUse if another thread is still attached
+  g_heap = nullptr;
+  return 0;
+}
+
+extern "C" void Py_Finalize(void) { Py_FinalizeEx(); }
+
+extern "C" PyThreadState* PyEval_SaveThread(void) {
+  ThreadRecord* thread = RunningThread();
+  if (thread == nullptr) {
+    ReportMisuse(Misuse::kThreadNotAttached,
+                 "Py_BEGIN_ALLOW_THREADS/PyEval_SaveThread from a thread that is not "
+                 "attached, or already inside Py_BEGIN_ALLOW_THREADS");
+    return nullptr;
+  }
+  thread->roots.threads().EnterNative(thread);
+  return reinterpret_cast<PyThreadState*>(thread);
+}
+
+extern "C" void PyEval_RestoreThread(PyThreadState* state) {
+  ThreadRecord* thread = ThreadRecord::Current();
+  if (state == nullptr || thread != reinterpret_cast<ThreadRecord*>(state) ||
+      thread->mode.load(std::memory_order_relaxed) != ThreadMode::kNative) {
+    ReportMisuse(Misuse::kBadNesting,
+                 "PyEval_RestoreThread/Py_END_ALLOW_THREADS without the matching "
+                 "PyEval_SaveThread on this thread");
+    return;
+  }
+  thread->roots.threads().LeaveNative(thread);
+}
+
+extern "C" PyGILState_STATE PyGILState_Ensure(void) {
+  ThreadRecord* thread = ThreadRecord::Current();
+  if (thread == nullptr) {
+    if (g_heap == nullptr) {
+      ReportMisuse(Misuse::kThreadNotAttached, "PyGILState_Ensure before Py_Initialize");
+      return PyGILState_LOCKED;
+    }
+    t_ensured = new ThreadScope(*g_heap);
+    return PyGILState_UNLOCKED;
+  }
+  if (thread->mode.load(std::memory_order_relaxed) == ThreadMode::kNative) {
+    thread->roots.threads().LeaveNative(thread);
+    return static_cast<PyGILState_STATE>(kLeftNative);
+  }
+  return PyGILState_LOCKED;
+}
+
+extern "C" void PyGILState_Release(PyGILState_STATE state) {
+  if (state == PyGILState_UNLOCKED) {
+    if (t_ensured == nullptr) {
+      ReportMisuse(Misuse::kBadNesting, "PyGILState_Release without its PyGILState_Ensure");
+      return;
+    }
+    delete t_ensured;  // detaches: the thread's pins are counted, its pages handed back
+    t_ensured = nullptr;
+  } else if (static_cast<int>(state) == kLeftNative) {
+    PyEval_SaveThread();
+  }
+}
+
+extern "C" int PyGILState_Check(void) { return RunningThread() != nullptr; }
+
+extern "C" PyThreadState* PyThreadState_Get(void) {
+  return reinterpret_cast<PyThreadState*>(ThreadRecord::Current());
+}
+
+extern "C" Py_ssize_t PyGC_Collect(void) {
+  if (g_heap == nullptr) return 0;
+  g_heap->Collect();
+  return static_cast<Py_ssize_t>(RunFinalizers());
+}
