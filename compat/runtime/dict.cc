@@ -11,8 +11,8 @@
 // twice as many: published, then the old block freed. Keys and values are pins the dict
 // owns; copying moves them (no pin changes hands).
 //
-// Invariants, at every safepoint (a pause may run tp_traverse then; Py_INCREF/Py_DECREF,
-// allocation and key comparisons are safepoints): _pinion_table is a valid table whose
+// Invariants, at every safepoint (a pause may run tp_traverse then; allocation and key
+// comparisons, which may run code that allocates, are safepoints): _pinion_table is a valid table whose
 // entries [0, nentries) hold owned pins or NULLs, and ma_used counts the live ones.
 //
 // Threads: any attached thread; mutating one dict from two threads at once (or reading it

@@ -9,11 +9,11 @@
 // the list's, ended deterministically by tp_dealloc — a heap array would need a type of its
 // own, a second trace and a second object per list for nothing.
 //
-// Invariants, at every safepoint (a pause may run tp_traverse then; Py_INCREF/Py_DECREF and
-// allocation are safepoints, malloc and plain stores are not): ob_item holds `allocated` >= 1
-// slots (never NULL once PyList_New returned), [0, ob_size) are items or NULL, the rest NULL. The array is replaced by building the
-// new one, publishing it, then freeing the old one; released items are DECREF'd only once no
-// published slot holds them.
+// Invariants, at every safepoint (a pause may run tp_traverse then; allocation is a
+// safepoint, Py_INCREF/Py_DECREF, malloc and plain stores are not): ob_item holds
+// `allocated` >= 1 slots (never NULL once PyList_New returned), [0, ob_size) are items or
+// NULL, the rest NULL. The array is replaced by building the new one, publishing it, then
+// freeing the old one; released items are DECREF'd only once no published slot holds them.
 //
 // Threads: any attached thread; mutating one list from two threads at once (or reading it
 // while another thread mutates it) is the caller's race to avoid (there is no GIL).

@@ -289,7 +289,8 @@ extern "C" PyObject* PyObject_RichCompare(PyObject* v, PyObject* w, int op) {
   PyTypeObject* vt = Py_TYPE(v);
   PyTypeObject* wt = Py_TYPE(w);
   // A subtype's reflected comparison goes first, so it can override its base's.
-  const bool reflected_first = vt != wt && wt->tp_richcompare != nullptr && PyType_IsSubtype(wt, vt);
+  const bool reflected_first =
+      vt != wt && wt->tp_richcompare != nullptr && PyType_IsSubtype(wt, vt);
   PyObject* result;
   if (reflected_first) {
     result = wt->tp_richcompare(w, v, kSwapped[op]);

@@ -96,7 +96,9 @@ extern "C" PyObject* PyTuple_Pack(Py_ssize_t n, ...) {
   if (tuple == nullptr) return nullptr;
   va_list items;
   va_start(items, n);
-  for (Py_ssize_t i = 0; i < n; ++i) PyTuple_SET_ITEM(tuple, i, Py_NewRef(va_arg(items, PyObject*)));
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyTuple_SET_ITEM(tuple, i, Py_NewRef(va_arg(items, PyObject*)));
+  }
   va_end(items);
   return tuple;
 }

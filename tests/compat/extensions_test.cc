@@ -88,7 +88,7 @@ void OnThreadsWhileCollecting(int n, F work) {
 
 }  // namespace
 
-TEST_CASE("cycles of a GC extension type are reclaimed; each node finalized once, deallocated once") {
+TEST_CASE("cycles of a GC type are reclaimed; each node finalized once, deallocated once") {
   Interpreter py;
   PyObject* cyclic = PyInit_cyclic();
   REQUIRE(cyclic != nullptr);
@@ -119,7 +119,7 @@ TEST_CASE("cycles of a GC extension type are reclaimed; each node finalized once
   Py_DECREF(cyclic);
 }
 
-TEST_CASE("a ring held from outside survives collections intact, however its members pin one another") {
+TEST_CASE("a ring held from outside survives collections, however its members pin each other") {
   Interpreter py;
   PyObject* cyclic = PyInit_cyclic();
   PyObject* payload = PyUnicode_FromString("kept");

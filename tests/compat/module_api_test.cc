@@ -507,6 +507,23 @@ TEST_CASE("a module's state is traced through m_traverse; m_free runs once it is
   CHECK(g_probe_deallocs == deallocs_before + 1);
 }
 
+TEST_CASE("the PyModule_AddObject(m, name, o); Py_INCREF(o) idiom keeps o alive as long as used") {
+  Interpreter py;
+  Ref module(PyModule_New("idiom"));
+  PyObject* m = module.get();
+  const int before = g_probe_deallocs;
+  PyObject* probe = NewProbe();
+  REQUIRE(PyModule_AddObject(m, "probe", probe) == 0);  // steals our reference...
+  Py_INCREF(probe);                                     // ...so take one back to keep using it
+  REQUIRE(PyObject_DelAttrString(m, "probe") == 0);     // the module lets go
+  Collect();
+  CHECK(g_probe_deallocs == before);  // ours keeps it
+  CHECK(Py_TYPE(probe) == &ProbeType);
+  Py_DECREF(probe);
+  Collect();
+  CHECK(g_probe_deallocs == before + 1);
+}
+
 TEST_CASE("PyModule_AddObject steals on success only; Add always; AddObjectRef never") {
   Interpreter py;
   Ref module(PyModule_New("adds"));
