@@ -77,8 +77,12 @@ void PinnedList::Flush(PinLog& log) {
 }
 
 void PinnedList::Discount(const void* object) {
-  // Relaxed: the world is stopped (as in Decrement).
-  if (Decrement(object)) {
+  // A plain load and store, no read-modify-write: the world is stopped and only the
+  // collecting thread discounts (relaxed, as in Decrement).
+  const PinSlot slot = PinSlotOf(object, /*create=*/false);
+  const int32_t count = slot.count != nullptr ? slot.count->load(std::memory_order_relaxed) : 0;
+  if (count > 0) {
+    slot.count->store(count - 1, std::memory_order_relaxed);
     discounted_.push_back(object);
   } else {
     overdrawn_.push_back(object);
@@ -86,8 +90,9 @@ void PinnedList::Discount(const void* object) {
 }
 
 void PinnedList::EndDiscount(std::vector<PinMisuse>& misuse) {
-  for (const void* object : discounted_) {
-    PinSlotOf(object, /*create=*/false).count->fetch_add(1, std::memory_order_relaxed);
+  for (const void* object : discounted_) {  // as in Discount: world stopped, one thread
+    std::atomic<int32_t>* count = PinSlotOf(object, /*create=*/false).count;
+    count->store(count->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
   for (const void* object : overdrawn_) misuse.push_back({Misuse::kUnownedReference, object});
   const bool prune = !discounted_.empty();
