@@ -9,15 +9,16 @@
  * from a live object), the runtime runs, on an attached mutator at a safepoint (never on a
  * collector thread), PEP 442's protocol: tp_finalize once (the object and everything it
  * references are intact; it may resurrect the object), then — at the next collection that
- * still finds it unreachable, so resurrection is seen — tp_dealloc, which releases its
- * references with Py_DECREF and calls tp_free. tp_clear is not called: deallocation never
- * recurses (Py_DECREF frees nothing), and an object's memory outlives everything that still
- * reaches it, so cycles need no breaking first; a tp_dealloc may find the peers of its
- * cycle already deallocated (as CPython's cleared cyclic garbage), never freed. While no
- * readied type has a tp_finalize, tp_dealloc runs at the first finding. Objects of types
- * with no tp_dealloc of their own, no tp_finalize and no tp_traverse are not registered at
- * all and cost the collector nothing. A type with tp_traverse must be allocated with PyObject_GC_New/NewVar (or
- * tp_alloc with Py_TPFLAGS_HAVE_GC); tracked objects' tp_traverse is their trace function.
+ * still finds it unreachable, so resurrection is seen — tp_clear (for a tracked GC object)
+ * and then tp_dealloc, which release its references with Py_DECREF; tp_dealloc calls
+ * tp_free. Deallocation never recurses (Py_DECREF frees nothing), and an object's memory
+ * outlives everything that still reaches it: a tp_dealloc may find the peers of its cycle
+ * already cleared or deallocated (as CPython's cleared cyclic garbage), never freed. While no
+ * readied type has a tp_finalize, tp_dealloc runs at the first finding. Objects of types with
+ * no tp_dealloc of their own, no tp_finalize and no tp_traverse are not registered at all and
+ * cost the collector nothing. A type with tp_traverse must be allocated with
+ * PyObject_GC_New/NewVar (or tp_alloc with Py_TPFLAGS_HAVE_GC); tracked objects' tp_traverse is
+ * their trace function.
  *
  * PyObject_Malloc/Realloc/Free on memory that is not an object, and PyMem_*, are malloc,
  * realloc and free.

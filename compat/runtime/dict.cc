@@ -12,8 +12,8 @@
 // owns; copying moves them (no pin changes hands).
 //
 // Invariants, at every safepoint (a pause may run tp_traverse then; allocation and key
-// comparisons, which may run code that allocates, are safepoints): _pinion_table is a valid table whose
-// entries [0, nentries) hold owned pins or NULLs, and ma_used counts the live ones.
+// comparisons, which may run code that allocates, are safepoints): _pinion_table is a valid table
+// whose entries [0, nentries) hold owned pins or NULLs, and ma_used counts the live ones.
 //
 // Threads: any attached thread; mutating one dict from two threads at once (or reading it
 // while another thread mutates it) is the caller's race to avoid (there is no GIL). A key

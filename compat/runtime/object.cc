@@ -11,12 +11,13 @@
 //
 // Finalization (OnUnreachable, on a mutator, from pinion::RunFinalizers): the first time the
 // collector finds an object unreachable its tp_finalize runs (at most once: _PyPinion_F_
-// FINALIZED) and the object is registered again; tp_dealloc runs only when a later
-// collection still finds it unreachable — so whatever a finalizer resurrected, and all it
-// references, is never deallocated (PEP 442). While no readied type has a tp_finalize, no
-// object can be resurrected, and tp_dealloc runs at the first finding. tp_dealloc releases
-// the object's references (Py_DECREF: unpins) and calls tp_free, which marks the object
-// dead; the memory is reclaimed by a later collection, once nothing reaches it.
+// FINALIZED) and the object is registered again; tp_clear (tracked GC objects) and
+// tp_dealloc run only when a later collection still finds it unreachable — so whatever a
+// finalizer resurrected, and all it references, is never cleared nor deallocated (PEP 442).
+// While no readied type has a tp_finalize, no object can be resurrected, and they run at the
+// first finding. tp_clear and tp_dealloc release the object's references (Py_DECREF: unpins)
+// and tp_dealloc calls tp_free, which marks the object dead; the memory is reclaimed by a
+// later collection, once nothing reaches it.
 //
 // Invariants: an object's memory is never reused while anything reaches it (the collector's
 // invariant; tp_free only marks). A dead (_PyPinion_F_FREED) object is not traced and not
@@ -62,6 +63,9 @@ void Deallocate(PyObject* op) {
   PyTypeObject* type = Py_TYPE(op);
   PyObject *error_type, *error_value, *error_tb;
   PyErr_Fetch(&error_type, &error_value, &error_tb);
+  // Clear, then free (PEP 442's order for cyclic garbage): tp_clear drops the references a
+  // tracked object holds, so its tp_dealloc releases only what tp_clear left.
+  if (HasFlag(op, _PyPinion_F_TRACKED) && type->tp_clear != nullptr) type->tp_clear(op);
   if (type->tp_dealloc != nullptr) {
     type->tp_dealloc(op);
   } else {

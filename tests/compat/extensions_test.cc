@@ -46,15 +46,16 @@ long AsLong(PyObject* object) {
   return value;
 }
 
-// (created, finalized, deallocated) from cyclic.counts().
+// (created, finalized, cleared, deallocated) from cyclic.counts().
 struct Counts {
-  long created, finalized, deallocated;
+  long created, finalized, cleared, deallocated;
 };
 Counts RingCounts(PyObject* cyclic) {
   PyObject* counts = Call(cyclic, "counts", "");
   REQUIRE(counts != nullptr);
   Counts c{};
-  REQUIRE(PyArg_ParseTuple(counts, "lll", &c.created, &c.finalized, &c.deallocated));
+  REQUIRE(PyArg_ParseTuple(counts, "llll", &c.created, &c.finalized, &c.cleared,
+                           &c.deallocated));
   Py_DECREF(counts);
   return c;
 }
@@ -88,7 +89,7 @@ void OnThreadsWhileCollecting(int n, F work) {
 
 }  // namespace
 
-TEST_CASE("cycles of a GC type are reclaimed; each node finalized once, deallocated once") {
+TEST_CASE("cycles of a GC type are reclaimed; each node finalized, cleared, deallocated once") {
   Interpreter py;
   PyObject* cyclic = PyInit_cyclic();
   REQUIRE(cyclic != nullptr);
@@ -115,6 +116,7 @@ TEST_CASE("cycles of a GC type are reclaimed; each node finalized once, dealloca
   const long made = after.created - before.created;
   CHECK(made == kThreads * kRings * kNodes);
   CHECK(after.finalized - before.finalized == made);
+  CHECK(after.cleared - before.cleared == made);
   CHECK(after.deallocated - before.deallocated == made);
   Py_DECREF(cyclic);
 }
@@ -130,6 +132,7 @@ TEST_CASE("a ring held from outside survives collections, however its members pi
   for (int i = 0; i < 4; ++i) PyGC_Collect();
   const Counts after = RingCounts(cyclic);
   CHECK(after.finalized == before.finalized);
+  CHECK(after.cleared == before.cleared);
   CHECK(after.deallocated == before.deallocated);
   CHECK(Str(ring).rfind("<Node ", 0) == 0);
   Py_DECREF(ring);

@@ -60,7 +60,8 @@ void OnOwnerUnreachable(void* object) {
 const TypeId kOwner = pinion::RegisterType(
     {.name = "Owner", .size = sizeof(Node), .trace = &TraceNode,
      .on_unreachable = &OnOwnerUnreachable, .edges_hold_pins = true});
-const TypeId kPlain = pinion::RegisterType({.name = "Plain", .size = sizeof(Node), .trace = &TraceNode});
+const TypeId kPlain =
+    pinion::RegisterType({.name = "Plain", .size = sizeof(Node), .trace = &TraceNode});
 
 struct Reset {
   Reset() {
@@ -79,7 +80,7 @@ Node* NewNode(TypeId type, Node* edge, long value) {
 
 }  // namespace
 
-TEST_CASE("an unreachable registered object is queued, kept with what it reaches, called once, then freed") {
+TEST_CASE("an unreachable registered object is queued, kept with its reach, called once, freed") {
   Reset reset;
   Heap heap(NoAutoCollect());
   ThreadScope scope(heap);

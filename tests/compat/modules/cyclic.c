@@ -2,11 +2,11 @@
  *
  *   cyclic.ring(n, payload) -> a ring of n Node objects (returns the first), each holding
  *                              `payload` and the next node
- *   cyclic.counts()         -> (created, finalized, deallocated)
+ *   cyclic.counts()         -> (created, finalized, cleared, deallocated)
  *
  * Node has tp_traverse, tp_clear, tp_finalize and tp_dealloc; the counters let tests check
- * that every node of a dropped ring is finalized once and deallocated once. Compiled
- * unchanged against Pinion's Python.h.
+ * that every node of a dropped ring is finalized once, cleared once and deallocated once.
+ * Compiled unchanged against Pinion's Python.h.
  */
 #include <Python.h>
 
@@ -17,7 +17,7 @@ typedef struct {
   long id;
 } Node;
 
-static long created, finalized, deallocated;
+static long created, finalized, cleared, deallocated;
 
 static int Node_traverse(Node* self, visitproc visit, void* arg) {
   Py_VISIT(self->next);
@@ -26,6 +26,7 @@ static int Node_traverse(Node* self, visitproc visit, void* arg) {
 }
 
 static int Node_clear(Node* self) {
+  __atomic_fetch_add(&cleared, 1, __ATOMIC_RELAXED);
   Py_CLEAR(self->next);
   Py_CLEAR(self->payload);
   return 0;
@@ -38,7 +39,8 @@ static void Node_finalize(PyObject* self) {
 
 static void Node_dealloc(Node* self) {
   PyObject_GC_UnTrack(self);
-  Node_clear(self);
+  Py_XDECREF(self->next); /* NULL if tp_clear ran first */
+  Py_XDECREF(self->payload);
   __atomic_fetch_add(&deallocated, 1, __ATOMIC_RELAXED);
   Py_TYPE(self)->tp_free((PyObject*)self);
 }
@@ -95,14 +97,16 @@ static PyObject* cyclic_ring(PyObject* module, PyObject* args) {
 }
 
 static PyObject* cyclic_counts(PyObject* module, PyObject* Py_UNUSED(ignored)) {
-  return Py_BuildValue("(lll)", __atomic_load_n(&created, __ATOMIC_RELAXED),
+  return Py_BuildValue("(llll)", __atomic_load_n(&created, __ATOMIC_RELAXED),
                        __atomic_load_n(&finalized, __ATOMIC_RELAXED),
+                       __atomic_load_n(&cleared, __ATOMIC_RELAXED),
                        __atomic_load_n(&deallocated, __ATOMIC_RELAXED));
 }
 
 static PyMethodDef cyclic_methods[] = {
     {"ring", cyclic_ring, METH_VARARGS, "ring(n, payload) -> the first node of a ring"},
-    {"counts", cyclic_counts, METH_NOARGS, "counts() -> (created, finalized, deallocated)"},
+    {"counts", cyclic_counts, METH_NOARGS,
+     "counts() -> (created, finalized, cleared, deallocated)"},
     {NULL, NULL, 0, NULL},
 };
 
