@@ -55,6 +55,17 @@ static inline void pinion_pin(const void* object) {
   pinion_pin_slow(object);
 }
 
+/* The unpin fast path alone: pops the newest log entry if it is a pin of `object` and
+ * returns 1; else 0, having done nothing (the caller then calls pinion_unpin). No check. */
+static inline int pinion_try_cancel(const void* object) {
+  struct pinion_pin_log* log = pinion_current_pin_log;
+  if (__builtin_expect(log->top[-1] == (uintptr_t)object, 1)) {
+    --log->top;
+    return 1;
+  }
+  return 0;
+}
+
 static inline void pinion_unpin(const void* object) {
 #ifndef NDEBUG
   if (!pinion_check_pin_target(object, "pinion_unpin")) return;

@@ -14,7 +14,8 @@
  *
  * ob_refcnt is therefore never counted. It holds _PyPinion_HEAP_REFCNT plus flag bits for
  * heap objects, and _Py_IMMORTAL_REFCNT for static objects (None, True, False, small ints,
- * static types), whose INCREF/DECREF test it and do nothing. Both are huge, so code that
+ * static types), whose INCREF/DECREF test it and do nothing (Py_DECREF first tries to pop
+ * the object's pin off the log: an immortal is never logged, so a match is a mortal). Both are huge, so code that
  * reads o->ob_refcnt directly never sees 1; Py_REFCNT(o) returns a large bias plus the pin
  * count, so "Py_REFCNT(o) == 1: am I the only owner?" checks never fire either: Pinion cannot
  * know that the heap holds no other reference, so it never claims uniqueness.
@@ -32,10 +33,12 @@
 #include "pinning/pin.h"
 #define _PyPinion_PIN(o) ::pinion::Pin(o)
 #define _PyPinion_UNPIN(o) ::pinion::Unpin(o)
+#define _PyPinion_TRY_CANCEL(o) ::pinion::internal::t_pin_log->TryCancel(o)
 #else
 #include "pinning/pin_c.h"
 #define _PyPinion_PIN(o) pinion_pin(o)
 #define _PyPinion_UNPIN(o) pinion_unpin(o)
+#define _PyPinion_TRY_CANCEL(o) pinion_try_cancel(o)
 #endif
 
 _PyPinion_EXTERN_C_BEGIN
@@ -200,6 +203,11 @@ static inline void Py_INCREF(PyObject* op) {
   if (!_Py_IsImmortal(op)) _PyPinion_PIN(op);
 }
 static inline void Py_DECREF(PyObject* op) {
+#ifdef NDEBUG
+  /* Pairs first: an object whose pin is on top of the log is not immortal (immortals are
+   * never logged), so the common case pops without reading the object. */
+  if (_PyPinion_TRY_CANCEL(op)) return;
+#endif
   if (!_Py_IsImmortal(op)) _PyPinion_UNPIN(op);
 }
 #define Py_INCREF(op) Py_INCREF(_PyObject_CAST(op))
