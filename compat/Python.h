@@ -9,7 +9,8 @@
  *     unreachable, on an attached thread at a safepoint (pinion_python/objimpl.h).
  *   - There is no GIL: threads run in parallel; the GIL API attaches threads and marks native
  *     regions (pinion_python/pystate.h).
- *   - Unsupported API fails at compile time with a message saying so.
+ *   - Unsupported API fails at compile time with a message saying so (tests/compat/
+ *     unsupported_api_test.sh); API not declared at all is an implicit-declaration error.
  */
 #ifndef Py_PYTHON_H
 #define Py_PYTHON_H
@@ -21,6 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if !defined(__cplusplus) && defined(__GNUC__)
+/* CPython API that Pinion does not declare must not compile as an implicit declaration (and
+ * then fail to link, or worse): calling an undeclared function is an error from here on. */
+#pragma GCC diagnostic error "-Wimplicit-function-declaration"
+#endif
 
 #include "pinion_python/port.h"
 #include "pinion_python/object.h"

@@ -105,13 +105,20 @@ typedef PyObject* (*newfunc)(struct _typeobject*, PyObject*, PyObject*);
 typedef PyObject* (*allocfunc)(struct _typeobject*, Py_ssize_t);
 typedef PyObject* (*vectorcallfunc)(PyObject*, PyObject* const*, size_t, PyObject*);
 
-/* Slot tables Pinion does not provide: a definition of one fails to compile (incomplete
- * type), and the tp_as_* slots must stay NULL. */
-typedef struct _PyPinion_unsupported_PyAsyncMethods PyAsyncMethods;
-typedef struct _PyPinion_unsupported_PyNumberMethods PyNumberMethods;
-typedef struct _PyPinion_unsupported_PySequenceMethods PySequenceMethods;
-typedef struct _PyPinion_unsupported_PyMappingMethods PyMappingMethods;
-typedef struct _PyPinion_unsupported_PyBufferProcs PyBufferProcs;
+/* Slot tables Pinion does not provide: naming one fails to compile, with a message, and the
+ * tp_as_* slots (typed by the bare struct tags) must stay NULL. */
+#define _PyPinion_UNSUPPORTED_TYPE(why) \
+  __attribute__((unavailable("not supported by Pinion: " why)))
+typedef struct _PyPinion_AsyncMethods PyAsyncMethods _PyPinion_UNSUPPORTED_TYPE(
+    "PyAsyncMethods (async slots)");
+typedef struct _PyPinion_NumberMethods PyNumberMethods _PyPinion_UNSUPPORTED_TYPE(
+    "PyNumberMethods (number slots): leave tp_as_number NULL");
+typedef struct _PyPinion_SequenceMethods PySequenceMethods _PyPinion_UNSUPPORTED_TYPE(
+    "PySequenceMethods (sequence slots): leave tp_as_sequence NULL");
+typedef struct _PyPinion_MappingMethods PyMappingMethods _PyPinion_UNSUPPORTED_TYPE(
+    "PyMappingMethods (mapping slots): leave tp_as_mapping NULL");
+typedef struct _PyPinion_BufferProcs PyBufferProcs _PyPinion_UNSUPPORTED_TYPE(
+    "PyBufferProcs (the buffer protocol): leave tp_as_buffer NULL");
 
 struct PyMethodDef;
 struct PyMemberDef;
@@ -126,17 +133,17 @@ typedef struct _typeobject {
   Py_ssize_t tp_vectorcall_offset;
   getattrfunc tp_getattr;
   setattrfunc tp_setattr;
-  PyAsyncMethods* tp_as_async;
+  struct _PyPinion_AsyncMethods* tp_as_async;
   reprfunc tp_repr;
-  PyNumberMethods* tp_as_number;
-  PySequenceMethods* tp_as_sequence;
-  PyMappingMethods* tp_as_mapping;
+  struct _PyPinion_NumberMethods* tp_as_number;
+  struct _PyPinion_SequenceMethods* tp_as_sequence;
+  struct _PyPinion_MappingMethods* tp_as_mapping;
   hashfunc tp_hash;
   ternaryfunc tp_call;
   reprfunc tp_str;
   getattrofunc tp_getattro;
   setattrofunc tp_setattro;
-  PyBufferProcs* tp_as_buffer;
+  struct _PyPinion_BufferProcs* tp_as_buffer;
   unsigned long tp_flags;
   const char* tp_doc;
   traverseproc tp_traverse;
