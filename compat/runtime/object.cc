@@ -116,7 +116,7 @@ bool NeedsCallback(PyTypeObject* type, bool gc) {
          (type->tp_dealloc != nullptr && type->tp_dealloc != &BaseDealloc);
 }
 
-// Marks `op` dead; false (and reported) if it already was.
+// Marks `op` dead; reports kDoubleFree if it already was.
 void MarkFreed(PyObject* op, const char* function) {
   const Py_ssize_t before = __atomic_fetch_or(&op->ob_refcnt, _PyPinion_F_FREED, __ATOMIC_RELAXED);
   if (before & _PyPinion_F_FREED) {
