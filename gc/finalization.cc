@@ -3,7 +3,6 @@
 #include "gc/errors.h"
 #include "gc/heap.h"
 #include "gc/internal/heap_impl.h"
-#include "gc/internal/type_registry.h"
 
 namespace pinion {
 
@@ -35,10 +34,11 @@ void FinalizeWhenUnreachable(const void* object) {
                  object);
     return;
   }
-  if (TypeInfoOf(TypeOf(object)).on_unreachable == nullptr) {
+  const TypeInfo& info = TypeInfoOf(TypeOf(object));
+  if (info.on_unreachable == nullptr) {
     ReportMisuse(Misuse::kBadArgument,
                  "FinalizeWhenUnreachable(%p): its type (%s) has no on_unreachable callback",
-                 object, TypeInfoOf(TypeOf(object)).name);
+                 object, info.name);
     return;
   }
   thread->watched.push_back(object);

@@ -51,7 +51,6 @@ _PyPinion_EXTERN_C_BEGIN
 #define _PyPinion_F_TRACKED 2   /* PyObject_GC_Track'ed */
 #define _PyPinion_F_FINALIZED 4 /* tp_finalize has run (PEP 442: at most once) */
 #define _PyPinion_F_FREED 8     /* tp_free/PyObject_Free has run: the object is dead */
-#define _PyPinion_F_WATCHED 16  /* registered for finalization (tp_dealloc/tp_finalize) */
 
 struct _typeobject;
 typedef struct _object {

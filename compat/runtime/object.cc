@@ -2,11 +2,11 @@
 // finalization protocol.
 //
 // Every object is one of two Pinion types:
-//   kObject — objects the collector calls back (registered with FinalizeWhenUnreachable):
+//   ObjectType() — objects the collector calls back (registered with FinalizeWhenUnreachable):
 //     GC types (their trace is tp_traverse, for tracked objects; edges_hold_pins, so the
 //     references tp_traverse reports are subtracted from pin counts and only outside pins
 //     are roots) and types whose tp_dealloc or tp_finalize is their own.
-//   kLeaf — objects of types that hold no references and have neither (int, float, str,
+//   LeafType() — objects of types that hold no references and have neither (int, float, str,
 //     bytes): pointer-free, never scanned, never called back.
 //
 // Finalization (OnUnreachable, on a mutator, from pinion::RunFinalizers): the first time the
@@ -77,10 +77,9 @@ void Deallocate(PyObject* op) {
 
 void OnUnreachable(void* memory) {
   PyObject* op = static_cast<PyObject*>(memory);
-  ClearFlag(op, _PyPinion_F_WATCHED);
   if (HasFlag(op, _PyPinion_F_FREED)) return;  // freed by hand (e.g. in a tp_new error path)
   if (!HasFlag(op, _PyPinion_F_FINALIZED) && g_finalizers_exist.load(std::memory_order_relaxed)) {
-    SetFlag(op, _PyPinion_F_FINALIZED | _PyPinion_F_WATCHED);
+    SetFlag(op, _PyPinion_F_FINALIZED);
     if (destructor finalize = Py_TYPE(op)->tp_finalize) {
       PyObject *error_type, *error_value, *error_tb;
       PyErr_Fetch(&error_type, &error_value, &error_tb);
@@ -140,22 +139,24 @@ size_t VarSize(PyTypeObject* type, Py_ssize_t nitems) {
 }
 
 PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc) {
-  if ((type->tp_flags & Py_TPFLAGS_READY) == 0 && PyType_Ready(type) < 0) return nullptr;
-  if (!PyGILState_Check()) {
-    ReportMisuse(Misuse::kThreadNotAttached,
-                 "allocating a %s from a thread that is not attached (use PyGILState_Ensure) "
-                 "or inside Py_BEGIN_ALLOW_THREADS",
-                 type->tp_name);
-    PyErr_SetString(PyExc_SystemError, "thread not attached");
+  // Acquire: pairs with PyType_Ready's release of the flag, so the slots it filled are seen.
+  if ((__atomic_load_n(&type->tp_flags, __ATOMIC_ACQUIRE) & Py_TPFLAGS_READY) == 0 &&
+      PyType_Ready(type) < 0) {
     return nullptr;
   }
   const bool watched = NeedsCallback(type, gc);
   size = std::max(size, sizeof(PyObject));
   void* memory = TryAllocate(watched ? ObjectType() : LeafType(), size);
-  if (memory == nullptr) return PyErr_NoMemory();
+  if (memory == nullptr) {
+    // TryAllocate has reported a thread that may not allocate (kThreadNotAttached).
+    if (!PyGILState_Check()) {
+      PyErr_SetString(PyExc_SystemError, "allocation from a thread that is not attached");
+      return nullptr;
+    }
+    return PyErr_NoMemory();
+  }
   PyObject* op = static_cast<PyObject*>(memory);
-  op->ob_refcnt = _PyPinion_HEAP_REFCNT | (gc ? _PyPinion_F_GC : 0) |
-                  (watched ? _PyPinion_F_WATCHED : 0);
+  op->ob_refcnt = _PyPinion_HEAP_REFCNT | (gc ? _PyPinion_F_GC : 0);
   op->ob_type = type;
   // No safepoint from here to the pin: neither call allocates from the heap.
   if (watched) FinalizeWhenUnreachable(op);

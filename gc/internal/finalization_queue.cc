@@ -1,6 +1,5 @@
 #include "gc/internal/finalization_queue.h"
 
-#include "gc/errors.h"
 #include "gc/heap.h"
 #include "gc/internal/marker.h"
 #include "gc/internal/pinned_list.h"
@@ -16,8 +15,6 @@ namespace {
 // Set while the calling thread runs a batch: RunFinalizers from inside a callback is a no-op.
 thread_local bool t_running_finalizers = false;
 
-uint16_t RawTypeOf(const void* object) { return TypeOf(object).raw(); }
-
 // Subtracts a pin from every object a trace visits.
 class DiscountVisitor final : public Visitor {
  public:
@@ -30,27 +27,28 @@ class DiscountVisitor final : public Visitor {
 
 }  // namespace
 
-void FinalizationQueue::TakeBuffer(ThreadState& thread) {
-  if (thread.watched.empty()) return;
-  std::lock_guard<std::mutex> lock(mu_);
+void FinalizationQueue::TakeBufferLocked(ThreadState& thread) {
   registered_.insert(registered_.end(), thread.watched.begin(), thread.watched.end());
   thread.watched.clear();
 }
 
+void FinalizationQueue::TakeBuffer(ThreadState& thread) {
+  if (thread.watched.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  TakeBufferLocked(thread);
+}
+
 void FinalizationQueue::Merge(ThreadRegistry& threads) {
   std::lock_guard<std::mutex> lock(mu_);
-  threads.ForEachThread([&](ThreadRecord* record) {
-    std::vector<const void*>& watched = static_cast<ThreadState*>(record)->watched;
-    registered_.insert(registered_.end(), watched.begin(), watched.end());
-    watched.clear();
-  });
+  threads.ForEachThread(
+      [&](ThreadRecord* record) { TakeBufferLocked(*static_cast<ThreadState*>(record)); });
 }
 
 void FinalizationQueue::DiscountEdges(PinnedList& pinned) {
   std::lock_guard<std::mutex> lock(mu_);
   DiscountVisitor visitor(pinned);
   for (const void* object : registered_) {
-    const TypeInfo& info = TypeInfoAt(RawTypeOf(object));
+    const TypeInfo& info = TypeInfoAt(TypeOf(object).raw());
     if (info.edges_hold_pins && info.trace != nullptr) {
       info.trace(const_cast<void*>(object), visitor);
     }
@@ -96,7 +94,7 @@ size_t FinalizationQueue::Run() {
   const size_t n = running_.size();
   for (size_t i = 0; i < n; ++i) {
     const void* object = running_[i];
-    TypeInfoAt(RawTypeOf(object)).on_unreachable(const_cast<void*>(object));
+    TypeInfoAt(TypeOf(object).raw()).on_unreachable(const_cast<void*>(object));
   }
   t_running_finalizers = false;
   std::lock_guard<std::mutex> lock(mu_);

@@ -60,6 +60,8 @@ class FinalizationQueue final : public RootSource {
   FinalizationCounts counts();
 
  private:
+  void TakeBufferLocked(ThreadState& thread);
+
   RootSet& roots_;
   std::mutex mu_;
   std::vector<const void*> registered_;  // guarded by mu_

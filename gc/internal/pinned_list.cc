@@ -95,17 +95,22 @@ void PinnedList::EndDiscount(std::vector<PinMisuse>& misuse) {
     count->store(count->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
   for (const void* object : overdrawn_) misuse.push_back({Misuse::kUnownedReference, object});
-  const bool prune = !discounted_.empty();
+  const bool pruned = discounted_.empty();  // VisitRoots pruned unless discounts were taken
   discounted_.clear();
   overdrawn_.clear();
-  if (!prune) return;
-  // VisitRoots kept the entries whose counts the discounts had taken to zero.
+  if (pruned) return;
   std::lock_guard<std::mutex> lock(mu_);
+  PruneLocked([](void*) {});
+}
+
+template <class F>
+void PinnedList::PruneLocked(F&& keep) {
   size_t kept = 0;
   for (void* object : objects_) {
-    const PinSlot slot = PinSlotOf(object, /*create=*/false);
+    const PinSlot slot = PinSlotOf(object, /*create=*/false);  // listed, so it exists
     if (slot.count->load(std::memory_order_relaxed) > 0) {
       objects_[kept++] = object;
+      keep(object);
     } else {
       slot.listed->store(0, std::memory_order_relaxed);
     }
@@ -116,22 +121,18 @@ void PinnedList::EndDiscount(std::vector<PinMisuse>& misuse) {
 void PinnedList::VisitRoots(RootVisitor& visitor) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const void* object : overdrawn_) visitor.VisitRoot(const_cast<void*>(object));
-  // With discounts taken, an entry at zero may have pins again after EndDiscount: it stays,
-  // and EndDiscount prunes.
-  const bool discounting = !discounted_.empty();
-  size_t kept = 0;
+  const auto visit = [&](void* object) { visitor.VisitRoot(object); };
+  if (discounted_.empty()) {
+    PruneLocked(visit);
+    return;
+  }
+  // Discounts taken: an entry they brought to zero has pins again after EndDiscount, so
+  // nothing is pruned here (EndDiscount does it).
   for (void* object : objects_) {
-    const PinSlot slot = PinSlotOf(object, /*create=*/false);  // listed, so it exists
-    if (slot.count->load(std::memory_order_relaxed) > 0) {
-      objects_[kept++] = object;
-      visitor.VisitRoot(object);
-    } else if (discounting) {
-      objects_[kept++] = object;
-    } else {
-      slot.listed->store(0, std::memory_order_relaxed);
+    if (PinSlotOf(object, /*create=*/false).count->load(std::memory_order_relaxed) > 0) {
+      visit(object);
     }
   }
-  objects_.resize(kept);
 }
 
 void ReportPinMisuse(const std::vector<PinMisuse>& misuse) {
@@ -147,8 +148,8 @@ void ReportPinMisuse(const std::vector<PinMisuse>& misuse) {
                    m.object);
     } else {
       ReportMisuse(m.kind,
-                   "Unpin/Py_DECREF(%p): the object is not pinned (an unpin with no matching pin, "
-                   "found when the pin counts were last made exact)",
+                   "Unpin/Py_DECREF(%p): the object is not pinned (an unpin with no matching "
+                   "pin, found when the pin counts were last made exact)",
                    m.object);
     }
   }

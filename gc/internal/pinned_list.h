@@ -64,7 +64,8 @@ class PinnedList final : public RootSource {
   // reported (kUnownedReference) and the object becomes a root for this cycle.
   void Discount(const void* object);
   // After marking (world still stopped): gives the discounted pins back and prunes the list.
-  // Returns the objects visited with no pin left (reported by the caller after the pause).
+  // Appends the objects visited with no pin left to `misuse` (the caller reports them after
+  // the pause).
   void EndDiscount(std::vector<PinMisuse>& misuse);
 
   // Roots: objects with pins left after the discounts, and those overdrawn by them.
@@ -78,6 +79,10 @@ class PinnedList final : public RootSource {
  private:
   // A live object of this heap (entries are checked before they touch a count).
   bool Valid(const void* object) const;
+  // Drops the entries whose count is zero (clearing their `listed` flag) and calls
+  // keep(object) for the others. mu_ held.
+  template <class F>
+  void PruneLocked(F&& keep);
   // Decrements a positive count; false if it was zero.
   static bool Decrement(const void* object);
 
