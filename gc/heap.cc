@@ -4,9 +4,11 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "gc/internal/heap_impl.h"
 #include "gc/internal/type_registry.h"
+#include "roots/native_region.h"
 
 namespace pinion {
 
@@ -83,7 +85,7 @@ HeapConfig FromEnvironment(HeapConfig config) {
 }
 
 HeapConfig Validated(HeapConfig config) {
-  config = FromEnvironment(std::move(config));
+  if (config.from_environment) config = FromEnvironment(std::move(config));
   if (!(config.growth_factor >= 1.0)) {
     ReportMisuse(Misuse::kBadArgument, "HeapConfig::growth_factor must be >= 1 (got %g)",
                  config.growth_factor);
@@ -140,7 +142,14 @@ Heap::~Heap() {
 
 void Heap::Collect() {
   ThreadState* self = ThreadState::Current();
-  if (self != nullptr && &self->heap != impl_.get()) self = nullptr;  // attached elsewhere
+  if (self != nullptr && &self->heap != impl_.get()) {
+    // Attached to another heap: stopped there while this one collects, or two threads
+    // collecting each other's heap would each wait in a stop for the other.
+    std::optional<NativeRegion> region;
+    if (self->running()) region.emplace();
+    impl_->collector.Collect(nullptr, internal::Collector::Reason::kExplicit);
+    return;
+  }
   impl_->collector.Collect(self, internal::Collector::Reason::kExplicit);
 }
 

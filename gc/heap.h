@@ -54,7 +54,7 @@ enum class CollectorMode {
 };
 
 // Every field can also be set from the environment, which wins over the code (so a runtime's
-// users can switch without rebuilding): PINION_MODE=stw|concurrent, PINION_MARKERS=N,
+// users can switch without rebuilding; unless from_environment is false): PINION_MODE=stw|concurrent, PINION_MARKERS=N,
 // PINION_GROWTH=F, PINION_HEAP_LIMIT=BYTES[k|m|g], PINION_TORTURE=N, PINION_TRACE=1.
 struct HeapConfig {
   CollectorMode mode = CollectorMode::kStopTheWorld;
@@ -76,6 +76,9 @@ struct HeapConfig {
   // GC torture, for testing: a cycle starts every `torture_interval` allocations of each
   // thread (0: off). Allocation then always takes the slow path.
   uint64_t torture_interval = 0;
+  // Whether the PINION_* environment variables above override this configuration. Tests
+  // that choose their mode themselves set it to false.
+  bool from_environment = true;
 };
 
 struct HeapStats {

@@ -20,7 +20,13 @@ void HandleStack::NextBlock() {
 namespace internal {
 
 void NoHandleStack() {
-  ReportMisuse(Misuse::kThreadNotAttached, "handles need an attached thread (ThreadScope)");
+  if (ThreadRecord::Current() != nullptr) {
+    ReportMisuse(Misuse::kThreadNotAttached,
+                 "a handle or handle scope created inside a native region (the collector may "
+                 "be scanning the handles)");
+  } else {
+    ReportMisuse(Misuse::kThreadNotAttached, "handles need an attached thread (ThreadScope)");
+  }
   // A handler that returns cannot make a handle out of nothing.
   throw MisuseError(Misuse::kThreadNotAttached, "handles need an attached thread");
 }

@@ -4,7 +4,9 @@
 //   pinion::Handle<Node> left(NewNode());     // rooted until `scope` ends
 //   Node* right = NewNode();                  // left survives this allocation
 //
-// Threads: the attached thread that owns the stack; kThreadNotAttached otherwise.
+// Threads: the attached thread that owns the stack, while it runs heap code: creating a handle
+// or a scope from a thread that is not attached, or inside a native region (where the
+// collector may be scanning the stack), reports kThreadNotAttached and throws MisuseError.
 #ifndef PINION_ROOTS_HANDLES_H_
 #define PINION_ROOTS_HANDLES_H_
 
@@ -17,9 +19,10 @@ namespace internal {
 [[noreturn, gnu::cold]] void NoHandleStack();
 }  // namespace internal
 
-// The current thread's handle stack; reports kThreadNotAttached if it has none.
+// The current thread's handle stack; reports kThreadNotAttached if it has none or is inside
+// a native region.
 inline HandleStack& CurrentHandleStack() {
-  ThreadRecord* thread = ThreadRecord::Current();
+  ThreadRecord* thread = ThreadRecord::CurrentRunning();
   if (thread == nullptr) [[unlikely]] internal::NoHandleStack();
   return thread->handles;
 }

@@ -1,9 +1,12 @@
 #include "roots/thread_registry.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "gc/errors.h"
+#include "gc/fault_injection.h"
 
 namespace pinion {
 
@@ -25,6 +28,7 @@ void ThreadRegistry::Attach(ThreadRecord* record) {
   threads_.push_back(record);
   ThreadRecord::SetCurrent(record);
   record->OnRunning(true);
+  PINION_FAULT_POINT(kAttach);
 }
 
 void ThreadRegistry::Detach(ThreadRecord* record) {
@@ -32,6 +36,7 @@ void ThreadRegistry::Detach(ThreadRecord* record) {
     ReportMisuse(Misuse::kBadNesting, "detaching a thread record that is not the caller's");
     return;
   }
+  PINION_FAULT_POINT(kDetach);
   // Go native first: while we wait for mu_ the collector must not wait for us.
   EnterNative(record);
   std::lock_guard<std::mutex> lock(mu_);
@@ -60,15 +65,24 @@ void ThreadRegistry::Park(ThreadRecord* record) {
 }
 
 void ThreadRegistry::Poll(ThreadRecord* record) {
+  // A thread inside a native region counts as stopped and has nothing to report: parking
+  // would make it kRunning (the region's heap checks would pass and a stop would wait for
+  // it). Its interrupt stays set; LeaveNative does the waiting and the handshake.
+  if (!record->running()) return;
   // Acquire: pairs with InterruptAllLocked's release, after the request it announces.
   record->interrupt.exchange(false, std::memory_order_acquire);
-  if (stop_requested()) Park(record);
+  if (stop_requested()) {
+    PINION_FAULT_POINT(kBeforePark);
+    Park(record);
+    PINION_FAULT_POINT(kAfterPark);
+  }
   if (record->roots_state.load(std::memory_order_acquire) == RootsState::kPending) {
     ClaimAndScan(record);
   }
 }
 
 bool ThreadRegistry::ClaimAndScan(ThreadRecord* record) {
+  PINION_FAULT_POINT(kBeforeClaim);
   RootsState expected = RootsState::kPending;
   if (!record->roots_state.compare_exchange_strong(expected, RootsState::kClaimed,
                                                    std::memory_order_acquire)) {
@@ -84,7 +98,16 @@ void ThreadRegistry::RequestRootScans(RootScanner scanner, void* context) {
   std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
   if (!world_stopped()) lock.lock();
   // Every thread is kScanned here (the previous request ended: ScanStoppedThreads saw each
-  // kScanned with acquire, so no claimant still reads scanner_).
+  // kScanned with acquire, so no claimant still reads scanner_). A request made before the
+  // previous one ended would hand a thread the wrong scanner (its handles never scanned: a
+  // live object freed), so this is checked in every build.
+  for (ThreadRecord* t : threads_) {
+    if (t->roots_state.load(std::memory_order_acquire) != RootsState::kScanned) {
+      std::fprintf(stderr, "pinion: internal error: a handshake was requested while a thread "
+                           "had not finished the previous one\n");
+      std::abort();
+    }
+  }
   scanner_ = scanner;
   scanner_context_ = context;
   for (ThreadRecord* t : threads_) {
@@ -145,6 +168,7 @@ void ThreadRegistry::LeaveNative(ThreadRecord* record) {
     record->mode.store(ThreadMode::kNative, std::memory_order_seq_cst);
     WaitForResumeLocked(lock);
   }
+  PINION_FAULT_POINT(kAfterLeaveNative);
   // Our handles may be pending a scan: claim it ourselves, or wait out the collector's.
   for (;;) {
     const RootsState state = record->roots_state.load(std::memory_order_acquire);

@@ -66,6 +66,16 @@ class ThreadRecord {
   // pin_log.h).
   virtual void OnRunning(bool /*running*/) {}
 
+  // True while the thread runs heap code (not parked, not in a native region). Only the
+  // owning thread may ask: `mode` is written only by it, so the relaxed load reads its own
+  // latest store.
+  bool running() const { return mode.load(std::memory_order_relaxed) == ThreadMode::kRunning; }
+  // The calling thread's record if it is attached and running heap code, else nullptr.
+  static ThreadRecord* CurrentRunning() {
+    ThreadRecord* record = current_;
+    return record != nullptr && record->running() ? record : nullptr;
+  }
+
   RootSet& roots;
   HandleStack handles;  // owned by this thread; scanned while it is stopped
   // seq_cst: half of the Dekker handshake described at the top of this file.
@@ -102,9 +112,8 @@ class ThreadRegistry {
   bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
   // The poll's slow path, taken when the thread's `interrupt` is set: clears it, parks the
   // calling (running) thread until the world is resumed, and runs its handshake if one is
-  // pending.
+  // pending. Does nothing inside a native region (LeaveNative does both there).
   [[gnu::cold]] void Poll(ThreadRecord* record);
-  [[gnu::cold]] void Park(ThreadRecord* record);
 
   // ---- Per-thread handshakes (a concurrent cycle's root scans and buffer flushes) ----
   // Receives a thread whose per-thread state (its handles, or buffers the caller keeps in
@@ -135,6 +144,8 @@ class ThreadRegistry {
   }
 
  private:
+  // Parks the calling running thread until the world is resumed (Poll's stop).
+  void Park(ThreadRecord* record);
   bool AllStoppedLocked() const;
   // Sets every thread's poll flag (under mu_, after the request is published).
   void InterruptAllLocked();

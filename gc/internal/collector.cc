@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "gc/fault_injection.h"
+
 namespace pinion::internal {
 
 namespace {
@@ -179,6 +181,7 @@ void Collector::FlushThreadBuffer(void* self, ThreadRecord* thread) {
 
 void Collector::FlushShaded(ThreadState& thread) {
   if (thread.satb.empty()) return;
+  PINION_FAULT_POINT(kBeforeFlush);
   std::lock_guard<std::mutex> lock(satb_mu_);
   satb_.insert(satb_.end(), thread.satb.begin(), thread.satb.end());
   thread.satb.clear();
@@ -367,14 +370,19 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   // Step 3: concurrent marking. Rounds: scan the handles of threads in native regions (the
   // running ones report theirs at their next poll), trace from what that and the barrier
   // shaded, until every thread is scanned and little is left for the remark pause.
+  // The rounds end only once every thread's handles were scanned, however long a thread
+  // takes to claim its scan (descheduled, say): the flush handshakes below replace the
+  // scanner, and a thread still pending would then flush instead of reporting its handles.
   const Clock::time_point mark_start = Clock::now();
   marker_.Trace();
-  for (int round = 0; round < kMaxRounds; ++round) {
+  for (int round = 0;; ++round) {
+    PINION_FAULT_POINT(kMarkRound);
     const bool all_scanned = threads.ScanStoppedThreads();
     const std::vector<const void*> shaded = TakeShaded(/*include_threads=*/false);
     for (const void* object : shaded) marker_.AddGrey(object);
     marker_.Trace();
-    if (all_scanned && shaded.size() < kRemarkThreshold && !marker_.HasSharedWork()) break;
+    const bool little_left = shaded.size() < kRemarkThreshold && !marker_.HasSharedWork();
+    if (all_scanned && (little_left || round >= kMaxRounds)) break;
     if (shaded.empty()) std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
   // Then flush handshakes: every thread hands over its partial barrier buffer (at its next
@@ -386,6 +394,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
     threads.RequestRootScans(&Collector::FlushThreadBuffer, this);
     size_t flushed = 0;
     for (bool all_flushed = false; !all_flushed;) {
+      PINION_FAULT_POINT(kMarkRound);
       all_flushed = threads.ScanStoppedThreads();
       const std::vector<const void*> shaded = TakeShaded(/*include_threads=*/false);
       for (const void* object : shaded) marker_.AddGrey(object);

@@ -1,5 +1,6 @@
 #include "gc/internal/pinned_list.h"
 
+#include "gc/fault_injection.h"
 #include "gc/heap.h"
 
 namespace pinion::internal {
@@ -72,6 +73,7 @@ void PinnedList::ResolvePending(std::vector<PinMisuse>& misuse) {
 void PinnedList::Flush(PinLog& log) {
   std::vector<PinMisuse> misuse;
   ApplyPins(log, misuse);
+  PINION_FAULT_POINT(kHoldingPinLog);
   ApplyUnpins(log, /*exact=*/false, misuse);
   ReportPinMisuse(misuse);
 }
