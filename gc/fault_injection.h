@@ -36,6 +36,8 @@ enum class Point : uint8_t {
   kBeforeFlush,       // a thread about to hand its barrier buffer to the collector
   kHoldingPinLog,     // a mutator counting its full pin log, its pins applied, unpins not
   kMarkRound,         // the collector between concurrent marking rounds
+  kBeforeSweep,       // the collector after a cycle's last pause, before it sweeps (so
+                      // allocating threads sweep the pages they need themselves)
   kAttach,            // a thread registered, before it runs heap code
   kDetach,            // a thread about to unregister
   kCount

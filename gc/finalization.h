@@ -18,7 +18,10 @@
 // Callbacks run in RunFinalizers(), which a mutator also calls by itself on its allocation
 // slow path (a safepoint: no object is in flight there) after a collection queued some. One
 // thread runs a batch at a time; a call from inside a callback, or while another thread runs
-// a batch, returns 0 at once.
+// a batch, returns 0 at once. A callback that throws: the exception propagates out of
+// RunFinalizers (or out of the allocation that ran the batch: Allocate and TryAllocate
+// alike); its object counts as called, and the rest of the batch stays queued, as roots,
+// for the next RunFinalizers.
 //
 // Edges that hold pins (TypeInfo::edges_hold_pins): for registered objects of such types,
 // each stop-the-world collection first subtracts one pin from every object the registered

@@ -196,6 +196,10 @@ void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure) {
     if (throw_on_failure) throw std::bad_alloc();
     return nullptr;
   };
+  if (const char* what = CollectorCallbackScope::what()) [[unlikely]] {
+    ReportMisuse(Misuse::kBadNesting, "allocation inside %s", what);
+    return fail();
+  }
   ThreadState* thread = ThreadState::Current();
   if (thread == nullptr) [[unlikely]] {
     ReportMisuse(Misuse::kThreadNotAttached,

@@ -30,8 +30,8 @@ extern "C" {
 
 struct pinion_pin_log {
   uintptr_t slots[PINION_PIN_LOG_CAPACITY + 1]; /* slots[0]: a sentinel no object equals */
-  uintptr_t* top;                               /* the next free slot */
-  uintptr_t* end;                               /* top == end: full (or frozen) */
+  uintptr_t* top;                               /* the next free slot for a pin */
+  uintptr_t* end;                               /* the oldest unpin; top == end: full */
 };
 
 /* Out of line: a full log (count it, then log), or a thread that is not running (report). */

@@ -11,6 +11,7 @@
 namespace pinion {
 
 constinit thread_local ThreadRecord* ThreadRecord::current_ = nullptr;
+constinit thread_local const char* CollectorCallbackScope::current_ = nullptr;
 
 void ThreadRegistry::Attach(ThreadRecord* record) {
   if (ThreadRecord::Current() != nullptr) {
@@ -67,8 +68,10 @@ void ThreadRegistry::Park(ThreadRecord* record) {
 void ThreadRegistry::Poll(ThreadRecord* record) {
   // A thread inside a native region counts as stopped and has nothing to report: parking
   // would make it kRunning (the region's heap checks would pass and a stop would wait for
-  // it). Its interrupt stays set; LeaveNative does the waiting and the handshake.
-  if (!record->running()) return;
+  // it). Its interrupt stays set; LeaveNative does the waiting and the handshake. Inside a
+  // collector callback the thread must not park (CollectorCallbackScope): the poll waits
+  // for the callback's end.
+  if (!record->running() || CollectorCallbackScope::what() != nullptr) return;
   // Acquire: pairs with InterruptAllLocked's release, after the request it announces.
   record->interrupt.exchange(false, std::memory_order_acquire);
   if (stop_requested()) {

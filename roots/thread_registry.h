@@ -95,6 +95,34 @@ class ThreadRecord {
   static constinit thread_local ThreadRecord* current_;
 };
 
+// Marks the calling thread as running a collector callback — a trace callback, or a
+// finalizer run by the sweep — or a whole cycle, for the scope's lifetime. A callback must
+// not call back into the collector: inside one, polls do nothing (a thread sweeping a page
+// must not park: a cycle would mark that page half-swept), and Collect() and allocation are
+// reported as kBadNesting by gc/. Allocation's fast path is closed for the scope by setting
+// the thread's poll flag (a spurious poll later is harmless). Scopes nest; what() names the
+// innermost, for messages.
+class CollectorCallbackScope {
+ public:
+  explicit CollectorCallbackScope(const char* what) : outer_(current_) {
+    current_ = what;
+    // Relaxed: only this thread's own fast path reads it as "take the slow path".
+    if (ThreadRecord* record = ThreadRecord::CurrentRunning()) {
+      record->interrupt.store(true, std::memory_order_relaxed);
+    }
+  }
+  ~CollectorCallbackScope() { current_ = outer_; }
+  CollectorCallbackScope(const CollectorCallbackScope&) = delete;
+  CollectorCallbackScope& operator=(const CollectorCallbackScope&) = delete;
+
+  // What the calling thread is running ("a trace callback", "a finalizer"...), or nullptr.
+  static const char* what() { return current_; }
+
+ private:
+  const char* const outer_;
+  static constinit thread_local const char* current_;
+};
+
 class ThreadRegistry {
  public:
   ThreadRegistry() = default;

@@ -63,7 +63,7 @@ Collector::Collector(const HeapConfig& config, RootSet& roots, Space& space,
       space_(space),
       pinned_(pinned),
       finalization_(finalization),
-      marker_(MarkerThreads(config)),
+      marker_(MarkerThreads(config), space),
       trace_(config.trace),
       budget_(config.min_heap_bytes),
       concurrent_(config.mode == CollectorMode::kConcurrent),
@@ -255,11 +255,15 @@ LargeObject* Collector::AllocateLarge(ThreadState& thread, size_t payload_bytes)
 }
 
 bool Collector::RecoverFromOutOfMemory(ThreadState& thread, size_t bytes, int attempt) {
-  if (attempt == 0) {
+  // Concurrent cycles allocate black: what other threads allocated and dropped while one
+  // marked survives it as floating garbage, so a concurrent heap collects twice (the
+  // second cycle frees the first's floating garbage) before it gives up or asks the callback.
+  const int collections = concurrent_ ? 2 : 1;
+  if (attempt < collections) {
     Collect(&thread, Reason::kHeapLimit);
     return true;
   }
-  if (attempt <= kOutOfMemoryCallbackTries && config_.on_out_of_memory &&
+  if (attempt < collections + kOutOfMemoryCallbackTries && config_.on_out_of_memory &&
       config_.on_out_of_memory(bytes)) {
     Collect(&thread, Reason::kHeapLimit);
     return true;
@@ -268,6 +272,12 @@ bool Collector::RecoverFromOutOfMemory(ThreadState& thread, size_t bytes, int at
 }
 
 void Collector::Collect(ThreadState* self, Reason reason) {
+  if (const char* what = CollectorCallbackScope::what()) [[unlikely]] {
+    // On the collecting thread this would wait for cycle_mu_ forever; on a mutator sweeping
+    // a page it would start a cycle that marks the half-swept page.
+    ReportMisuse(Misuse::kBadNesting, "Collect() called from %s: ignored", what);
+    return;
+  }
   ThreadRegistry& threads = roots_.threads();
   // A running thread enters a native region first: while it waits for cycle_mu_, or runs
   // the cycle, the handshake must not wait for it.
@@ -277,6 +287,9 @@ void Collector::Collect(ThreadState* self, Reason reason) {
   std::vector<PinMisuse> misuse;
   {
     std::lock_guard<std::mutex> lock(cycle_mu_);
+    // Whatever user code runs on this thread in the cycle (trace callbacks, the sweep's
+    // finalizers, which name themselves) may not re-enter it.
+    CollectorCallbackScope scope("a trace callback");
     // A triggered request is void if another thread's cycle already reset the count while
     // this one waited.
     const uint64_t allocated = allocated_since_cycle_.load(std::memory_order_relaxed);
@@ -296,7 +309,9 @@ void Collector::Collect(ThreadState* self, Reason reason) {
     misuse.swap(pin_misuse_);
   }
   if (was_running) threads.LeaveNative(self);
-  ReportPinMisuse(misuse);  // last: the handler may throw
+  // Last: the handler may throw.
+  marker_.ReportRefused();
+  ReportPinMisuse(misuse);
 }
 
 void Collector::ApplyPinLogsLocked() {
@@ -469,6 +484,7 @@ void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, do
   const Clock::time_point sweep_start = Clock::now();
   std::vector<LargeObject*> dead_large;
   space_.QueueSweep(dead_large);
+  PINION_FAULT_POINT(kBeforeSweep);
   space_.SweepAll();
   space_.FreeLarge(dead_large);
   // An explicit collection returns every surplus page now; automatic ones only stale pages.

@@ -91,16 +91,30 @@ size_t FinalizationQueue::Run() {
   t_running_finalizers = true;
   // running_ changes only under mu_ and only here (by this thread) while busy_: reading
   // its elements without the lock is safe; a pause may read it concurrently under mu_.
-  const size_t n = running_.size();
-  for (size_t i = 0; i < n; ++i) {
-    const void* object = running_[i];
-    TypeInfoAt(TypeOf(object).raw()).on_unreachable(const_cast<void*>(object));
+  size_t called = 0;
+  try {
+    while (called < running_.size()) {
+      const void* object = running_[called++];
+      TypeInfoAt(TypeOf(object).raw()).on_unreachable(const_cast<void*>(object));
+    }
+  } catch (...) {
+    EndBatch(called);
+    throw;
   }
+  EndBatch(called);
+  return called;
+}
+
+void FinalizationQueue::EndBatch(size_t called) {
   t_running_finalizers = false;
   std::lock_guard<std::mutex> lock(mu_);
+  // A callback threw: those not yet called go back to the front of ready_, still roots.
+  if (called < running_.size()) {
+    ready_.insert(ready_.begin(), running_.begin() + called, running_.end());
+    ready_hint_.store(true, std::memory_order_relaxed);
+  }
   running_.clear();
   busy_ = false;
-  return n;
 }
 
 FinalizationCounts FinalizationQueue::counts() {

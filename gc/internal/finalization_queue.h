@@ -61,6 +61,8 @@ class FinalizationQueue final : public RootSource {
 
  private:
   void TakeBufferLocked(ThreadState& thread);
+  // Ends the batch after `called` callbacks (all of them, or up to one that threw).
+  void EndBatch(size_t called);
 
   RootSet& roots_;
   std::mutex mu_;

@@ -21,6 +21,13 @@
 // the roots has its mark bit set. An object is pushed by every worker that saw it unmarked:
 // usually one, rarely more when two race, which only repeats idempotent work.
 //
+// Refused visits: a marker follows only pointers into its own heap's space. A visit of an
+// object of another heap is refused (marking it would leave a mark bit in that heap's page,
+// and its next cycle would skip tracing the object: a live object freed there), and so, in
+// debug builds, is a pointer that is not the start of an object at all. Refusals are kept
+// and reported by ReportRefused, after the pause, on the collecting thread (a handler that
+// throws must not throw on a marker thread).
+//
 // Threads: Mark is called by the collecting thread with the world stopped; in concurrent
 // cycles Begin/AddRoots/AddGrey/Trace by the collecting thread, Assist by running mutators.
 #ifndef PINION_GC_INTERNAL_MARKER_H_
@@ -32,15 +39,19 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "roots/root_set.h"
 
 namespace pinion::internal {
 
+class Space;
+
 class Marker {
  public:
-  explicit Marker(int workers);
+  // Marks objects of `space` (refusing others); `workers` threads, the caller's included.
+  Marker(int workers, const Space& space);
   ~Marker();
   Marker(const Marker&) = delete;
   Marker& operator=(const Marker&) = delete;
@@ -76,6 +87,8 @@ class Marker {
   // True if work is waiting in the shared pool (e.g. what an assist left), for the next Trace.
   bool HasSharedWork();
   int workers() const { return static_cast<int>(workers_.size()); }
+  // Reports the visits refused since the last call (kNotAHeapObject), each object once.
+  void ReportRefused();
 
  private:
   class Worker;
@@ -83,6 +96,10 @@ class Marker {
   void HelperLoop(int index);
   void Share(std::vector<uintptr_t>&& chunk);
 
+  // A worker's refused visit (cold: only misuse gets here).
+  [[gnu::cold, gnu::noinline]] void Refuse(const void* object, bool foreign);
+
+  const Space& space_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> helpers_;
 
@@ -95,6 +112,8 @@ class Marker {
   // handover; correctness rests on the locked counters.
   std::atomic<bool> idle_hint_{false};
   std::atomic<uint64_t> assist_live_bytes_{0};  // relaxed: summed after the pause's handshake
+  std::mutex refused_mu_;                       // leaf lock
+  std::vector<std::pair<const void*, bool>> refused_;  // guarded by refused_mu_: (object, foreign)
 
   std::mutex job_mu_;
   std::condition_variable job_cv_;

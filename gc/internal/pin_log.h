@@ -3,11 +3,22 @@
 //
 // Pin appends the object; Unpin of the newest entry pops it (pins nest, so a pin and its
 // unpin usually cancel right here, and the object's count is never touched); any other
-// Unpin appends the object with kUnpinBit set. The counts themselves (pin_slot.h) change
-// only when a log is counted (PinnedList::ApplyPins/ApplyUnpins): by its thread when it is
-// full or the thread detaches, and by the collector, for every thread, in each pause that
-// enumerates roots. So a count is exact whenever roots are enumerated (DESIGN invariant 3),
-// and two threads pinning one object never write the same cache line.
+// Unpin is recorded at the other end of the same array:
+//
+//   slots_: [sentinel | pin pin pin ... -> top_     free     end_ <- ... unpin unpin ]
+//
+// The log is full when top_ meets end_. Pins and unpins are kept apart rather than tagged,
+// so no value a caller passes — not even a misaligned pointer such as `x + 1` — reads as an
+// entry of the other kind: a bad entry is only ever reported (kNotAHeapObject) when counted,
+// never applied to another object. The sentinel below the first pin is the log's own
+// address, which no caller passes, so an Unpin on an empty log fails the fast path's single
+// compare instead of popping past the start.
+//
+// The counts themselves (pin_slot.h) change only when a log is counted
+// (PinnedList::ApplyPins/ApplyUnpins): by its thread when it is full or the thread detaches,
+// and by the collector, for every thread, in each pause that enumerates roots. So a count is
+// exact whenever roots are enumerated (docs/architecture.md, invariant 3), and two threads
+// pinning one object never write the same cache line.
 //
 // Why a stack (measured: docs/benchmarks.md, //benchmarks:pins): it is the fewest
 // instructions of the designs tried. A direct-mapped table of (object, count) slots in front
@@ -29,43 +40,41 @@ namespace pinion::internal {
 class PinLog {
  public:
   static constexpr size_t kCapacity = 256;
-  static constexpr uintptr_t kUnpinBit = 1;  // objects are 8-byte aligned
   // Unpins that did not cancel the newest entry look this far down the log (UnpinSlow).
   static constexpr size_t kCancelWindow = 8;
 
-  constexpr PinLog() = default;
+  constexpr PinLog() { slots_[0] = &slots_[0]; }
   // True if this class has the layout of `struct pinion_pin_log` in pinning/pin_c.h, through
   // which C code runs the same fast path (checked where both are visible: pinning/pin_c.cc).
   static constexpr bool HasCLayout(size_t top_offset, size_t end_offset, size_t size);
   // The frozen log: always full, and nothing on top, so TryPin and TryCancel fail without
   // writing (it is shared by every thread that is not running; see t_pin_log).
   struct Frozen {};
-  constexpr explicit PinLog(Frozen) : end_(slots_ + 1) {}
+  constexpr explicit PinLog(Frozen) : end_(slots_ + 1) { slots_[0] = &slots_[0]; }
   PinLog(const PinLog&) = delete;
   PinLog& operator=(const PinLog&) = delete;
 
   // Appends a pin; false when the log is full.
   bool TryPin(const void* object) {
     if (top_ == end_) [[unlikely]] return false;
-    *top_++ = reinterpret_cast<uintptr_t>(object);
+    *top_++ = object;
     return true;
   }
-  // Pops the newest entry if it is a pin of `object` (below an empty log lies the sentinel,
-  // which matches no object, so there is no emptiness test).
+  // Pops the newest pin if it is of `object` (below an empty log lies the sentinel, which
+  // matches no object, so there is no emptiness test).
   bool TryCancel(const void* object) {
-    if (top_[-1] != reinterpret_cast<uintptr_t>(object)) return false;
+    if (top_[-1] != object) return false;
     --top_;
     return true;
   }
-  // Removes a pin of `object` among the kCancelWindow newest entries (the newest one moves
+  // Removes a pin of `object` among the kCancelWindow newest pins (the newest one moves
   // into its place: order within a log does not matter, see PinnedList::ApplyUnpins).
   bool CancelNear(const void* object) {
-    const uintptr_t want = reinterpret_cast<uintptr_t>(object);
-    const uintptr_t* const stop = top_ - begin() > static_cast<ptrdiff_t>(kCancelWindow)
-                                      ? top_ - kCancelWindow
-                                      : begin();
-    for (uintptr_t* e = top_; e != stop;) {
-      if (*--e == want) {
+    const void** const stop = top_ - begin() > static_cast<ptrdiff_t>(kCancelWindow)
+                                  ? top_ - kCancelWindow
+                                  : begin();
+    for (const void** e = top_; e != stop;) {
+      if (*--e == object) {
         --top_;
         *e = *top_;
         return true;
@@ -73,43 +82,49 @@ class PinLog {
     }
     return false;
   }
-  // Appends an unpin; false when the log is full.
+  // Records an unpin; false when the log is full.
   bool TryUnpin(const void* object) {
     if (top_ == end_) return false;
-    *top_++ = reinterpret_cast<uintptr_t>(object) | kUnpinBit;
+    *--end_ = object;
     return true;
   }
   // Pins minus unpins of `object` in the log (for PinCount).
   int32_t NetOf(const void* object) const {
     int32_t net = 0;
-    ForEach([&](const void* o, int32_t delta) { net += o == object ? delta : 0; });
+    ForEachPin([&](const void* o) { net += o == object; });
+    ForEachUnpin([&](const void* o) { net -= o == object; });
     return net;
   }
-  bool empty() const { return top_ == begin(); }
-  // Visits every entry: f(object, +1) for a pin, f(object, -1) for an unpin.
+  bool empty() const { return top_ == begin() && end_ == limit(); }
+  // Visit every pin, every unpin.
   template <class F>
-  void ForEach(F&& f) const {
-    for (const uintptr_t* e = begin(); e != top_; ++e) {
-      f(reinterpret_cast<const void*>(*e & ~kUnpinBit), (*e & kUnpinBit) != 0 ? -1 : 1);
-    }
+  void ForEachPin(F&& f) const {
+    for (const void* const* e = begin(); e != top_; ++e) f(*e);
   }
-  void Clear() { top_ = begin(); }
+  template <class F>
+  void ForEachUnpin(F&& f) const {
+    for (const void* const* e = end_; e != limit(); ++e) f(*e);
+  }
+  void Clear() {
+    top_ = begin();
+    end_ = limit();
+  }
 
  private:
-  // slots_[0]: an unpin of no object (null with kUnpinBit), never equal to a pin.
-  static constexpr uintptr_t kSentinel = kUnpinBit;
-  const uintptr_t* begin() const { return slots_ + 1; }
-  uintptr_t* begin() { return slots_ + 1; }
+  const void* const* begin() const { return slots_ + 1; }
+  const void** begin() { return slots_ + 1; }
+  const void* const* limit() const { return slots_ + 1 + kCapacity; }
+  const void** limit() { return slots_ + 1 + kCapacity; }
 
-  uintptr_t slots_[kCapacity + 1] = {kSentinel};
-  uintptr_t* top_ = slots_ + 1;
-  uintptr_t* const end_ = slots_ + 1 + kCapacity;
+  const void* slots_[kCapacity + 1] = {};  // slots_[0]: the sentinel, &slots_[0]
+  const void** top_ = slots_ + 1;
+  const void** end_ = slots_ + 1 + kCapacity;
 };
 
 constexpr bool PinLog::HasCLayout(size_t top_offset, size_t end_offset, size_t size) {
   return offsetof(PinLog, slots_) == 0 && offsetof(PinLog, top_) == top_offset &&
          offsetof(PinLog, end_) == end_offset && sizeof(PinLog) == size &&
-         kSentinel == 1;
+         sizeof(slots_[0]) == sizeof(uintptr_t);
 }
 
 // Every thread's frozen stand-in while it is not running heap code.

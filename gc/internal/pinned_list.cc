@@ -27,15 +27,14 @@ bool PinnedList::Decrement(const void* object) {
 }
 
 void PinnedList::ApplyPins(const PinLog& log, std::vector<PinMisuse>& misuse) {
-  log.ForEach([&](const void* object, int32_t delta) {
-    if (delta < 0) return;
+  log.ForEachPin([&](const void* object) {
     if (!Valid(object)) {
       misuse.push_back({Misuse::kNotAHeapObject, object});
       return;
     }
     const PinSlot slot = PinSlotOf(object, /*create=*/true);
     // Relaxed: as in Decrement.
-    if (slot.count->fetch_add(delta, std::memory_order_relaxed) != 0) return;
+    if (slot.count->fetch_add(1, std::memory_order_relaxed) != 0) return;
     // Relaxed: the flag only arbitrates which pinner appends; the list is guarded by mu_.
     if (slot.listed->exchange(1, std::memory_order_relaxed) != 0) return;
     std::lock_guard<std::mutex> lock(mu_);
@@ -44,8 +43,7 @@ void PinnedList::ApplyPins(const PinLog& log, std::vector<PinMisuse>& misuse) {
 }
 
 void PinnedList::ApplyUnpins(PinLog& log, bool exact, std::vector<PinMisuse>& misuse) {
-  log.ForEach([&](const void* object, int32_t delta) {
-    if (delta > 0) return;
+  log.ForEachUnpin([&](const void* object) {
     if (!Valid(object)) {
       misuse.push_back({Misuse::kNotAHeapObject, object});
       return;

@@ -5,11 +5,15 @@
 #include "gc/heap.h"
 #include "gc/internal/poison.h"
 #include "gc/internal/type_registry.h"
+#include "roots/thread_registry.h"
 
 namespace pinion::internal {
 
 void Finalize(void* object, uint16_t raw_type) {
-  if (raw_type & kFinalizableBit) TypeInfoAt(raw_type).finalize(object);
+  if (!(raw_type & kFinalizableBit)) return;
+  // The thread is sweeping a page it owns: the finalizer must not start or join a cycle.
+  CollectorCallbackScope scope("a finalizer");
+  TypeInfoAt(raw_type).finalize(object);
 }
 
 SweepResult SweepPage(Page& page) {

@@ -11,10 +11,13 @@
 #include <thread>
 #include <vector>
 
+#include "gc/fault_injection.h"
 #include "gc/heap.h"
 #include "gc/internal/size_classes.h"
 #include "roots/handles.h"
 #include "roots/root_set.h"
+#include "roots/thread_registry.h"
+#include "tests/gc/test_support.h"
 
 namespace {
 
@@ -379,4 +382,169 @@ TEST_CASE("several allocating threads trigger collections; each one's rooted dat
   collector.join();
   CHECK(intact.load() == kThreads);
   CHECK(heap.stats().collections >= 8);
+}
+
+// ---- Misuse that must not corrupt (issue 9) -------------------------------------------------
+
+namespace {
+
+// A 64-byte object whose finalizer tries to re-enter the collector: it allocates and calls
+// Collect(), and notes which kind of thread ran it.
+struct Reentrant {
+  long id;
+  char pad[56];
+};
+Heap* g_reentrant_heap = nullptr;
+std::atomic<int> g_reentrant_on_mutator{0}, g_reentrant_on_collector{0};
+std::atomic<int> g_reentrant_allocated{0};
+void ReentrantFinalize(void*) {
+  if (pinion::ThreadRecord::CurrentRunning() != nullptr) {
+    g_reentrant_on_mutator.fetch_add(1);
+  } else {
+    g_reentrant_on_collector.fetch_add(1);
+  }
+  if (TryAllocate(kBytes, 64) != nullptr) g_reentrant_allocated.fetch_add(1);
+  g_reentrant_heap->Collect();
+}
+const TypeId kReentrant =
+    pinion::RegisterType({"Reentrant", sizeof(Reentrant), nullptr, &ReentrantFinalize});
+
+// Holds the collecting thread after its pause, before it sweeps, until released.
+std::atomic<bool> g_sweep_held{false}, g_sweep_release{false};
+void HoldBeforeSweep(pinion::fault::Point point) {
+  if (point != pinion::fault::Point::kBeforeSweep) return;
+  g_sweep_held = true;
+  while (!g_sweep_release.load()) std::this_thread::yield();
+}
+
+}  // namespace
+
+// Issue 9, defect 2. A sweep-time finalizer that called Collect() started a nested cycle on
+// a mutator sweeping a page (that page was swept twice: live objects freed, finalizers run
+// twice), and deadlocked on the collecting thread; allocation there went unreported.
+TEST_CASE("a finalizer calling Collect() or allocating is kBadNesting, on a mutator and on the collector") {
+  if (!pinion::fault::Available()) {
+    MESSAGE("skipped: needs the fault-injection hooks (a build without NDEBUG)");
+    return;
+  }
+  pinion::test_support::Deadline deadline("finalizer re-entering the collector", 120);
+  Heap heap(pinion::test_support::NoAutoCollect());
+  g_reentrant_heap = &heap;
+  g_reentrant_on_mutator = g_reentrant_on_collector = g_reentrant_allocated = 0;
+  ThreadScope thread(heap);
+  HandleScope scope;
+  Handle<Chunk> kept(pinion::New<Chunk>(kChunk));
+  kept->next = pinion::New<Chunk>(kChunk);
+  kept->next->data[0] = 42;
+  constexpr int kGarbage = 16000;  // about 16 pages of 64-byte cells: more than one Refill sweeps
+  for (int i = 0; i < kGarbage; ++i) static_cast<Reentrant*>(Allocate(kReentrant))->id = i;
+  pinion::test_support::ScopedMisuseLog log;
+  g_sweep_held = g_sweep_release = false;
+  pinion::fault::SetHook(&HoldBeforeSweep);
+  std::thread collector([&] { heap.Collect(); });
+  while (!g_sweep_held.load()) pinion::Safepoint();  // parks for the pause
+  // The pages are unswept now: allocating 64-byte cells sweeps some here, on this mutator.
+  for (int i = 0; i < 100; ++i) Allocate(kBytes, 64);
+  g_sweep_release = true;
+  collector.join();
+  pinion::fault::SetHook(nullptr);
+  CHECK(g_reentrant_on_mutator.load() > 0);
+  CHECK(g_reentrant_on_collector.load() > 0);
+  CHECK(g_reentrant_on_mutator.load() + g_reentrant_on_collector.load() == kGarbage);
+  CHECK(g_reentrant_allocated.load() == 0);
+  CHECK(pinion::test_support::MisuseLog::Count(pinion::Misuse::kBadNesting) == 2 * kGarbage);
+  CHECK(pinion::test_support::MisuseLog::Size() == 2 * kGarbage);
+  CHECK(heap.stats().collections == 1);
+  CHECK(kept->next->data[0] == 42);
+  heap.Collect();
+  CHECK(pinion::FindObject(kept->next) == kept->next);
+}
+
+// Issue 9, defect 3. A trace edge into another heap: that heap's object was marked by this
+// heap's marker, so the other heap's next cycle skipped tracing it and freed what only it
+// reached.
+TEST_CASE("a trace edge into another heap is kNotAHeapObject and never marks there") {
+  Heap a(pinion::test_support::NoAutoCollect()), b(pinion::test_support::NoAutoCollect());
+  Chunk* a_root = nullptr;
+  Chunk* b_root = nullptr;
+  a.roots().AddGlobal(reinterpret_cast<void* const*>(&a_root));
+  b.roots().AddGlobal(reinterpret_cast<void* const*>(&b_root));
+  Chunk* a_child = nullptr;
+  std::thread([&] {
+    ThreadScope thread(a);
+    a_child = pinion::New<Chunk>(kChunk);
+    a_child->data[0] = 42;
+    a_root = pinion::New<Chunk>(kChunk);
+    a_root->next = a_child;
+  }).join();
+  std::thread([&] {
+    ThreadScope thread(b);
+    b_root = pinion::New<Chunk>(kChunk);
+    b_root->next = a_root;  // an edge into heap a
+  }).join();
+  {
+    pinion::test_support::ScopedMisuseLog log;
+    b.Collect();
+    CHECK(pinion::test_support::MisuseLog::Count(pinion::Misuse::kNotAHeapObject) == 1);
+  }
+  a.Collect();
+  CHECK(pinion::FindObject(a_child) == a_child);
+  CHECK(a_child->data[0] == 42);
+  CHECK(a.stats().live_bytes == 2 * sizeof(Chunk));
+  b_root->next = nullptr;
+  a.roots().RemoveGlobal(reinterpret_cast<void* const*>(&a_root));
+  b.roots().RemoveGlobal(reinterpret_cast<void* const*>(&b_root));
+}
+
+// Issue 9, defect 6. A thread attached to one heap that collected another stayed running in
+// its own: two threads collecting each other's heap each waited in a stop for the other.
+TEST_CASE("threads attached to two heaps collect each other's heap without deadlock") {
+  pinion::test_support::Deadline deadline("cross-heap Collect()", 120);
+  Heap a, b;
+  std::atomic<int> ready{0};
+  auto run = [&ready](Heap& mine, Heap& theirs) {
+    ThreadScope thread(mine);
+    ready.fetch_add(1);
+    while (ready.load() < 2) pinion::Safepoint();
+    for (int i = 0; i < 200; ++i) {
+      theirs.Collect();
+      Allocate(kBytes, 64);  // a safepoint of its own heap
+    }
+  };
+  std::thread ta([&] { run(a, b); });
+  std::thread tb([&] { run(b, a); });
+  ta.join();
+  tb.join();
+  CHECK(a.stats().collections == 200);
+  CHECK(b.stats().collections == 200);
+}
+
+// Issue 9, decided: in concurrent mode, objects allocated while a cycle marks survive it
+// (allocate-black), so a single collection at the heap limit could leave the garbage other
+// threads made meanwhile, and TryAllocate failed with most of the heap garbage. At the limit
+// a concurrent heap now collects twice before it gives up (or asks on_out_of_memory).
+TEST_CASE("concurrent mode at the heap limit: garbage-only allocation never fails") {
+  HeapConfig config;
+  config.mode = pinion::CollectorMode::kConcurrent;
+  config.heap_limit_bytes = 16 * kMiB;
+  config.from_environment = false;
+  Heap heap(config);
+  std::atomic<int> failures{0};
+  auto churn = [&](bool keep) {
+    ThreadScope thread(heap);
+    HandleScope scope;
+    Handle<BigChunk> live(nullptr);
+    if (keep) BuildLiveList(live, 5 * kMiB);
+    uint64_t state = keep ? 1 : 2;
+    for (int i = 0; i < 200000; ++i) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      if (TryAllocate(kBytes, 64 + (state >> 33) % 448) == nullptr) failures.fetch_add(1);
+    }
+  };
+  std::thread t1([&] { churn(true); });
+  std::thread t2([&] { churn(false); });
+  t1.join();
+  t2.join();
+  CHECK(failures.load() == 0);
+  CHECK(heap.stats().peak_heap_bytes <= 16 * kMiB);
 }

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <vector>
 
 #include "gc/finalization.h"
@@ -287,4 +288,59 @@ TEST_CASE("misuse: a type without on_unreachable, a non-object, an unattached th
   }
   CHECK(RunFinalizers() == 0);
   CHECK(MisuseLog::Count(Misuse::kThreadNotAttached) == 1);
+}
+
+// Issue 9, defect 8: a callback that threw left the queue busy (and the thread "running
+// finalizers") for good: no later batch ran, and the queued objects stayed roots forever.
+namespace {
+std::atomic<int> g_throwing_calls{0};
+std::atomic<long> g_throw_on{-1};
+void OnThrowingUnreachable(void* object) {
+  g_throwing_calls.fetch_add(1);
+  if (static_cast<Node*>(object)->value == g_throw_on.load()) throw std::runtime_error("boom");
+}
+const TypeId kThrowing = pinion::RegisterType(
+    {.name = "Throwing", .size = sizeof(Node), .trace = &TraceNode,
+     .on_unreachable = &OnThrowingUnreachable});
+}  // namespace
+
+TEST_CASE("a callback that throws: the exception propagates, the rest of the batch runs later") {
+  Heap heap(NoAutoCollect());
+  ThreadScope thread(heap);
+  g_throwing_calls = 0;
+  std::vector<Node*> nodes;
+  for (long i = 0; i < 4; ++i) {
+    nodes.push_back(NewNode(kThrowing, nullptr, i));
+    FinalizeWhenUnreachable(nodes.back());
+  }
+  heap.Collect();  // all four unreachable: queued
+  CHECK(pinion::PendingFinalization().queued == 4);
+  g_throw_on = nodes[0]->value;
+  // Whichever order the batch runs in, exactly one call throws.
+  bool threw = false;
+  size_t ran = 0;
+  try {
+    ran = RunFinalizers();
+  } catch (const std::runtime_error&) {
+    threw = true;
+  }
+  CHECK(threw);
+  const int first = g_throwing_calls.load();
+  CHECK(first >= 1);
+  CHECK(pinion::PendingFinalization().queued == static_cast<size_t>(4 - first));
+  // The queue is not wedged: the others run now, each once, and then everything is freed.
+  g_throw_on = -1;
+  ran = RunFinalizers();
+  CHECK(ran == static_cast<size_t>(4 - first));
+  CHECK(g_throwing_calls.load() == 4);
+  CHECK(pinion::PendingFinalization().queued == 0);
+  heap.Collect();
+  for (Node* n : nodes) CHECK(FindObject(n) == nullptr);
+  // And a later batch runs too (neither the queue nor this thread stayed "busy").
+  Node* later = NewNode(kThrowing, nullptr, 9);
+  FinalizeWhenUnreachable(later);
+  later = nullptr;
+  heap.Collect();
+  CHECK(RunFinalizers() == 1);
+  CHECK(g_throwing_calls.load() == 5);
 }

@@ -162,7 +162,7 @@ TEST_CASE("Marker with 1 and 4 workers marks exactly the reachable objects of a 
   std::vector<void*> root_slots = g.roots;
   roots.AddGlobalRange(root_slots.data(), root_slots.size());
   for (int workers : {1, 4}) {
-    Marker marker(workers);
+    Marker marker(workers, heap.impl().space);
     CHECK(marker.workers() == workers);
     for (int run = 0; run < 3; ++run) {  // persistent helpers: mark several times
       INFO("workers " << workers << " run " << run);
@@ -200,7 +200,7 @@ TEST_CASE("Marker follows a 200000-long chain without recursion, with 1 and 4 wo
   void* head = prev;
   roots.AddGlobal(&head);
   for (int workers : {1, 4}) {
-    Marker marker(workers);
+    Marker marker(workers, heap.impl().space);
     const uint64_t live = marker.Mark(roots);
     int unmarked = 0;
     for (const void* p : chain) unmarked += !IsMarked(p);
@@ -233,7 +233,7 @@ TEST_CASE("Marker: roots come from globals, thread handles and root sources; nul
   // Registering needs the calling thread unattached: detach from `heap` meanwhile is not
   // possible, so register the record from another thread.
   std::thread([&] { roots.threads().Attach(&record); }).join();
-  Marker marker(2);
+  Marker marker(2, heap.impl().space);
   const uint64_t live = marker.Mark(roots);
   CHECK(IsMarked(from_global));
   CHECK(IsMarked(from_handle));
@@ -268,9 +268,11 @@ TEST_CASE("debug builds: a trace callback visiting a non-object is kNotAHeapObje
   RootSet roots;
   void* slots[2] = {bad, bad2};
   roots.AddGlobalRange(slots, 2);
-  pinion::test_support::ScopedMisuseLog log;  // reports come from marker threads: record them
-  Marker marker(1);
+  pinion::test_support::ScopedMisuseLog log;
+  Marker marker(1, heap.impl().space);
   marker.Mark(roots);
+  CHECK(pinion::test_support::MisuseLog::Size() == 0);  // kept, reported after the pause
+  marker.ReportRefused();
   CHECK(pinion::test_support::MisuseLog::Count(pinion::Misuse::kNotAHeapObject) == 2);
   CHECK(IsMarked(bad));
   CHECK(IsMarked(bad2));

@@ -1,5 +1,6 @@
 // Tests of a thread's pin log (gc/internal/pin_log.h) on its own: appends, cancelling on top
-// and within the window, the sentinel below an empty log, capacity, and what ForEach reports.
+// and within the window, the sentinel below an empty log, capacity, what it reports, and
+// that no pointer value of one kind reads as the other.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -18,7 +19,8 @@ const void* Obj(int i) { return g_objects + 8 * i; }
 
 std::vector<std::pair<const void*, int32_t>> Entries(const PinLog& log) {
   std::vector<std::pair<const void*, int32_t>> out;
-  log.ForEach([&](const void* o, int32_t delta) { out.emplace_back(o, delta); });
+  log.ForEachPin([&](const void* o) { out.emplace_back(o, 1); });
+  log.ForEachUnpin([&](const void* o) { out.emplace_back(o, -1); });
   return out;
 }
 
@@ -73,5 +75,39 @@ TEST_CASE("a full log refuses pins and unpins until cleared; ForEach reports eve
   CHECK(log.TryUnpin(Obj(3)));
   CHECK(log.TryPin(Obj(3)));
   CHECK(log.NetOf(Obj(3)) == 0);
-  CHECK(Entries(log) == std::vector<std::pair<const void*, int32_t>>{{Obj(3), -1}, {Obj(3), 1}});
+  CHECK(Entries(log) == std::vector<std::pair<const void*, int32_t>>{{Obj(3), 1}, {Obj(3), -1}});
+}
+
+// Issue 9, defect 4: the log tagged unpins with bit 0, so in optimised builds Pin(x + 1)
+// was read back as an unpin of x, and a legitimately pinned x lost its pin.
+TEST_CASE("a pin of a misaligned pointer stays a pin: it never reads as an unpin of another") {
+  PinLog log;
+  const char* x = static_cast<const char*>(Obj(1));
+  CHECK(log.TryPin(x));
+  CHECK(log.TryPin(x + 1));
+  CHECK(log.NetOf(x) == 1);
+  CHECK(log.NetOf(x + 1) == 1);
+  CHECK(Entries(log) ==
+        std::vector<std::pair<const void*, int32_t>>{{x, 1}, {x + 1, 1}});
+  // Any value at all, odd, tagged or null, is recorded as what it was logged as.
+  for (uintptr_t v : {uintptr_t{1}, uintptr_t{3}, ~uintptr_t{0}, uintptr_t{0}}) {
+    PinLog other;
+    CHECK(other.TryUnpin(reinterpret_cast<const void*>(v)));
+    CHECK(Entries(other) == std::vector<std::pair<const void*, int32_t>>{
+                                {reinterpret_cast<const void*>(v), -1}});
+  }
+}
+
+TEST_CASE("the sentinel below an empty log matches no value a caller passes") {
+  PinLog log;
+  // The old sentinel was the value 1 (a tagged small integer in many interpreters): an
+  // Unpin of it on an empty log popped below the log's start.
+  for (uintptr_t v : {uintptr_t{0}, uintptr_t{1}, ~uintptr_t{0}}) {
+    CHECK_FALSE(log.TryCancel(reinterpret_cast<const void*>(v)));
+  }
+  CHECK(log.empty());
+  CHECK(log.TryPin(Obj(5)));
+  CHECK(log.TryCancel(Obj(5)));
+  CHECK_FALSE(log.TryCancel(Obj(5)));
+  CHECK(log.empty());
 }

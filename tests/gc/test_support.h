@@ -6,7 +6,12 @@
 #define PINION_TESTS_GC_TEST_SUPPORT_H_
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <vector>
 
@@ -59,6 +64,35 @@ inline void KeepReachable(void* object) {
   std::lock_guard<std::mutex> lock(mu);
   objects->push_back(object);
 }
+
+// Aborts the process with a message naming `what` unless destroyed within `seconds`: turns a
+// deadlock into a failure that says what hung, instead of a test timeout.
+class Deadline {
+ public:
+  Deadline(const char* what, int seconds) : thread_([this, what, seconds] {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!cv_.wait_for(lock, std::chrono::seconds(seconds), [&] { return done_; })) {
+      std::fprintf(stderr, "deadline passed (%d s): %s\n", seconds, what);
+      std::abort();
+    }
+  }) {}
+  ~Deadline() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  Deadline(const Deadline&) = delete;
+  Deadline& operator=(const Deadline&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
 
 // A handler that records every report and returns. Process-wide, thread-safe.
 class MisuseLog {

@@ -324,6 +324,29 @@ TEST_CASE("Pin of anything but the start of a live object of this heap is kNotAH
   CHECK(PinCount(o) == 0);  // nothing was counted by the failed calls
 }
 
+// Issue 9, defect 4: optimised builds logged unpins as the pointer with bit 0 set, so a pin
+// of x + 1 was counted as an unpin of x, and x, pinned and nothing else, was freed. (Debug
+// builds always refused it at the call, so this fails before the fix under -c opt.)
+TEST_CASE("a pin of a misaligned pointer (x + 1) is kNotAHeapObject and never unpins x") {
+  Heap heap(NoAutoCollect());
+  ThreadScope thread(heap);
+  ResetFinalized();
+  Obj* x = NewObj(7);
+  Pin(x);
+  {
+    ScopedMisuseLog log;
+    Pin(reinterpret_cast<char*>(x) + 1);
+    heap.Collect();
+    heap.Collect();
+    CHECK(MisuseLog::Count(Misuse::kNotAHeapObject) == 1);
+  }
+  CHECK(Finalized(7) == 0);
+  CHECK(pinion::FindObject(x) == x);
+  CHECK(x->id == 7);
+  CHECK(PinCount(x) == 1);
+  Unpin(x);
+}
+
 // FindObject(nullptr) == nullptr: the check must not take that for "the start of an object".
 TEST_CASE("Pin, Unpin and PinCount of nullptr are kNotAHeapObject, not a crash") {
   Heap heap(NoAutoCollect());

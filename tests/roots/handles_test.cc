@@ -10,6 +10,7 @@
 #include "gc/heap.h"
 #include "roots/handle_stack.h"
 #include "roots/handles.h"
+#include "roots/native_region.h"
 #include "tests/gc/test_support.h"
 
 namespace {
@@ -203,4 +204,23 @@ TEST_CASE("misuse: handles and handle scopes need an attached thread (kThreadNot
   }
   CHECK(threw);
   CHECK(MisuseLog::Count(Misuse::kThreadNotAttached) == 1);
+}
+
+// Issue 9, defect 7: a handle made inside a native region was not reported, and its write to
+// the handle stack raced with a collector scanning that stack (the thread counts as stopped).
+TEST_CASE("misuse: a handle or handle scope created inside a native region is kThreadNotAttached") {
+  pinion::Heap heap(NoAutoCollect());
+  pinion::ThreadScope thread(heap);
+  HandleScope outer;
+  Handle<Box> kept(pinion::New<Box>(kBox, Box{7}));
+  const size_t before = pinion::CurrentHandleStack().size();
+  {
+    pinion::NativeRegion region;
+    ScopedMisuseHandler handler;
+    CHECK(MisuseOf([] { Handle<Box> h(nullptr); }) == Misuse::kThreadNotAttached);
+    CHECK(MisuseOf([] { HandleScope scope; }) == Misuse::kThreadNotAttached);
+  }
+  CHECK(pinion::CurrentHandleStack().size() == before);  // nothing was pushed
+  heap.Collect();
+  CHECK(kept->value == 7);
 }

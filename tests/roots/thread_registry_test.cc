@@ -370,3 +370,34 @@ TEST_CASE("Safepoint() on an unattached thread is a no-op") {
   pinion::Safepoint();
   CHECK(ThreadRecord::Current() == nullptr);
 }
+
+// Issue 9, defect 5: Safepoint() inside a native region while a stop was under way parked
+// the thread and then stored kRunning, so the rest of the region ran as a mutator: heap
+// access there was no longer reported, and the next stop waited for it forever.
+TEST_CASE("Safepoint() inside a native region during a stop returns at once and stays native") {
+  pinion::Heap heap(pinion::test_support::NoAutoCollect());
+  pinion::ThreadScope scope(heap);
+  ThreadRegistry& registry = heap.roots().threads();
+  ThreadRecord* self = ThreadRecord::Current();
+  pinion::NativeRegion region;
+  std::atomic<bool> stopped{false}, resume{false};
+  std::thread collector([&] {
+    registry.StopTheWorld();
+    stopped = true;
+    AwaitValue(resume, true);
+    registry.ResumeTheWorld();
+  });
+  AwaitValue(stopped, true);
+  CHECK(self->interrupt.load());  // the stop asked this thread to poll
+  pinion::Safepoint();            // returns at once: a native thread does not park
+  CHECK(self->mode.load() == ThreadMode::kNative);
+  {
+    ScopedMisuseHandler handler;
+    CHECK(MisuseOf([] { pinion::Allocate(pinion::RegisterType({"X", 8, nullptr, nullptr})); }) ==
+          Misuse::kThreadNotAttached);
+  }
+  resume = true;
+  collector.join();
+  heap.Collect();  // from inside the region: the stop does not wait for this thread
+  CHECK(self->mode.load() == ThreadMode::kNative);
+}
