@@ -47,7 +47,9 @@
 namespace pinion {
 
 // Registers `object` (a live object of the calling thread's heap whose type has an
-// on_unreachable callback; kBadArgument otherwise). At most once until its callback ran.
+// on_unreachable callback; kBadArgument otherwise). At most once until its callback ran: a
+// second registration before then is reported (kBadArgument) and ignored, so the callback
+// runs once.
 void FinalizeWhenUnreachable(const void* object);
 
 // Runs the callbacks of every object queued so far; returns how many ran.

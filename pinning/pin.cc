@@ -9,15 +9,8 @@ namespace internal {
 
 namespace {
 
-// The calling thread's running state, or nullptr when it is not attached or is native:
-// `mode` is written only by the thread itself, so the relaxed load reads its latest store.
-ThreadState* RunningThread() {
-  ThreadState* thread = ThreadState::Current();
-  if (thread == nullptr || thread->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning) {
-    return nullptr;
-  }
-  return thread;
-}
+// The calling thread's state, or nullptr when it is not attached or is native.
+ThreadState* RunningThread() { return static_cast<ThreadState*>(ThreadRecord::CurrentRunning()); }
 
 // The calling thread's state if it is attached and running; else reports.
 ThreadState* CheckedThread(const void* object, const char* operation) {
@@ -30,17 +23,12 @@ ThreadState* CheckedThread(const void* object, const char* operation) {
   return thread;
 }
 
-bool IsObjectOf(const ThreadState& thread, const void* object) {
-  return object != nullptr && FindObject(object) == object &&
-         SegmentOf(object)->space == &thread.heap.space;
-}
-
 }  // namespace
 
 bool CheckPinTarget(const void* object, const char* operation) {
   ThreadState* thread = CheckedThread(object, operation);
   if (thread == nullptr) return false;
-  if (!IsObjectOf(*thread, object)) [[unlikely]] {
+  if (!thread->heap.space.HoldsObject(object)) [[unlikely]] {
     ReportMisuse(Misuse::kNotAHeapObject,
                  "%s(%p): not the start of a live object of this thread's heap", operation,
                  object);

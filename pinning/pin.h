@@ -14,7 +14,7 @@
 // Unpin of the newest pin, a pop — no atomic, no write to shared memory, however many
 // threads pin the same object. Counts are summed
 // from the logs when roots are enumerated (and when a log fills), so a count is exact
-// whenever the world is stopped (DESIGN invariant 3); in between, PinCount sees the counted
+// whenever the world is stopped (docs/architecture.md, invariant 3); in between, PinCount sees the counted
 // pins plus the calling thread's own.
 //
 // Errors: calling from a thread that is not attached, or inside a native region, reports

@@ -32,6 +32,7 @@ struct pinion_pin_log {
   uintptr_t slots[PINION_PIN_LOG_CAPACITY + 1]; /* slots[0]: a sentinel no object equals */
   uintptr_t* top;                               /* the next free slot for a pin */
   uintptr_t* end;                               /* the oldest unpin; top == end: full */
+  uintptr_t* limit;                             /* the end of the unpins (not used in C) */
 };
 
 /* Out of line: a full log (count it, then log), or a thread that is not running (report). */

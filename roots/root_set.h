@@ -1,4 +1,4 @@
-// The root set: everything the marker starts from (DESIGN.md invariant 2).
+// The root set: everything the marker starts from (docs/architecture.md, invariant 2).
 //
 //   roots = global roots (slots and ranges registered here)
 //         + every attached thread's handles (roots/handles.h)

@@ -28,14 +28,6 @@ constexpr int kLeftNative = 2;  // a PyGILState_STATE value of our own
 // Py_Finalize's collections at most (a chain of non-GC owners dies one link per round).
 constexpr int kFinalizeRounds = 64;
 
-ThreadRecord* RunningThread() {
-  ThreadRecord* thread = ThreadRecord::Current();
-  if (thread == nullptr || thread->mode.load(std::memory_order_relaxed) != ThreadMode::kRunning) {
-    return nullptr;
-  }
-  return thread;
-}
-
 }  // namespace
 }  // namespace pinion::compat
 
@@ -80,7 +72,7 @@ extern "C" int Py_FinalizeEx(void) {
 extern "C" void Py_Finalize(void) { Py_FinalizeEx(); }
 
 extern "C" PyThreadState* PyEval_SaveThread(void) {
-  ThreadRecord* thread = RunningThread();
+  ThreadRecord* thread = ThreadRecord::CurrentRunning();
   if (thread == nullptr) {
     ReportMisuse(Misuse::kThreadNotAttached,
                  "Py_BEGIN_ALLOW_THREADS/PyEval_SaveThread from a thread that is not "
@@ -133,7 +125,7 @@ extern "C" void PyGILState_Release(PyGILState_STATE state) {
   }
 }
 
-extern "C" int PyGILState_Check(void) { return RunningThread() != nullptr; }
+extern "C" int PyGILState_Check(void) { return ThreadRecord::CurrentRunning() != nullptr; }
 
 extern "C" PyThreadState* PyThreadState_Get(void) {
   return reinterpret_cast<PyThreadState*>(ThreadRecord::Current());

@@ -16,7 +16,7 @@
 //  3. Retire every thread's allocation pages (their free lists are dropped; sweeping
 //     rebuilds them), so no thread allocates from a page while it is being swept.
 //  4. Mark, in parallel (marker.h), from the root set: global roots, every thread's handles,
-//     pinned objects (DESIGN invariant 2), queued finalization objects. Before that, the
+//     pinned objects (docs/architecture.md, invariant 2), queued finalization objects. Before that, the
 //     pins held by the edges of registered edges_hold_pins objects are subtracted (CPython's
 //     trick, gc/finalization.h), and given back after. Then registered objects left unmarked
 //     are queued for their on_unreachable callbacks and marked, with all they reach

@@ -2,6 +2,7 @@
 
 #include "gc/heap.h"
 #include "gc/internal/marker.h"
+#include "gc/internal/pin_slot.h"
 #include "gc/internal/pinned_list.h"
 #include "gc/internal/segment.h"
 #include "gc/internal/thread_state.h"
@@ -62,6 +63,9 @@ size_t FinalizationQueue::QueueUnreachable(Marker& marker) {
     if (IsMarked(object)) {
       registered_[kept++] = object;
     } else {
+      // Forgotten from here on: its callback may register it again (world stopped).
+      PinSlotOf(object, /*create=*/false)
+          .flags->fetch_and(~kFinalizationRegistered, std::memory_order_relaxed);
       ready_.push_back(object);
       ++queued;
     }

@@ -50,7 +50,9 @@ class PinLog {
   // The frozen log: always full, and nothing on top, so TryPin and TryCancel fail without
   // writing (it is shared by every thread that is not running; see t_pin_log).
   struct Frozen {};
-  constexpr explicit PinLog(Frozen) : end_(slots_ + 1) { slots_[0] = &slots_[0]; }
+  constexpr explicit PinLog(Frozen) : end_(slots_ + 1), limit_(slots_ + 1) {
+    slots_[0] = &slots_[0];
+  }
   PinLog(const PinLog&) = delete;
   PinLog& operator=(const PinLog&) = delete;
 
@@ -95,7 +97,7 @@ class PinLog {
     ForEachUnpin([&](const void* o) { net -= o == object; });
     return net;
   }
-  bool empty() const { return top_ == begin() && end_ == limit(); }
+  bool empty() const { return top_ == begin() && end_ == limit_; }
   // Visit every pin, every unpin.
   template <class F>
   void ForEachPin(F&& f) const {
@@ -103,22 +105,23 @@ class PinLog {
   }
   template <class F>
   void ForEachUnpin(F&& f) const {
-    for (const void* const* e = end_; e != limit(); ++e) f(*e);
+    for (const void* const* e = end_; e != limit_; ++e) f(*e);
   }
   void Clear() {
     top_ = begin();
-    end_ = limit();
+    end_ = limit_;
   }
 
  private:
   const void* const* begin() const { return slots_ + 1; }
   const void** begin() { return slots_ + 1; }
-  const void* const* limit() const { return slots_ + 1 + kCapacity; }
-  const void** limit() { return slots_ + 1 + kCapacity; }
 
   const void* slots_[kCapacity + 1] = {};  // slots_[0]: the sentinel, &slots_[0]
   const void** top_ = slots_ + 1;
   const void** end_ = slots_ + 1 + kCapacity;
+  // The end of the unpins: the array's end, or its start in the frozen log (which holds
+  // neither pins nor unpins, though top_ == end_ makes it look full).
+  const void** const limit_ = slots_ + 1 + kCapacity;
 };
 
 constexpr bool PinLog::HasCLayout(size_t top_offset, size_t end_offset, size_t size) {

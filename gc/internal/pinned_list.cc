@@ -2,15 +2,14 @@
 
 #include "gc/fault_injection.h"
 #include "gc/heap.h"
+#include "gc/internal/space.h"
 
 namespace pinion::internal {
 
 constinit PinLog g_frozen_pin_log{PinLog::Frozen{}};
 constinit thread_local PinLog* t_pin_log = &g_frozen_pin_log;
 
-bool PinnedList::Valid(const void* object) const {
-  return object != nullptr && FindObject(object) == object && SegmentOf(object)->space == &space_;
-}
+bool PinnedList::Valid(const void* object) const { return space_.HoldsObject(object); }
 
 bool PinnedList::Decrement(const void* object) {
   const PinSlot slot = PinSlotOf(object, /*create=*/false);
@@ -36,7 +35,7 @@ void PinnedList::ApplyPins(const PinLog& log, std::vector<PinMisuse>& misuse) {
     // Relaxed: as in Decrement.
     if (slot.count->fetch_add(1, std::memory_order_relaxed) != 0) return;
     // Relaxed: the flag only arbitrates which pinner appends; the list is guarded by mu_.
-    if (slot.listed->exchange(1, std::memory_order_relaxed) != 0) return;
+    if (slot.flags->fetch_or(kPinListed, std::memory_order_relaxed) & kPinListed) return;
     std::lock_guard<std::mutex> lock(mu_);
     objects_.push_back(const_cast<void*>(object));
   });
@@ -112,7 +111,7 @@ void PinnedList::PruneLocked(F&& keep) {
       objects_[kept++] = object;
       keep(object);
     } else {
-      slot.listed->store(0, std::memory_order_relaxed);
+      slot.flags->fetch_and(~kPinListed, std::memory_order_relaxed);
     }
   }
   objects_.resize(kept);
@@ -140,8 +139,9 @@ void ReportPinMisuse(const std::vector<PinMisuse>& misuse) {
     if (m.kind == Misuse::kUnownedReference) {
       ReportMisuse(m.kind,
                    "a trace of an object whose edges hold pins visited %p more often than "
-                   "it is pinned (a tp_traverse visiting a reference it does not own); kept "
-                   "as a root",
+                   "it is pinned: either a tp_traverse visits a reference it does not own, "
+                   "or an Unpin/Py_DECREF too many released a reference a container still "
+                   "holds; kept as a root (reported at each collection while it lasts)",
                    m.object);
     } else if (m.kind == Misuse::kNotAHeapObject) {
       ReportMisuse(m.kind, "Pin/Unpin(%p): not the start of a live object of this heap",

@@ -1,9 +1,9 @@
 // The pinned list: pin counts as roots. Owns applying threads' pin logs (pin_log.h) to the
 // counts (pin_slot.h), the unpins that could not be applied yet, and the list of every object
 // whose count went from 0 to 1 since it was last found unpinned. Enumerated as roots at every
-// collection: entries with a count > 0 are roots, the others are dropped (their `listed` flag
+// collection: entries with a count > 0 are roots, the others are dropped (their kPinListed flag
 // cleared), which is how an object whose pins fall to zero is demoted to ordinary tracing —
-// it is never freed eagerly (DESIGN invariant 3).
+// it is never freed eagerly (docs/architecture.md, invariant 3).
 //
 // Counts never go below zero. An unpin applied to a zero count is held in pending_: another
 // thread's log may still hold the matching pin. In a pause every thread's log is applied —
@@ -13,8 +13,8 @@
 // is dropped and reported (kNotAHeapObject). Reports from a pause are returned to the caller,
 // which makes them after the world resumes.
 //
-// Invariant: an object with pins > 0 is in the list (its `listed` flag set) whenever the
-// world is stopped. ApplyPins sets the flag with an exchange and appends iff it set it.
+// Invariant: an object with pins > 0 is in the list (its kPinListed flag set) whenever the
+// world is stopped. ApplyPins sets the flag with fetch_or and appends iff it set it.
 //
 // Threads: ApplyPins/ApplyUnpins from a mutator on its own log, or from the collector on any
 // thread's log with the world stopped; ResolvePending and VisitRoots by the collector in a
@@ -79,7 +79,7 @@ class PinnedList final : public RootSource {
  private:
   // A live object of this heap (entries are checked before they touch a count).
   bool Valid(const void* object) const;
-  // Drops the entries whose count is zero (clearing their `listed` flag) and calls
+  // Drops the entries whose count is zero (clearing their kPinListed flag) and calls
   // keep(object) for the others. mu_ held.
   template <class F>
   void PruneLocked(F&& keep);

@@ -73,13 +73,13 @@ inline SegmentBase* SegmentOf(const void* object) {
 enum class PageState : uint8_t { kFree, kOwned, kUnswept, kAvailable, kFull };
 
 // Pin counts of one page's cells, allocated on its first pin and freed with the page (when no
-// cell is live, so none is pinned). Counts and listed flags are updated with relaxed atomics
-// by pinners and read by the collector with the world stopped (pinned_list.h).
+// cell is live, so none is pinned). Counts and flags (pin_slot.h) are updated with relaxed
+// atomics by pinners and read by the collector with the world stopped (pinned_list.h).
 struct PinTable {
   explicit PinTable(uint32_t cells)
-      : counts(new std::atomic<int32_t>[cells]()), listed(new std::atomic<uint8_t>[cells]()) {}
+      : counts(new std::atomic<int32_t>[cells]()), flags(new std::atomic<uint8_t>[cells]()) {}
   std::unique_ptr<std::atomic<int32_t>[]> counts;
-  std::unique_ptr<std::atomic<uint8_t>[]> listed;
+  std::unique_ptr<std::atomic<uint8_t>[]> flags;
 };
 
 struct Page {
@@ -170,7 +170,7 @@ struct LargeObject : SegmentBase {
   uint16_t type = 0;  // raw type; written once by the allocating thread
   // Relaxed load/store by markers, like a cell's mark bit (cell.h): it guards no data.
   std::atomic<uint8_t> mark{0};
-  std::atomic<uint8_t> pin_listed{0};  // as PinTable, for the one object
+  std::atomic<uint8_t> pin_flags{0};  // as PinTable, for the one object
   std::atomic<int32_t> pin_count{0};
   LargeObject* prev = nullptr;  // Space's large list; guarded by Space::mu_
   LargeObject* next = nullptr;

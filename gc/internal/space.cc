@@ -4,11 +4,16 @@
 #include <cstring>
 #include <new>
 
+#include "gc/heap.h"
 #include "gc/internal/os_memory.h"
 #include "gc/internal/poison.h"
 #include "gc/internal/sweeper.h"
 
 namespace pinion::internal {
+
+bool Space::HoldsObject(const void* object) const {
+  return object != nullptr && FindObject(object) == object && SegmentOf(object)->space == this;
+}
 
 namespace {
 constexpr uint32_t kDataPages = kPagesPerSegment - 1;

@@ -81,6 +81,10 @@ class Space {
 
   size_t committed_bytes() const { return committed_bytes_.load(std::memory_order_relaxed); }
 
+  // True if `object` is the start of a live (or not yet swept) object of this space: the
+  // one check behind every "a live object of this heap" in the API's contracts.
+  bool HoldsObject(const void* object) const;
+
  private:
   struct alignas(64) ClassLists {
     std::mutex mu;

@@ -344,3 +344,37 @@ TEST_CASE("a callback that throws: the exception propagates, the rest of the bat
   CHECK(RunFinalizers() == 1);
   CHECK(g_throwing_calls.load() == 5);
 }
+
+// Issue 9, decided: registering an object twice ran its callback twice, unreported. Now the
+// second registration is kBadArgument and ignored; after the callback ran (the object is
+// forgotten), registering it again is fine.
+TEST_CASE("registering an object twice before its callback ran is kBadArgument; once after is fine") {
+  Reset reset;
+  Heap heap(NoAutoCollect());
+  ThreadScope thread(heap);
+  std::vector<Node*> resurrected;
+  g_resurrect = &resurrected;
+  Node* node = NewNode(kNode, nullptr, 1);
+  FinalizeWhenUnreachable(node);
+  {
+    ScopedMisuseLog log;
+    FinalizeWhenUnreachable(node);
+    CHECK(MisuseLog::Count(Misuse::kBadArgument) == 1);
+  }
+  node = nullptr;
+  heap.Collect();
+  CHECK(RunFinalizers() == 1);
+  CHECK(g_calls.load() == 1);
+  REQUIRE(resurrected.size() == 1);
+  Node* again = resurrected[0];  // not a root: the vector is outside the heap
+  g_resurrect = nullptr;
+  {
+    ScopedMisuseLog log;
+    FinalizeWhenUnreachable(again);  // forgotten after its callback: a fresh registration
+    CHECK(MisuseLog::Size() == 0);
+  }
+  again = nullptr;
+  heap.Collect();
+  CHECK(RunFinalizers() == 1);
+  CHECK(g_calls.load() == 2);
+}

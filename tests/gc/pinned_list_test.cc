@@ -56,7 +56,7 @@ TEST_CASE("an object is listed once on its first pin and visited while its count
   CountMyPins(heap);
   CHECK(list.size() == 2);  // one entry per object, whatever its count
   CHECK(PinSlotOf(a, false).count->load() == 2);
-  CHECK(PinSlotOf(a, false).listed->load() == 1);
+  CHECK(PinSlotOf(a, false).flags->load() == pinion::internal::kPinListed);
   Recorder recorder;
   list.VisitRoots(recorder);
   CHECK(recorder.roots == std::vector<void*>{a, b});
@@ -68,7 +68,7 @@ TEST_CASE("an object is listed once on its first pin and visited while its count
   list.VisitRoots(recorder);  // ...but the next enumeration drops it
   CHECK(recorder.roots == std::vector<void*>{a});
   CHECK(list.size() == 1);
-  CHECK(PinSlotOf(b, false).listed->load() == 0);
+  CHECK(PinSlotOf(b, false).flags->load() == 0);
   pinion::Pin(b);  // pinned again: listed again
   CountMyPins(heap);
   CHECK(list.size() == 2);
@@ -86,7 +86,7 @@ TEST_CASE("large objects keep their pin count in the LargeObject") {
   const pinion::internal::PinSlot slot = PinSlotOf(large, /*create=*/false);
   auto* lo = static_cast<pinion::internal::LargeObject*>(pinion::internal::SegmentOf(large));
   CHECK(slot.count == &lo->pin_count);
-  CHECK(slot.listed == &lo->pin_listed);
+  CHECK(slot.flags == &lo->pin_flags);
   pinion::Pin(large);
   CountMyPins(heap);
   CHECK(lo->pin_count.load() == 1);
