@@ -548,3 +548,46 @@ TEST_CASE("concurrent mode at the heap limit: garbage-only allocation never fail
   CHECK(failures.load() == 0);
   CHECK(heap.stats().peak_heap_bytes <= 16 * kMiB);
 }
+
+// Issue 9, decided: Collect() from a trace callback waited for the cycle it was part of
+// (the collecting thread) or for the world to start again (a marker thread), forever.
+namespace {
+Heap* g_tracing_heap = nullptr;
+std::atomic<int> g_collect_from_trace{0};
+void TraceAndCollect(void* object, pinion::Visitor& v) {
+  g_collect_from_trace.fetch_add(1);
+  g_tracing_heap->Collect();
+  v.Visit(static_cast<Chunk*>(object)->next);
+}
+const TypeId kCollectingChunk =
+    pinion::RegisterType({"CollectingChunk", sizeof(Chunk), &TraceAndCollect, nullptr});
+}  // namespace
+
+TEST_CASE("Collect() from a trace callback is kBadNesting and ignored, in both modes") {
+  pinion::test_support::Deadline deadline("Collect() from a trace callback", 120);
+  for (auto mode : {pinion::CollectorMode::kStopTheWorld, pinion::CollectorMode::kConcurrent}) {
+    HeapConfig config = pinion::test_support::NoAutoCollect();
+    config.mode = mode;
+    config.marker_threads = 2;  // the callback runs on the collecting thread or a helper
+    config.from_environment = false;
+    Heap heap(config);
+    g_tracing_heap = &heap;
+    g_collect_from_trace = 0;
+    ThreadScope thread(heap);
+    HandleScope scope;
+    Handle<Chunk> head(nullptr);
+    for (int i = 0; i < 64; ++i) {
+      auto* c = static_cast<Chunk*>(Allocate(kCollectingChunk));
+      c->next = head.get();
+      head.set(c);
+    }
+    pinion::test_support::ScopedMisuseLog log;
+    heap.Collect();
+    CHECK(g_collect_from_trace.load() == 64);
+    CHECK(pinion::test_support::MisuseLog::Count(pinion::Misuse::kBadNesting) == 64);
+    CHECK(heap.stats().collections == 1);
+    int length = 0;
+    for (Chunk* c = head.get(); c != nullptr; c = c->next) ++length;
+    CHECK(length == 64);
+  }
+}
