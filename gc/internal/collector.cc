@@ -38,6 +38,8 @@ const char* ReasonName(Collector::Reason reason) {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 constexpr int kOutOfMemoryCallbackTries = 3;
+// Collections one allocation runs at the heap limit, at most, while each leaves room.
+constexpr int kOutOfMemoryCollections = 4;
 // A thread hands its barrier buffer to the collector when it holds this many objects.
 constexpr size_t kSatbBufferEntries = 256;
 // The concurrent phase traces from the shaded objects again while more than this many
@@ -210,7 +212,7 @@ bool Collector::Refill(ThreadState& thread, int size_class) {
   if (Page* old = thread.allocator.TakeExhausted(size_class)) {
     old->state.store(PageState::kFull, std::memory_order_relaxed);
   }
-  for (int attempt = 0;; ++attempt) {
+  for (OutOfMemoryTries tries;;) {
     MaybeCollect(thread);
     Page* page = space_.PopAvailable(size_class);
     // Lazy sweeping: sweep pages of this class until one has room — at most kLazySweepPages
@@ -230,7 +232,7 @@ bool Collector::Refill(ThreadState& thread, int size_class) {
       }
       return true;
     }
-    if (!RecoverFromOutOfMemory(thread, kPageSize, attempt)) return false;
+    if (!RecoverFromOutOfMemory(thread, kPageSize, tries)) return false;
   }
 }
 
@@ -241,7 +243,7 @@ Page* Collector::SweepForRoom(int size_class) {
 }
 
 LargeObject* Collector::AllocateLarge(ThreadState& thread, size_t payload_bytes) {
-  for (int attempt = 0;; ++attempt) {
+  for (OutOfMemoryTries tries;;) {
     MaybeCollect(thread);
     if (LargeObject* large = space_.AllocateLarge(payload_bytes, config_.heap_limit_bytes)) {
       NoteHandedOut(large->mapped_bytes);
@@ -250,21 +252,26 @@ LargeObject* Collector::AllocateLarge(ThreadState& thread, size_t payload_bytes)
       if (marking()) large->mark.store(1, std::memory_order_relaxed);
       return large;
     }
-    if (!RecoverFromOutOfMemory(thread, payload_bytes, attempt)) return nullptr;
+    if (!RecoverFromOutOfMemory(thread, payload_bytes, tries)) return nullptr;
   }
 }
 
-bool Collector::RecoverFromOutOfMemory(ThreadState& thread, size_t bytes, int attempt) {
-  // Concurrent cycles allocate black: what other threads allocated and dropped while one
-  // marked survives it as floating garbage, so a concurrent heap collects twice (the
-  // second cycle frees the first's floating garbage) before it gives up or asks the callback.
-  const int collections = concurrent_ ? 2 : 1;
-  if (attempt < collections) {
+bool Collector::RecoverFromOutOfMemory(ThreadState& thread, size_t bytes,
+                                       OutOfMemoryTries& tries) {
+  // Collect and retry. Another thread may take what a collection freed before this one
+  // retries, so collect again while the last collection left room for the request (its
+  // live size plus the request within the limit), a few times; then the callback.
+  const bool room = config_.heap_limit_bytes == 0 ||
+                    stats_.Snapshot(0, 0).live_bytes + bytes + kPageSize <=
+                        config_.heap_limit_bytes;
+  if (tries.collections == 0 || (room && tries.collections < kOutOfMemoryCollections)) {
+    ++tries.collections;
     Collect(&thread, Reason::kHeapLimit);
     return true;
   }
-  if (attempt < collections + kOutOfMemoryCallbackTries && config_.on_out_of_memory &&
+  if (tries.callbacks < kOutOfMemoryCallbackTries && config_.on_out_of_memory &&
       config_.on_out_of_memory(bytes)) {
+    ++tries.callbacks;
     Collect(&thread, Reason::kHeapLimit);
     return true;
   }
@@ -300,7 +307,10 @@ void Collector::Collect(ThreadState* self, Reason reason) {
       run = allocated >= budget * trigger_ratio_.load(std::memory_order_relaxed);
     }
     if (run) {
-      if (concurrent_) {
+      // At the heap limit even a concurrent heap collects with the world stopped (what
+      // concurrent collectors call a concurrent-mode failure): a concurrent cycle would
+      // keep whatever the other threads allocate while it marks, as floating garbage.
+      if (concurrent_ && reason != Reason::kHeapLimit) {
         RunConcurrentCycleLocked(reason);
       } else {
         RunCycleLocked(reason);

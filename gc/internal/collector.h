@@ -4,8 +4,10 @@
 //
 //  0. Trigger. Allocation hands out whole pages; the bytes handed out since the last cycle
 //     are counted, and when they reach the budget  max(min_heap, live * (growth - 1))  the
-//     allocating thread collects. Hitting the heap limit also collects, once, before the
-//     out-of-memory path (callback, then nullptr / std::bad_alloc).
+//     allocating thread collects. Hitting the heap limit also collects before the
+//     out-of-memory path (callback, then nullptr / std::bad_alloc): again, up to four
+//     times, while each collection leaves room for the request, since another thread may
+//     take what one freed before the allocating thread retries.
 //  1. Enter. The collecting thread enters a native region (so others never wait for it) and
 //     takes cycle_mu_ (so one cycle runs at a time; a second trigger waits in its native
 //     region and then finds the budget satisfied). It finishes any sweeping the previous
@@ -41,7 +43,8 @@
 //     objects from work the markers share (Marker::Assist); at 1.5 budgets, or when there
 //     is no work to take, it waits for the cycle's marking to end (never for a sweep). The
 //     pacer then starts later cycles earlier. At the heap limit, the out-of-memory path as
-//     above (which runs a whole cycle on the allocating thread).
+//     above, whose cycles run stop-the-world (a concurrent one would keep what other threads
+//     allocate meanwhile as floating garbage: Java's "concurrent mode failure" fallback).
 //  1. As above: finish sweeping, so every mark bit is clear.
 //  2. START PAUSE. Count every thread's pin log (pinned_list.h), turn the write barrier on
 //     (member.h) and allocation black (new objects are born marked), grey the globals and
@@ -134,9 +137,14 @@ class Collector {
   HeapStats stats() const;
 
  private:
-  // The out-of-memory protocol for the `attempt`-th failure of one allocation: collect,
-  // then ask on_out_of_memory. True to retry.
-  bool RecoverFromOutOfMemory(ThreadState& thread, size_t bytes, int attempt);
+  // What one allocation has tried at the heap limit so far.
+  struct OutOfMemoryTries {
+    int collections = 0;
+    int callbacks = 0;
+  };
+  // The out-of-memory protocol after a failed allocation: collect (again, while the last
+  // collection left room), then ask on_out_of_memory. True to retry.
+  bool RecoverFromOutOfMemory(ThreadState& thread, size_t bytes, OutOfMemoryTries& tries);
   void NoteHandedOut(uint64_t bytes);
   // Pops and sweeps one unswept page of `size_class`: the page if it has room (kOwned).
   Page* SweepForRoom(int size_class);

@@ -498,31 +498,38 @@ TEST_CASE("a trace edge into another heap is kNotAHeapObject and never marks the
 
 // Issue 9, defect 6. A thread attached to one heap that collected another stayed running in
 // its own: two threads collecting each other's heap each waited in a stop for the other.
+// Made deterministic: b's thread starts collecting a while a's thread is running and not
+// polling (so a's stop waits for it), then a's thread collects b.
 TEST_CASE("threads attached to two heaps collect each other's heap without deadlock") {
-  pinion::test_support::Deadline deadline("cross-heap Collect()", 120);
+  pinion::test_support::Deadline deadline("cross-heap Collect()", 60);
   Heap a, b;
-  std::atomic<int> ready{0};
-  auto run = [&ready](Heap& mine, Heap& theirs) {
-    ThreadScope thread(mine);
-    ready.fetch_add(1);
-    while (ready.load() < 2) pinion::Safepoint();
-    for (int i = 0; i < 200; ++i) {
-      theirs.Collect();
-      Allocate(kBytes, 64);  // a safepoint of its own heap
-    }
-  };
-  std::thread ta([&] { run(a, b); });
-  std::thread tb([&] { run(b, a); });
+  std::atomic<bool> a_attached{false}, a_done{false};
+  std::thread ta([&] {
+    ThreadScope thread(a);
+    a_attached = true;
+    // Running, not polling, until b's thread waits in a's stop for this thread.
+    while (!a.roots().threads().stop_requested()) std::this_thread::yield();
+    b.Collect();  // b's stop must not wait for b's thread, which waits for this one
+    a_done = true;
+    pinion::Safepoint();  // now a's stop can have this thread
+  });
+  std::thread tb([&] {
+    ThreadScope thread(b);
+    while (!a_attached.load()) std::this_thread::yield();
+    a.Collect();
+  });
   ta.join();
   tb.join();
-  CHECK(a.stats().collections == 200);
-  CHECK(b.stats().collections == 200);
+  CHECK(a_done.load());
+  CHECK(a.stats().collections == 1);
+  CHECK(b.stats().collections == 1);
 }
 
 // Issue 9, decided: in concurrent mode, objects allocated while a cycle marks survive it
-// (allocate-black), so a single collection at the heap limit could leave the garbage other
-// threads made meanwhile, and TryAllocate failed with most of the heap garbage. At the limit
-// a concurrent heap now collects twice before it gives up (or asks on_out_of_memory).
+// (allocate-black), so a collection at the heap limit could leave the garbage other threads
+// made meanwhile, and TryAllocate failed with most of the heap garbage (reported as 1-9
+// failures per 400k allocations; not reproduced on this machine, so this is a guard, not a
+// proof). Heap-limit collections now stop the world, and repeat while they leave room.
 TEST_CASE("concurrent mode at the heap limit: garbage-only allocation never fails") {
   HeapConfig config;
   config.mode = pinion::CollectorMode::kConcurrent;

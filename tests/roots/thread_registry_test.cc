@@ -33,6 +33,27 @@ void AwaitValue(const std::atomic<T>& flag, T value) {
   while (flag.load() != value) std::this_thread::yield();
 }
 
+// Stops the world from a thread of its own and keeps it stopped until Resume().
+class HeldStop {
+ public:
+  explicit HeldStop(ThreadRegistry& registry)
+      : thread_([this, &registry] {
+          registry.StopTheWorld();
+          stopped_ = true;
+          AwaitValue(resume_, true);
+          registry.ResumeTheWorld();
+        }) {}
+  void AwaitStopped() { AwaitValue(stopped_, true); }
+  void Resume() {
+    resume_ = true;
+    thread_.join();
+  }
+
+ private:
+  std::atomic<bool> stopped_{false}, resume_{false};
+  std::thread thread_;  // last: starts once the flags exist
+};
+
 // Gives other threads plenty of chances to run, without asserting anything about time.
 void LetOthersRun() {
   for (int i = 0; i < 2000; ++i) std::this_thread::yield();
@@ -206,23 +227,16 @@ TEST_CASE("a thread that attaches while a stop is under way is stopped too") {
   };
   std::thread slow_thread(mutator, &slow, nullptr);
   while (registry.thread_count() != 1) std::this_thread::yield();
-  std::atomic<bool> stopped{false}, resume{false};
-  std::thread collector([&] {
-    registry.StopTheWorld();
-    stopped = true;
-    AwaitValue(resume, true);
-    registry.ResumeTheWorld();
-  });
+  HeldStop collector(registry);
   while (!registry.stop_requested()) std::this_thread::yield();
   std::thread late_thread(mutator, &late, &late_attached);  // after the interrupts went out
   AwaitValue(late_attached, true);
   poll = true;
-  AwaitValue(stopped, true);  // hangs (the test times out) if `late` is never interrupted
+  collector.AwaitStopped();  // hangs (the test times out) if `late` is never interrupted
   CHECK(slow.mode.load() == ThreadMode::kParked);
   CHECK(late.mode.load() == ThreadMode::kParked);
   stop = true;
-  resume = true;
-  collector.join();
+  collector.Resume();
   slow_thread.join();
   late_thread.join();
   CHECK(registry.thread_count() == 0);
@@ -380,14 +394,8 @@ TEST_CASE("Safepoint() inside a native region during a stop returns at once and 
   ThreadRegistry& registry = heap.roots().threads();
   ThreadRecord* self = ThreadRecord::Current();
   pinion::NativeRegion region;
-  std::atomic<bool> stopped{false}, resume{false};
-  std::thread collector([&] {
-    registry.StopTheWorld();
-    stopped = true;
-    AwaitValue(resume, true);
-    registry.ResumeTheWorld();
-  });
-  AwaitValue(stopped, true);
+  HeldStop collector(registry);
+  collector.AwaitStopped();
   CHECK(self->interrupt.load());  // the stop asked this thread to poll
   pinion::Safepoint();            // returns at once: a native thread does not park
   CHECK(self->mode.load() == ThreadMode::kNative);
@@ -396,8 +404,7 @@ TEST_CASE("Safepoint() inside a native region during a stop returns at once and 
     CHECK(MisuseOf([] { pinion::Allocate(pinion::RegisterType({"X", 8, nullptr, nullptr})); }) ==
           Misuse::kThreadNotAttached);
   }
-  resume = true;
-  collector.join();
+  collector.Resume();
   heap.Collect();  // from inside the region: the stop does not wait for this thread
   CHECK(self->mode.load() == ThreadMode::kNative);
 }
