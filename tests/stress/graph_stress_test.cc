@@ -1,6 +1,5 @@
 // Stress: mutator threads rewriting a random object graph while collections run, with a
-// verification barrier after every phase. Fixed seeds; PINION_STRESS_SCALE multiplies the
-// number of phases (default 1, what CI runs), PINION_STRESS_SEED=N adds N to every seed.
+// verification barrier after every phase.
 //
 // The modes: each scenario runs as its own test case in each of
 //  - stop-the-world: every cycle marks with the world stopped;
@@ -11,9 +10,37 @@
 //    allocations, so the heap is marking nearly all the time and barriers, black allocation
 //    and start/remark pauses land at every point of every operation;
 //  - stop-the-world + torture (torture_interval 200): a whole cycle every 200 allocations of
-//    each thread.
-// The torture modes run half the phases, so the whole binary stays near 10 s (about a minute
-// under TSan) on two cores.
+//    each thread;
+//  - stop-the-world + faults, concurrent + faults, concurrent + torture + faults: the same
+//    with random stalls at the handshake's points (gc/fault_injection.h: before and after a
+//    park, after leaving a native region, before claiming a root scan or flushing a barrier
+//    buffer, holding a pin log, between marking rounds, at attach and detach): one point in 2
+//    stalls, a yield or a sleep of up to 1 ms, seeded from the scenario's seed. Each run
+//    checks that stalls happened and reports how many. Fault points exist only where NDEBUG
+//    is unset (fastbuild, asan, tsan): in -c opt builds these test cases say so and pass.
+// The test chooses the mode: HeapConfig::from_environment is false, so PINION_MODE,
+// PINION_TORTURE and the other PINION_* variables change nothing, and each run sets fault
+// injection itself (a PINION_FAULTS in the environment is overridden, then turned off).
+//
+// Cost: the torture and fault modes run half the phases, so the whole binary takes about
+// 20 s (under a minute with TSan or ASan) on two cores.
+//
+// Running it longer or differently (a Bazel test runs it with a clean environment, so pass
+// variables with --test_env; the binary also runs by itself, .bazel/bin/tests/stress/...):
+//  - PINION_STRESS_SCALE=N multiplies the number of phases (default 1, what CI runs);
+//  - PINION_STRESS_SEED=N adds N to every seed (default 0): other graphs, other interleavings
+//    and, in the fault modes, other stalls;
+//  - doctest filters pick modes or scenarios by test-case name: -tc='*[concurrent+faults]*',
+//    -tc='*faults*', -tc='*6 mutators*' (comma-separated to combine); through Bazel
+//    --test_arg=-tc='*faults*'; --test_arg=--duration=true times each test case.
+//  For example (one command):
+//    bazel test --config=tsan //tests/stress:graph_stress_test --test_output=all
+//        --test_env=PINION_STRESS_SCALE=4 --test_env=PINION_STRESS_SEED=17
+//        --test_arg=-tc='*faults*'
+//  A failure names the scenario, the mode and the seed (the fault seed derives from it):
+//  rerun with the same PINION_STRESS_SEED and filter to reproduce. A seed fixes the graph,
+//  each thread's random choices and each thread's n-th stall decision, not the interleaving,
+//  which stays the scheduler's: rerun a few times (--runs_per_test=N).
 //
 // The world
 //  - Objects: Node (4 child slots + a Buffer slot, all Member<T>; an immutable
@@ -75,6 +102,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "gc/fault_injection.h"
 #include "gc/heap.h"
 #include "pinning/pin.h"
 #include "roots/handles.h"
@@ -104,6 +132,10 @@ struct Mode {
   CollectorMode collector;
   uint64_t torture_interval;  // HeapConfig::torture_interval; 0: off
   int phase_divisor;          // torture collects far more often: fewer phases keep CI cheap
+  // Random fault injection for the whole run (gc/fault_injection.h): a stall at one in
+  // `fault_one_in` fault points, a yield or a sleep of up to `fault_max_delay_us`; 0: off.
+  uint32_t fault_one_in = 0;
+  uint32_t fault_max_delay_us = 0;
 };
 
 constexpr Mode kStopTheWorld{"stop-the-world", CollectorMode::kStopTheWorld, 0, 1};
@@ -115,6 +147,16 @@ constexpr Mode kConcurrentTorture{"concurrent+torture", CollectorMode::kConcurre
 // A whole stop-the-world cycle every 200 allocations of each thread.
 constexpr Mode kStopTheWorldTorture{"stop-the-world+torture", CollectorMode::kStopTheWorld, 200,
                                     2};
+// The same with random stalls at the handshake's points: threads descheduled before and
+// after parking, after leaving a native region, before claiming a root scan or flushing a
+// barrier buffer, while holding a pin log, between marking rounds, at attach and detach.
+// One point in 2 stalls (half of those yield, half sleep up to 1 ms): a few thousand stalls
+// per run. Half the phases: a stalled run does the same work more slowly.
+constexpr Mode kStopTheWorldFaults{"stop-the-world+faults", CollectorMode::kStopTheWorld, 0, 2,
+                                   2, 1000};
+constexpr Mode kConcurrentFaults{"concurrent+faults", CollectorMode::kConcurrent, 0, 2, 2, 1000};
+constexpr Mode kConcurrentTortureFaults{"concurrent+torture+faults", CollectorMode::kConcurrent,
+                                        64, 2, 2, 1000};
 
 struct Scenario {
   const char* name;
@@ -859,39 +901,63 @@ void Mutator::Run() {
   Teardown();
 }
 
+// Sets the process-wide fault injection for one run: random stalls if the mode asks for them,
+// else none (whatever PINION_FAULTS said); off again when the run ends, however it ends.
+class ScopedFaults {
+ public:
+  ScopedFaults(const Mode& mode, uint64_t seed) {
+    if (mode.fault_one_in != 0) {
+      fault::Random(seed, mode.fault_one_in, mode.fault_max_delay_us);
+    } else {
+      fault::Disable();
+    }
+  }
+  ~ScopedFaults() { fault::Disable(); }
+  ScopedFaults(const ScopedFaults&) = delete;
+  ScopedFaults& operator=(const ScopedFaults&) = delete;
+};
+
 void RunScenario(Scenario scenario, const Mode& mode) {
   scenario.mode = mode;
   scenario.label = std::string(scenario.name) + " (" + mode.name + ")";
   scenario.phases = std::max(2, scenario.phases / mode.phase_divisor) * Scale();
   scenario.seed += SeedOffset();
   const std::string name = scenario.label;
+  const bool faults = mode.fault_one_in != 0;
+  if (faults && !fault::Available()) {
+    MESSAGE(name << ": skipped: fault points are compiled out of this build (NDEBUG)");
+    return;
+  }
+  const uint64_t fault_seed = Mix(scenario.seed, 0x6661756c74);  // "fault"
   INFO("scenario " << name << ", seed " << scenario.seed);
   MESSAGE(name << ": " << scenario.mutators << " mutators (seeds " << scenario.seed << ".."
                << scenario.seed + scenario.mutators - 1 << "), " << scenario.phases
                << " phases x " << scenario.ops_per_phase << " ops, min_heap "
                << scenario.min_heap_bytes << ", " << scenario.marker_threads
-               << " marker thread(s), torture interval " << mode.torture_interval);
+               << " marker thread(s), torture interval " << mode.torture_interval
+               << (faults ? ", faults: seed " + std::to_string(fault_seed) + ", a stall at 1 in " +
+                                std::to_string(mode.fault_one_in) + " points, up to " +
+                                std::to_string(mode.fault_max_delay_us) + " us"
+                          : std::string()));
 
   FinalizerLedger ledger(size_t{1} << 20);  // outlives the heap: its destructor finalizes
   g_ledger.store(&ledger, std::memory_order_release);
   std::vector<Report> reports;
   uint64_t baseline = 0;
   HeapStats end_stats;
+  uint64_t stalls = 0;
   {
+    // Before the heap: no collection runs while the mode changes (gc/fault_injection.h).
+    const uint64_t stalls_before = fault::Stalls();
+    ScopedFaults fault_scope(mode, fault_seed);
     HeapConfig config;
     config.min_heap_bytes = scenario.min_heap_bytes;
     config.growth_factor = scenario.growth_factor;
     config.marker_threads = scenario.marker_threads;
     config.mode = mode.collector;
     config.torture_interval = mode.torture_interval;
+    config.from_environment = false;  // the test case chooses the mode, not PINION_MODE
     Heap heap(config);
-    if (heap.config().mode != config.mode ||
-        heap.config().torture_interval != config.torture_interval) {
-      MESSAGE(name << ": PINION_MODE / PINION_TORTURE override the mode: now "
-                   << (heap.config().mode == CollectorMode::kConcurrent ? "concurrent"
-                                                                        : "stop-the-world")
-                   << ", torture interval " << heap.config().torture_interval);
-    }
     baseline = heap.stats().heap_bytes;
     World world(heap, scenario, ledger);
     heap.roots().AddGlobalRange(reinterpret_cast<void* const*>(world.shared), kSharedSlots);
@@ -936,14 +1002,21 @@ void RunScenario(Scenario scenario, const Mode& mode) {
     heap.Collect();
     heap.Collect();
     end_stats = heap.stats();
+    stalls = fault::Stalls() - stalls_before;
     MESSAGE(name << ": " << end_stats.collections << " collections (" << background_collections
                  << " from the background thread), " << end_stats.bytes_allocated / kMiB
                  << " MiB allocated, peak heap " << peak_before / kMiB << " MiB, max pause "
                  << end_stats.max_pause_ms << " ms; after dropping all roots: live "
                  << end_stats.live_bytes << " bytes, heap " << end_stats.heap_bytes
-                 << " bytes (baseline " << baseline << ")");
-  }  // the heap is destroyed: finalizes whatever is left (nothing should be)
+                 << " bytes (baseline " << baseline << ")"
+                 << (faults ? "; " + std::to_string(stalls) + " fault stalls" : std::string()));
+  }  // the heap is destroyed: finalizes whatever is left (nothing should be); faults off
   g_ledger.store(nullptr, std::memory_order_release);
+  if (faults) {
+    CHECK(stalls > 0);  // the faults reached the code under test
+  } else {
+    CHECK(stalls == 0);
+  }
 
   Report total;
   for (size_t i = 0; i < reports.size(); ++i) {
@@ -1060,6 +1133,29 @@ TEST_CASE("graph stress [stop-the-world+torture]: 4 mutators, 2 markers, tiny he
 }
 TEST_CASE("graph stress [stop-the-world+torture]: 6 mutators, 1 marker, live bytes exact") {
   RunScenario(SixMutatorsExact(), kStopTheWorldTorture);
+}
+
+// Fault-injected modes: skipped (with a message) in -c opt builds, which compile the fault
+// points out.
+TEST_CASE("graph stress [stop-the-world+faults]: 4 mutators, 2 markers, tiny heap") {
+  RunScenario(FourMutators(), kStopTheWorldFaults);
+}
+TEST_CASE("graph stress [stop-the-world+faults]: 6 mutators, 1 marker, live bytes exact") {
+  RunScenario(SixMutatorsExact(), kStopTheWorldFaults);
+}
+
+TEST_CASE("graph stress [concurrent+faults]: 4 mutators, 2 markers, tiny heap") {
+  RunScenario(FourMutators(), kConcurrentFaults);
+}
+TEST_CASE("graph stress [concurrent+faults]: 6 mutators, 1 marker, live bytes exact") {
+  RunScenario(SixMutatorsExact(), kConcurrentFaults);
+}
+
+TEST_CASE("graph stress [concurrent+torture+faults]: 4 mutators, 2 markers, tiny heap") {
+  RunScenario(FourMutators(), kConcurrentTortureFaults);
+}
+TEST_CASE("graph stress [concurrent+torture+faults]: 6 mutators, 1 marker, live bytes exact") {
+  RunScenario(SixMutatorsExact(), kConcurrentTortureFaults);
 }
 
 }  // namespace pinion::stress
