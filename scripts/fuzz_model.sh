@@ -38,18 +38,12 @@ if [ "${#sources[@]}" -eq 0 ]; then
   exit 2
 fi
 
-# gc/internal/poison.h poisons free cells when __SANITIZE_ADDRESS__ is defined; clang before 16
-# does not define it under -fsanitize=address, so define it here.
-defines=()
-if ! echo | clang++ -fsanitize=address -dM -E -x c++ - | grep -q __SANITIZE_ADDRESS__; then
-  defines+=(-D__SANITIZE_ADDRESS__=1)
-fi
 
 binary="$out/model_fuzz"
 echo "fuzz_model.sh: building $binary from ${#sources[@]} sources"
 clang++ -std=c++20 -O1 -g -fno-omit-frame-pointer -fno-strict-aliasing -pthread \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  "${defines[@]}" -I. "${sources[@]}" -o "$binary"
+  -I. "${sources[@]}" -o "$binary"
 
 echo "fuzz_model.sh: fuzzing for $seconds s; corpus $out/corpus"
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \

@@ -6,7 +6,17 @@
 
 #include <cstddef>
 
+// GCC defines __SANITIZE_ADDRESS__ under -fsanitize=address; clang (before 16) only answers
+// __has_feature(address_sanitizer).
 #if defined(__SANITIZE_ADDRESS__)
+#define PINION_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PINION_ASAN 1
+#endif
+#endif
+
+#if defined(PINION_ASAN)
 #include <sanitizer/asan_interface.h>
 #define PINION_POISON(address, bytes) ASAN_POISON_MEMORY_REGION((address), (bytes))
 #define PINION_UNPOISON(address, bytes) ASAN_UNPOISON_MEMORY_REGION((address), (bytes))
