@@ -16,7 +16,8 @@
 //    lock held: a test holds a chosen thread at a chosen point (say, until the collector has
 //    moved on) and lets it go.
 // The environment variable PINION_FAULTS=seed[,one_in[,max_delay_us]] turns random mode on
-// in any test binary (read once, at the first point reached).
+// in any test binary (read once, during static initialisation; a later Random() or
+// Disable() overrides it).
 //
 // Threads: any thread may reach a point. Control functions from any thread, though tests
 // change the mode only while no collection runs.

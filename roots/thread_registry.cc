@@ -23,13 +23,15 @@ void ThreadRegistry::Attach(ThreadRecord* record) {
   // path: a stop may be under way already (StopTheWorld releases mu_ while it waits, after
   // it interrupted the threads it knew), and it would wait for us forever. Relaxed: this
   // thread's own poll reads it, and mu_ orders the collector's earlier requests before us.
-  std::lock_guard<std::mutex> lock(mu_);
-  record->mode.store(ThreadMode::kRunning, std::memory_order_seq_cst);
-  record->interrupt.store(true, std::memory_order_relaxed);
-  threads_.push_back(record);
-  ThreadRecord::SetCurrent(record);
-  record->OnRunning(true);
-  PINION_FAULT_POINT(kAttach);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    record->mode.store(ThreadMode::kRunning, std::memory_order_seq_cst);
+    record->interrupt.store(true, std::memory_order_relaxed);
+    threads_.push_back(record);
+    ThreadRecord::SetCurrent(record);
+    record->OnRunning(true);
+  }
+  PINION_FAULT_POINT(kAttach);  // outside mu_: a hook may block here
 }
 
 void ThreadRegistry::Detach(ThreadRecord* record) {
