@@ -54,8 +54,9 @@ enum class CollectorMode {
 };
 
 // Every field can also be set from the environment, which wins over the code (so a runtime's
-// users can switch without rebuilding; unless from_environment is false): PINION_MODE=stw|concurrent, PINION_MARKERS=N,
-// PINION_GROWTH=F, PINION_HEAP_LIMIT=BYTES[k|m|g], PINION_TORTURE=N, PINION_TRACE=1.
+// users can switch without rebuilding) unless from_environment is false:
+// PINION_MODE=stw|concurrent, PINION_MARKERS=N, PINION_GROWTH=F,
+// PINION_HEAP_LIMIT=BYTES[k|m|g], PINION_TORTURE=N, PINION_TRACE=1.
 struct HeapConfig {
   CollectorMode mode = CollectorMode::kStopTheWorld;
   // Allocation before the first collection, and the least between any two.
