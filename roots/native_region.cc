@@ -5,6 +5,12 @@
 namespace pinion {
 
 NativeRegion::NativeRegion() : thread_(ThreadRecord::Current()) {
+  if (CollectorCallbackScope::what() != nullptr) {
+    // A finalizer run by the sweep: its thread owns a half-swept page, so it must not count
+    // as stopped. The region does nothing; a stop waits for the callback to return.
+    thread_ = nullptr;
+    return;
+  }
   if (thread_ == nullptr) {
     ReportMisuse(Misuse::kThreadNotAttached, "NativeRegion entered by an unattached thread");
     return;

@@ -4,7 +4,9 @@
 // progress. Raw pointers held across a region must be rooted (handles or pins, see
 // pinning/pin.h's CallNative), because a whole collection may run meanwhile.
 //
-// Threads: the attached thread entering the region; regions do not nest.
+// Threads: the attached thread entering the region; regions do not nest. Inside a collector
+// callback (a sweep-time finalizer, a trace callback: CollectorCallbackScope) a region does
+// nothing: that thread may own a half-swept page and must not count as stopped.
 #ifndef PINION_ROOTS_NATIVE_REGION_H_
 #define PINION_ROOTS_NATIVE_REGION_H_
 

@@ -15,6 +15,7 @@
 #include "gc/heap.h"
 #include "gc/internal/size_classes.h"
 #include "roots/handles.h"
+#include "roots/native_region.h"
 #include "roots/root_set.h"
 #include "roots/thread_registry.h"
 #include "tests/gc/test_support.h"
@@ -396,7 +397,7 @@ struct Reentrant {
 };
 Heap* g_reentrant_heap = nullptr;
 std::atomic<int> g_reentrant_on_mutator{0}, g_reentrant_on_collector{0};
-std::atomic<int> g_reentrant_allocated{0};
+std::atomic<int> g_reentrant_allocated{0}, g_reentrant_went_native{0};
 void ReentrantFinalize(void*) {
   if (pinion::ThreadRecord::CurrentRunning() != nullptr) {
     g_reentrant_on_mutator.fetch_add(1);
@@ -405,6 +406,11 @@ void ReentrantFinalize(void*) {
   }
   if (TryAllocate(kBytes, 64) != nullptr) g_reentrant_allocated.fetch_add(1);
   g_reentrant_heap->Collect();
+  pinion::ThreadRecord* running = pinion::ThreadRecord::CurrentRunning();
+  {
+    pinion::NativeRegion region;  // does nothing here: the thread owns a half-swept page
+    if (pinion::ThreadRecord::CurrentRunning() != running) g_reentrant_went_native.fetch_add(1);
+  }
 }
 const TypeId kReentrant =
     pinion::RegisterType({"Reentrant", sizeof(Reentrant), nullptr, &ReentrantFinalize});
@@ -431,6 +437,7 @@ TEST_CASE("a finalizer calling Collect() or allocating is kBadNesting, on a muta
   Heap heap(pinion::test_support::NoAutoCollect());
   g_reentrant_heap = &heap;
   g_reentrant_on_mutator = g_reentrant_on_collector = g_reentrant_allocated = 0;
+  g_reentrant_went_native = 0;
   ThreadScope thread(heap);
   HandleScope scope;
   Handle<Chunk> kept(pinion::New<Chunk>(kChunk));
@@ -452,6 +459,7 @@ TEST_CASE("a finalizer calling Collect() or allocating is kBadNesting, on a muta
   CHECK(g_reentrant_on_collector.load() > 0);
   CHECK(g_reentrant_on_mutator.load() + g_reentrant_on_collector.load() == kGarbage);
   CHECK(g_reentrant_allocated.load() == 0);
+  CHECK(g_reentrant_went_native.load() == 0);
   CHECK(pinion::test_support::MisuseLog::Count(pinion::Misuse::kBadNesting) == 2 * kGarbage);
   CHECK(pinion::test_support::MisuseLog::Size() == 2 * kGarbage);
   CHECK(heap.stats().collections == 1);
