@@ -32,6 +32,7 @@
 #include "gc/member.h"
 #include "gc/type.h"
 #include "gc/visitor.h"
+#include "tests/stress/stress_support.h"
 
 namespace pinion::model {
 
@@ -54,36 +55,11 @@ inline uint64_t SeedFromEnvironment(uint64_t fallback) {
 
 // ---- Hashing -------------------------------------------------------------------------------
 
-inline uint64_t Mix(uint64_t h, uint64_t v) {
-  h = (h ^ v) * 0xff51afd7ed558ccdull;
-  return h ^ (h >> 32);
-}
-
-inline uint64_t SplitMix(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-inline void FillBytes(unsigned char* p, size_t n, uint64_t seed) {
-  for (size_t i = 0; i < n; i += 8) {
-    const uint64_t w = SplitMix(seed);
-    std::memcpy(p + i, &w, std::min<size_t>(8, n - i));
-  }
-}
-
-inline uint64_t HashBytes(const unsigned char* p, size_t n, uint64_t h) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    h = Mix(h, w);
-  }
-  uint64_t tail = 0;
-  std::memcpy(&tail, p + i, n - i);
-  return Mix(h, tail ^ n);
-}
+// The stress tests' hashing: seeded bytes and a checksum over them.
+using stress::FillBytes;
+using stress::HashBytes;
+using stress::Mix;
+using stress::SplitMix;
 
 inline std::string Hex(uint64_t v) {
   char text[24];

@@ -200,31 +200,6 @@ class Failures {
   std::vector<std::string> messages_;  // guarded by mu_
 };
 
-// A reusable barrier for attached threads, waiting inside a NativeRegion (HACKING.md: a
-// blocking wait must be native, or a collection started meanwhile would wait for it).
-class Barrier {
- public:
-  explicit Barrier(int parties) : parties_(parties) {}
-  void ArriveAndWait() {
-    NativeRegion region;
-    std::unique_lock<std::mutex> lock(mu_);
-    const uint64_t generation = generation_;
-    if (++arrived_ == parties_) {
-      arrived_ = 0;
-      ++generation_;
-      cv_.notify_all();
-      return;
-    }
-    cv_.wait(lock, [&] { return generation_ != generation; });
-  }
-
- private:
-  const int parties_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int arrived_ = 0;          // guarded by mu_
-  uint64_t generation_ = 0;  // guarded by mu_
-};
 
 class Worker;
 
@@ -236,7 +211,7 @@ struct World {
   const Case& test_case;
   const uint64_t base_seed;
   const int rounds;
-  Barrier barrier{kThreads};
+  stress::PhaseBarrier barrier{kThreads};
   Failures failures;
   std::array<Worker*, kThreads> workers{};
 
@@ -1060,54 +1035,6 @@ void Worker::Run() {
 
 // ---- The test ------------------------------------------------------------------------------
 
-// Samples the workers' progress; after kWatchdogSeconds without any, reports and aborts.
-class Watchdog {
- public:
-  explicit Watchdog(World& world) : world_(world), thread_([this] { Loop(); }) {}
-  ~Watchdog() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  int64_t Progress() const {
-    int64_t sum = 0;
-    for (const auto& p : world_.progress) sum += p.load(std::memory_order_relaxed);
-    return sum;
-  }
-  void Loop() {
-    int64_t last = Progress();
-    Clock::time_point changed = Clock::now();
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stop_; })) {
-      const int64_t now = Progress();
-      if (now != last) {
-        last = now;
-        changed = Clock::now();
-      } else if (Clock::now() - changed > std::chrono::seconds(kWatchdogSeconds)) {
-        std::fprintf(stderr, "watchdog: no progress for %d s in %s; presumed deadlock.\n",
-                     kWatchdogSeconds, world_.test_case.name);
-        for (int i = 0; i < kThreads; ++i) {
-          std::fprintf(stderr, "  thread %d: %lld ops\n", i,
-                       static_cast<long long>(world_.progress[i].load()));
-        }
-        std::fprintf(stderr, "  %s\n", world_.Replay().c_str());
-        std::abort();
-      }
-    }
-  }
-
-  World& world_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;  // guarded by mu_
-  std::thread thread_;
-};
-
 void RunCase(const Case& c) {
   const uint64_t base_seed = SeedFromEnvironment(1);
   const int rounds = c.rounds * ScaleFromEnvironment();
@@ -1157,7 +1084,22 @@ void RunCase(const Case& c) {
       world.workers[i] = workers.back().get();
     }
     {
-      Watchdog watchdog(world);
+      // No progress for kWatchdogSeconds: a deadlock, reported with each thread's count.
+      stress::Watchdog watchdog(
+          kWatchdogSeconds,
+          [&] {
+            int64_t sum = 0;
+            for (const auto& p : world.progress) sum += p.load(std::memory_order_relaxed);
+            return sum;
+          },
+          [&] {
+            std::string out = std::string("in ") + world.test_case.name + "\n";
+            for (int i = 0; i < kThreads; ++i) {
+              out += "  thread " + std::to_string(i) + ": " +
+                     std::to_string(world.progress[i].load()) + " ops\n";
+            }
+            return out + "  " + world.Replay() + "\n";
+          });
       std::atomic<bool> stop{false};
       std::thread collector([&] {  // unattached: Collect() from outside the mutators
         std::mt19937 rng(static_cast<uint32_t>(base_seed + c.index));
