@@ -30,6 +30,8 @@
 #endif
 
 #include "pinion_python/port.h"
+#include "pinion_python/pymacro.h"
+#include "pinion_python/pymath.h"
 #include "pinion_python/object.h"
 #include "pinion_python/objimpl.h"
 #include "pinion_python/pystate.h"

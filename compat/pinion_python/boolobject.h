@@ -28,6 +28,21 @@ PyAPI_DATA(PyObject) _Py_NotImplementedStruct;
 #define Py_IsNone(x) Py_Is((x), Py_None)
 #define Py_RETURN_NOTIMPLEMENTED return Py_NewRef(Py_NotImplemented)
 
+/* Returns True or False: `val1 op val2` for a rich-comparison op (Py_LT ... Py_GE), for
+ * tp_richcompare slots of types that compare by a C value. */
+#define Py_RETURN_RICHCOMPARE(val1, val2, op)            \
+  do {                                                   \
+    switch (op) {                                        \
+      case Py_EQ: if ((val1) == (val2)) Py_RETURN_TRUE; Py_RETURN_FALSE; \
+      case Py_NE: if ((val1) != (val2)) Py_RETURN_TRUE; Py_RETURN_FALSE; \
+      case Py_LT: if ((val1) < (val2)) Py_RETURN_TRUE; Py_RETURN_FALSE;  \
+      case Py_GT: if ((val1) > (val2)) Py_RETURN_TRUE; Py_RETURN_FALSE;  \
+      case Py_LE: if ((val1) <= (val2)) Py_RETURN_TRUE; Py_RETURN_FALSE; \
+      case Py_GE: if ((val1) >= (val2)) Py_RETURN_TRUE; Py_RETURN_FALSE; \
+      default: Py_UNREACHABLE();                         \
+    }                                                    \
+  } while (0)
+
 PyAPI_DATA(PyTypeObject) PyBool_Type;
 PyAPI_DATA(PyLongObject) _Py_FalseStruct;
 PyAPI_DATA(PyLongObject) _Py_TrueStruct;

@@ -1,5 +1,10 @@
-/* The basics every other compat header uses: sizes, export macros, and the marker for CPython
- * API that Pinion does not provide.
+/* The basics every other compat header uses: the platform facts CPython's pyconfig.h and
+ * pyport.h give (type sizes, byte order, integer types and limits), export macros, and the
+ * marker for CPython API that Pinion does not provide.
+ *
+ * Sizes come from the compiler, not from a configure run, so `#if SIZEOF_LONG == 8` selects
+ * the same code as under CPython built for this platform (an undefined SIZEOF_* reads as 0 in
+ * `#if`, silently choosing a 32-bit path).
  *
  * Unsupported API is declared with _PyPinion_UNSUPPORTED("why"), so that extension source
  * that uses it fails to compile with that message (GCC's error attribute, Clang's
@@ -16,9 +21,46 @@
 typedef ssize_t Py_ssize_t;
 typedef Py_ssize_t Py_hash_t;
 typedef size_t Py_uhash_t;
+typedef intptr_t Py_intptr_t;
+typedef uintptr_t Py_uintptr_t;
 #define PY_SSIZE_T_MAX ((Py_ssize_t)(((size_t)-1) >> 1))
 #define PY_SSIZE_T_MIN (-PY_SSIZE_T_MAX - 1)
-#define PY_SSIZE_T_CLEAN 1
+#define PY_SIZE_MAX SIZE_MAX
+#define PY_LLONG_MIN LLONG_MIN
+#define PY_LLONG_MAX LLONG_MAX
+#define PY_ULLONG_MAX ULLONG_MAX
+#define PY_TIMEOUT_MAX LLONG_MAX
+/* PY_SSIZE_T_CLEAN is not defined here: `#` formats always take Py_ssize_t (as in CPython
+ * 3.13), and an extension's own `#define PY_SSIZE_T_CLEAN` before the include must not
+ * clash with a definition of ours. */
+
+/* pyconfig.h: sizes and byte order, from the compiler's predefined macros. */
+#define SIZEOF_SHORT __SIZEOF_SHORT__
+#define SIZEOF_INT __SIZEOF_INT__
+#define SIZEOF_LONG __SIZEOF_LONG__
+#define SIZEOF_LONG_LONG __SIZEOF_LONG_LONG__
+#define SIZEOF_FLOAT __SIZEOF_FLOAT__
+#define SIZEOF_DOUBLE __SIZEOF_DOUBLE__
+#define SIZEOF_LONG_DOUBLE __SIZEOF_LONG_DOUBLE__
+#define SIZEOF_VOID_P __SIZEOF_POINTER__
+#define SIZEOF_SIZE_T __SIZEOF_SIZE_T__
+#define SIZEOF_UINTPTR_T __SIZEOF_POINTER__
+#define SIZEOF_WCHAR_T __SIZEOF_WCHAR_T__
+#define SIZEOF__BOOL 1
+#define SIZEOF_TIME_T __SIZEOF_LONG__ /* glibc: time_t is long on every Linux ABI Pinion runs on */
+#define SIZEOF_OFF_T 8                /* Pinion's builds use 64-bit file offsets */
+#define SIZEOF_PID_T 4
+#define HAVE_LONG_LONG 1
+#define HAVE_STDINT_H 1
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define WORDS_BIGENDIAN 1
+#define PY_BIG_ENDIAN 1
+#define PY_LITTLE_ENDIAN 0
+#else
+#define PY_BIG_ENDIAN 0
+#define PY_LITTLE_ENDIAN 1
+#define DOUBLE_IS_LITTLE_ENDIAN_IEEE754 1
+#endif
 
 #ifdef __cplusplus
 #define PyAPI_FUNC(type) extern "C" type
@@ -40,14 +82,15 @@ typedef size_t Py_uhash_t;
 #define _PyPinion_UNSUPPORTED(why) __attribute__((error("not supported by Pinion: " why)))
 #endif
 
-#define Py_UNUSED(name) _unused_##name __attribute__((unused))
+/* pyport.h: attributes and inlining. */
+#define Py_GCC_ATTRIBUTE(x) __attribute__(x)
+#define Py_ALWAYS_INLINE __attribute__((always_inline))
+#define Py_DEPRECATED(version) __attribute__((__deprecated__))
+#define Py_LOCAL(type) static type
 #define Py_LOCAL_INLINE(type) static inline type
-#define Py_ARRAY_LENGTH(array) (sizeof(array) / sizeof((array)[0]))
-#define Py_MIN(x, y) (((x) > (y)) ? (y) : (x))
-#define Py_MAX(x, y) (((x) > (y)) ? (x) : (y))
-#define Py_ABS(x) ((x) < 0 ? -(x) : (x))
-#define Py_STRINGIFY(x) _Py_XSTRINGIFY(x)
-#define _Py_XSTRINGIFY(x) #x
+#define Py_LL(x) x##LL
+#define Py_ULL(x) Py_LL(x##U)
+#define Py_SAFE_DOWNCAST(value, wide, narrow) ((narrow)(value))
 #define Py_RETURN_NONE return Py_NewRef(Py_None)
 #define Py_RETURN_TRUE return Py_NewRef(Py_True)
 #define Py_RETURN_FALSE return Py_NewRef(Py_False)
