@@ -30,6 +30,13 @@ typedef uintptr_t Py_uintptr_t;
 #define PY_LLONG_MAX LLONG_MAX
 #define PY_ULLONG_MAX ULLONG_MAX
 #define PY_TIMEOUT_MAX LLONG_MAX
+#define PY_DWORD_MAX 4294967295U
+#define PY_LONG_LONG long long
+#define PY_INT32_T int32_t
+#define PY_UINT32_T uint32_t
+#define PY_INT64_T int64_t
+#define PY_UINT64_T uint64_t
+#define PY_FORMAT_SIZE_T "z"
 /* PY_SSIZE_T_CLEAN is not defined here: `#` formats always take Py_ssize_t (as in CPython
  * 3.13), and an extension's own `#define PY_SSIZE_T_CLEAN` before the include must not
  * clash with a definition of ours. */
@@ -91,6 +98,12 @@ typedef uintptr_t Py_uintptr_t;
 #define Py_LL(x) x##LL
 #define Py_ULL(x) Py_LL(x##U)
 #define Py_SAFE_DOWNCAST(value, wide, narrow) ((narrow)(value))
+#define Py_ARITHMETIC_RIGHT_SHIFT(type, value, bits) ((value) >> (bits)) /* GCC: arithmetic */
+#define Py_FORCE_EXPANSION(x) x
+#define Py_NO_INLINE __attribute__((noinline))
+#define Py_ALIGNED(bytes) __attribute__((aligned(bytes)))
+#define Py_MEMCPY memcpy
+#define Py_VA_COPY va_copy
 #define Py_RETURN_NONE return Py_NewRef(Py_None)
 #define Py_RETURN_TRUE return Py_NewRef(Py_True)
 #define Py_RETURN_FALSE return Py_NewRef(Py_False)

@@ -67,6 +67,22 @@ static PyObject* utility(PyObject* Py_UNUSED(module), PyObject* Py_UNUSED(ignore
                        (Py_ssize_t)(Py_LL(1) << 40 == 1099511627776LL));
 }
 
+/* Fixed-width types and formats of pyport.h, and its arithmetic helpers. */
+static PyObject* widths(PyObject* Py_UNUSED(module), PyObject* Py_UNUSED(ignored)) {
+  char formatted[32];
+  snprintf(formatted, sizeof formatted, "%" PY_FORMAT_SIZE_T "d", (Py_ssize_t)-42);
+  PY_LONG_LONG big = PY_LLONG_MAX;
+  PY_INT32_T i32 = -1;
+  PY_UINT64_T u64 = PY_DWORD_MAX;
+  double Py_ALIGNED(16) aligned = Py_MATH_PI;
+  char copy[8];
+  Py_MEMCPY(copy, "pinion", 7);
+  return Py_BuildValue("(siiiLisdd)", formatted, (int)sizeof(PY_INT64_T),
+                       (int)sizeof(PY_UINT32_T), Py_ARITHMETIC_RIGHT_SHIFT(int, -8, 1),
+                       big == PY_LLONG_MAX ? (long long)i32 : 0LL, u64 == 4294967295ULL, copy,
+                       aligned, Py_FORCE_EXPANSION(Py_MATH_E));
+}
+
 static PyObject* floats(PyObject* Py_UNUSED(module), PyObject* arg) {
   const double x = PyFloat_AsDouble(arg);
   if (x == -1.0 && PyErr_Occurred()) return NULL;
@@ -108,6 +124,7 @@ static PyMethodDef methods[] = {
     {"limits", limits, METH_NOARGS, PyDoc_STR("limits() -> integer limits of pyport.h")},
     {"byte_order", byte_order, METH_NOARGS, NULL},
     {"utility", utility, METH_NOARGS, NULL},
+    {"widths", widths, METH_NOARGS, NULL},
     {"floats", floats, METH_O, NULL},
     {"special_floats", special_floats, METH_NOARGS, NULL},
     {"compare", compare, METH_VARARGS, NULL},

@@ -17,6 +17,7 @@ int main(void) {
   SHOW_CALL(module, "byte_order", "()", NULL);
   SHOW_CALL(module, "utility", "()", NULL);
   SHOW_CALL(module, "special_floats", "()", NULL);
+  SHOW_CALL(module, "widths", "()", NULL);
   const double samples[] = {0.0, -2.5, 1e308 * 10, -1e308 * 10};
   for (size_t i = 0; i < Py_ARRAY_LENGTH(samples); ++i) {
     char label[64];
