@@ -38,10 +38,8 @@
 #ifdef NDEBUG
 #define Py_UNREACHABLE() __builtin_unreachable()
 #else
-#define Py_UNREACHABLE()                                                                   \
-  (fprintf(stderr, "Fatal Python error: We've reached an unreachable state. Anything is " \
-                   "possible.\nThe limits were in our heads all along. Follow your "      \
-                   "dreams.\n%s:%d\n", __FILE__, __LINE__),                                \
+#define Py_UNREACHABLE() \
+  (fprintf(stderr, "Fatal Python error: Py_UNREACHABLE() reached at %s:%d\n", __FILE__, __LINE__), \
    abort())
 #endif
 
