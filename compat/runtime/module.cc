@@ -8,6 +8,7 @@
 //
 // Threads: any attached thread; tp_traverse on collector threads in a pause (it reads the
 // fields, and m_traverse reads the state, with the world stopped).
+#include <cstddef>
 #include <cstring>
 
 #include "compat/runtime/runtime.h"
@@ -111,6 +112,9 @@ PyTypeObject PyModule_Type = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE,
     .tp_doc = "Create a module object.",
     .tp_traverse = &ModuleTraverse,
+    // The module's dict is its instance dict, as in CPython: PyObject_GenericGetAttr and
+    // GenericSetAttr (which extension types' own getattro often fall back to) find it.
+    .tp_dictoffset = offsetof(PyModuleObject, md_dict),
 };
 
 // ---- Module objects -------------------------------------------------------------------------
