@@ -15,6 +15,26 @@
 #ifndef Py_PYTHON_H
 #define Py_PYTHON_H
 
+/* The API version Python.h provides: CPython 3.11's, and no later names, so that code which
+ * tests PY_VERSION_HEX (and python/pythoncapi-compat's pythoncapi_compat.h, which defines the
+ * newer functions itself for older versions) selects 3.11's code paths and nothing clashes.
+ * Pinion's own additions are named _PyPinion_*. Behaviour is checked against 3.11
+ * (tests/compat/differential). */
+#define PY_MAJOR_VERSION 3
+#define PY_MINOR_VERSION 11
+#define PY_MICRO_VERSION 0
+#define PY_RELEASE_LEVEL_ALPHA 0xA
+#define PY_RELEASE_LEVEL_BETA 0xB
+#define PY_RELEASE_LEVEL_GAMMA 0xC
+#define PY_RELEASE_LEVEL_FINAL 0xF
+#define PY_RELEASE_LEVEL PY_RELEASE_LEVEL_FINAL
+#define PY_RELEASE_SERIAL 0
+#define PY_VERSION "3.11.0+pinion"
+#define PY_VERSION_HEX                                                                   \
+  ((PY_MAJOR_VERSION << 24) | (PY_MINOR_VERSION << 16) | (PY_MICRO_VERSION << 8) |      \
+   (PY_RELEASE_LEVEL << 4) | (PY_RELEASE_SERIAL << 0))
+
+
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
@@ -48,9 +68,6 @@
 #include "pinion_python/methodobject.h"
 #include "pinion_python/moduleobject.h"
 #include "pinion_python/modsupport.h"
-
-#define PY_MAJOR_VERSION 3
-#define PY_MINOR_VERSION 12
-#define PY_VERSION_HEX 0x030C0000
+#include "pinion_python/import.h"
 
 #endif /* Py_PYTHON_H */

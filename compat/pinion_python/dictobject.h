@@ -56,8 +56,8 @@ PyAPI_FUNC(PyObject*) PyDict_GetItemString(PyObject* p, const char* key);
 PyAPI_FUNC(PyObject*) PyDict_GetItemWithError(PyObject* p, PyObject* key);
 /* 3.13: 1 and a new reference in *result if present, 0 and NULL if missing, -1 and NULL on
  * error. */
-PyAPI_FUNC(int) PyDict_GetItemRef(PyObject* p, PyObject* key, PyObject** result);
-PyAPI_FUNC(int) PyDict_GetItemStringRef(PyObject* p, const char* key, PyObject** result);
+PyAPI_FUNC(int) _PyPinion_Dict_GetItemRef(PyObject* p, PyObject* key, PyObject** result);
+PyAPI_FUNC(int) _PyPinion_Dict_GetItemStringRef(PyObject* p, const char* key, PyObject** result);
 /* 1, 0, or -1 on error. */
 PyAPI_FUNC(int) PyDict_Contains(PyObject* p, PyObject* key);
 

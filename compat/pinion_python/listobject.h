@@ -39,7 +39,7 @@ PyAPI_FUNC(Py_ssize_t) PyList_Size(PyObject* list);
 /* Borrowed; NULL with IndexError out of range (no negative indices). */
 PyAPI_FUNC(PyObject*) PyList_GetItem(PyObject* list, Py_ssize_t index);
 /* A new reference (3.13); NULL with IndexError, or TypeError if `list` is not a list. */
-PyAPI_FUNC(PyObject*) PyList_GetItemRef(PyObject* list, Py_ssize_t index);
+PyAPI_FUNC(PyObject*) _PyPinion_List_GetItemRef(PyObject* list, Py_ssize_t index);
 /* Steals `item`, also on error; releases the item it replaces. */
 PyAPI_FUNC(int) PyList_SetItem(PyObject* list, Py_ssize_t index, PyObject* item);
 /* Inserts before `index` (clamped to [0, size], negative counts from the end); does not

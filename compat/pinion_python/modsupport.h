@@ -65,7 +65,7 @@ PyAPI_FUNC(int) PyModule_AddFunctions(PyObject* module, PyMethodDef* functions);
  * returns -1 for); AddObject steals only on success: on failure the caller still owns
  * `value` (CPython's documented, error-prone contract). */
 PyAPI_FUNC(int) PyModule_AddObjectRef(PyObject* module, const char* name, PyObject* value);
-PyAPI_FUNC(int) PyModule_Add(PyObject* module, const char* name, PyObject* value);
+PyAPI_FUNC(int) _PyPinion_Module_Add(PyObject* module, const char* name, PyObject* value);
 PyAPI_FUNC(int) PyModule_AddObject(PyObject* module, const char* name, PyObject* value);
 PyAPI_FUNC(int) PyModule_AddIntConstant(PyObject* module, const char* name, long value);
 PyAPI_FUNC(int) PyModule_AddStringConstant(PyObject* module, const char* name,

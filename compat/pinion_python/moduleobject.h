@@ -1,7 +1,7 @@
 /* Modules: PyModule_Type and module definitions (PyModuleDef).
  *
  * Owns: PyModule_Type, PyModuleDef and the PyModule_* accessors (runtime in
- * runtime/module.cc; creation from a definition and the PyModule_Add* helpers are in
+ * runtime/module.cc; creation from a definition and the _PyPinion_Module_Add* helpers are in
  * modsupport.h).
  *
  * A module is a GC object holding its dict (a pin it owns: __name__, __doc__ and whatever

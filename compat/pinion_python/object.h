@@ -104,18 +104,81 @@ typedef PyObject* (*newfunc)(struct _typeobject*, PyObject*, PyObject*);
 typedef PyObject* (*allocfunc)(struct _typeobject*, Py_ssize_t);
 typedef PyObject* (*vectorcallfunc)(PyObject*, PyObject* const*, size_t, PyObject*);
 
-/* Slot tables Pinion does not provide: naming one fails to compile, with a message, and the
- * tp_as_* slots (typed by the bare struct tags) must stay NULL. */
+/* The slot tables, in CPython 3.11's field order (positional initialisers compile). A type's
+ * tp_as_* pointer may be NULL; PyType_Ready gives a type without a table its base's, and
+ * fills the NULL slots of a table of its own from the base's table (CPython's inheritance). */
+typedef struct {
+  binaryfunc nb_add;
+  binaryfunc nb_subtract;
+  binaryfunc nb_multiply;
+  binaryfunc nb_remainder;
+  binaryfunc nb_divmod;
+  ternaryfunc nb_power;
+  unaryfunc nb_negative;
+  unaryfunc nb_positive;
+  unaryfunc nb_absolute;
+  inquiry nb_bool;
+  unaryfunc nb_invert;
+  binaryfunc nb_lshift;
+  binaryfunc nb_rshift;
+  binaryfunc nb_and;
+  binaryfunc nb_xor;
+  binaryfunc nb_or;
+  unaryfunc nb_int;
+  void* nb_reserved; /* was nb_long */
+  unaryfunc nb_float;
+  binaryfunc nb_inplace_add;
+  binaryfunc nb_inplace_subtract;
+  binaryfunc nb_inplace_multiply;
+  binaryfunc nb_inplace_remainder;
+  ternaryfunc nb_inplace_power;
+  binaryfunc nb_inplace_lshift;
+  binaryfunc nb_inplace_rshift;
+  binaryfunc nb_inplace_and;
+  binaryfunc nb_inplace_xor;
+  binaryfunc nb_inplace_or;
+  binaryfunc nb_floor_divide;
+  binaryfunc nb_true_divide;
+  binaryfunc nb_inplace_floor_divide;
+  binaryfunc nb_inplace_true_divide;
+  unaryfunc nb_index;
+  binaryfunc nb_matrix_multiply;
+  binaryfunc nb_inplace_matrix_multiply;
+} PyNumberMethods;
+
+typedef struct {
+  lenfunc sq_length;
+  binaryfunc sq_concat;
+  ssizeargfunc sq_repeat;
+  ssizeargfunc sq_item;
+  void* was_sq_slice;
+  ssizeobjargproc sq_ass_item;
+  void* was_sq_ass_slice;
+  objobjproc sq_contains;
+  binaryfunc sq_inplace_concat;
+  ssizeargfunc sq_inplace_repeat;
+} PySequenceMethods;
+
+typedef struct {
+  lenfunc mp_length;
+  binaryfunc mp_subscript;
+  objobjargproc mp_ass_subscript;
+} PyMappingMethods;
+
+typedef enum { PYGEN_RETURN = 0, PYGEN_ERROR = -1, PYGEN_NEXT = 1 } PySendResult;
+typedef PySendResult (*sendfunc)(PyObject* iter, PyObject* value, PyObject** result);
+/* Declared so that types compile; Pinion has no coroutines calling them. */
+typedef struct {
+  unaryfunc am_await;
+  unaryfunc am_aiter;
+  unaryfunc am_anext;
+  sendfunc am_send;
+} PyAsyncMethods;
+
+/* The buffer protocol is not provided yet: naming PyBufferProcs fails to compile, with a
+ * message, and tp_as_buffer (typed by the bare struct tag) must stay NULL. */
 #define _PyPinion_UNSUPPORTED_TYPE(why) \
   __attribute__((unavailable("not supported by Pinion: " why)))
-typedef struct _PyPinion_AsyncMethods PyAsyncMethods _PyPinion_UNSUPPORTED_TYPE(
-    "PyAsyncMethods (async slots)");
-typedef struct _PyPinion_NumberMethods PyNumberMethods _PyPinion_UNSUPPORTED_TYPE(
-    "PyNumberMethods (number slots): leave tp_as_number NULL");
-typedef struct _PyPinion_SequenceMethods PySequenceMethods _PyPinion_UNSUPPORTED_TYPE(
-    "PySequenceMethods (sequence slots): leave tp_as_sequence NULL");
-typedef struct _PyPinion_MappingMethods PyMappingMethods _PyPinion_UNSUPPORTED_TYPE(
-    "PyMappingMethods (mapping slots): leave tp_as_mapping NULL");
 typedef struct _PyPinion_BufferProcs PyBufferProcs _PyPinion_UNSUPPORTED_TYPE(
     "PyBufferProcs (the buffer protocol): leave tp_as_buffer NULL");
 
@@ -123,7 +186,7 @@ struct PyMethodDef;
 struct PyMemberDef;
 struct PyGetSetDef;
 
-/* The field order is CPython's (3.12), so positional static initialisers compile. */
+/* The field order is CPython's (3.11), so positional static initialisers compile. */
 typedef struct _typeobject {
   PyObject_VAR_HEAD
   const char* tp_name;
@@ -132,11 +195,11 @@ typedef struct _typeobject {
   Py_ssize_t tp_vectorcall_offset;
   getattrfunc tp_getattr;
   setattrfunc tp_setattr;
-  struct _PyPinion_AsyncMethods* tp_as_async;
+  PyAsyncMethods* tp_as_async;
   reprfunc tp_repr;
-  struct _PyPinion_NumberMethods* tp_as_number;
-  struct _PyPinion_SequenceMethods* tp_as_sequence;
-  struct _PyPinion_MappingMethods* tp_as_mapping;
+  PyNumberMethods* tp_as_number;
+  PySequenceMethods* tp_as_sequence;
+  PyMappingMethods* tp_as_mapping;
   hashfunc tp_hash;
   ternaryfunc tp_call;
   reprfunc tp_str;
@@ -173,7 +236,6 @@ typedef struct _typeobject {
   unsigned int tp_version_tag;
   destructor tp_finalize;
   vectorcallfunc tp_vectorcall;
-  unsigned char tp_watched;
 } PyTypeObject;
 
 /* tp_flags */

@@ -37,6 +37,7 @@ PyAPI_DATA(PyObject*) PyExc_IndexError;
 PyAPI_DATA(PyObject*) PyExc_KeyboardInterrupt;
 PyAPI_DATA(PyObject*) PyExc_KeyError;
 PyAPI_DATA(PyObject*) PyExc_LookupError;
+PyAPI_DATA(PyObject*) PyExc_ModuleNotFoundError;
 PyAPI_DATA(PyObject*) PyExc_MemoryError;
 PyAPI_DATA(PyObject*) PyExc_NameError;
 PyAPI_DATA(PyObject*) PyExc_NotImplementedError;

@@ -399,7 +399,7 @@ extern "C" PyObject* PyDict_GetItemString(PyObject* p, const char* key) {
   return result;
 }
 
-extern "C" int PyDict_GetItemRef(PyObject* p, PyObject* key, PyObject** result) {
+extern "C" int _PyPinion_Dict_GetItemRef(PyObject* p, PyObject* key, PyObject** result) {
   *result = nullptr;
   PyObject* value = PyDict_GetItemWithError(p, key);
   if (value != nullptr) {
@@ -409,11 +409,11 @@ extern "C" int PyDict_GetItemRef(PyObject* p, PyObject* key, PyObject** result) 
   return PyErr_Occurred() ? -1 : 0;
 }
 
-extern "C" int PyDict_GetItemStringRef(PyObject* p, const char* key, PyObject** result) {
+extern "C" int _PyPinion_Dict_GetItemStringRef(PyObject* p, const char* key, PyObject** result) {
   *result = nullptr;
   PyObject* k = PyUnicode_FromString(key);
   if (k == nullptr) return -1;
-  const int found = PyDict_GetItemRef(p, k, result);
+  const int found = _PyPinion_Dict_GetItemRef(p, k, result);
   Py_DECREF(k);
   return found;
 }

@@ -62,6 +62,8 @@ constinit PyTypeObject g_eof_error =
 constinit PyTypeObject g_import_error =
     ExceptionType("ImportError", &g_exception,
                   "Import can't find module, or can't find name in module.");
+constinit PyTypeObject g_module_not_found_error =
+    ExceptionType("ModuleNotFoundError", &g_import_error, "Module not found.");
 constinit PyTypeObject g_lookup_error =
     ExceptionType("LookupError", &g_exception, "Base class for lookup errors.");
 constinit PyTypeObject g_index_error =
@@ -125,6 +127,7 @@ PINION_EXCEPTION(AttributeError, g_attribute_error);
 PINION_EXCEPTION(BufferError, g_buffer_error);
 PINION_EXCEPTION(EOFError, g_eof_error);
 PINION_EXCEPTION(ImportError, g_import_error);
+PINION_EXCEPTION(ModuleNotFoundError, g_module_not_found_error);
 PINION_EXCEPTION(IndexError, g_index_error);
 PINION_EXCEPTION(KeyboardInterrupt, g_keyboard_interrupt);
 PINION_EXCEPTION(KeyError, g_key_error);

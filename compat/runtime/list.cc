@@ -142,7 +142,7 @@ extern "C" PyObject* PyList_GetItem(PyObject* list, Py_ssize_t index) {
   return ListItems(list)[index];
 }
 
-extern "C" PyObject* PyList_GetItemRef(PyObject* list, Py_ssize_t index) {
+extern "C" PyObject* _PyPinion_List_GetItemRef(PyObject* list, Py_ssize_t index) {
   if (list == nullptr || !PyList_Check(list)) {
     PyErr_SetString(PyExc_TypeError, "expected a list");
     return nullptr;

@@ -1,4 +1,4 @@
-// Modules (moduleobject.h, and modsupport.h's creation and PyModule_Add* functions).
+// Modules (moduleobject.h, and modsupport.h's creation and _PyPinion_Module_Add* functions).
 //
 // Owns: PyModule_Type and its slots, and PyModuleObject, the layout (private, as in CPython
 // 3.12). md_dict is a pin the module owns from creation until tp_dealloc; md_state is
@@ -180,7 +180,7 @@ extern "C" void* PyModule_GetState(PyObject* module) {
 
 extern "C" int PyModule_SetDocString(PyObject* module, const char* doc) {
   PyObject* text = PyUnicode_FromString(doc);
-  return PyModule_Add(module, "__doc__", text);
+  return _PyPinion_Module_Add(module, "__doc__", text);
 }
 
 // ---- Creation from a definition ---------------------------------------------------------------
@@ -220,7 +220,7 @@ extern "C" int PyModule_AddFunctions(PyObject* module, PyMethodDef* functions) {
       PyErr_SetString(PyExc_ValueError, "module functions cannot set METH_CLASS or METH_STATIC");
       result = -1;
     } else {
-      result = PyModule_Add(module, def->ml_name, PyCFunction_NewEx(def, module, name));
+      result = _PyPinion_Module_Add(module, def->ml_name, PyCFunction_NewEx(def, module, name));
     }
   }
   Py_DECREF(name);
@@ -245,7 +245,7 @@ extern "C" int PyModule_AddObjectRef(PyObject* module, const char* name, PyObjec
   return PyDict_SetItemString(AsModule(module)->md_dict, name, value);
 }
 
-extern "C" int PyModule_Add(PyObject* module, const char* name, PyObject* value) {
+extern "C" int _PyPinion_Module_Add(PyObject* module, const char* name, PyObject* value) {
   const int result = PyModule_AddObjectRef(module, name, value);
   Py_XDECREF(value);
   return result;
@@ -258,12 +258,12 @@ extern "C" int PyModule_AddObject(PyObject* module, const char* name, PyObject* 
 }
 
 extern "C" int PyModule_AddIntConstant(PyObject* module, const char* name, long value) {
-  return PyModule_Add(module, name, PyLong_FromLong(value));
+  return _PyPinion_Module_Add(module, name, PyLong_FromLong(value));
 }
 
 extern "C" int PyModule_AddStringConstant(PyObject* module, const char* name,
                                           const char* value) {
-  return PyModule_Add(module, name, PyUnicode_FromString(value));
+  return _PyPinion_Module_Add(module, name, PyUnicode_FromString(value));
 }
 
 extern "C" int PyModule_AddType(PyObject* module, PyTypeObject* type) {
@@ -271,4 +271,11 @@ extern "C" int PyModule_AddType(PyObject* module, PyTypeObject* type) {
   const char* dot = std::strrchr(type->tp_name, '.');
   return PyModule_AddObjectRef(module, dot != nullptr ? dot + 1 : type->tp_name,
                                reinterpret_cast<PyObject*>(type));
+}
+
+PyObject* pinion::compat::ModuleFromInitResult(PyObject* result, const char* name) {
+  if (PyModule_Check(result)) return result;
+  Py_DECREF(result);
+  return PyErr_Format(PyExc_SystemError,
+                      "initialization of %s did not return an extension module", name);
 }

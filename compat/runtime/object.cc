@@ -124,6 +124,33 @@ void MarkFreed(PyObject* op, const char* function) {
   }
 }
 
+// CPython's inheritance of the slot tables: a type without a table shares its base's; a
+// type with its own table gets the base's slot wherever its own is NULL.
+template <typename Table>
+void InheritTable(Table*& own, Table* base) {
+  if (base == nullptr) return;
+  if (own == nullptr) {
+    own = base;
+    return;
+  }
+  if (own == base) return;
+  // Every field of a slot table is a pointer (functions, or the void* placeholders).
+  constexpr size_t kSlots = sizeof(Table) / sizeof(void*);
+  static_assert(kSlots * sizeof(void*) == sizeof(Table));
+  void** mine = reinterpret_cast<void**>(own);
+  void* const* theirs = reinterpret_cast<void* const*>(base);
+  for (size_t i = 0; i < kSlots; ++i) {
+    if (mine[i] == nullptr) mine[i] = theirs[i];
+  }
+}
+
+void InheritSlotTables(PyTypeObject* type, PyTypeObject* base) {
+  InheritTable(type->tp_as_async, base->tp_as_async);
+  InheritTable(type->tp_as_number, base->tp_as_number);
+  InheritTable(type->tp_as_sequence, base->tp_as_sequence);
+  InheritTable(type->tp_as_mapping, base->tp_as_mapping);
+}
+
 bool IsHeapObject(const void* p) { return p != nullptr && FindObject(p) == p; }
 
 }  // namespace
@@ -243,6 +270,7 @@ extern "C" int PyType_Ready(PyTypeObject* type) {
       type->tp_richcompare = base->tp_richcompare;
     }
 #undef PINION_INHERIT
+    pinion::compat::InheritSlotTables(type, base);
   }
   if (type->tp_alloc == nullptr) type->tp_alloc = &PyType_GenericAlloc;
   if (type->tp_free == nullptr) {

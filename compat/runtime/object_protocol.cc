@@ -373,7 +373,7 @@ extern "C" PyObject* PyObject_GetItem(PyObject* o, PyObject* key) {
   if (PyList_Check(o) || PyTuple_Check(o)) {
     Py_ssize_t index;
     if (!SequenceIndex(o, key, &index)) return nullptr;
-    if (PyList_Check(o)) return PyList_GetItemRef(o, index);
+    if (PyList_Check(o)) return _PyPinion_List_GetItemRef(o, index);
     return Py_XNewRef(PyTuple_GetItem(o, index));
   }
   PyErr_Format(PyExc_TypeError, "'%s' object is not subscriptable", Py_TYPE(o)->tp_name);

@@ -41,6 +41,14 @@ PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc);
 // tp_itemsize, rounded to 8), or 0 with OverflowError set.
 size_t VarSize(PyTypeObject* type, Py_ssize_t nitems);
 
+// What a module's PyInit_* function returned (a new reference: a module, or a PyModuleDef
+// for multi-phase initialisation) made into a module named `name`; steals `result`. nullptr
+// with an exception set on failure. (module.cc)
+PyObject* ModuleFromInitResult(PyObject* result, const char* name);
+
+// Releases the modules PyImport_ImportModule holds, at Py_Finalize. (import.cc)
+void ForgetImportedModules();
+
 }  // namespace pinion::compat
 
 #endif  // PINION_COMPAT_RUNTIME_RUNTIME_H_

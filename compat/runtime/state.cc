@@ -53,6 +53,7 @@ extern "C" int Py_IsInitialized(void) { return g_heap != nullptr; }
 
 extern "C" int Py_FinalizeEx(void) {
   if (g_heap == nullptr) return 0;
+  ForgetImportedModules();  // sys.modules goes first, as in CPython
   // Collect until a collection finds nothing more to finalize or deallocate, so that the
   // deallocators of unreachable objects run (and release what they own outside the heap).
   // Each round moves garbage one step on: finalized, deallocated, or released by a

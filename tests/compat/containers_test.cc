@@ -239,16 +239,16 @@ TEST_CASE("list: append, insert, set, get, slices, errors") {
   CHECK(PyList_GET_SIZE(list) == 5);
   CHECK(PyList_GetItem(list, 3) == x);  // borrowed
   CHECK(Pins(x) == 2);
-  PyObject* ref = PyList_GetItemRef(list, 3);  // new
+  PyObject* ref = _PyPinion_List_GetItemRef(list, 3);  // new
   CHECK(ref == x);
   CHECK(Pins(x) == 3);
   Py_DECREF(ref);
 
   CHECK(PyList_GetItem(list, 5) == nullptr);
   CHECK(TakeMessage(PyExc_IndexError) == "list index out of range");
-  CHECK(PyList_GetItemRef(list, -1) == nullptr);
+  CHECK(_PyPinion_List_GetItemRef(list, -1) == nullptr);
   CHECK(TakeError(PyExc_IndexError));
-  CHECK(PyList_GetItemRef(Py_None, 0) == nullptr);
+  CHECK(_PyPinion_List_GetItemRef(Py_None, 0) == nullptr);
   CHECK(TakeError(PyExc_TypeError));
   CHECK(PyList_Append(Py_None, x) == -1);
   CHECK(TakeError(PyExc_SystemError));
@@ -352,11 +352,11 @@ TEST_CASE("dict: set, get, delete, errors, references") {
   CHECK(PyDict_GetItemString(d, "a") == value);
   CHECK(Pins(value) == 2);
   PyObject* result = nullptr;
-  CHECK(PyDict_GetItemRef(d, equal_key, &result) == 1);  // new
+  CHECK(_PyPinion_Dict_GetItemRef(d, equal_key, &result) == 1);  // new
   CHECK(result == value);
   CHECK(Pins(value) == 3);
   Py_DECREF(result);
-  CHECK(PyDict_GetItemStringRef(d, "b", &result) == 0);
+  CHECK(_PyPinion_Dict_GetItemStringRef(d, "b", &result) == 0);
   CHECK(result == nullptr);
   CHECK(PyErr_Occurred() == nullptr);
   CHECK(PyDict_Contains(d, equal_key) == 1);
@@ -389,7 +389,7 @@ TEST_CASE("dict: set, get, delete, errors, references") {
   CHECK(TakeError(PyExc_TypeError));
   CHECK(PyDict_Contains(d, list) == -1);
   CHECK(TakeError(PyExc_TypeError));
-  CHECK(PyDict_GetItemRef(d, list, &result) == -1);
+  CHECK(_PyPinion_Dict_GetItemRef(d, list, &result) == -1);
   CHECK(TakeError(PyExc_TypeError));
   PyErr_SetString(PyExc_ValueError, "pending");
   CHECK(PyDict_GetItem(d, list) == nullptr);

@@ -1,7 +1,7 @@
 // Tests of errors, builtin functions, modules, argument parsing and value building
 // (pyerrors.h, methodobject.h, moduleobject.h, modsupport.h): a module defined here with a
 // function of each calling convention, called through the object protocol; every format
-// code of PyArg_Parse* and Py_BuildValue; CPython's error messages; what PyModule_Add*
+// code of PyArg_Parse* and Py_BuildValue; CPython's error messages; what _PyPinion_Module_Add*
 // steal; exception matching along the hierarchy; and per-thread exception state.
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -555,15 +555,15 @@ TEST_CASE("PyModule_AddObject steals on success only; Add always; AddObjectRef n
   Collect();
   CHECK(g_probe_deallocs == before + 2);
 
-  // PyModule_Add steals even on failure; PyModule_AddObjectRef never steals.
-  CHECK(PyModule_Add(Py_None, "probe", NewProbe()) == -1);
+  // _PyPinion_Module_Add steals even on failure; PyModule_AddObjectRef never steals.
+  CHECK(_PyPinion_Module_Add(Py_None, "probe", NewProbe()) == -1);
   PyErr_Clear();
   Collect();
   CHECK(g_probe_deallocs == before + 3);
   probe = NewProbe();
   REQUIRE(PyModule_AddObjectRef(m, "ref", probe) == 0);
   Py_DECREF(probe);  // ours, still
-  CHECK(PyModule_Add(m, "null", nullptr) == -1);
+  CHECK(_PyPinion_Module_Add(m, "null", nullptr) == -1);
   CHECK(Raised(PyExc_SystemError) ==
         "PyModule_AddObjectRef() must be called with an exception raised if value is NULL");
 

@@ -46,10 +46,8 @@ expect_error "PyModuleDef_Init" "not supported by Pinion: PyModuleDef_Init" \
   'static PyModuleDef d; PyObject* f(void) { return PyModuleDef_Init(&d); }'
 expect_error "PyUnicode_KIND" "not supported by Pinion: PyUnicode_KIND" \
   'int f(PyObject* s) { return PyUnicode_KIND(s); }'
-expect_error "number slots" "not supported by Pinion: PyNumberMethods" \
-  'static PyNumberMethods n;'
 expect_error "buffer protocol" "not supported by Pinion: PyBufferProcs" \
   'static PyBufferProcs b;'
-expect_error "undeclared API" "implicit declaration of function 'PyNumber_Add'" \
-  'PyObject* f(PyObject* a, PyObject* b) { return PyNumber_Add(a, b); }'
+expect_error "undeclared API" "implicit declaration of function 'PyPinion_NoSuchFunction'" \
+  'PyObject* f(PyObject* a) { return PyPinion_NoSuchFunction(a); }'
 exit $status

@@ -3,13 +3,7 @@
 
 PyMODINIT_FUNC PyInit_apicalls(void);
 
-int main(void) {
-  Py_Initialize();
-  PyObject* module = PyInit_apicalls();
-  if (module == NULL) {
-    show("PyInit_apicalls()", NULL);
-    return 1;
-  }
+static void drive(PyObject* module) {
   show("varargs(21, 'x')", call(module, "varargs", Py_BuildValue("(ls)", 21L, "x")));
   show("varargs(-1, 'y')", call(module, "varargs", Py_BuildValue("(ls)", -1L, "y")));
   show("varargs('no')", call(module, "varargs", Py_BuildValue("(s)", "no")));
@@ -46,7 +40,6 @@ int main(void) {
   show("repr_guard([])", call(module, "repr_guard", Py_BuildValue("([])")));
   show("unhashable(1)", call(module, "unhashable", Py_BuildValue("(i)", 1)));
   show("lifecycle(None)", call(module, "lifecycle", Py_BuildValue("(O)", Py_None)));
-  Py_DECREF(module);
-  Py_Finalize();
-  return 0;
 }
+
+DIFFERENTIAL_MAIN("apicalls", PyInit_apicalls, drive)

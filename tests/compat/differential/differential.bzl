@@ -11,6 +11,8 @@ author's CI would build them.
 _CFLAGS = ["-std=gnu11", "-Werror", "-Wno-missing-field-initializers"]
 
 def differential_test(name, srcs, size = "small"):
+    """The differential test `name`, and `<name>_threads`: the Pinion build run from several
+    threads while another collects (diff_support.h's DIFFERENTIAL_MAIN)."""
     native.cc_binary(
         name = name + "_pinion",
         testonly = True,
@@ -37,4 +39,12 @@ def differential_test(name, srcs, size = "small"):
             ":%s_pinion" % name,
             ":%s_cpython" % name,
         ],
+    )
+    native.cc_test(
+        name = name + "_threads",
+        size = "medium",
+        srcs = srcs + ["diff_support.h"],
+        copts = _CFLAGS + ["-DPINION_DIFF_THREADS"],
+        linkopts = ["-lpthread"],
+        deps = ["//compat:python"],
     )

@@ -3,13 +3,7 @@
 
 PyMODINIT_FUNC PyInit_pymacros(void);
 
-int main(void) {
-  Py_Initialize();
-  PyObject* module = PyInit_pymacros();
-  if (module == NULL) {
-    show("PyInit_pymacros()", NULL);
-    return 1;
-  }
+static void drive(PyObject* module) {
   show("__doc__", PyObject_GetAttrString(module, "__doc__"));
   show("__name__", PyObject_GetAttrString(module, "__name__"));
   SHOW_CALL(module, "sizes", "()", NULL);
@@ -41,7 +35,6 @@ int main(void) {
     snprintf(label, sizeof label, "classify(%ld)", n);
     show(label, call(module, "classify", Py_BuildValue("(l)", n)));
   }
-  Py_DECREF(module);
-  Py_Finalize();
-  return 0;
 }
+
+DIFFERENTIAL_MAIN("pymacros", PyInit_pymacros, drive)

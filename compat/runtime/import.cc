@@ -1,0 +1,110 @@
+// Imports of builtin modules (import.h): the inittab and the imported-module table.
+//
+// State: g_inittab (names and init functions, appended before Py_Initialize, read after) and
+// g_imported (name -> module, each pinned: a root until Py_Finalize unpins it), under
+// g_imported_mu. The mutex is held only around the map, never across an init function or an
+// allocation, so a thread waiting for it never holds up a collection for long.
+//
+// Threads: PyImport_AppendInittab on the initialising thread before Py_Initialize; imports
+// from any attached thread; ForgetImportedModules on the finalizing thread.
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "compat/runtime/runtime.h"
+
+namespace pinion::compat {
+namespace {
+
+struct InittabEntry {
+  const char* name;
+  PyObject* (*init)(void);
+};
+
+std::vector<InittabEntry>& Inittab() {
+  static std::vector<InittabEntry>* table = new std::vector<InittabEntry>;
+  return *table;
+}
+
+std::mutex g_imported_mu;
+std::map<std::string, PyObject*>& Imported() {
+  static std::map<std::string, PyObject*>* imported = new std::map<std::string, PyObject*>;
+  return *imported;
+}
+
+PyObject* Lookup(const std::string& name) {
+  std::lock_guard<std::mutex> lock(g_imported_mu);
+  auto it = Imported().find(name);
+  return it == Imported().end() ? nullptr : Py_NewRef(it->second);
+}
+
+// Runs the module's init function and makes a module of what it returned.
+PyObject* InitModule(const InittabEntry& entry) {
+  PyObject* result = entry.init();
+  if (result == nullptr) {
+    if (!PyErr_Occurred()) {
+      PyErr_Format(PyExc_SystemError,
+                   "initialization of %s failed without raising an exception", entry.name);
+    }
+    return nullptr;
+  }
+  if (PyErr_Occurred()) {
+    Py_DECREF(result);
+    return PyErr_Format(PyExc_SystemError,
+                        "initialization of %s raised unreported exception", entry.name);
+  }
+  return ModuleFromInitResult(result, entry.name);
+}
+
+}  // namespace
+
+void ForgetImportedModules() {
+  std::map<std::string, PyObject*> imported;
+  {
+    std::lock_guard<std::mutex> lock(g_imported_mu);
+    imported.swap(Imported());
+  }
+  for (auto& [name, module] : imported) Py_DECREF(module);
+}
+
+}  // namespace pinion::compat
+
+using namespace pinion::compat;
+
+extern "C" int PyImport_AppendInittab(const char* name, PyObject* (*initfunc)(void)) {
+  if (Py_IsInitialized()) return -1;  // as CPython: the table is read at initialisation
+  Inittab().push_back({name, initfunc});
+  return 0;
+}
+
+extern "C" PyObject* PyImport_ImportModule(const char* name) {
+  if (name == nullptr) {
+    PyErr_SetString(PyExc_ValueError, "Empty module name");
+    return nullptr;
+  }
+  const std::string key(name);
+  if (PyObject* module = Lookup(key)) return module;
+  for (const InittabEntry& entry : Inittab()) {
+    if (key != entry.name) continue;
+    PyObject* module = InitModule(entry);
+    if (module == nullptr) return nullptr;
+    std::lock_guard<std::mutex> lock(g_imported_mu);
+    auto [it, inserted] = Imported().emplace(key, module);
+    if (!inserted) {
+      Py_DECREF(module);  // another thread imported it first: everyone gets that one
+      module = it->second;
+    }
+    return Py_NewRef(module);  // the table keeps the reference init returned
+  }
+  return PyErr_Format(PyExc_ModuleNotFoundError, "No module named '%s'", name);
+}
+
+extern "C" PyObject* PyImport_Import(PyObject* name) {
+  if (name == nullptr || !PyUnicode_Check(name)) {
+    PyErr_SetString(PyExc_TypeError, "module name must be str");
+    return nullptr;
+  }
+  const char* text = PyUnicode_AsUTF8(name);
+  return text != nullptr ? PyImport_ImportModule(text) : nullptr;
+}
