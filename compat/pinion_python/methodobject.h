@@ -72,6 +72,9 @@ PyAPI_DATA(PyTypeObject) PyCFunction_Type;
 /* New references. `self` and `module` may be NULL; both are INCREF'd. */
 PyAPI_FUNC(PyObject*) PyCFunction_NewEx(PyMethodDef* ml, PyObject* self, PyObject* module);
 PyAPI_FUNC(PyObject*) PyCFunction_New(PyMethodDef* ml, PyObject* self);
+/* As NewEx; `cls` is the class that defines the method (METH_METHOD functions receive it). */
+PyAPI_FUNC(PyObject*) PyCMethod_New(PyMethodDef* ml, PyObject* self, PyObject* module,
+                                    PyTypeObject* cls);
 
 /* The parts of a function. SystemError (and NULL or -1) if `op` is not one; GetSelf returns
  * a borrowed reference, NULL for METH_STATIC functions. */

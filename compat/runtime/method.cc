@@ -128,6 +128,13 @@ extern "C" PyObject* PyCFunction_New(PyMethodDef* ml, PyObject* self) {
   return PyCFunction_NewEx(ml, self, nullptr);
 }
 
+// METH_METHOD is not supported yet (calling such a function raises SystemError), so the
+// defining class is not kept.
+extern "C" PyObject* PyCMethod_New(PyMethodDef* ml, PyObject* self, PyObject* module,
+                                   PyTypeObject*) {
+  return PyCFunction_NewEx(ml, self, module);
+}
+
 extern "C" PyCFunction PyCFunction_GetFunction(PyObject* op) {
   return CheckFunction(op) ? PyCFunction_GET_FUNCTION(op) : nullptr;
 }

@@ -199,10 +199,39 @@ using pinion::compat::VarSize;
 
 // ---- Types ----------------------------------------------------------------------------------
 
+namespace pinion::compat {
+namespace {
+
+// Calling a type: type(o) is o's type; any other type makes an instance with tp_new and,
+// when tp_new returned an instance of the type, initialises it with tp_init.
+PyObject* TypeCall(PyObject* callable, PyObject* args, PyObject* kwds) {
+  PyTypeObject* type = reinterpret_cast<PyTypeObject*>(callable);
+  if (type == &PyType_Type && PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 1 &&
+      (kwds == nullptr || PyDict_GET_SIZE(kwds) == 0)) {
+    return Py_NewRef(reinterpret_cast<PyObject*>(Py_TYPE(PyTuple_GET_ITEM(args, 0))));
+  }
+  if (type->tp_new == nullptr) {
+    return PyErr_Format(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
+  }
+  PyObject* self = type->tp_new(type, args, kwds);
+  if (self == nullptr || !PyObject_TypeCheck(self, type)) return self;
+  if (initproc init = Py_TYPE(self)->tp_init) {
+    if (init(self, args, kwds) < 0) {
+      Py_DECREF(self);
+      return nullptr;
+    }
+  }
+  return self;
+}
+
+}  // namespace
+}  // namespace pinion::compat
+
 PyTypeObject PyType_Type = {
     _PyPinion_TYPE_HEAD,
     .tp_name = "type",
     .tp_basicsize = sizeof(PyTypeObject),
+    .tp_call = &pinion::compat::TypeCall,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_TYPE_SUBCLASS,
     .tp_doc = "type(object) -> the object's type",
     .tp_base = &PyBaseObject_Type,

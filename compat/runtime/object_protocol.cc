@@ -118,7 +118,7 @@ PyObject* BindMethod(PyMethodDef* def, PyObject* o) {
   } else if (def->ml_flags & METH_CLASS) {
     self = reinterpret_cast<PyObject*>(Py_TYPE(o));
   }
-  return PyCFunction_NewEx(def, self, nullptr);
+  return PyCMethod_New(def, self, nullptr, Py_TYPE(o));
 }
 
 // A tuple of the NULL-terminated PyObject* arguments in `args`.
