@@ -35,13 +35,27 @@
    (PY_RELEASE_LEVEL << 4) | (PY_RELEASE_SERIAL << 0))
 
 
+/* The C library headers CPython 3.11's Python.h and pyport.h include: extension source relies
+ * on getting them through Python.h (math functions, clock(), wchar_t, ssize_t...). */
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #if !defined(__cplusplus) && defined(__GNUC__)
 /* CPython API that Pinion does not declare must not compile as an implicit declaration (and

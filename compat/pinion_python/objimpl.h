@@ -47,6 +47,12 @@ PyAPI_FUNC(PyVarObject*) PyObject_InitVar(PyVarObject* op, PyTypeObject* type, P
 PyAPI_FUNC(void) PyObject_Free(void* p);
 PyAPI_FUNC(void) PyObject_GC_Del(void* op);
 #define PyObject_Del PyObject_Free
+/* The old upper-case spellings, which CPython 3.11 still defines. */
+#define PyObject_NEW(T, type) PyObject_New(T, type)
+#define PyObject_NEW_VAR(T, type, n) PyObject_NewVar(T, type, n)
+#define PyObject_DEL PyObject_Free
+#define PyObject_INIT(op, type) PyObject_Init(_PyObject_CAST(op), (type))
+#define PyObject_INIT_VAR(op, type, size) PyObject_InitVar((PyVarObject*)(op), (type), (size))
 #define PyObject_DEL PyObject_Free
 PyAPI_FUNC(void*) PyObject_Malloc(size_t size);
 PyAPI_FUNC(void*) PyObject_Calloc(size_t n, size_t size);
