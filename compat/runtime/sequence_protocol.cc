@@ -254,8 +254,9 @@ static int AssignItem(PyObject* o, PyObject* key, PyObject* value) {
       return -1;
     }
   }
+  // (CPython's wording: PySequence_DelItem says "doesn't", PyObject_DelItem "does not".)
   TypeError(value != nullptr ? "'%.200s' object does not support item assignment"
-                             : "'%.200s' object doesn't support item deletion",
+                             : "'%.200s' object does not support item deletion",
             o);
   return -1;
 }
