@@ -43,12 +43,19 @@ PyAPI_FUNC(int) PyIter_Check(PyObject* o);
  * StopIteration is cleared), or on error with it set. */
 PyAPI_FUNC(PyObject*) PyIter_Next(PyObject* iter);
 /* Advances `iter` with `arg`: am_send if the type has one; else tp_iternext when arg is None
- * and iter is an iterator; else iter.send(arg). PYGEN_NEXT with *presult the value yielded,
- * PYGEN_RETURN with *presult the return value (StopIteration's value is not available:
- * None), PYGEN_ERROR with *presult NULL and an exception set. */
+ * and iter is an iterator; else iter.send(arg). PYGEN_NEXT with *presult the value yielded;
+ * PYGEN_RETURN at the end, with *presult the value StopIteration was raised with (None when
+ * none, or when the iterator ended without an exception); PYGEN_ERROR with *presult NULL and
+ * an exception set. */
 PyAPI_FUNC(PySendResult) PyIter_Send(PyObject* iter, PyObject* arg, PyObject** presult);
 /* tp_iter of iterators: `obj` itself, as a new reference. */
 PyAPI_FUNC(PyObject*) PyObject_SelfIter(PyObject* obj);
+/* aiter(o): tp_as_async->am_aiter; TypeError "'T' object is not an async iterable", or when
+ * it returns something without am_anext. (Pinion has no event loop: what am_anext returns
+ * is the extension's business.) */
+PyAPI_FUNC(PyObject*) PyObject_GetAIter(PyObject* o);
+/* 1 if o's type has tp_as_async->am_anext. */
+PyAPI_FUNC(int) PyAIter_Check(PyObject* o);
 
 /* ---- Sequences ------------------------------------------------------------------------- */
 

@@ -69,6 +69,11 @@ PyObject* DictIterNext(PyObject* self) {
   }
   PyObject* key;
   if (!PyDict_Next(it->seq, &it->offset, &key, nullptr)) return Exhaust(self);
+  if (it->index >= it->used) {  // as many keys as it had, and yet another: keys replaced
+    PyErr_SetString(PyExc_RuntimeError, "dictionary keys changed during iteration");
+    Exhaust(self);
+    return nullptr;
+  }
   ++it->index;
   return Py_NewRef(key);
 }

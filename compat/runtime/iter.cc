@@ -1,5 +1,5 @@
 // The iterator protocol (abstract_containers.h: PyObject_GetIter, PyIter_*,
-// PyObject_SelfIter) and the generic iterators of iterobject.h: PySeqIter_Type ("iterator")
+// PyObject_SelfIter, PyObject_GetAIter, PyAIter_Check) and the generic iterators of iterobject.h: PySeqIter_Type ("iterator")
 // and PyCallIter_Type ("callable_iterator").
 //
 // Owns: each generic iterator's references (the sequence; the callable and the sentinel),
@@ -234,3 +234,25 @@ extern "C" PySendResult PyIter_Send(PyObject* iter, PyObject* arg, PyObject** pr
 }
 
 extern "C" PyObject* PyObject_SelfIter(PyObject* obj) { return Py_NewRef(obj); }
+
+extern "C" PyObject* PyObject_GetAIter(PyObject* o) {
+  PyAsyncMethods* async = Py_TYPE(o)->tp_as_async;
+  if (async == nullptr || async->am_aiter == nullptr) {
+    PyErr_Format(PyExc_TypeError, "'%.200s' object is not an async iterable",
+                 Py_TYPE(o)->tp_name);
+    return nullptr;
+  }
+  PyObject* it = async->am_aiter(o);
+  if (it != nullptr && !PyAIter_Check(it)) {
+    PyErr_Format(PyExc_TypeError, "aiter() returned not an async iterator of type '%.100s'",
+                 Py_TYPE(it)->tp_name);
+    Py_DECREF(it);
+    return nullptr;
+  }
+  return it;
+}
+
+extern "C" int PyAIter_Check(PyObject* o) {
+  PyAsyncMethods* async = Py_TYPE(o)->tp_as_async;
+  return async != nullptr && async->am_anext != nullptr;
+}

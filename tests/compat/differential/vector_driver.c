@@ -291,6 +291,17 @@ static void mappings(PyObject* module) {
   show("next after an insertion", PyIter_Next(it));
   show("next again", PyIter_Next(it));
   Py_DECREF(it);
+  /* One that keeps its size but has its keys replaced. */
+  PyObject* small = Py_BuildValue("{sisi}", "a", 1, "b", 2);
+  it = PyObject_GetIter(small);
+  show("next(iter({'a': 1, 'b': 2}))", PyIter_Next(it));
+  show("next", PyIter_Next(it));
+  PyObject_DelItemString(small, "a");
+  PyMapping_SetItemString(small, "c", Py_None);
+  show("next after del 'a', add 'c'", PyIter_Next(it));
+  show("next again", PyIter_Next(it));
+  Py_DECREF(it);
+  Py_DECREF(small);
   Py_DECREF(t);
   Py_DECREF(d);
 }
@@ -388,6 +399,16 @@ static void iterators(PyObject* module) {
   Py_DECREF(calls);
   Py_DECREF(two);
   Py_DECREF(it);
+
+  /* Async iteration: only whether the slots are there (there is no event loop). */
+  PyObject* ait = PyObject_GetAIter(v);
+  out("aiter(vector): %s, PyAIter_Check %d\n", Py_TYPE(ait)->tp_name, PyAIter_Check(ait));
+  Py_DECREF(ait);
+  out("PyAIter_Check(list): %d\n", PyAIter_Check(list));
+  show("aiter(list)", PyObject_GetAIter(list));
+  PyObject* c = call(module, "cycle", Py_BuildValue("(i)", 2));
+  show("aiter(cycle)", PyObject_GetAIter(c));
+  Py_DECREF(c);
 
   PyObject* seq = PySeqIter_New(v);
   out("PySeqIter_Check: %d %d, type %s\n", PySeqIter_Check(seq), PySeqIter_Check(v),

@@ -5,8 +5,11 @@
  *                              taking ints and slices) with its own iterator type
  *                              (vector.VectorIterator: tp_iternext, __length_hint__, and
  *                              callable: each call returns the next item, None at the end)
+ *                              A Vector is also an async iterable (am_aiter gives its
+ *                              iterator, whose am_anext returns the next item or None).
  *   vector.cycle(n)         -> a Cycle: 0..n-1 twice, a sequence with only sq_length and
- *                              sq_item (iterated through the generic sequence iterator)
+ *                              sq_item (iterated through the generic sequence iterator); its
+ *                              am_aiter wrongly returns a plain iterator
  *   vector.table()          -> a Table: a mutable mapping over a dict (mp_length,
  *                              mp_subscript, mp_ass_subscript; keys() gives a list, items()
  *                              a tuple, values() an int, which is not iterable)
@@ -148,6 +151,10 @@ static PyObject* vector_iter(PyObject* self) {
   return (PyObject*)it;
 }
 
+static PyAsyncMethods vector_as_async = {
+    .am_aiter = vector_iter,
+};
+
 static PySequenceMethods vector_as_sequence = {
     vector_length,   /* sq_length */
     vector_concat,   /* sq_concat */
@@ -171,6 +178,7 @@ static PyTypeObject VectorType = {
     .tp_basicsize = offsetof(Vector, items),
     .tp_itemsize = sizeof(PyObject*),
     .tp_dealloc = (destructor)vector_dealloc,
+    .tp_as_async = &vector_as_async,
     .tp_repr = (reprfunc)vector_repr,
     .tp_as_sequence = &vector_as_sequence,
     .tp_as_mapping = &vector_as_mapping,
@@ -222,6 +230,16 @@ static PyObject* vector_iterator_length_hint(VectorIterator* self, PyObject* Py_
   return PyLong_FromSsize_t(Py_SIZE(self->seq) - self->index);
 }
 
+static PyObject* vector_iterator_anext(PyObject* self) {
+  PyObject* item = vector_iterator_next((VectorIterator*)self);
+  if (item == NULL && !PyErr_Occurred()) Py_RETURN_NONE;
+  return item;
+}
+
+static PyAsyncMethods vector_iterator_as_async = {
+    .am_anext = vector_iterator_anext,
+};
+
 static PyMethodDef vector_iterator_methods[] = {
     {"__length_hint__", (PyCFunction)vector_iterator_length_hint, METH_NOARGS,
      "How many items are left."},
@@ -233,6 +251,7 @@ static PyTypeObject VectorIteratorType = {
     .tp_name = "vector.VectorIterator",
     .tp_basicsize = sizeof(VectorIterator),
     .tp_dealloc = (destructor)vector_iterator_dealloc,
+    .tp_as_async = &vector_iterator_as_async,
     .tp_call = (ternaryfunc)vector_iterator_call,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .tp_traverse = (traverseproc)vector_iterator_traverse,
@@ -259,6 +278,10 @@ static PyObject* cycle_item(PyObject* self, Py_ssize_t i) {
   return PyLong_FromSsize_t(i % ((Cycle*)self)->n);
 }
 
+static PyAsyncMethods cycle_as_async = {
+    .am_aiter = PyObject_GetIter,
+};
+
 static PySequenceMethods cycle_as_sequence = {
     .sq_length = cycle_length,
     .sq_item = cycle_item,
@@ -268,6 +291,7 @@ static PyTypeObject CycleType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "vector.Cycle",
     .tp_basicsize = sizeof(Cycle),
+    .tp_as_async = &cycle_as_async,
     .tp_as_sequence = &cycle_as_sequence,
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "0..n-1, twice.",
