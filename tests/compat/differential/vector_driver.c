@@ -51,7 +51,8 @@ static void show_iteration(const char* name, PyObject* o) {
   Py_DECREF(it);
 }
 
-/* The read-only protocols on `o`; `member` is an item of it, `absent` is not. */
+/* The read-only protocols on `o`; `member` is an item of it, `absent` is not (both
+ * stolen). */
 static void survey(const char* name, PyObject* o, PyObject* member, PyObject* absent) {
   char label[200];
   show_n(LABEL("%s PyObject_Size", name), PyObject_Size(o));
@@ -101,6 +102,8 @@ static void survey(const char* name, PyObject* o, PyObject* member, PyObject* ab
   show(LABEL("%s PySequence_Tuple", name), PySequence_Tuple(o));
   show(LABEL("%s PySequence_List", name), PySequence_List(o));
   show_iteration(name, o);
+  Py_DECREF(member);
+  Py_DECREF(absent);
 }
 
 static void builtins(PyObject* module) {
@@ -439,12 +442,15 @@ static void iterators(PyObject* module) {
   show("  GET_ITEM(0)", Py_NewRef(PySequence_Fast_GET_ITEM(fast, 0)));
   show("  ITEMS[2]", Py_NewRef(PySequence_Fast_ITEMS(fast)[2]));
   Py_DECREF(fast);
-  fast = PySequence_Fast(Py_BuildValue("(ii)", 4, 5), "needs a sequence");
+  PyObject* pair = Py_BuildValue("(ii)", 4, 5);
+  fast = PySequence_Fast(pair, "needs a sequence");
+  out("PySequence_Fast(tuple) is tuple: %d\n", fast == pair);
   out("PySequence_Fast(tuple): %s of %zd\n", Py_TYPE(fast)->tp_name,
       PySequence_Fast_GET_SIZE(fast));
   show("  GET_ITEM(1)", Py_NewRef(PySequence_Fast_GET_ITEM(fast, 1)));
   show("  ITEMS[0]", Py_NewRef(PySequence_Fast_ITEMS(fast)[0]));
-  Py_DECREF(fast);  /* the tuple too: Fast returned it itself */
+  Py_DECREF(fast);
+  Py_DECREF(pair);
   show("PySequence_Fast(5)", PySequence_Fast(number, "needs a sequence"));
   show("make(5)", call(module, "make", Py_BuildValue("(i)", 5)));
   Py_DECREF(v);
