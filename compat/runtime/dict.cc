@@ -339,7 +339,8 @@ PyTypeObject PyDict_Type = {
     .tp_as_sequence = &kDictAsSequence,
     .tp_as_mapping = &kDictAsMapping,
     .tp_hash = &PyObject_HashNotImplemented,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DICT_SUBCLASS,
+    .tp_flags =
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_MAPPING,
     .tp_doc = "Built-in mapping (insertion-ordered).",
     .tp_traverse = &DictTraverse,
     .tp_richcompare = &DictRichCompare,

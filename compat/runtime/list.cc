@@ -321,7 +321,8 @@ PyTypeObject PyList_Type = {
     .tp_as_sequence = &kListAsSequence,
     .tp_as_mapping = &kListAsMapping,
     .tp_hash = &PyObject_HashNotImplemented,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_LIST_SUBCLASS,
+    .tp_flags =
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_LIST_SUBCLASS | Py_TPFLAGS_SEQUENCE,
     .tp_doc = "Built-in mutable sequence.",
     .tp_traverse = &ListTraverse,
     .tp_richcompare = &ListRichCompare,

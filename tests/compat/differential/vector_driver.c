@@ -126,13 +126,23 @@ static void builtins(PyObject* module) {
   survey("vector", v, I(2), I(9));
   PyObject* c = call(module, "cycle", Py_BuildValue("(i)", 3));
   survey("cycle", c, I(2), I(9));
+  /* Everything by inheritance (slot tables, tp_iter, tp_repr, GC, Py_TPFLAGS_SEQUENCE). */
+  PyObject* sub = call(module, "sub", Py_BuildValue("([iii])", 4, 5, 6));
+  survey("subvector", sub, I(5), I(9));
 
+  PyObject* kinds[] = {list, tuple, text, bytes, dict, number, v, c, sub};
+  for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); ++k) {
+    PyTypeObject* type = Py_TYPE(kinds[k]);
+    out("%s: Py_TPFLAGS_SEQUENCE %d, Py_TPFLAGS_MAPPING %d\n", type->tp_name,
+        PyType_HasFeature(type, Py_TPFLAGS_SEQUENCE), PyType_HasFeature(type, Py_TPFLAGS_MAPPING));
+  }
   show("list + tuple", PySequence_Concat(list, tuple));
   show("list + vector", PySequence_Concat(list, v));
   show("tuple + list", PySequence_Concat(tuple, list));
   show("str + 1", PySequence_Concat(text, number));
   show("bytes + str", PySequence_Concat(bytes, text));
   show("vector + list", PySequence_Concat(v, list));
+  show("vector + subvector", PySequence_Concat(v, sub));
   show("PySequence_InPlaceConcat(tuple, tuple)", PySequence_InPlaceConcat(tuple, tuple));
   show("PySequence_InPlaceRepeat(str, 3)", PySequence_InPlaceRepeat(ascii, 3));
   show("PySequence_InPlaceConcat(int, int)", PySequence_InPlaceConcat(number, number));
@@ -165,6 +175,7 @@ static void builtins(PyObject* module) {
   show_n("PySequence_SetItem(dict, 0)", PySequence_SetItem(dict, 0, number));
   show_n("PySequence_DelItem(dict, 0)", PySequence_DelItem(dict, 0));
 
+  Py_DECREF(sub);
   Py_DECREF(c);
   Py_DECREF(v);
   Py_DECREF(number);
@@ -282,6 +293,8 @@ static void mappings(PyObject* module) {
     show_n(LABEL("PySequence_Contains(%s, 'c')", name), PySequence_Contains(o, key));
     show_n(LABEL("PyObject_LengthHint(%s)", name), PyObject_LengthHint(o, 42));
     show_iteration(name, o);
+    out("%s: Py_TPFLAGS_MAPPING %d\n", Py_TYPE(o)->tp_name,
+        PyType_HasFeature(Py_TYPE(o), Py_TPFLAGS_MAPPING));
     Py_DECREF(tuple_key);
     Py_DECREF(unhashable);
     Py_DECREF(value);

@@ -7,6 +7,7 @@
  *                              callable: each call returns the next item, None at the end)
  *                              A Vector is also an async iterable (am_aiter gives its
  *                              iterator, whose am_anext returns the next item or None).
+ *   vector.sub(iterable)    -> a SubVector: a subtype of Vector that defines nothing itself
  *   vector.cycle(n)         -> a Cycle: 0..n-1 twice, a sequence with only sq_length and
  *                              sq_item (iterated through the generic sequence iterator); its
  *                              am_aiter wrongly returns a plain iterator
@@ -37,14 +38,16 @@ static PyTypeObject VectorIteratorType;
 
 #define VECTOR(op) ((Vector*)(op))
 
-/* A new Vector of n items, all None until set. */
-static Vector* vector_new(Py_ssize_t n) {
-  Vector* v = PyObject_GC_NewVar(Vector, &VectorType, n);
+/* A new Vector (of `type`: Vector or SubVector) of n items, all None until set. */
+static Vector* vector_new_of(PyTypeObject* type, Py_ssize_t n) {
+  Vector* v = PyObject_GC_NewVar(Vector, type, n);
   if (v == NULL) return NULL;
   for (Py_ssize_t i = 0; i < n; ++i) v->items[i] = Py_NewRef(Py_None);
   PyObject_GC_Track(v);
   return v;
 }
+
+static Vector* vector_new(Py_ssize_t n) { return vector_new_of(&VectorType, n); }
 
 static void vector_set(Vector* v, Py_ssize_t i, PyObject* item) {
   Py_SETREF(v->items[i], Py_NewRef(item));
@@ -182,11 +185,20 @@ static PyTypeObject VectorType = {
     .tp_repr = (reprfunc)vector_repr,
     .tp_as_sequence = &vector_as_sequence,
     .tp_as_mapping = &vector_as_mapping,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_SEQUENCE,
     .tp_doc = "An immutable sequence.",
     .tp_traverse = (traverseproc)vector_traverse,
     .tp_clear = (inquiry)vector_clear,
     .tp_iter = vector_iter,
+};
+
+/* A subtype that adds nothing: it inherits the slot tables, GC and Py_TPFLAGS_SEQUENCE. */
+static PyTypeObject SubVectorType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "vector.SubVector",
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A Vector, by inheritance.",
+    .tp_base = &VectorType,
 };
 
 /* ---- VectorIterator ----------------------------------------------------------------------- */
@@ -373,7 +385,7 @@ static PyTypeObject TableType = {
     .tp_basicsize = sizeof(Table),
     .tp_dealloc = (destructor)table_dealloc,
     .tp_as_mapping = &table_as_mapping,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_MAPPING,
     .tp_doc = "A mutable mapping.",
     .tp_traverse = (traverseproc)table_traverse,
     .tp_clear = (inquiry)table_clear,
@@ -382,17 +394,26 @@ static PyTypeObject TableType = {
 
 /* ---- Module functions ---------------------------------------------------------------------- */
 
-static PyObject* make(PyObject* module, PyObject* iterable) {
-  (void)module;
+static PyObject* make_of(PyTypeObject* type, PyObject* iterable) {
   PyObject* seq = PySequence_Fast(iterable, "make() needs an iterable");
   if (seq == NULL) return NULL;
   Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-  Vector* v = vector_new(n);
+  Vector* v = vector_new_of(type, n);
   if (v != NULL) {
     for (Py_ssize_t i = 0; i < n; ++i) vector_set(v, i, PySequence_Fast_GET_ITEM(seq, i));
   }
   Py_DECREF(seq);
   return (PyObject*)v;
+}
+
+static PyObject* make(PyObject* module, PyObject* iterable) {
+  (void)module;
+  return make_of(&VectorType, iterable);
+}
+
+static PyObject* sub(PyObject* module, PyObject* iterable) {
+  (void)module;
+  return make_of(&SubVectorType, iterable);
 }
 
 static PyObject* cycle(PyObject* module, PyObject* args) {
@@ -442,6 +463,7 @@ static PyObject* old_indices(PyObject* module, PyObject* args) {
 
 static PyMethodDef vector_functions[] = {
     {"make", make, METH_O, "A Vector of the iterable's items."},
+    {"sub", sub, METH_O, "A SubVector of the iterable's items."},
     {"cycle", cycle, METH_VARARGS, "A Cycle of 0..n-1, twice."},
     {"table", table, METH_NOARGS, "A new, empty Table."},
     {"indices", indices, METH_VARARGS, "PySlice_GetIndicesEx(slice, length)."},
@@ -458,7 +480,8 @@ static struct PyModuleDef vector_module = {
 };
 
 PyMODINIT_FUNC PyInit_vector(void) {
-  if (PyType_Ready(&VectorType) < 0 || PyType_Ready(&VectorIteratorType) < 0 ||
+  if (PyType_Ready(&VectorType) < 0 || PyType_Ready(&SubVectorType) < 0 ||
+      PyType_Ready(&VectorIteratorType) < 0 ||
       PyType_Ready(&CycleType) < 0 || PyType_Ready(&TableType) < 0) {
     return NULL;
   }
