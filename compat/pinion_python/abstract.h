@@ -5,10 +5,10 @@
  * tp_richcompare, tp_getattro/tp_getattr, tp_setattro/tp_setattr, tp_call) for every type;
  * length and item access through tp_as_sequence/tp_as_mapping (runtime/sequence_protocol.cc,
  * with the rest of those protocols and iterators: abstract_containers.h); truth for the
- * builtin types (None, bool, int, float, tuple, list, dict, str, bytes). Generic attribute lookup finds an instance's __dict__ (tp_dictoffset > 0), then
- * methods in tp_methods (bound builtin methods) and entries of tp_dict along the tp_base
- * chain; tp_members and tp_getset are not looked at. The number protocol and vectorcall are not
- * provided.
+ * builtin types (None, bool, int, float, tuple, list, dict, str, bytes). Generic attribute
+ * lookup finds an instance's __dict__ (tp_dictoffset > 0), then methods in tp_methods (bound
+ * builtin methods) and entries of tp_dict along the tp_base chain; tp_members and tp_getset
+ * are not looked at. The number protocol and vectorcall are not provided.
  *
  * Threads: any attached thread.
  */

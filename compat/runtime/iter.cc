@@ -1,6 +1,6 @@
 // The iterator protocol (abstract_containers.h: PyObject_GetIter, PyIter_*,
-// PyObject_SelfIter, PyObject_GetAIter, PyAIter_Check) and the generic iterators of iterobject.h: PySeqIter_Type ("iterator")
-// and PyCallIter_Type ("callable_iterator").
+// PyObject_SelfIter, PyObject_GetAIter, PyAIter_Check) and the generic iterators of
+// iterobject.h: PySeqIter_Type ("iterator") and PyCallIter_Type ("callable_iterator").
 //
 // Owns: each generic iterator's references (the sequence; the callable and the sentinel),
 // dropped (set NULL, then released) once the iterator is exhausted.
