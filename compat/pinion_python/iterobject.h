@@ -23,7 +23,8 @@ PyAPI_DATA(PyTypeObject) PySeqIter_Type;
 PyAPI_DATA(PyTypeObject) PyCallIter_Type;
 
 #define PySeqIter_Check(op) Py_IS_TYPE((op), &PySeqIter_Type)
-/* A new iterator over `seq` (anything PySequence_GetItem accepts). */
+/* A new iterator over `seq`, read with PySequence_GetItem. For an object without sq_item
+ * the first step raises PySequence_GetItem's TypeError (where CPython 3.11 crashes). */
 PyAPI_FUNC(PyObject*) PySeqIter_New(PyObject* seq);
 
 #define PyCallIter_Check(op) Py_IS_TYPE((op), &PyCallIter_Type)

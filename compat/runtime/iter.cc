@@ -145,7 +145,7 @@ PyTypeObject PyCallIter_Type = {
 };
 
 extern "C" PyObject* PySeqIter_New(PyObject* seq) {
-  if (seq == nullptr || !PySequence_Check(seq)) {
+  if (seq == nullptr) {  // any other object: its first step raises what GetItem raises
     PyErr_BadInternalCall();
     return nullptr;
   }

@@ -3,7 +3,8 @@
 // objects alive across collections — an iterator or a slice keeps its referents alive
 // through tp_traverse, an exhausted iterator lets its container go, a cycle through an
 // iterator is reclaimed, and extended-slice assignment and deletion on a large list leave
-// every item owned once.
+// every item owned once. Also misuse CPython crashes on: a sequence iterator over an object
+// that is no sequence, PyIter_Next on an object that is no iterator.
 //
 // A wrong trace or reference count (a visit of an unowned reference, an unpin below zero) is
 // a misuse, which the default handler reports by aborting the test.
@@ -189,6 +190,23 @@ TEST_CASE("extended slices on a large list across collections") {
   CHECK(Pins(PyList_GET_ITEM(copy, 0)) == 2);
   Py_DECREF(copy);
   for (PyObject* o : {two, every_other, minus_one, reverse, list}) Py_DECREF(o);
+}
+
+TEST_CASE("misuse of the iterator API raises TypeError") {
+  Interpreter py;
+  PyObject* number = PyLong_FromLong(5);
+  PyObject* seq = PySeqIter_New(number);
+  REQUIRE(seq != nullptr);
+  CHECK(PyIter_Next(seq) == nullptr);
+  CHECK(pinion::py_test::TakeError(PyExc_TypeError));
+  CHECK(PyIter_Next(number) == nullptr);
+  CHECK(pinion::py_test::TakeError(PyExc_TypeError));
+  CHECK(PySeqIter_New(nullptr) == nullptr);
+  CHECK(pinion::py_test::TakeError(PyExc_SystemError));
+  CHECK(PyCallIter_New(number, nullptr) == nullptr);
+  CHECK(pinion::py_test::TakeError(PyExc_SystemError));
+  Py_DECREF(seq);
+  Py_DECREF(number);
 }
 
 }  // namespace
