@@ -78,6 +78,8 @@
 #include "pinion_python/tupleobject.h"
 #include "pinion_python/listobject.h"
 #include "pinion_python/dictobject.h"
+#include "pinion_python/sliceobject.h"
+#include "pinion_python/iterobject.h"
 #include "pinion_python/abstract.h"
 #include "pinion_python/methodobject.h"
 #include "pinion_python/moduleobject.h"

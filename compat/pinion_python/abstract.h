@@ -3,12 +3,12 @@
  *
  * What Pinion's types provide through it: the tp_* slots (tp_repr, tp_str, tp_hash,
  * tp_richcompare, tp_getattro/tp_getattr, tp_setattro/tp_setattr, tp_call) for every type;
- * length, truth and item access for the builtin types (tuple, list, dict, str, bytes; truth
- * also for None, bool, int and float), as there are no tp_as_number/sequence/mapping tables
- * (object.h). Generic attribute lookup finds an instance's __dict__ (tp_dictoffset > 0), then
- * methods in tp_methods (bound builtin methods) and entries of tp_dict along the tp_base
- * chain; tp_members and tp_getset are not looked at. Iterators, the number protocol and
- * vectorcall are not provided.
+ * length and item access through tp_as_sequence/tp_as_mapping (runtime/sequence_protocol.cc,
+ * with the rest of those protocols and iterators: abstract_containers.h); truth for the
+ * builtin types (None, bool, int, float, tuple, list, dict, str, bytes). Generic attribute
+ * lookup finds an instance's __dict__ (tp_dictoffset > 0), then methods in tp_methods (bound
+ * builtin methods) and entries of tp_dict along the tp_base chain; tp_members and tp_getset
+ * are not looked at. The number protocol and vectorcall are not provided.
  *
  * Threads: any attached thread.
  */
@@ -49,13 +49,15 @@ PyAPI_FUNC(int) PyObject_Not(PyObject* o);
 
 /* ---- Containers ---------------------------------------------------------------------- */
 
-/* len(o) for tuple, list, dict, str and bytes; -1 with TypeError for other types. */
+/* len(o): sq_length, else mp_length; -1 with TypeError "object of type 'T' has no len()".
+ * (abstract_containers.h has the rest of the sequence and mapping protocols.) */
 PyAPI_FUNC(Py_ssize_t) PyObject_Size(PyObject* o);
 #define PyObject_Length PyObject_Size
-/* o[key]: list and tuple take an int index (negative counts from the end), dict a key
- * (KeyError when missing). New reference. */
+/* o[key]: mp_subscript, else sq_item for an index key (nb_index), else __class_getitem__
+ * for a type, else TypeError "'T' object is not subscriptable". New reference. */
 PyAPI_FUNC(PyObject*) PyObject_GetItem(PyObject* o, PyObject* key);
-/* o[key] = v (list, dict; v is not stolen) and del o[key] (list, dict). */
+/* o[key] = v (v is not stolen) and del o[key]: mp_ass_subscript, else sq_ass_item for an
+ * index key, else TypeError "'T' object does not support item assignment/deletion". */
 PyAPI_FUNC(int) PyObject_SetItem(PyObject* o, PyObject* key, PyObject* v);
 PyAPI_FUNC(int) PyObject_DelItem(PyObject* o, PyObject* key);
 
@@ -108,5 +110,8 @@ PyAPI_FUNC(PyObject*) PyObject_CallMethodOneArg(PyObject* o, PyObject* name, PyO
 PyAPI_FUNC(PyObject*) PyObject_Type(PyObject* o);
 
 _PyPinion_EXTERN_C_END
+
+/* The sequence, mapping and iterator protocols. */
+#include "pinion_python/abstract_containers.h"
 
 #endif /* PINION_PYTHON_ABSTRACT_H_ */

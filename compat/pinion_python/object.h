@@ -254,6 +254,10 @@ typedef struct _typeobject {
 #define Py_TPFLAGS_BASE_EXC_SUBCLASS (1UL << 30)
 #define Py_TPFLAGS_TYPE_SUBCLASS (1UL << 31)
 #define Py_TPFLAGS_DEFAULT 0UL
+/* For pattern matching in CPython: instances are sequences (list, tuple) or mappings (dict).
+ * Inherited by a type that sets neither. */
+#define Py_TPFLAGS_SEQUENCE (1UL << 5)
+#define Py_TPFLAGS_MAPPING (1UL << 6)
 
 PyAPI_DATA(PyTypeObject) PyType_Type;
 PyAPI_DATA(PyTypeObject) PyBaseObject_Type;

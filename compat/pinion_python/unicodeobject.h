@@ -8,7 +8,9 @@
  * PyUnicode_AsUTF8 costs nothing and returns a pointer into the object (valid while the
  * object lives: hold a reference), and the PEP 393 accessors (PyUnicode_KIND, _DATA,
  * _READ_CHAR...) are not provided: they fail to compile. Surrogate code points cannot be
- * stored. Indexing by code point is not provided either.
+ * stored. Indexing and slicing (PyObject_GetItem, PySequence_GetItem) count code points, as
+ * in CPython; for non-ASCII text each finds its place by scanning the UTF-8 (O(n), where
+ * CPython's is O(1)).
  *
  * Decoding errors: invalid UTF-8 raises ValueError (Pinion has no UnicodeDecodeError type;
  * CPython's UnicodeDecodeError is a subclass of ValueError, so code that catches ValueError

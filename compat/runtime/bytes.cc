@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/sequences.h"
 #include "compat/runtime/values.h"
 
 namespace pinion::compat {
@@ -77,6 +78,103 @@ PyBytesObject* CheckBytes(PyObject* op) {
   return AsBytes(op);
 }
 
+// ---- Sequence and mapping slots ----------------------------------------------------------
+
+Py_ssize_t BytesLength(PyObject* self) { return Py_SIZE(self); }
+
+PyObject* BytesItem(PyObject* self, Py_ssize_t i) {
+  if (i < 0 || i >= Py_SIZE(self)) {
+    PyErr_SetString(PyExc_IndexError, "index out of range");
+    return nullptr;
+  }
+  return PyLong_FromLong(static_cast<unsigned char>(AsBytes(self)->ob_sval[i]));
+}
+
+PyObject* BytesConcat(PyObject* a, PyObject* b) {
+  if (!PyBytes_Check(b)) {
+    PyErr_Format(PyExc_TypeError, "can't concat %.100s to %.100s", Py_TYPE(b)->tp_name,
+                 Py_TYPE(a)->tp_name);
+    return nullptr;
+  }
+  if (Py_SIZE(b) == 0 && PyBytes_CheckExact(a)) return Py_NewRef(a);
+  PyObject* result = PyBytes_FromStringAndSize(nullptr, Py_SIZE(a) + Py_SIZE(b));
+  if (result == nullptr) return nullptr;
+  std::memcpy(PyBytes_AS_STRING(result), AsBytes(a)->ob_sval, Py_SIZE(a));
+  std::memcpy(PyBytes_AS_STRING(result) + Py_SIZE(a), AsBytes(b)->ob_sval, Py_SIZE(b));
+  return result;
+}
+
+PyObject* BytesRepeat(PyObject* self, Py_ssize_t n) {
+  const Py_ssize_t size = Py_SIZE(self);
+  if (n < 0) n = 0;
+  if (size != 0 && n > PY_SSIZE_T_MAX / size) {
+    PyErr_SetString(PyExc_OverflowError, "repeated bytes are too long");
+    return nullptr;
+  }
+  if (n == 1 && PyBytes_CheckExact(self)) return Py_NewRef(self);
+  PyObject* result = PyBytes_FromStringAndSize(nullptr, size * n);
+  if (result == nullptr) return nullptr;
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    std::memcpy(PyBytes_AS_STRING(result) + k * size, AsBytes(self)->ob_sval, size);
+  }
+  return result;
+}
+
+int BytesContains(PyObject* self, PyObject* arg) {
+  if (IsIndex(arg)) {
+    const Py_ssize_t byte = AsSsize(arg, nullptr);
+    if (byte == -1 && PyErr_Occurred()) return -1;
+    if (byte < 0 || byte >= 256) {
+      PyErr_SetString(PyExc_ValueError, "byte must be in range(0, 256)");
+      return -1;
+    }
+    return View(self).find(static_cast<char>(byte)) != std::string_view::npos;
+  }
+  if (!PyBytes_Check(arg)) {
+    PyErr_Format(PyExc_TypeError, "a bytes-like object is required, not '%.100s'",
+                 Py_TYPE(arg)->tp_name);
+    return -1;
+  }
+  return View(self).find(View(arg)) != std::string_view::npos;
+}
+
+PyObject* BytesSubscript(PyObject* self, PyObject* key) {
+  if (IsIndex(key)) {
+    Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+    if (i == -1 && PyErr_Occurred()) return nullptr;
+    if (i < 0) i += Py_SIZE(self);
+    return BytesItem(self, i);
+  }
+  if (!PySlice_Check(key)) {
+    PyErr_Format(PyExc_TypeError, "byte indices must be integers or slices, not %.200s",
+                 Py_TYPE(key)->tp_name);
+    return nullptr;
+  }
+  Py_ssize_t start, stop, step;
+  if (PySlice_Unpack(key, &start, &stop, &step) < 0) return nullptr;
+  const Py_ssize_t n = PySlice_AdjustIndices(Py_SIZE(self), &start, &stop, step);
+  if (n == Py_SIZE(self) && step == 1 && PyBytes_CheckExact(self)) return Py_NewRef(self);
+  PyObject* result = PyBytes_FromStringAndSize(nullptr, n);
+  if (result == nullptr) return nullptr;
+  for (Py_ssize_t k = 0, cur = start; k < n; ++k, cur += step) {
+    PyBytes_AS_STRING(result)[k] = AsBytes(self)->ob_sval[cur];
+  }
+  return result;
+}
+
+PySequenceMethods kBytesAsSequence = {
+    .sq_length = &BytesLength,
+    .sq_concat = &BytesConcat,
+    .sq_repeat = &BytesRepeat,
+    .sq_item = &BytesItem,
+    .sq_contains = &BytesContains,
+};
+
+PyMappingMethods kBytesAsMapping = {
+    .mp_length = &BytesLength,
+    .mp_subscript = &BytesSubscript,
+};
+
 }  // namespace
 }  // namespace pinion::compat
 
@@ -88,10 +186,13 @@ PyTypeObject PyBytes_Type = {
     .tp_basicsize = offsetof(PyBytesObject, ob_sval) + 1,  // the NUL
     .tp_itemsize = 1,
     .tp_repr = &pinion::compat::BytesRepr,
+    .tp_as_sequence = &pinion::compat::kBytesAsSequence,
+    .tp_as_mapping = &pinion::compat::kBytesAsMapping,
     .tp_hash = &pinion::compat::BytesHash,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BYTES_SUBCLASS,
     .tp_doc = "bytes: an immutable byte string",
     .tp_richcompare = &pinion::compat::BytesRichCompare,
+    .tp_iter = &pinion::compat::BytesIter,
 };
 
 extern "C" PyObject* PyBytes_FromStringAndSize(const char* v, Py_ssize_t len) {

@@ -22,6 +22,7 @@
 
 #include "compat/runtime/containers.h"
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/sequences.h"
 
 namespace pinion::compat {
 namespace {
@@ -288,6 +289,42 @@ PyObject* DictRichCompare(PyObject* v, PyObject* w, int op) {
   return PyBool_FromLong(op == Py_EQ ? equal : !equal);
 }
 
+// KeyError for `key`, raised as CPython's dict raises it: with the 1-tuple (key,), so that a
+// tuple key is not taken for the exception's arguments.
+void SetKeyError(PyObject* key) {
+  PyObject* args = PyTuple_Pack(1, key);
+  if (args == nullptr) return;
+  PyErr_SetObject(PyExc_KeyError, args);
+  Py_DECREF(args);
+}
+
+// ---- Mapping slots -----------------------------------------------------------------------
+
+Py_ssize_t DictLength(PyObject* self) { return AsDict(self)->ma_used; }
+
+PyObject* DictSubscript(PyObject* self, PyObject* key) {
+  PyObject* value = PyDict_GetItemWithError(self, key);
+  if (value != nullptr) return Py_NewRef(value);
+  if (!PyErr_Occurred()) SetKeyError(key);
+  return nullptr;
+}
+
+int DictAssSubscript(PyObject* self, PyObject* key, PyObject* value) {
+  if (value == nullptr) return PyDict_DelItem(self, key);
+  return PyDict_SetItem(self, key, value);
+}
+
+PyMappingMethods kDictAsMapping = {
+    .mp_length = &DictLength,
+    .mp_subscript = &DictSubscript,
+    .mp_ass_subscript = &DictAssSubscript,
+};
+
+// `key in dict` (sq_contains is how CPython's dict answers it too).
+PySequenceMethods kDictAsSequence = {
+    .sq_contains = &PyDict_Contains,
+};
+
 }  // namespace
 }  // namespace pinion::compat
 
@@ -299,11 +336,15 @@ PyTypeObject PyDict_Type = {
     .tp_basicsize = sizeof(PyDictObject),
     .tp_dealloc = &DictDealloc,
     .tp_repr = &DictRepr,
+    .tp_as_sequence = &kDictAsSequence,
+    .tp_as_mapping = &kDictAsMapping,
     .tp_hash = &PyObject_HashNotImplemented,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DICT_SUBCLASS,
+    .tp_flags =
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_MAPPING,
     .tp_doc = "Built-in mapping (insertion-ordered).",
     .tp_traverse = &DictTraverse,
     .tp_richcompare = &DictRichCompare,
+    .tp_iter = &DictIter,
     .tp_free = &PyObject_GC_Del,
 };
 
@@ -348,7 +389,7 @@ extern "C" int PyDict_DelItem(PyObject* p, PyObject* key) {
   const Py_ssize_t ix = Find(d, key, &slot);
   if (ix == kError) return -1;
   if (ix == kMissing) {
-    PyErr_SetObject(PyExc_KeyError, key);
+    SetKeyError(key);
     return -1;
   }
   DictTable* table = d->_pinion_table;

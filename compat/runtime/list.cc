@@ -20,8 +20,11 @@
 #include <algorithm>
 #include <cstring>
 
+#include <vector>
+
 #include "compat/runtime/containers.h"
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/sequences.h"
 
 namespace pinion::compat {
 namespace {
@@ -92,7 +95,219 @@ PyObject* ListRichCompare(PyObject* v, PyObject* w, int op) {
   return CompareSequences(v, w, op, &ListItems);
 }
 
+// ---- Sequence and mapping slots ----------------------------------------------------------
+
+Py_ssize_t ListLength(PyObject* self) { return Py_SIZE(self); }
+
+PyObject* ListItem(PyObject* self, Py_ssize_t i) {
+  if (i < 0 || i >= Py_SIZE(self)) {
+    PyErr_SetString(PyExc_IndexError, "list index out of range");
+    return nullptr;
+  }
+  return Py_XNewRef(ListItems(self)[i]);
+}
+
+PyObject* ListConcat(PyObject* a, PyObject* b) {
+  if (!PyList_Check(b)) {
+    PyErr_Format(PyExc_TypeError, "can only concatenate list (not \"%.200s\") to list",
+                 Py_TYPE(b)->tp_name);
+    return nullptr;
+  }
+  PyObject* result = PyList_New(Py_SIZE(a) + Py_SIZE(b));
+  if (result == nullptr) return nullptr;
+  for (Py_ssize_t i = 0; i < Py_SIZE(a); ++i) {
+    PyList_SET_ITEM(result, i, Py_XNewRef(ListItems(a)[i]));
+  }
+  for (Py_ssize_t i = 0; i < Py_SIZE(b); ++i) {
+    PyList_SET_ITEM(result, Py_SIZE(a) + i, Py_XNewRef(ListItems(b)[i]));
+  }
+  return result;
+}
+
+PyObject* ListRepeat(PyObject* self, Py_ssize_t n) {
+  const Py_ssize_t size = Py_SIZE(self);
+  if (n < 0) n = 0;
+  if (size != 0 && n > PY_SSIZE_T_MAX / size) return PyErr_NoMemory();
+  PyObject* result = PyList_New(size * n);
+  if (result == nullptr) return nullptr;
+  for (Py_ssize_t i = 0; i < size * n; ++i) {
+    PyList_SET_ITEM(result, i, Py_XNewRef(ListItems(self)[i % size]));
+  }
+  return result;
+}
+
+int ListAssItem(PyObject* self, Py_ssize_t i, PyObject* value) {
+  if (i < 0 || i >= Py_SIZE(self)) {
+    PyErr_SetString(PyExc_IndexError, "list assignment index out of range");
+    return -1;
+  }
+  if (value == nullptr) return PyList_SetSlice(self, i, i + 1, nullptr);
+  return PyList_SetItem(self, i, Py_NewRef(value));
+}
+
+int ListContains(PyObject* self, PyObject* value) {
+  // Size and array read again after each comparison: it may mutate the list.
+  for (Py_ssize_t i = 0; i < Py_SIZE(self); ++i) {
+    PyObject* item = Py_XNewRef(ListItems(self)[i]);
+    if (item == nullptr) continue;
+    const int equal = PyObject_RichCompareBool(item, value, Py_EQ);
+    Py_DECREF(item);
+    if (equal != 0) return equal;
+  }
+  return 0;
+}
+
+PyObject* ListInplaceConcat(PyObject* self, PyObject* other) {
+  PyObject* none = ListExtend(self, other);
+  if (none == nullptr) return nullptr;
+  Py_DECREF(none);
+  return Py_NewRef(self);
+}
+
+PyObject* ListInplaceRepeat(PyObject* self, Py_ssize_t n) {
+  PyObject* repeated = ListRepeat(self, n);
+  if (repeated == nullptr) return nullptr;
+  const int result = PyList_SetSlice(self, 0, Py_SIZE(self), repeated);
+  Py_DECREF(repeated);
+  return result < 0 ? nullptr : Py_NewRef(self);
+}
+
+PyObject* ListSubscript(PyObject* self, PyObject* key) {
+  if (IsIndex(key)) {
+    Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+    if (i == -1 && PyErr_Occurred()) return nullptr;
+    if (i < 0) i += Py_SIZE(self);
+    return ListItem(self, i);
+  }
+  if (PySlice_Check(key)) {
+    Py_ssize_t start, stop, step;
+    if (PySlice_Unpack(key, &start, &stop, &step) < 0) return nullptr;
+    const Py_ssize_t n = PySlice_AdjustIndices(Py_SIZE(self), &start, &stop, step);
+    return ItemsSlice(self, start, step, n, /*tuple=*/false);
+  }
+  PyErr_Format(PyExc_TypeError, "list indices must be integers or slices, not %.200s",
+               Py_TYPE(key)->tp_name);
+  return nullptr;
+}
+
+// del self[start:stop:step] for an extended slice of n > 0 items (step > 0).
+int DeleteExtended(PyObject* self, Py_ssize_t start, Py_ssize_t step, Py_ssize_t n) {
+  const Py_ssize_t size = Py_SIZE(self);
+  PyObject** items = NewArray(std::max<Py_ssize_t>(size - n, 1));
+  if (items == nullptr) return -1;
+  // Build the new array while the old one is published; then publish it and release the
+  // deleted items (no safepoint in between: PyMem and DECREF are not ones).
+  PyObject** old = ListItems(self);
+  Py_ssize_t kept = 0;
+  for (Py_ssize_t i = 0; i < size; ++i) {
+    const bool deleted = i >= start && (i - start) % step == 0 && (i - start) / step < n;
+    if (!deleted) items[kept++] = old[i];
+  }
+  Publish(AsList(self), items, std::max<Py_ssize_t>(size - n, 1), kept);
+  for (Py_ssize_t k = 0; k < n; ++k) Py_XDECREF(old[start + k * step]);
+  PyMem_Free(old);
+  return 0;
+}
+
+int ListAssSubscript(PyObject* self, PyObject* key, PyObject* value) {
+  if (IsIndex(key)) {
+    Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+    if (i == -1 && PyErr_Occurred()) return -1;
+    if (i < 0) i += Py_SIZE(self);
+    return ListAssItem(self, i, value);
+  }
+  if (!PySlice_Check(key)) {
+    PyErr_Format(PyExc_TypeError, "list indices must be integers or slices, not %.200s",
+                 Py_TYPE(key)->tp_name);
+    return -1;
+  }
+  Py_ssize_t start, stop, step;
+  if (PySlice_Unpack(key, &start, &stop, &step) < 0) return -1;
+  if (step == 1) {
+    PySlice_AdjustIndices(Py_SIZE(self), &start, &stop, step);
+    if (value == nullptr || PyList_Check(value) || PyTuple_Check(value)) {
+      return PyList_SetSlice(self, start, stop, value);
+    }
+    PyObject* seq = PySequence_Fast(value, "can only assign an iterable");
+    if (seq == nullptr) return -1;
+    // Fitted again: iterating `value` may have resized the list.
+    PySlice_Unpack(key, &start, &stop, &step);
+    PySlice_AdjustIndices(Py_SIZE(self), &start, &stop, step);
+    const int result = PyList_SetSlice(self, start, stop, seq);
+    Py_DECREF(seq);
+    return result;
+  }
+  if (value == nullptr) {
+    Py_ssize_t n = PySlice_AdjustIndices(Py_SIZE(self), &start, &stop, step);
+    if (n <= 0) return 0;
+    if (step < 0) {  // the same items, visited upwards
+      start += step * (n - 1);
+      step = -step;
+    }
+    return DeleteExtended(self, start, step, n);
+  }
+  PyObject* seq = value == self ? PyList_GetSlice(self, 0, Py_SIZE(self))
+                                : PySequence_Fast(value, "must assign iterable to extended slice");
+  if (seq == nullptr) return -1;
+  const Py_ssize_t n = PySlice_AdjustIndices(Py_SIZE(self), &start, &stop, step);
+  const Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+  if (count != n) {
+    PyErr_Format(PyExc_ValueError,
+                 "attempt to assign sequence of size %zd to extended slice of size %zd", count,
+                 n);
+    Py_DECREF(seq);
+    return -1;
+  }
+  // Store the new items (no safepoint while the slots change), then release the old ones.
+  std::vector<PyObject*> replaced(static_cast<size_t>(n));
+  PyObject** source = PySequence_Fast_ITEMS(seq);
+  for (Py_ssize_t i = 0, cur = start; i < n; ++i, cur += step) {
+    replaced[i] = ListItems(self)[cur];
+    ListItems(self)[cur] = Py_XNewRef(source[i]);
+  }
+  for (PyObject* old : replaced) Py_XDECREF(old);
+  Py_DECREF(seq);
+  return 0;
+}
+
+PySequenceMethods kListAsSequence = {
+    .sq_length = &ListLength,
+    .sq_concat = &ListConcat,
+    .sq_repeat = &ListRepeat,
+    .sq_item = &ListItem,
+    .sq_ass_item = &ListAssItem,
+    .sq_contains = &ListContains,
+    .sq_inplace_concat = &ListInplaceConcat,
+    .sq_inplace_repeat = &ListInplaceRepeat,
+};
+
+PyMappingMethods kListAsMapping = {
+    .mp_length = &ListLength,
+    .mp_subscript = &ListSubscript,
+    .mp_ass_subscript = &ListAssSubscript,
+};
+
 }  // namespace
+
+PyObject* ListExtend(PyObject* list, PyObject* iterable) {
+  if (PyList_Check(iterable) || PyTuple_Check(iterable)) {
+    if (PyList_SetSlice(list, Py_SIZE(list), Py_SIZE(list), iterable) < 0) return nullptr;
+    Py_RETURN_NONE;
+  }
+  PyObject* it = PyObject_GetIter(iterable);
+  if (it == nullptr) return nullptr;
+  for (;;) {
+    PyObject* item = PyIter_Next(it);
+    if (item == nullptr) break;
+    const int appended = PyList_Append(list, item);
+    Py_DECREF(item);
+    if (appended < 0) break;
+  }
+  Py_DECREF(it);
+  if (PyErr_Occurred()) return nullptr;
+  Py_RETURN_NONE;
+}
+
 }  // namespace pinion::compat
 
 using namespace pinion::compat;
@@ -103,11 +318,15 @@ PyTypeObject PyList_Type = {
     .tp_basicsize = sizeof(PyListObject),
     .tp_dealloc = &ListDealloc,
     .tp_repr = &ListRepr,
+    .tp_as_sequence = &kListAsSequence,
+    .tp_as_mapping = &kListAsMapping,
     .tp_hash = &PyObject_HashNotImplemented,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_LIST_SUBCLASS,
+    .tp_flags =
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_LIST_SUBCLASS | Py_TPFLAGS_SEQUENCE,
     .tp_doc = "Built-in mutable sequence.",
     .tp_traverse = &ListTraverse,
     .tp_richcompare = &ListRichCompare,
+    .tp_iter = &ListIter,
     .tp_free = &PyObject_GC_Del,
 };
 

@@ -300,6 +300,10 @@ extern "C" int PyType_Ready(PyTypeObject* type) {
     }
 #undef PINION_INHERIT
     pinion::compat::InheritSlotTables(type, base);
+    constexpr unsigned long kCollectionFlags = Py_TPFLAGS_SEQUENCE | Py_TPFLAGS_MAPPING;
+    if ((type->tp_flags & kCollectionFlags) == 0) {
+      type->tp_flags |= base->tp_flags & kCollectionFlags;
+    }
   }
   if (type->tp_alloc == nullptr) type->tp_alloc = &PyType_GenericAlloc;
   if (type->tp_free == nullptr) {

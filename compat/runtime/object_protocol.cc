@@ -1,7 +1,7 @@
-// The object protocol (abstract.h): repr/str, hash, rich comparison, truth, len, item and
-// attribute access, calls — each a dispatch on the type's slots, with builtin fallbacks for
-// what CPython reaches through the number/sequence/mapping tables Pinion does not have. Also
-// the helpers the container types share (containers.h).
+// The object protocol (abstract.h): repr/str, hash, rich comparison, truth, attribute
+// access, calls — each a dispatch on the type's slots, with builtin fallbacks for truth,
+// which CPython reaches through the number table. (len and item access:
+// sequence_protocol.cc.) Also the helpers the container types share (containers.h).
 //
 // Owns: per thread, the objects whose repr is in progress (Py_ReprEnter).
 //
@@ -67,20 +67,6 @@ bool BuiltinLength(PyObject* o, Py_ssize_t* length) {
   } else {
     return false;
   }
-  return true;
-}
-
-// key as an index into the tuple or list `o` (negative counts from the end; range checks
-// are left to the caller). false with TypeError or OverflowError.
-bool SequenceIndex(PyObject* o, PyObject* key, Py_ssize_t* index) {
-  if (!PyLong_Check(key)) {
-    PyErr_Format(PyExc_TypeError, "%s indices must be integers, not %s", Py_TYPE(o)->tp_name,
-                 Py_TYPE(key)->tp_name);
-    return false;
-  }
-  *index = PyLong_AsSsize_t(key);
-  if (*index == -1 && PyErr_Occurred()) return false;
-  if (*index < 0) *index += Py_SIZE(o);
   return true;
 }
 
@@ -344,76 +330,6 @@ extern "C" int PyObject_IsTrue(PyObject* o) {
 extern "C" int PyObject_Not(PyObject* o) {
   const int truth = PyObject_IsTrue(o);
   return truth < 0 ? truth : !truth;
-}
-
-// ---- Containers -----------------------------------------------------------------------------
-
-extern "C" Py_ssize_t PyObject_Size(PyObject* o) {
-  if (o == nullptr) {
-    PyErr_BadInternalCall();
-    return -1;
-  }
-  Py_ssize_t length;
-  if (BuiltinLength(o, &length)) return length;
-  PyErr_Format(PyExc_TypeError, "object of type '%s' has no len()", Py_TYPE(o)->tp_name);
-  return -1;
-}
-
-extern "C" PyObject* PyObject_GetItem(PyObject* o, PyObject* key) {
-  if (o == nullptr || key == nullptr) {
-    PyErr_BadInternalCall();
-    return nullptr;
-  }
-  if (PyDict_Check(o)) {
-    PyObject* value = PyDict_GetItemWithError(o, key);
-    if (value != nullptr) return Py_NewRef(value);
-    if (!PyErr_Occurred()) PyErr_SetObject(PyExc_KeyError, key);
-    return nullptr;
-  }
-  if (PyList_Check(o) || PyTuple_Check(o)) {
-    Py_ssize_t index;
-    if (!SequenceIndex(o, key, &index)) return nullptr;
-    if (PyList_Check(o)) return _PyPinion_List_GetItemRef(o, index);
-    return Py_XNewRef(PyTuple_GetItem(o, index));
-  }
-  PyErr_Format(PyExc_TypeError, "'%s' object is not subscriptable", Py_TYPE(o)->tp_name);
-  return nullptr;
-}
-
-extern "C" int PyObject_SetItem(PyObject* o, PyObject* key, PyObject* v) {
-  if (o == nullptr || key == nullptr || v == nullptr) {
-    PyErr_BadInternalCall();
-    return -1;
-  }
-  if (PyDict_Check(o)) return PyDict_SetItem(o, key, v);
-  if (PyList_Check(o)) {
-    Py_ssize_t index;
-    if (!SequenceIndex(o, key, &index)) return -1;
-    return PyList_SetItem(o, index, Py_NewRef(v));
-  }
-  PyErr_Format(PyExc_TypeError, "'%s' object does not support item assignment",
-               Py_TYPE(o)->tp_name);
-  return -1;
-}
-
-extern "C" int PyObject_DelItem(PyObject* o, PyObject* key) {
-  if (o == nullptr || key == nullptr) {
-    PyErr_BadInternalCall();
-    return -1;
-  }
-  if (PyDict_Check(o)) return PyDict_DelItem(o, key);
-  if (PyList_Check(o)) {
-    Py_ssize_t index;
-    if (!SequenceIndex(o, key, &index)) return -1;
-    if (index < 0 || index >= Py_SIZE(o)) {
-      PyErr_SetString(PyExc_IndexError, "list assignment index out of range");
-      return -1;
-    }
-    return PyList_SetSlice(o, index, index + 1, nullptr);
-  }
-  PyErr_Format(PyExc_TypeError, "'%s' object doesn't support item deletion",
-               Py_TYPE(o)->tp_name);
-  return -1;
 }
 
 // ---- Attributes -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 
 #include "compat/runtime/containers.h"
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/sequences.h"
 
 namespace pinion::compat {
 namespace {
@@ -57,6 +58,92 @@ PyObject* TupleRichCompare(PyObject* v, PyObject* w, int op) {
   return CompareSequences(v, w, op, &TupleItems);
 }
 
+// ---- Sequence and mapping slots ----------------------------------------------------------
+
+Py_ssize_t TupleLength(PyObject* self) { return Py_SIZE(self); }
+
+PyObject* TupleItem(PyObject* self, Py_ssize_t i) {
+  if (i < 0 || i >= Py_SIZE(self)) {
+    PyErr_SetString(PyExc_IndexError, "tuple index out of range");
+    return nullptr;
+  }
+  return Py_XNewRef(TupleItems(self)[i]);
+}
+
+PyObject* TupleConcat(PyObject* a, PyObject* b) {
+  if (!PyTuple_Check(b)) {
+    PyErr_Format(PyExc_TypeError, "can only concatenate tuple (not \"%.200s\") to tuple",
+                 Py_TYPE(b)->tp_name);
+    return nullptr;
+  }
+  if (Py_SIZE(b) == 0 && PyTuple_CheckExact(a)) return Py_NewRef(a);
+  if (Py_SIZE(a) == 0 && PyTuple_CheckExact(b)) return Py_NewRef(b);
+  PyObject* result = PyTuple_New(Py_SIZE(a) + Py_SIZE(b));
+  if (result == nullptr) return nullptr;
+  for (Py_ssize_t i = 0; i < Py_SIZE(a); ++i) {
+    PyTuple_SET_ITEM(result, i, Py_XNewRef(TupleItems(a)[i]));
+  }
+  for (Py_ssize_t i = 0; i < Py_SIZE(b); ++i) {
+    PyTuple_SET_ITEM(result, Py_SIZE(a) + i, Py_XNewRef(TupleItems(b)[i]));
+  }
+  return result;
+}
+
+PyObject* TupleRepeat(PyObject* self, Py_ssize_t n) {
+  const Py_ssize_t size = Py_SIZE(self);
+  if (n == 1 && PyTuple_CheckExact(self)) return Py_NewRef(self);
+  if (n < 0) n = 0;
+  if (size != 0 && n > PY_SSIZE_T_MAX / size) return PyErr_NoMemory();
+  PyObject* result = PyTuple_New(size * n);
+  if (result == nullptr) return nullptr;
+  for (Py_ssize_t i = 0; i < size * n; ++i) {
+    PyTuple_SET_ITEM(result, i, Py_XNewRef(TupleItems(self)[i % size]));
+  }
+  return result;
+}
+
+int TupleContains(PyObject* self, PyObject* value) {
+  for (Py_ssize_t i = 0; i < Py_SIZE(self); ++i) {
+    PyObject* item = TupleItems(self)[i];
+    if (item == nullptr) continue;
+    const int equal = PyObject_RichCompareBool(item, value, Py_EQ);
+    if (equal != 0) return equal;
+  }
+  return 0;
+}
+
+PyObject* TupleSubscript(PyObject* self, PyObject* key) {
+  if (IsIndex(key)) {
+    Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+    if (i == -1 && PyErr_Occurred()) return nullptr;
+    if (i < 0) i += Py_SIZE(self);
+    return TupleItem(self, i);
+  }
+  if (PySlice_Check(key)) {
+    Py_ssize_t start, stop, step;
+    if (PySlice_Unpack(key, &start, &stop, &step) < 0) return nullptr;
+    const Py_ssize_t n = PySlice_AdjustIndices(Py_SIZE(self), &start, &stop, step);
+    if (step == 1 && n == Py_SIZE(self) && PyTuple_CheckExact(self)) return Py_NewRef(self);
+    return ItemsSlice(self, start, step, n, /*tuple=*/true);
+  }
+  PyErr_Format(PyExc_TypeError, "tuple indices must be integers or slices, not %.200s",
+               Py_TYPE(key)->tp_name);
+  return nullptr;
+}
+
+PySequenceMethods kTupleAsSequence = {
+    .sq_length = &TupleLength,
+    .sq_concat = &TupleConcat,
+    .sq_repeat = &TupleRepeat,
+    .sq_item = &TupleItem,
+    .sq_contains = &TupleContains,
+};
+
+PyMappingMethods kTupleAsMapping = {
+    .mp_length = &TupleLength,
+    .mp_subscript = &TupleSubscript,
+};
+
 }  // namespace
 }  // namespace pinion::compat
 
@@ -69,11 +156,15 @@ PyTypeObject PyTuple_Type = {
     .tp_itemsize = sizeof(PyObject*),
     .tp_dealloc = &TupleDealloc,
     .tp_repr = &TupleRepr,
+    .tp_as_sequence = &kTupleAsSequence,
+    .tp_as_mapping = &kTupleAsMapping,
     .tp_hash = &TupleHash,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_TUPLE_SUBCLASS,
+    .tp_flags =
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_SEQUENCE,
     .tp_doc = "Built-in immutable sequence.",
     .tp_traverse = &TupleTraverse,
     .tp_richcompare = &TupleRichCompare,
+    .tp_iter = &TupleIter,
     .tp_free = &PyObject_GC_Del,
 };
 

@@ -17,7 +17,10 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/sequences.h"
 #include "compat/runtime/values.h"
 
 namespace pinion::compat {
@@ -195,6 +198,109 @@ PyUnicodeObject* CheckStr(PyObject* op) {
   return AsStr(op);
 }
 
+// ---- Sequence and mapping slots ----------------------------------------------------------
+
+bool IsAscii(PyUnicodeObject* op) { return op->length == op->utf8_length; }
+
+// The byte offset of code point `i` (0 <= i <= length).
+Py_ssize_t OffsetOf(PyUnicodeObject* op, Py_ssize_t i) {
+  if (IsAscii(op)) return i;
+  Py_ssize_t offset = 0;
+  for (Py_ssize_t seen = 0; offset < op->utf8_length; ++offset) {
+    if ((op->utf8[offset] & 0xC0) != 0x80 && seen++ == i) return offset;
+  }
+  return offset;
+}
+
+Py_ssize_t StrLength(PyObject* self) { return AsStr(self)->length; }
+
+PyObject* StrItem(PyObject* self, Py_ssize_t i) {
+  PyUnicodeObject* op = AsStr(self);
+  if (i < 0 || i >= op->length) {
+    PyErr_SetString(PyExc_IndexError, "string index out of range");
+    return nullptr;
+  }
+  const Py_ssize_t begin = OffsetOf(op, i);
+  Py_ssize_t end = begin + 1;
+  while (end < op->utf8_length && (op->utf8[end] & 0xC0) == 0x80) ++end;
+  return FromValidUtf8({op->utf8 + begin, static_cast<size_t>(end - begin)});
+}
+
+PyObject* StrRepeat(PyObject* self, Py_ssize_t n) {
+  PyUnicodeObject* op = AsStr(self);
+  if (n < 0) n = 0;
+  if (op->utf8_length != 0 && n > PY_SSIZE_T_MAX / op->utf8_length) {
+    PyErr_SetString(PyExc_OverflowError, "repeated string is too long");
+    return nullptr;
+  }
+  if (n == 1 && PyUnicode_CheckExact(self)) return Py_NewRef(self);
+  PyUnicodeObject* result = NewStr(op->utf8_length * n, op->length * n);
+  if (result == nullptr) return nullptr;
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    std::memcpy(result->utf8 + k * op->utf8_length, op->utf8, op->utf8_length);
+  }
+  return &result->ob_base;
+}
+
+int StrContains(PyObject* self, PyObject* sub) {
+  if (!PyUnicode_Check(sub)) {
+    PyErr_Format(PyExc_TypeError, "'in <string>' requires string as left operand, not %.100s",
+                 Py_TYPE(sub)->tp_name);
+    return -1;
+  }
+  // UTF-8 is self-synchronising: a byte match is a code point match.
+  return View(self).find(View(sub)) != std::string_view::npos;
+}
+
+PyObject* StrSubscript(PyObject* self, PyObject* key) {
+  PyUnicodeObject* op = AsStr(self);
+  if (IsIndex(key)) {
+    Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+    if (i == -1 && PyErr_Occurred()) return nullptr;
+    if (i < 0) i += op->length;
+    return StrItem(self, i);
+  }
+  if (!PySlice_Check(key)) {
+    PyErr_Format(PyExc_TypeError, "string indices must be integers, not '%.200s'",
+                 Py_TYPE(key)->tp_name);
+    return nullptr;
+  }
+  Py_ssize_t start, stop, step;
+  if (PySlice_Unpack(key, &start, &stop, &step) < 0) return nullptr;
+  const Py_ssize_t n = PySlice_AdjustIndices(op->length, &start, &stop, step);
+  if (n == op->length && step == 1 && PyUnicode_CheckExact(self)) return Py_NewRef(self);
+  if (step == 1) {
+    const Py_ssize_t begin = OffsetOf(op, start);
+    const Py_ssize_t end = OffsetOf(op, start + n);
+    return FromValidUtf8({op->utf8 + begin, static_cast<size_t>(end - begin)});
+  }
+  // The byte offset of every code point, then the selected ones copied.
+  std::vector<Py_ssize_t> offsets;
+  offsets.reserve(static_cast<size_t>(op->length) + 1);
+  for (Py_ssize_t b = 0; b < op->utf8_length; ++b) {
+    if ((op->utf8[b] & 0xC0) != 0x80) offsets.push_back(b);
+  }
+  offsets.push_back(op->utf8_length);
+  std::string out;
+  for (Py_ssize_t k = 0, cur = start; k < n; ++k, cur += step) {
+    out.append(op->utf8 + offsets[cur], static_cast<size_t>(offsets[cur + 1] - offsets[cur]));
+  }
+  return FromValidUtf8(out);
+}
+
+PySequenceMethods kStrAsSequence = {
+    .sq_length = &StrLength,
+    .sq_concat = &PyUnicode_Concat,
+    .sq_repeat = &StrRepeat,
+    .sq_item = &StrItem,
+    .sq_contains = &StrContains,
+};
+
+PyMappingMethods kStrAsMapping = {
+    .mp_length = &StrLength,
+    .mp_subscript = &StrSubscript,
+};
+
 }  // namespace
 }  // namespace pinion::compat
 
@@ -210,11 +316,14 @@ PyTypeObject PyUnicode_Type = {
     .tp_basicsize = offsetof(PyUnicodeObject, utf8) + 1,  // the NUL
     .tp_itemsize = 1,
     .tp_repr = &pinion::compat::StrRepr,
+    .tp_as_sequence = &pinion::compat::kStrAsSequence,
+    .tp_as_mapping = &pinion::compat::kStrAsMapping,
     .tp_hash = &pinion::compat::StrHash,
     .tp_str = &pinion::compat::StrStr,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_UNICODE_SUBCLASS,
     .tp_doc = "str: immutable text, stored as UTF-8",
     .tp_richcompare = &pinion::compat::StrRichCompare,
+    .tp_iter = &pinion::compat::StrIter,
 };
 
 extern "C" PyObject* PyUnicode_FromString(const char* u) {
