@@ -224,7 +224,7 @@ TEST_CASE("a module, its state and its heap types form a cycle that is collected
   const int clears = g_clears, frees = g_frees, probes = g_probe_deallocs;
   PyObject* spec = PyModule_New("spec");
   REQUIRE(PyModule_AddStringConstant(spec, "name", "cycle") == 0);
-  PyObject* module = PyModule_FromDefAndSpec(&g_cycle_def, spec);
+  PyObject* module = PyModule_FromDefAndSpec2(&g_cycle_def, spec, PYTHON_API_VERSION);
   Py_DECREF(spec);
   REQUIRE(module != nullptr);
   CHECK(PyModule_GetState(module) == nullptr);  // ExecDef allocates it
