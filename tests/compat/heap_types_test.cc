@@ -266,6 +266,39 @@ TEST_CASE("importing a multi-phase module creates it from a built-in spec and ex
   Py_DECREF(module);
 }
 
+// A def whose Py_mod_create slot records the spec it was given.
+PyObject* RecordingCreate(PyObject* spec, PyModuleDef*) {
+  PyObject* name = PyObject_GetAttrString(spec, "name");
+  if (name == nullptr) return nullptr;
+  PyObject* module = PyModule_NewObject(name);
+  Py_DECREF(name);
+  if (module != nullptr && PyModule_AddObjectRef(module, "spec_seen", spec) < 0) Py_CLEAR(module);
+  return module;
+}
+PyModuleDef_Slot g_created_slots[] = {{Py_mod_create, reinterpret_cast<void*>(&RecordingCreate)},
+                                      {0, nullptr}};
+PyModuleDef g_created_def = {PyModuleDef_HEAD_INIT, "created", nullptr, 0, nullptr,
+                             g_created_slots,       nullptr,   nullptr, nullptr};
+PyObject* InitCreated() { return PyModuleDef_Init(&g_created_def); }
+
+TEST_CASE("importing a module with Py_mod_create passes the spec to the slot") {
+  REQUIRE(PyImport_AppendInittab("created", &InitCreated) == 0);
+  Interpreter py;
+  PyObject* module = PyImport_ImportModule("created");
+  REQUIRE(module != nullptr);
+  PyObject* seen = PyObject_GetAttrString(module, "spec_seen");
+  PyObject* spec = PyObject_GetAttrString(module, "__spec__");
+  CHECK(seen != nullptr);
+  CHECK(seen == spec);
+  PyObject* origin = seen != nullptr ? PyObject_GetAttrString(seen, "origin") : nullptr;
+  CHECK(pinion::py_test::Str(origin) == "built-in");
+  CHECK(PyModule_GetState(module) != nullptr);  // executed (m_size 0: a mark only)
+  Py_XDECREF(origin);
+  Py_XDECREF(spec);
+  Py_XDECREF(seen);
+  Py_DECREF(module);
+}
+
 // ---- PyState (single-phase) ----------------------------------------------------------------------
 
 PyModuleDef g_single_def = {PyModuleDef_HEAD_INIT, "single", nullptr, 0, nullptr,

@@ -46,7 +46,8 @@ static void drive(PyObject* module) {
   show("bad_spec(0)", call(module, "bad_spec", num(0)));
   show("bad_spec(1)", call(module, "bad_spec", num(1)));
   show("bad_spec(2)", call(module, "bad_spec", num(2)));
-  show("bad_spec(3)", call(module, "bad_spec", num(3)));
+  show("bad_spec(4)", call(module, "bad_spec", num(4)));
+  show("bad_spec(5)", call(module, "bad_spec", num(5)));
 
   /* Instances: created by calling the heap types; methods; the module's exception. */
   PyObject* counter = call(module, "make", Py_BuildValue("(s(i))", "Counter", 5));

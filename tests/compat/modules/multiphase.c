@@ -397,7 +397,8 @@ static PyObject* bad_exception(PyObject* module, PyObject* Py_UNUSED(ignored)) {
   return PyErr_NewException("NoDot", NULL, NULL);
 }
 
-/* Makes a heap type from a faulty spec: an unknown slot, a final base, a base that is no type. */
+/* Makes a heap type from a faulty spec: an unknown slot, a final base, a base that is no type,
+ * bases whose layouts conflict. */
 static PyType_Slot BadSlot_slots[] = {{200, NULL}, {0, NULL}};
 static PyType_Spec BadSlot_spec = {"multiphase.BadSlot", sizeof(PyObject), 0, Py_TPFLAGS_DEFAULT,
                                    BadSlot_slots};
@@ -416,6 +417,13 @@ static PyObject* bad_spec(PyObject* module, PyObject* arg) {
       PyObject* bases = Py_BuildValue("(i)", 5);
       if (bases == NULL) return NULL;
       PyObject* type = PyType_FromModuleAndSpec(module, &Derived_spec, bases);
+      Py_DECREF(bases);
+      return type;
+    }
+    case 4: {
+      PyObject* bases = PyTuple_Pack(2, st->counter_type, (PyObject*)&PyLong_Type);
+      if (bases == NULL) return NULL;
+      PyObject* type = PyType_FromSpecWithBases(&Derived_spec, bases);
       Py_DECREF(bases);
       return type;
     }
