@@ -53,6 +53,8 @@ PyAPI_FUNC(const char*) PyModule_GetName(PyObject* module);
 /* __file__ as a new reference; SystemError "module filename missing" if it has none
  * (modules imported from the inittab are built-in: they have none). */
 PyAPI_FUNC(PyObject*) PyModule_GetFilenameObject(PyObject* module);
+/* The same as UTF-8, owned by the module's dict (deprecated since 3.2, as in CPython). */
+Py_DEPRECATED(3.2) PyAPI_FUNC(const char*) PyModule_GetFilename(PyObject* module);
 /* The def it was created from, or NULL (PyModule_New). TypeError if not a module. */
 PyAPI_FUNC(struct PyModuleDef*) PyModule_GetDef(PyObject* module);
 /* The state: m_size bytes, zeroed. NULL for single-phase modules with m_size <= 0; for

@@ -193,6 +193,14 @@ extern "C" PyObject* PyModule_GetFilenameObject(PyObject* module) {
   return Py_NewRef(file);
 }
 
+extern "C" const char* PyModule_GetFilename(PyObject* module) {
+  PyObject* file = PyModule_GetFilenameObject(module);
+  if (file == nullptr) return nullptr;
+  const char* utf8 = PyUnicode_AsUTF8(file);
+  Py_DECREF(file);  // the dict still holds it, and so the text
+  return utf8;
+}
+
 extern "C" void* PyModule_GetState(PyObject* module) {
   if (module == nullptr || !PyModule_Check(module)) {
     PyErr_BadArgument();

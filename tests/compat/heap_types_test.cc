@@ -299,6 +299,25 @@ TEST_CASE("importing a module with Py_mod_create passes the spec to the slot") {
   Py_DECREF(module);
 }
 
+TEST_CASE("PyModule_GetFilename(Object) read __file__; built-in modules have none") {
+  Interpreter py;
+  PyObject* module = PyModule_New("files");
+  REQUIRE(module != nullptr);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  CHECK(PyModule_GetFilename(module) == nullptr);
+  CHECK(pinion::py_test::TakeError(PyExc_SystemError));
+  REQUIRE(PyModule_AddStringConstant(module, "__file__", "/tmp/files.so") == 0);
+  CHECK(std::strcmp(PyModule_GetFilename(module), "/tmp/files.so") == 0);
+  CHECK(PyModule_GetFilename(Py_None) == nullptr);
+  CHECK(pinion::py_test::TakeError(PyExc_TypeError));
+#pragma GCC diagnostic pop
+  PyObject* file = PyModule_GetFilenameObject(module);
+  CHECK(pinion::py_test::Str(file) == "/tmp/files.so");
+  Py_XDECREF(file);
+  Py_DECREF(module);
+}
+
 // ---- PyState (single-phase) ----------------------------------------------------------------------
 
 PyModuleDef g_single_def = {PyModuleDef_HEAD_INIT, "single", nullptr, 0, nullptr,
