@@ -56,8 +56,8 @@ PyAPI_FUNC(PyObject*) PyState_FindModule(struct PyModuleDef* def);
  * SystemError set. */
 PyAPI_FUNC(int) PyState_AddModule(PyObject* module, struct PyModuleDef* def);
 /* Forgets the module of `def`. SystemError "PyState_RemoveModule called on module with
- * slots" for a multi-phase def; an index that was never given (CPython: a fatal error) is a
- * misuse, reported, and -1 with SystemError set. */
+ * slots" for a multi-phase def; a NULL def or an index that was never given (CPython: a
+ * fatal error) is a misuse, reported, and -1 with SystemError set. */
 PyAPI_FUNC(int) PyState_RemoveModule(struct PyModuleDef* def);
 
 _PyPinion_EXTERN_C_END

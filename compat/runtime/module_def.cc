@@ -364,6 +364,12 @@ extern "C" int PyState_AddModule(PyObject* module, PyModuleDef* def) {
 }
 
 extern "C" int PyState_RemoveModule(PyModuleDef* def) {
+  if (def == nullptr) {
+    pinion::ReportMisuse(pinion::Misuse::kBadArgument,
+                         "PyState_RemoveModule: module definition is NULL");
+    PyErr_SetString(PyExc_SystemError, "PyState_RemoveModule: module definition is NULL");
+    return -1;
+  }
   if (def->m_slots != nullptr) {
     PyErr_SetString(PyExc_SystemError, "PyState_RemoveModule called on module with slots");
     return -1;

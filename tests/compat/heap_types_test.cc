@@ -355,7 +355,11 @@ TEST_CASE("PyState misuse is reported: a NULL def, a module added twice, an unkn
   PyErr_Clear();
   PyModuleDef never = {PyModuleDef_HEAD_INIT, "never", nullptr, 0, nullptr,
                        nullptr,               nullptr, nullptr, nullptr};
-  CHECK(pinion::test_support::MisuseOf([&] { PyState_RemoveModule(&never); }) == pinion::Misuse::kBadArgument);
+  CHECK(pinion::test_support::MisuseOf([&] { PyState_RemoveModule(&never); }) ==
+        pinion::Misuse::kBadArgument);
+  PyErr_Clear();
+  CHECK(pinion::test_support::MisuseOf([&] { PyState_RemoveModule(nullptr); }) ==
+        pinion::Misuse::kBadArgument);
   PyErr_Clear();
   CHECK(PyState_RemoveModule(&g_single_def) == 0);
   Py_DECREF(module);
