@@ -53,10 +53,24 @@ _PyPinion_EXTERN_C_BEGIN
 
 /* A new module from `def`: its m_methods added as builtin functions (m_self the module,
  * m_module its name), m_doc as __doc__, m_size bytes of zeroed state. `def` must outlive the
- * module (a static). SystemError for m_slots (multi-phase initialisation); the API version
- * is not checked. */
+ * module (a static). SystemError "module X: PyModule_Create is incompatible with m_slots" for
+ * a multi-phase def; the API version is not checked. */
 PyAPI_FUNC(PyObject*) PyModule_Create2(PyModuleDef* def, int module_api_version);
 #define PyModule_Create(def) PyModule_Create2((def), PYTHON_API_VERSION)
+/* Multi-phase creation (PEP 489): the module named spec.name, made by the def's
+ * Py_mod_create slot (called with spec and def) or as a plain module, then given the def's
+ * m_methods and m_doc. SystemError, as CPython, for m_size < 0, two create slots, an unknown
+ * slot id, a create slot that fails without an exception, and a created object that is not
+ * a module when the def asks for state (m_size > 0, m_traverse, m_clear, m_free) or has exec
+ * slots. The state is allocated by PyModule_ExecDef. */
+PyAPI_FUNC(PyObject*) PyModule_FromDefAndSpec2(PyModuleDef* def, PyObject* spec,
+                                               int module_api_version);
+#define PyModule_FromDefAndSpec(def, spec) \
+  PyModule_FromDefAndSpec2((def), (spec), PYTHON_API_VERSION)
+/* Runs the def's Py_mod_exec slots on `module`, in order, after allocating its state (zeroed
+ * m_size bytes, if not allocated yet). 0, or -1 with an exception set (SystemError if a slot
+ * failed without one, or an unknown slot id). */
+PyAPI_FUNC(int) PyModule_ExecDef(PyObject* module, PyModuleDef* def);
 /* Adds each entry of a NULL-terminated table as a builtin function. */
 PyAPI_FUNC(int) PyModule_AddFunctions(PyObject* module, PyMethodDef* functions);
 

@@ -8,14 +8,23 @@
  * was added), the PyModuleDef it was created from (borrowed: a static), and the def's
  * m_size bytes of per-module state (malloc'd, zeroed, freed after m_free when the module is
  * deallocated). Its tp_traverse visits the dict and calls the def's m_traverse, so objects
- * held in the state are traced; as in CPython, m_traverse and m_free are called only once
- * the state exists (or when m_size <= 0). m_clear is not called (the collector does not
- * break cycles with tp_clear). Attribute access reads and writes the dict; a missing name
- * raises AttributeError "module 'x' has no attribute 'y'".
+ * held in the state are traced; when the collector finds the module unreachable it calls
+ * tp_clear (the def's m_clear, then the dict is released) and then tp_dealloc (the def's
+ * m_free, then the state is freed). As in CPython, m_traverse, m_clear and m_free are called
+ * only once the state exists (or when m_size <= 0). Attribute access reads and writes the
+ * dict; a missing name raises AttributeError "module 'x' has no attribute 'y'".
  *
- * Single-phase initialisation only: multi-phase (m_slots, PyModuleDef_Init) is not
- * supported. PyModuleDef_Init fails to compile; a def with m_slots makes PyModule_Create
- * raise SystemError.
+ * Multi-phase initialisation (PEP 489), as CPython 3.11: PyInit_* returns
+ * PyModuleDef_Init(&def); the importer (PyImport_ImportModule) then creates the module with
+ * PyModule_FromDefAndSpec (the Py_mod_create slot, given a module spec whose `name` is the
+ * module's and whose `origin` is "built-in", or a plain module) and runs its Py_mod_exec
+ * slots with PyModule_ExecDef, which also allocates the state. 3.11 has only these two
+ * slots (Py_mod_multiple_interpreters and Py_mod_gil are 3.12/3.13); an unknown slot id is a
+ * SystemError. Pinion differs in one respect: module specs are a small Pinion type with the
+ * attributes `name` and `origin` ("built-in"), not importlib's ModuleSpec (no `loader`).
+ *
+ * PyState_FindModule/AddModule/RemoveModule (pystate.h) work for single-phase modules: an
+ * imported single-phase module is added, as CPython does.
  *
  * Threads: any attached thread. There is no GIL: mutating one module (its dict) from two
  * threads at once is the caller's race to avoid, as for any dict.
@@ -41,9 +50,16 @@ PyAPI_FUNC(PyObject*) PyModule_GetDict(PyObject* module);
 /* __name__ as a new reference / as UTF-8 owned by the name; SystemError if it has none. */
 PyAPI_FUNC(PyObject*) PyModule_GetNameObject(PyObject* module);
 PyAPI_FUNC(const char*) PyModule_GetName(PyObject* module);
-/* The def it was created from, or NULL (PyModule_New). */
+/* __file__ as a new reference; SystemError "module filename missing" if it has none
+ * (modules imported from the inittab are built-in: they have none). */
+PyAPI_FUNC(PyObject*) PyModule_GetFilenameObject(PyObject* module);
+/* The same as UTF-8, owned by the module's dict (deprecated since 3.2, as in CPython). */
+Py_DEPRECATED(3.2) PyAPI_FUNC(const char*) PyModule_GetFilename(PyObject* module);
+/* The def it was created from, or NULL (PyModule_New). TypeError if not a module. */
 PyAPI_FUNC(struct PyModuleDef*) PyModule_GetDef(PyObject* module);
-/* The m_size bytes of state, or NULL if m_size <= 0. TypeError if not a module. */
+/* The state: m_size bytes, zeroed. NULL for single-phase modules with m_size <= 0; for
+ * multi-phase modules, set (possibly 0 bytes) once PyModule_ExecDef ran. TypeError if not a
+ * module. */
 PyAPI_FUNC(void*) PyModule_GetState(PyObject* module);
 PyAPI_FUNC(int) PyModule_SetDocString(PyObject* module, const char* doc);
 
@@ -56,14 +72,17 @@ typedef struct PyModuleDef_Base {
 
 #define PyModuleDef_HEAD_INIT {PyObject_HEAD_INIT(NULL) NULL, 0, NULL}
 
-/* Multi-phase initialisation's slots: the types exist so that definitions compile, but a
- * def with m_slots is refused at PyModule_Create. */
+/* Multi-phase initialisation's slots; a 0 slot ends the table.
+ *   Py_mod_create: PyObject* create(PyObject* spec, PyModuleDef* def), a new reference: the
+ *     module (or any object, if the def asks for no state and has no exec slots).
+ *   Py_mod_exec: int exec(PyObject* module), 0 or -1 with an exception set; in order. */
 typedef struct PyModuleDef_Slot {
   int slot;
   void* value;
 } PyModuleDef_Slot;
 #define Py_mod_create 1
 #define Py_mod_exec 2
+#define _Py_mod_LAST_SLOT 2
 
 typedef struct PyModuleDef {
   PyModuleDef_Base m_base;
@@ -71,14 +90,17 @@ typedef struct PyModuleDef {
   const char* m_doc;
   Py_ssize_t m_size; /* bytes of per-module state; -1 or 0 for none */
   PyMethodDef* m_methods;
-  PyModuleDef_Slot* m_slots; /* must be NULL */
+  PyModuleDef_Slot* m_slots; /* NULL (single-phase), or the multi-phase slots */
   traverseproc m_traverse;
-  inquiry m_clear; /* never called */
+  inquiry m_clear;
   freefunc m_free;
 } PyModuleDef;
 
-PyAPI_FUNC(PyObject*) PyModuleDef_Init(PyModuleDef* def) _PyPinion_UNSUPPORTED(
-    "PyModuleDef_Init: multi-phase initialisation; return PyModule_Create(&def) from PyInit_*");
+/* The type of readied module definitions ("moduledef"). */
+PyAPI_DATA(PyTypeObject) PyModuleDef_Type;
+/* Readies `def` as an object (its type PyModuleDef_Type, and an index for PyState_*) and
+ * returns it, borrowed (defs are static and immortal): what a multi-phase PyInit_* returns. */
+PyAPI_FUNC(PyObject*) PyModuleDef_Init(PyModuleDef* def);
 
 _PyPinion_EXTERN_C_END
 

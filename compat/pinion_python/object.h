@@ -376,9 +376,92 @@ PyAPI_FUNC(PyObject*) PyType_GenericNew(PyTypeObject* type, PyObject* args, PyOb
 #define Py_GT 4
 #define Py_GE 5
 
-/* Heap types from specs are not provided: extension types are static PyTypeObjects. */
-PyAPI_FUNC(PyObject*) PyType_FromSpec(void* spec) _PyPinion_UNSUPPORTED(
-    "PyType_FromSpec: define the type as a static PyTypeObject and call PyType_Ready");
+/* ---- Heap types (PyType_FromSpec and friends; runtime in runtime/heap_type.cc) -------------
+ *
+ * A heap type is a type object on the Pinion heap (Py_TPFLAGS_HEAPTYPE), laid out as
+ * PyHeapTypeObject: its slot tables are its own (as_number...), and it holds references to
+ * tp_dict, tp_bases, tp_mro, tp_base, its names and its module (ht_module), which PyType_Type's
+ * tp_traverse reports, so heap types are collected when unreachable, cycles through their
+ * module's state included. As in CPython, every instance owns a reference to its heap type:
+ * allocating one (tp_alloc, PyObject_New, PyObject_GC_New) INCREFs the type, and the type's
+ * default tp_dealloc (a type whose spec gives no Py_tp_dealloc) DECREFs it; an extension's own
+ * tp_dealloc must Py_DECREF(Py_TYPE(self)) after tp_free, and its tp_traverse should
+ * Py_VISIT(Py_TYPE(self)), as CPython 3.9+ documents. So a type lives at least as long as its
+ * instances. Threads: any attached thread; a type must not be changed while others use it.
+ */
+#include "pinion_python/typeslots.h"
+
+#define Py_TPFLAGS_DISALLOW_INSTANTIATION (1UL << 7)
+#define Py_TPFLAGS_IMMUTABLETYPE (1UL << 8)
+
+typedef struct {
+  int slot;    /* a typeslots.h id; 0 ends the table */
+  void* pfunc; /* the function (or data, for Py_tp_doc, Py_tp_methods...) */
+} PyType_Slot;
+
+typedef struct {
+  const char* name; /* "module.Name": __module__ and __name__ */
+  int basicsize;    /* 0: the base's */
+  int itemsize;
+  unsigned int flags;
+  PyType_Slot* slots; /* terminated by slot==0 */
+} PyType_Spec;
+
+/* A new heap type (a new reference), or NULL with an exception set. `bases`: a type, a tuple
+ * of types, or NULL (then the spec's Py_tp_bases, else its Py_tp_base, else object); the
+ * instance layout comes from the first base with the most derived layout (TypeError "multiple
+ * bases have instance lay-out conflict" if they disagree). `module` (may be NULL) becomes the
+ * type's module (PyType_GetModule). Py_tp_doc and Py_tp_members are copied; the members
+ * "__dictoffset__", "__weaklistoffset__" and "__vectorcalloffset__" (Py_ssize_t, READONLY)
+ * set tp_dictoffset, tp_weaklistoffset and tp_vectorcall_offset, and the first two are not
+ * attributes, as in 3.11. A base without Py_TPFLAGS_BASETYPE is a TypeError, a slot id out of
+ * range a RuntimeError "invalid slot offset". The type is readied (PyType_Ready); without
+ * Py_tp_new it is instantiable with its base's tp_new, unless the spec sets
+ * Py_TPFLAGS_DISALLOW_INSTANTIATION. */
+PyAPI_FUNC(PyObject*) PyType_FromSpec(PyType_Spec* spec);
+PyAPI_FUNC(PyObject*) PyType_FromSpecWithBases(PyType_Spec* spec, PyObject* bases);
+PyAPI_FUNC(PyObject*) PyType_FromModuleAndSpec(PyObject* module, PyType_Spec* spec,
+                                               PyObject* bases);
+/* The function (or pointer) in slot `slot` of any type, NULL if it is NULL (or its table is);
+ * SystemError "bad argument to internal function" for an id that is not a typeslots.h id. */
+PyAPI_FUNC(void*) PyType_GetSlot(PyTypeObject* type, int slot);
+PyAPI_FUNC(unsigned long) PyType_GetFlags(PyTypeObject* type);
+/* __name__ and __qualname__ (new references): a heap type's names, or for a static type the
+ * part of tp_name after its last dot. */
+PyAPI_FUNC(PyObject*) PyType_GetName(PyTypeObject* type);
+PyAPI_FUNC(PyObject*) PyType_GetQualName(PyTypeObject* type);
+/* The module given to PyType_FromModuleAndSpec (borrowed); TypeError "PyType_GetModule: Type
+ * 'X' is not a heap type" / "... has no associated module". GetModuleState: its state. */
+PyAPI_FUNC(PyObject*) PyType_GetModule(PyTypeObject* type);
+PyAPI_FUNC(void*) PyType_GetModuleState(PyTypeObject* type);
+/* The module of the first heap type in type's MRO whose module was created from `def`
+ * (borrowed); TypeError "PyType_GetModuleByDef: No superclass of 'X' has the given module". */
+struct PyModuleDef;
+PyAPI_FUNC(PyObject*) PyType_GetModuleByDef(PyTypeObject* type, struct PyModuleDef* def);
+
+/* Layout-compatible with CPython's buffer table (PyBufferProcs itself is not provided). */
+typedef struct {
+  void* bf_getbuffer;
+  void* bf_releasebuffer;
+} _PyPinion_HeapBufferProcs;
+
+/* The layout of a heap type, as in CPython 3.11 (extensions may read ht_module, ht_name...;
+ * prefer the PyType_Get* functions). Members copied from the spec follow it. */
+typedef struct _heaptypeobject {
+  PyTypeObject ht_type;
+  PyAsyncMethods as_async;
+  PyNumberMethods as_number;
+  PyMappingMethods as_mapping;
+  PySequenceMethods as_sequence;
+  _PyPinion_HeapBufferProcs as_buffer;
+  PyObject *ht_name, *ht_slots, *ht_qualname;
+  void* ht_cached_keys; /* unused */
+  PyObject* ht_module;
+  char* _ht_tpname; /* tp_name's storage (inside the type object) */
+  struct {
+    PyObject* getitem;
+  } _spec_cache; /* unused */
+} PyHeapTypeObject;
 
 _PyPinion_EXTERN_C_END
 

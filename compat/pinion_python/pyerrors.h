@@ -5,9 +5,9 @@
  * An exception is a (type, value) pair held per thread, as in CPython; values are the
  * message strings (str objects) or whatever object was raised (NULL for PyErr_SetNone). The
  * exception types are static, immortal type objects in CPython's hierarchy
- * (PyErr_ExceptionMatches follows tp_base). Exception instances, user-defined exception
- * classes (PyErr_NewException), tracebacks and chaining are not provided: the types cannot
- * be called, and PyErr_Fetch always gives a NULL traceback.
+ * (PyErr_ExceptionMatches follows tp_base). Exception instances, tracebacks and chaining
+ * are not provided: the types cannot be called, and PyErr_Fetch always gives a NULL
+ * traceback. Extension modules' own exception classes come from PyErr_NewException.
  *
  * The pair is held as pins of the thread's. A thread that detaches for good with an
  * exception still set keeps its value alive until Py_Finalize: clear it first. Py_Finalize
@@ -56,11 +56,15 @@ PyAPI_DATA(PyObject*) PyExc_ZeroDivisionError;
   (PyType_Check(x) && PyType_IsSubtype((PyTypeObject*)(x), (PyTypeObject*)PyExc_BaseException))
 #define PyExceptionClass_Name(x) (((PyTypeObject*)(x))->tp_name)
 
-PyAPI_FUNC(PyObject*) PyErr_NewException(const char* name, PyObject* base, PyObject* dict)
-    _PyPinion_UNSUPPORTED("PyErr_NewException: raise one of the standard PyExc_* types");
+/* A new exception class (a heap type, runtime/heap_type.cc), as CPython's type(name, bases,
+ * dict): `name` is "module.Name" (SystemError "PyErr_NewException: name must be module.class"
+ * otherwise): tp_name and __name__ are "Name", __module__ "module" (set in `dict` when it has
+ * none, as CPython does). `base`: a class, a tuple of classes, or NULL (Exception); `dict`
+ * (may be NULL) is copied into the class dict. WithDoc also sets __doc__ (in `dict`, or a new
+ * one). New reference. */
+PyAPI_FUNC(PyObject*) PyErr_NewException(const char* name, PyObject* base, PyObject* dict);
 PyAPI_FUNC(PyObject*) PyErr_NewExceptionWithDoc(const char* name, const char* doc,
-                                                PyObject* base, PyObject* dict)
-    _PyPinion_UNSUPPORTED("PyErr_NewExceptionWithDoc: raise one of the standard PyExc_* types");
+                                                PyObject* base, PyObject* dict);
 
 /* Sets the current exception (the previous one is replaced). SystemError instead if `type`
  * is not an exception type. SetString's value is the message as a str. */

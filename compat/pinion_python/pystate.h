@@ -45,6 +45,21 @@ PyAPI_FUNC(void) PyGILState_Release(PyGILState_STATE state);
 PyAPI_FUNC(int) PyGILState_Check(void);
 PyAPI_FUNC(PyThreadState*) PyThreadState_Get(void);
 
+/* ---- Modules by definition (single-phase modules only, as CPython) ---- */
+struct PyModuleDef;
+/* The module created from `def` (a single-phase def that PyModule_Create readied) that was
+ * imported or added, borrowed; NULL, with no exception, if none or if `def` has m_slots. */
+PyAPI_FUNC(PyObject*) PyState_FindModule(struct PyModuleDef* def);
+/* Makes `module` the one PyState_FindModule(def) finds (holding a reference). SystemError
+ * "PyState_AddModule called on module with slots" for a multi-phase def. A NULL def, or a
+ * module added twice, is a misuse (CPython: a fatal error): reported, and -1 with
+ * SystemError set. */
+PyAPI_FUNC(int) PyState_AddModule(PyObject* module, struct PyModuleDef* def);
+/* Forgets the module of `def`. SystemError "PyState_RemoveModule called on module with
+ * slots" for a multi-phase def; a NULL def or an index that was never given (CPython: a
+ * fatal error) is a misuse, reported, and -1 with SystemError set. */
+PyAPI_FUNC(int) PyState_RemoveModule(struct PyModuleDef* def);
+
 _PyPinion_EXTERN_C_END
 
 #endif /* PINION_PYTHON_PYSTATE_H_ */

@@ -66,6 +66,7 @@ void ForgetImportedModules() {
     imported.swap(Imported());
   }
   for (auto& [name, module] : imported) Py_DECREF(module);
+  ForgetModulesByIndex();  // PyState's references to single-phase modules
 }
 
 }  // namespace pinion::compat

@@ -1,33 +1,24 @@
-// Modules (moduleobject.h, and modsupport.h's creation and _PyPinion_Module_Add* functions).
+// Modules (moduleobject.h, and modsupport.h's single-phase creation and PyModule_Add*).
 //
-// Owns: PyModule_Type and its slots, and PyModuleObject, the layout (private, as in CPython
-// 3.12). md_dict is a pin the module owns from creation until tp_dealloc; md_state is
-// malloc'd memory the module owns (m_size bytes, zeroed) and frees in tp_dealloc after the
-// def's m_free; md_def is borrowed (a static) and set last in PyModule_Create2, so m_free
-// and m_traverse run only for a module whose creation completed.
+// Owns: PyModule_Type and its slots, and single-phase creation (PyModule_Create2). The
+// layout and its invariants are in module_object.h; multi-phase creation, PyModuleDef_Type
+// and the import hook are in module_def.cc. md_def is set last in PyModule_Create2, so
+// m_traverse, m_clear and m_free run only for a module whose creation completed.
 //
 // Threads: any attached thread; tp_traverse on collector threads in a pause (it reads the
 // fields, and m_traverse reads the state, with the world stopped).
 #include <cstddef>
 #include <cstring>
 
+#include "compat/runtime/module_object.h"
 #include "compat/runtime/runtime.h"
 
 namespace {
 
-struct PyModuleObject {
-  PyObject_HEAD
-  PyObject* md_dict;
-  PyModuleDef* md_def;
-  void* md_state;
-};
-
-PyModuleObject* AsModule(PyObject* op) { return reinterpret_cast<PyModuleObject*>(op); }
-
-// True if the def's state hooks may run: the state exists, or the def asked for none.
-bool StateHooksApply(const PyModuleObject* m) {
-  return m->md_def != nullptr && (m->md_def->m_size <= 0 || m->md_state != nullptr);
-}
+using pinion::compat::AsModule;
+using pinion::compat::ModuleObject;
+using pinion::compat::StateHooksApply;
+using PyModuleObject = ModuleObject;
 
 int ModuleTraverse(PyObject* op, visitproc visit, void* arg) {
   PyModuleObject* m = AsModule(op);
@@ -35,6 +26,17 @@ int ModuleTraverse(PyObject* op, visitproc visit, void* arg) {
     if (int result = m->md_def->m_traverse(op, visit, arg)) return result;
   }
   Py_VISIT(m->md_dict);
+  return 0;
+}
+
+// CPython's module_clear: the def's m_clear (cyclic garbage: the collector calls tp_clear
+// before tp_dealloc), then the dict.
+int ModuleClear(PyObject* op) {
+  PyModuleObject* m = AsModule(op);
+  if (StateHooksApply(m) && m->md_def->m_clear != nullptr) {
+    if (int result = m->md_def->m_clear(op)) return result;
+  }
+  Py_CLEAR(m->md_dict);
   return 0;
 }
 
@@ -50,7 +52,9 @@ void ModuleDealloc(PyObject* op) {
 
 // __name__ from the dict (borrowed), or NULL with no exception set.
 PyObject* NameOf(PyObject* op) {
-  PyObject* name = PyDict_GetItemString(AsModule(op)->md_dict, "__name__");
+  PyObject* dict = AsModule(op)->md_dict;
+  if (dict == nullptr) return nullptr;  // cleared (tp_clear)
+  PyObject* name = PyDict_GetItemString(dict, "__name__");
   return name != nullptr && PyUnicode_Check(name) ? name : nullptr;
 }
 
@@ -99,6 +103,13 @@ bool CheckModule(PyObject* op, const char* function) {
   return false;
 }
 
+// TypeError (PyErr_BadArgument, as CPython's accessors) unless `op` is a module.
+bool CheckModuleArgument(PyObject* op) {
+  if (op != nullptr && PyModule_Check(op)) return true;
+  PyErr_BadArgument();
+  return false;
+}
+
 }  // namespace
 
 PyTypeObject PyModule_Type = {
@@ -112,6 +123,7 @@ PyTypeObject PyModule_Type = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE,
     .tp_doc = "Create a module object.",
     .tp_traverse = &ModuleTraverse,
+    .tp_clear = &ModuleClear,
     // The module's dict is its instance dict, as in CPython: PyObject_GenericGetAttr and
     // GenericSetAttr (which extension types' own getattro often fall back to) find it.
     .tp_dictoffset = offsetof(PyModuleObject, md_dict),
@@ -147,7 +159,7 @@ extern "C" PyObject* PyModule_GetDict(PyObject* module) {
 }
 
 extern "C" PyObject* PyModule_GetNameObject(PyObject* module) {
-  if (!CheckModule(module, "PyModule_GetNameObject")) return nullptr;
+  if (!CheckModuleArgument(module)) return nullptr;
   PyObject* name = NameOf(module);
   if (name == nullptr) {
     PyErr_SetString(PyExc_SystemError, "nameless module");
@@ -157,7 +169,7 @@ extern "C" PyObject* PyModule_GetNameObject(PyObject* module) {
 }
 
 extern "C" const char* PyModule_GetName(PyObject* module) {
-  if (!CheckModule(module, "PyModule_GetName")) return nullptr;
+  if (!CheckModuleArgument(module)) return nullptr;
   PyObject* name = NameOf(module);
   if (name == nullptr) {
     PyErr_SetString(PyExc_SystemError, "nameless module");
@@ -167,7 +179,26 @@ extern "C" const char* PyModule_GetName(PyObject* module) {
 }
 
 extern "C" PyModuleDef* PyModule_GetDef(PyObject* module) {
-  return CheckModule(module, "PyModule_GetDef") ? AsModule(module)->md_def : nullptr;
+  return CheckModuleArgument(module) ? AsModule(module)->md_def : nullptr;
+}
+
+extern "C" PyObject* PyModule_GetFilenameObject(PyObject* module) {
+  if (!CheckModuleArgument(module)) return nullptr;
+  PyObject* dict = AsModule(module)->md_dict;
+  PyObject* file = dict != nullptr ? PyDict_GetItemString(dict, "__file__") : nullptr;
+  if (file == nullptr || !PyUnicode_Check(file)) {
+    PyErr_SetString(PyExc_SystemError, "module filename missing");
+    return nullptr;
+  }
+  return Py_NewRef(file);
+}
+
+extern "C" const char* PyModule_GetFilename(PyObject* module) {
+  PyObject* file = PyModule_GetFilenameObject(module);
+  if (file == nullptr) return nullptr;
+  const char* utf8 = PyUnicode_AsUTF8(file);
+  Py_DECREF(file);  // the dict still holds it, and so the text
+  return utf8;
 }
 
 extern "C" void* PyModule_GetState(PyObject* module) {
@@ -178,19 +209,22 @@ extern "C" void* PyModule_GetState(PyObject* module) {
   return AsModule(module)->md_state;
 }
 
+// Any object (multi-phase Py_mod_create may make a non-module): sets its __doc__.
 extern "C" int PyModule_SetDocString(PyObject* module, const char* doc) {
   PyObject* text = PyUnicode_FromString(doc);
-  return _PyPinion_Module_Add(module, "__doc__", text);
+  if (text == nullptr) return -1;
+  const int result = PyObject_SetAttrString(module, "__doc__", text);
+  Py_DECREF(text);
+  return result;
 }
 
 // ---- Creation from a definition ---------------------------------------------------------------
 
 extern "C" PyObject* PyModule_Create2(PyModuleDef* def, int) {
+  PyModuleDef_Init(def);  // gives the def its index (PyState_FindModule)
   if (def->m_slots != nullptr) {
     return PyErr_Format(PyExc_SystemError,
-                        "module %s: multi-phase initialisation (PyModuleDef.m_slots) is not "
-                        "supported by Pinion",
-                        def->m_name);
+                        "module %s: PyModule_Create is incompatible with m_slots", def->m_name);
   }
   PyObject* module = PyModule_New(def->m_name);
   if (module == nullptr) return nullptr;
@@ -271,11 +305,4 @@ extern "C" int PyModule_AddType(PyObject* module, PyTypeObject* type) {
   const char* dot = std::strrchr(type->tp_name, '.');
   return PyModule_AddObjectRef(module, dot != nullptr ? dot + 1 : type->tp_name,
                                reinterpret_cast<PyObject*>(type));
-}
-
-PyObject* pinion::compat::ModuleFromInitResult(PyObject* result, const char* name) {
-  if (PyModule_Check(result)) return result;
-  Py_DECREF(result);
-  return PyErr_Format(PyExc_SystemError,
-                      "initialization of %s did not return an extension module", name);
 }

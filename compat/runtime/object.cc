@@ -188,6 +188,8 @@ PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc) {
   // No safepoint from here to the pin: neither call allocates from the heap.
   if (watched) FinalizeWhenUnreachable(op);
   Pin(op);  // the new reference
+  // An instance of a heap type owns a reference to its type, as in CPython (heap_type.cc).
+  if (type->tp_flags & Py_TPFLAGS_HEAPTYPE) Pin(type);
   return op;
 }
 
@@ -231,9 +233,12 @@ PyTypeObject PyType_Type = {
     _PyPinion_TYPE_HEAD,
     .tp_name = "type",
     .tp_basicsize = sizeof(PyTypeObject),
+    .tp_dealloc = &pinion::compat::HeapTypeDealloc,  // heap types only (heap_type.cc)
     .tp_call = &pinion::compat::TypeCall,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_TYPE_SUBCLASS,
     .tp_doc = "type(object) -> the object's type",
+    .tp_traverse = &pinion::compat::HeapTypeTraverse,
+    .tp_clear = &pinion::compat::HeapTypeClear,
     .tp_base = &PyBaseObject_Type,
 };
 

@@ -42,9 +42,20 @@ PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc);
 size_t VarSize(PyTypeObject* type, Py_ssize_t nitems);
 
 // What a module's PyInit_* function returned (a new reference: a module, or a PyModuleDef
-// for multi-phase initialisation) made into a module named `name`; steals `result`. nullptr
-// with an exception set on failure. (module.cc)
+// for multi-phase initialisation, which it creates from the def and a built-in module spec,
+// then executes) made into a module named `name`; steals `result`. A single-phase module is
+// added to PyState's table. nullptr with an exception set on failure. (module_def.cc)
 PyObject* ModuleFromInitResult(PyObject* result, const char* name);
+
+// Releases PyState's table of single-phase modules, at Py_Finalize. (module_def.cc)
+void ForgetModulesByIndex();
+
+// PyType_Type's slots for heap types (PyType_FromSpec*, PyErr_NewException): the references
+// a heap type holds (tp_dict, tp_bases, tp_mro, tp_base, its module and names) are traced,
+// cleared and released; static types are immortal and never reach them. (heap_type.cc)
+int HeapTypeTraverse(PyObject* type, visitproc visit, void* arg);
+int HeapTypeClear(PyObject* type);
+void HeapTypeDealloc(PyObject* type);
 
 // Releases the modules PyImport_ImportModule holds, at Py_Finalize. (import.cc)
 void ForgetImportedModules();

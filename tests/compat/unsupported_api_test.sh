@@ -36,14 +36,8 @@ echo "ok   supported API compiles"
 
 expect_error "Py_SET_REFCNT" "not supported by Pinion: Py_SET_REFCNT" \
   'void f(PyObject* o) { Py_SET_REFCNT(o, 1); }'
-expect_error "PyType_FromSpec" "not supported by Pinion: PyType_FromSpec" \
-  'PyObject* f(void) { return PyType_FromSpec(0); }'
 expect_error "PyList_Sort" "not supported by Pinion: PyList_Sort" \
   'int f(PyObject* l) { return PyList_Sort(l); }'
-expect_error "PyErr_NewException" "not supported by Pinion: PyErr_NewException" \
-  'PyObject* f(void) { return PyErr_NewException("m.E", NULL, NULL); }'
-expect_error "PyModuleDef_Init" "not supported by Pinion: PyModuleDef_Init" \
-  'static PyModuleDef d; PyObject* f(void) { return PyModuleDef_Init(&d); }'
 expect_error "PyUnicode_KIND" "not supported by Pinion: PyUnicode_KIND" \
   'int f(PyObject* s) { return PyUnicode_KIND(s); }'
 expect_error "buffer protocol" "not supported by Pinion: PyBufferProcs" \
