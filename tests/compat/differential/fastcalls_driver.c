@@ -74,7 +74,9 @@ static void drive_functions(PyObject* module) {
     show("Call(fast_sum, (1,), {k: 2})", PyObject_Call(fast_sum, args, kw));
     show("Call(fast_sum, (1,), {})", PyObject_Call(fast_sum, args, empty));
     show("Call(noargs, (1,), {k: 2})", PyObject_Call(noargs, args, kw));
-    show("Call(noargs, (), {k: 2})", PyObject_Call(noargs, PyTuple_New(0), kw));
+    PyObject* none = PyTuple_New(0);
+    show("Call(noargs, (), {k: 2})", PyObject_Call(noargs, none, kw));
+    Py_DECREF(none);
     show("Call(one, (1,), {k: 2})", PyObject_Call(one, args, kw));
     show("Call(varargs, (1,), {k: 2})", PyObject_Call(varargs, args, kw));
     show("Call(varkw, (1,), {k: 2})", PyObject_Call(varkw, args, kw));
@@ -370,7 +372,9 @@ static void drive_widget(PyObject* module) {
     show("Call(defining, (1, 2), {k: 3})", PyObject_Call(defining, args, kw));
     show("Call(defining, (1, 2))", PyObject_Call(defining, args, NULL));
     show("Call(label, (1, 2))", PyObject_Call(label, args, NULL));
-    show("Call(label, (), {k: 3})", PyObject_Call(label, PyTuple_New(0), kw));
+    PyObject* none = PyTuple_New(0);
+    show("Call(label, (), {k: 3})", PyObject_Call(label, none, kw));
+    Py_DECREF(none);
     show("Call(tag, (1, 2))", PyObject_Call(tag, args, NULL));
     show("Call(scaled, (1, 2))", PyObject_Call(scaled, args, NULL));
     show("Call(scaled, (1, 2), {k: 3})", PyObject_Call(scaled, args, kw));
@@ -385,9 +389,9 @@ static void drive_widget(PyObject* module) {
   }
   show("CallNoArgs(label)", PyObject_CallNoArgs(label));
   show("CallNoArgs(defining)", PyObject_CallNoArgs(defining));
-  show("CallOneArg(tag, 'x')", PyObject_CallOneArg(tag, PyUnicode_FromString("x")));
   {
     PyObject* x = PyUnicode_FromString("x");
+    show("CallOneArg(tag, 'x')", PyObject_CallOneArg(tag, x));
     show("CallOneArg(label, 'x')", PyObject_CallOneArg(label, x));
     PyObject* name = PyUnicode_FromString("defining");
     PyObject* kwnames = names("k", NULL);
