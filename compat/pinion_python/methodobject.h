@@ -33,8 +33,13 @@
  * flags" when the function is made. A function that returns NULL without an exception set,
  * or a result with one set, raises SystemError, as CPython.
  *
- * Differs from CPython: functions have no attributes yet (__name__, __qualname__,
- * __module__, __self__, __doc__); m_weakreflist is always NULL (no weak references).
+ * Attributes, as CPython's: __name__, __qualname__ ("T.f" for methods), __module__ (None when
+ * m_module is NULL), __self__ (None when NULL), __doc__ and __text_signature__ (from a
+ * docstring that starts "f(args)\n--\n\n", as Argument Clinic writes them; a METH_METHOD
+ * function's __doc__ is None, as in CPython 3.11).
+ *
+ * Differs from CPython: __module__ cannot be set (the functions are immutable, so that
+ * threads may read them without a lock); m_weakreflist is always NULL (no weak references).
  *
  * Threads: any attached thread. The function objects are immutable once created.
  */

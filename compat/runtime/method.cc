@@ -64,25 +64,26 @@ PyObject* FunctionRepr(PyObject* op) {
                               Py_TYPE(f->m_self)->tp_name, static_cast<void*>(f->m_self));
 }
 
+// __qualname__: the name, or "T.name" for a function bound to an instance of T or to T (a
+// static type's __qualname__ is its tp_name after the last dot). A new str.
+PyObject* Qualname(PyObject* op) {
+  PyCFunctionObject* f = AsFunction(op);
+  const char* name = f->m_ml->ml_name;
+  if (f->m_self == nullptr || PyModule_Check(f->m_self)) return PyUnicode_FromString(name);
+  PyTypeObject* type = PyType_Check(f->m_self) ? reinterpret_cast<PyTypeObject*>(f->m_self)
+                                               : Py_TYPE(f->m_self);
+  const char* type_name = std::strrchr(type->tp_name, '.');
+  type_name = type_name != nullptr ? type_name + 1 : type->tp_name;
+  return PyUnicode_FromFormat("%s.%s", type_name, name);
+}
+
 // How CPython's messages name a builtin function (_PyObject_FunctionStr on its __qualname__
 // and __module__): "mod.f()", "T.f()" for a method bound to an instance of T or to T itself,
 // "f()" when __module__ is None or "builtins". A new str, or NULL with an exception.
 PyObject* FunctionStr(PyObject* op) {
-  PyCFunctionObject* f = AsFunction(op);
-  const char* name = f->m_ml->ml_name;
-  PyObject* qualname;
-  if (f->m_self == nullptr || PyModule_Check(f->m_self)) {
-    qualname = PyUnicode_FromString(name);
-  } else {
-    PyTypeObject* type = PyType_Check(f->m_self) ? reinterpret_cast<PyTypeObject*>(f->m_self)
-                                                 : Py_TYPE(f->m_self);
-    // A static type's __qualname__ is its tp_name after the last dot.
-    const char* type_name = std::strrchr(type->tp_name, '.');
-    type_name = type_name != nullptr ? type_name + 1 : type->tp_name;
-    qualname = PyUnicode_FromFormat("%s.%s", type_name, name);
-  }
+  PyObject* qualname = Qualname(op);
   if (qualname == nullptr) return nullptr;
-  PyObject* module = f->m_module;
+  PyObject* module = AsFunction(op)->m_module;
   bool builtins = false;
   if (module != nullptr && PyUnicode_Check(module)) {
     const char* utf8 = PyUnicode_AsUTF8(module);
@@ -100,6 +101,112 @@ PyObject* FunctionStr(PyObject* op) {
   }
   Py_DECREF(qualname);
   return result;
+}
+
+// A docstring may begin with its signature, as Argument Clinic writes them:
+// "name(args)\n--\n\n" then the text. Where the signature's "(" is in `doc`, or nullptr.
+const char* FindSignature(const char* name, const char* doc) {
+  if (doc == nullptr) return nullptr;
+  if (const char* dot = std::strrchr(name, '.')) name = dot + 1;
+  const size_t length = std::strlen(name);
+  if (std::strncmp(doc, name, length) != 0 || doc[length] != '(') return nullptr;
+  return doc + length;
+}
+
+constexpr char kSignatureEnd[] = ")\n--\n\n";
+
+// Where the text after the signature starting at `signature` begins, or nullptr when there
+// is no end marker before a blank line.
+const char* SkipSignature(const char* signature) {
+  for (const char* p = signature; *p != '\0'; ++p) {
+    if (std::strncmp(p, kSignatureEnd, sizeof(kSignatureEnd) - 1) == 0) {
+      return p + sizeof(kSignatureEnd) - 1;
+    }
+    if (p[0] == '\n' && p[1] == '\n') return nullptr;
+  }
+  return nullptr;
+}
+
+// __doc__: ml_doc without its signature; None when there is none or it is empty.
+PyObject* Doc(PyObject* op) {
+  const PyMethodDef* ml = AsFunction(op)->m_ml;
+  const char* doc = ml->ml_doc;
+  if (const char* signature = FindSignature(ml->ml_name, doc)) {
+    if (const char* text = SkipSignature(signature)) doc = text;
+  }
+  if (doc == nullptr || *doc == '\0') Py_RETURN_NONE;
+  return PyUnicode_FromString(doc);
+}
+
+// __text_signature__: "(args)" from the docstring's signature, or None.
+PyObject* TextSignature(PyObject* op) {
+  const PyMethodDef* ml = AsFunction(op)->m_ml;
+  const char* start = FindSignature(ml->ml_name, ml->ml_doc);
+  const char* end = start != nullptr ? SkipSignature(start) : nullptr;
+  if (end == nullptr) Py_RETURN_NONE;
+  end -= sizeof(kSignatureEnd) - 2;  // just past the ')'
+  return PyUnicode_FromStringAndSize(start, end - start);
+}
+
+// The attributes CPython's builtin functions have (its getsets and members): read-only.
+const char* const kAttributes[] = {"__name__", "__qualname__", "__module__", "__self__",
+                                   "__doc__", "__text_signature__"};
+
+// Which of kAttributes `name` is, or -1 (also for a name that is not a str); -2 with an
+// exception set.
+int AttributeIndex(PyObject* name) {
+  if (!PyUnicode_Check(name)) return -1;
+  const char* utf8 = PyUnicode_AsUTF8(name);
+  if (utf8 == nullptr) return -2;
+  for (int i = 0; i < static_cast<int>(sizeof(kAttributes) / sizeof(kAttributes[0])); ++i) {
+    if (std::strcmp(utf8, kAttributes[i]) == 0) return i;
+  }
+  return -1;
+}
+
+PyObject* FunctionGetAttr(PyObject* op, PyObject* name) {
+  PyCFunctionObject* f = AsFunction(op);
+  switch (AttributeIndex(name)) {
+    case -2:
+      return nullptr;
+    case 0:
+      return PyUnicode_FromString(f->m_ml->ml_name);
+    case 1:
+      return Qualname(op);
+    case 2:
+      return Py_NewRef(f->m_module != nullptr ? f->m_module : Py_None);
+    case 3: {
+      PyObject* self = PyCFunction_GET_SELF(op);
+      return Py_NewRef(self != nullptr ? self : Py_None);
+    }
+    case 4:
+      // CPython's builtin_method type has a __doc__ of None in its dict, which shadows the
+      // getset its base has: a METH_METHOD function's __doc__ is None.
+      if (PyCMethod_Check(op)) Py_RETURN_NONE;
+      return Doc(op);
+    case 5:
+      return TextSignature(op);
+    default:
+      return PyObject_GenericGetAttr(op, name);
+  }
+}
+
+PyObject* NotWritable(PyObject* op, PyObject* name) {
+  PyErr_Format(PyExc_AttributeError, "attribute '%U' of '%s' objects is not writable", name,
+               Py_TYPE(op)->tp_name);
+  return nullptr;
+}
+
+int FunctionSetAttr(PyObject* op, PyObject* name, PyObject* value) {
+  const int index = AttributeIndex(name);
+  if (index == -2) return -1;
+  if (index >= 0) {
+    // CPython lets __module__ be set; Pinion's functions are immutable (threads read their
+    // fields without a lock), so it is read-only too.
+    NotWritable(op, name);
+    return -1;
+  }
+  return PyObject_GenericSetAttr(op, name, value);
 }
 
 // TypeError "<FunctionStr> <what>", as CPython's vectorcall functions raise it.
@@ -196,6 +303,8 @@ PyTypeObject PyCFunction_Type = {
     .tp_vectorcall_offset = offsetof(PyCFunctionObject, vectorcall),
     .tp_repr = &FunctionRepr,
     .tp_call = &FunctionCall,
+    .tp_getattro = &FunctionGetAttr,
+    .tp_setattro = &FunctionSetAttr,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
     .tp_doc = "A builtin function: a C function from a PyMethodDef, bound to its self.",
     .tp_traverse = &FunctionTraverse,
@@ -209,6 +318,8 @@ PyTypeObject PyCMethod_Type = {
     .tp_vectorcall_offset = offsetof(PyCFunctionObject, vectorcall),
     .tp_repr = &FunctionRepr,
     .tp_call = &FunctionCall,
+    .tp_getattro = &FunctionGetAttr,
+    .tp_setattro = &FunctionSetAttr,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
     .tp_doc = "A builtin method that receives the class defining it (METH_METHOD).",
     .tp_traverse = &MethodTraverse,

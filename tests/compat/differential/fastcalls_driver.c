@@ -482,8 +482,50 @@ static void drive_constructors(PyObject* module) {
   Py_DECREF(name);
 }
 
+/* The attributes of builtin functions and methods. */
+static void drive_attributes(PyObject* module) {
+  static const char* const attributes[] = {"__name__", "__qualname__", "__module__", "__doc__",
+                                           "__text_signature__", "nope"};
+  PyObject* widget_type = PyObject_GetAttrString(module, "Widget");
+  PyObject* widget = PyObject_CallFunction(widget_type, "s", "w");
+  PyObject* functions[] = {
+      PyObject_GetAttrString(module, "fast_sum"), PyObject_GetAttrString(module, "fast_kw"),
+      PyObject_GetAttrString(module, "noargs"),   PyObject_GetAttrString(widget, "defining"),
+      PyObject_GetAttrString(widget, "label"),
+  };
+  static const char* const names[] = {"fast_sum", "fast_kw", "noargs", "widget.defining",
+                                      "widget.label"};
+  for (int i = 0; i < 5; ++i) {
+    for (int j = 0; j < 6; ++j) {
+      char label[100];
+      snprintf(label, sizeof(label), "%s.%s", names[i], attributes[j]);
+      show(label, PyObject_GetAttrString(functions[i], attributes[j]));
+    }
+    PyObject* self = PyObject_GetAttrString(functions[i], "__self__");
+    out("%s.__self__ is its self: %d\n", names[i], self == (i < 3 ? module : widget));
+    Py_XDECREF(self);
+  }
+  PyObject* one = I(1);
+  out("set fast_sum.__name__: %d\n", PyObject_SetAttrString(functions[0], "__name__", one));
+  show("set fast_sum.__name__", NULL);
+  out("set fast_sum.other: %d\n", PyObject_SetAttrString(functions[0], "other", one));
+  show("set fast_sum.other", NULL);
+  PyObject* bare = PyCFunction_New(&((PyCFunctionObject*)functions[0])->m_ml[0], NULL);
+  show("PyCFunction_New(fast_sum def, NULL).__self__", PyObject_GetAttrString(bare, "__self__"));
+  show("PyCFunction_New(fast_sum def, NULL).__module__",
+       PyObject_GetAttrString(bare, "__module__"));
+  show("PyCFunction_New(fast_sum def, NULL)(1)",
+       PyObject_VectorcallDict(bare, &one, 1, NULL));
+  Py_DECREF(bare);
+  Py_DECREF(one);
+  for (int i = 0; i < 5; ++i) Py_DECREF(functions[i]);
+  Py_DECREF(widget);
+  Py_DECREF(widget_type);
+}
+
 static void drive(PyObject* module) {
   drive_functions(module);
+  drive_attributes(module);
   drive_not_callable(module);
   drive_adder(module);
   drive_widget(module);

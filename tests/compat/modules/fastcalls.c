@@ -161,9 +161,10 @@ static PyObject* forward(PyObject* Py_UNUSED(module), PyObject* const* args, Py_
 
 static PyMethodDef fastcalls_functions[] = {
     {"fast_sum", (PyCFunction)(void (*)(void))fast_sum, METH_FASTCALL, "Sums ints."},
-    {"fast_kw", _PyCFunction_CAST(fast_kw), METH_FASTCALL | METH_KEYWORDS, NULL},
+    {"fast_kw", _PyCFunction_CAST(fast_kw), METH_FASTCALL | METH_KEYWORDS,
+     "fast_kw($module, a, b=2, *, scale=1)\n--\n\n(a + b) * scale"},
     {"echo", (PyCFunction)(void (*)(void))echo, METH_FASTCALL | METH_KEYWORDS, NULL},
-    {"noargs", noargs, METH_NOARGS, NULL},
+    {"noargs", noargs, METH_NOARGS, "noargs(\n\nNot a signature: no end marker."},
     {"one", one, METH_O, NULL},
     {"varargs", varargs, METH_VARARGS, NULL},
     {"varkw", (PyCFunction)(void (*)(void))varkw, METH_VARARGS | METH_KEYWORDS, NULL},
@@ -311,7 +312,7 @@ static PyMethodDef widget_methods[] = {
     {"defining", (PyCFunction)(void (*)(void))widget_defining,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS, "The defining class and the call."},
     {"scaled", (PyCFunction)(void (*)(void))widget_scaled, METH_FASTCALL, NULL},
-    {"label", widget_label, METH_NOARGS, NULL},
+    {"label", widget_label, METH_NOARGS, "label($self, /)\n--\n\nThe name."},
     {"tag", widget_tag, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
