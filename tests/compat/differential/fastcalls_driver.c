@@ -414,6 +414,27 @@ static void drive_widget(PyObject* module) {
     show("CallMethodOneArg(widget, 'scaled', 3)", PyObject_CallMethodOneArg(widget, name, three));
     show("CallMethodNoArgs(widget, 'scaled')", PyObject_CallMethodNoArgs(widget, name));
     Py_DECREF(name);
+    name = PyUnicode_FromString("make");
+    PyObject* y = PyUnicode_FromString("y");
+    show("CallMethodObjArgs(widget, 'make', 'x', 'y')",
+         PyObject_CallMethodObjArgs(widget, name, x, y, NULL));
+    PyObject* make = PyObject_GetAttr(widget, name);
+    out("make's self is the type: %d\n", PyCFunction_GetSelf(make) == widget_type);
+    PyObject* kw = Py_BuildValue("{s:O}", "k", y);
+    show("VectorcallDict(make, 'x', {k: 'y'})", PyObject_VectorcallDict(make, &x, 1, kw));
+    Py_DECREF(kw);
+    show("CallOneArg(make, 3)", PyObject_CallOneArg(make, three));
+    Py_DECREF(make);
+    Py_DECREF(y);
+    Py_DECREF(name);
+    {
+      PyObject* kw = names("name", NULL);
+      PyObject* a[] = {PyUnicode_FromString("v")};
+      show_vectorcall("Vectorcall(Widget, name='v')", widget_type, a, 0, kw, 1);
+      PyObject* b[] = {PyUnicode_FromString("v"), PyUnicode_FromString("v")};
+      show_vectorcall("Vectorcall(Widget, 'v', name='v')", widget_type, b, 1, kw, 0);
+      Py_DECREF(kw);
+    }
     name = PyUnicode_FromString("nope");
     show("CallMethodNoArgs(widget, 'nope')", PyObject_CallMethodNoArgs(widget, name));
     show("VectorcallMethod('nope', widget)", PyObject_VectorcallMethod(name, stack, 1, NULL));

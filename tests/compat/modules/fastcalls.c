@@ -28,6 +28,7 @@
  *     .scaled(k)                       METH_FASTCALL: name * k
  *     .label()                         METH_NOARGS: the name
  *     .tag(x)                          METH_O: (name, x)
+ *     Widget.make(*names)              METH_CLASS | METH_FASTCALL: a list of new widgets
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -308,12 +309,31 @@ static PyObject* widget_tag(PyObject* self, PyObject* arg) {
   return PyTuple_Pack(2, ((WidgetObject*)self)->name, arg);
 }
 
+static PyObject* widget_make(PyObject* cls, PyObject* const* args, Py_ssize_t nargs) {
+  PyObject* list = PyList_New(nargs);
+  if (list == NULL) return NULL;
+  for (Py_ssize_t i = 0; i < nargs; ++i) {
+    PyObject* widget = PyObject_CallOneArg(cls, args[i]);
+    if (widget == NULL) {
+      Py_DECREF(list);
+      return NULL;
+    }
+    PyList_SET_ITEM(list, i, widget);
+  }
+  return list;
+}
+
+static PyObject* widget_repr(PyObject* self) {
+  return PyUnicode_FromFormat("<Widget %R>", ((WidgetObject*)self)->name);
+}
+
 static PyMethodDef widget_methods[] = {
     {"defining", (PyCFunction)(void (*)(void))widget_defining,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS, "The defining class and the call."},
     {"scaled", (PyCFunction)(void (*)(void))widget_scaled, METH_FASTCALL, NULL},
     {"label", widget_label, METH_NOARGS, "label($self, /)\n--\n\nThe name."},
     {"tag", widget_tag, METH_O, NULL},
+    {"make", (PyCFunction)(void (*)(void))widget_make, METH_CLASS | METH_FASTCALL, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -322,6 +342,7 @@ static PyTypeObject WidgetType = {
     .tp_name = "fastcalls.Widget",
     .tp_basicsize = sizeof(WidgetObject),
     .tp_dealloc = widget_dealloc,
+    .tp_repr = widget_repr,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .tp_doc = "Widget(name): methods with the fast calling conventions.",
     .tp_traverse = widget_traverse,
