@@ -22,7 +22,9 @@
  * vectorcall function without keywords (the caller then sees NULL and no exception);
  * Pinion checks every call. Bad input CPython only asserts against (args not a tuple,
  * kwargs not a dict, kwnames not a tuple, a NULL array with arguments) raises TypeError or
- * SystemError here instead of crashing. Calls are not counted for RecursionError.
+ * SystemError here instead of crashing. Calls are not counted for RecursionError. A type's
+ * own tp_vectorcall (CPython's fast path for calling a type) is not used: calling a type goes
+ * through its tp_call (tp_new, then tp_init), which such a type must agree with anyway.
  *
  * PY_SSIZE_T_CLEAN is always in effect: '#' formats take Py_ssize_t lengths, with or
  * without the macro (CPython 3.11 raises SystemError without it).
