@@ -343,6 +343,24 @@ static void drive_adder(PyObject* module) {
     Py_DECREF(forward);
     Py_DECREF(five);
   }
+  {
+    PyObject* sub_type = PyObject_GetAttrString(module, "SubAdder");
+    PyObject* sub = PyObject_CallFunction(sub_type, "i", 100);
+    out("SubAdder has Py_TPFLAGS_HAVE_VECTORCALL: %d\n",
+        PyType_HasFeature((PyTypeObject*)sub_type, Py_TPFLAGS_HAVE_VECTORCALL));
+    out("SubAdder's tp_vectorcall_offset is Adder's: %d\n",
+        ((PyTypeObject*)sub_type)->tp_vectorcall_offset ==
+            ((PyTypeObject*)adder_type)->tp_vectorcall_offset);
+    out("sub has a vectorcall: %d\n", PyVectorcall_Function(sub) != NULL);
+    PyObject* args = Py_BuildValue("(ii)", 1, 2);
+    PyObject* kw = Py_BuildValue("{s:i}", "times", 2);
+    show("Call(sub, (1, 2), {times: 2})", PyObject_Call(sub, args, kw));
+    show("CallOneArg(sub, 1)", PyObject_CallOneArg(sub, PyTuple_GET_ITEM(args, 0)));
+    Py_DECREF(kw);
+    Py_DECREF(args);
+    Py_DECREF(sub);
+    Py_DECREF(sub_type);
+  }
   Py_DECREF(slow);
   Py_DECREF(adder);
   Py_DECREF(adder_type);

@@ -22,6 +22,8 @@
  *                                      (tp_vectorcall_offset, Py_TPFLAGS_HAVE_VECTORCALL,
  *                                      tp_call = PyVectorcall_Call). fast=False leaves the
  *                                      instance's vectorcall pointer NULL.
+ *   fastcalls.SubAdder(base)           a static subtype of Adder that adds nothing: it
+ *                                      inherits the vectorcall offset, flag and tp_call
  *   fastcalls.Widget(name)             a type whose methods use the fast conventions:
  *     .defining(*args, **kw)           METH_METHOD | METH_FASTCALL | METH_KEYWORDS: the
  *                                      defining class's name, the widget's, and the call
@@ -243,6 +245,15 @@ static PyTypeObject AdderType = {
     .tp_new = adder_new,
 };
 
+static PyTypeObject SubAdderType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "fastcalls.SubAdder",
+    .tp_basicsize = sizeof(AdderObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "An Adder by inheritance.",
+    .tp_base = &AdderType,
+};
+
 /* ---- Widget: methods with the fast conventions -------------------------------------------- */
 
 typedef struct {
@@ -358,10 +369,14 @@ static struct PyModuleDef fastcalls_module = {
 };
 
 PyMODINIT_FUNC PyInit_fastcalls(void) {
-  if (PyType_Ready(&AdderType) < 0 || PyType_Ready(&WidgetType) < 0) return NULL;
+  if (PyType_Ready(&AdderType) < 0 || PyType_Ready(&SubAdderType) < 0 ||
+      PyType_Ready(&WidgetType) < 0) {
+    return NULL;
+  }
   PyObject* module = PyModule_Create(&fastcalls_module);
   if (module == NULL) return NULL;
-  if (PyModule_AddType(module, &AdderType) < 0 || PyModule_AddType(module, &WidgetType) < 0 ||
+  if (PyModule_AddType(module, &AdderType) < 0 || PyModule_AddType(module, &SubAdderType) < 0 ||
+      PyModule_AddType(module, &WidgetType) < 0 ||
       PyModule_AddIntConstant(module, "ANSWER", 42) < 0) {
     Py_DECREF(module);
     return NULL;
