@@ -98,6 +98,20 @@ PyAPI_FUNC(PyObject*) PyVectorcall_Call(PyObject* callable, PyObject* tuple, PyO
 PyAPI_FUNC(PyObject*) PyObject_VectorcallMethod(PyObject* name, PyObject* const* args,
                                                 size_t nargsf, PyObject* kwnames);
 
+/* ---- ceval.h's call functions, deprecated since CPython 3.9 ---------------------------- */
+
+/* callable(*args, **kwargs): args a tuple or NULL (none), kwargs a dict or NULL; TypeError
+ * "argument list must be a tuple" / "keyword list must be a dictionary" otherwise. */
+PyAPI_FUNC(PyObject*) PyEval_CallObjectWithKeywords(PyObject* callable, PyObject* args,
+                                                    PyObject* kwargs) Py_DEPRECATED(3.9);
+#define PyEval_CallObject(callable, arg) \
+  PyEval_CallObjectWithKeywords((callable), (arg), (PyObject*)NULL)
+/* PyObject_CallFunction and PyObject_CallMethod under their old names. */
+PyAPI_FUNC(PyObject*) PyEval_CallFunction(PyObject* callable, const char* format, ...)
+    Py_DEPRECATED(3.9);
+PyAPI_FUNC(PyObject*) PyEval_CallMethod(PyObject* o, const char* name, const char* format, ...)
+    Py_DEPRECATED(3.9);
+
 /* CPython 3.8's provisional names, which 3.11 keeps as aliases. */
 #define _PyObject_Vectorcall PyObject_Vectorcall
 #define _PyObject_VectorcallMethod PyObject_VectorcallMethod

@@ -422,3 +422,35 @@ extern "C" PyObject* PyObject_VectorcallMethod(PyObject* name, PyObject* const* 
   Py_DECREF(callable);
   return result;
 }
+
+// ---- ceval.h's deprecated call functions -----------------------------------------------------
+
+extern "C" PyObject* PyEval_CallObjectWithKeywords(PyObject* callable, PyObject* args,
+                                                   PyObject* kwargs) {
+  if (args != nullptr && !PyTuple_Check(args)) {
+    PyErr_SetString(PyExc_TypeError, "argument list must be a tuple");
+    return nullptr;
+  }
+  if (kwargs != nullptr && !PyDict_Check(kwargs)) {
+    PyErr_SetString(PyExc_TypeError, "keyword list must be a dictionary");
+    return nullptr;
+  }
+  if (args == nullptr) return PyObject_VectorcallDict(callable, nullptr, 0, kwargs);
+  return PyObject_Call(callable, args, kwargs);
+}
+
+extern "C" PyObject* PyEval_CallFunction(PyObject* callable, const char* format, ...) {
+  va_list va;
+  va_start(va, format);
+  PyObject* result = CallFunctionVa(callable, format, va);
+  va_end(va);
+  return result;
+}
+
+extern "C" PyObject* PyEval_CallMethod(PyObject* o, const char* name, const char* format, ...) {
+  va_list va;
+  va_start(va, format);
+  PyObject* result = CallMethodVa(o, name, format, va);
+  va_end(va);
+  return result;
+}

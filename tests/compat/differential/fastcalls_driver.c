@@ -245,6 +245,21 @@ static void drive_functions(PyObject* module) {
     show("PyCFunction_Call(fast_sum, (3, 4))", PyCFunction_Call(fast_sum, args, NULL));
     show("PyCFunction_Call(varkw, (3, 4), {k: 3})", PyCFunction_Call(varkw, args, kw));
     show("PyCFunction_Call(one, (3, 4))", PyCFunction_Call(one, args, NULL));
+    show("PyEval_CallObject(fast_sum, (3, 4))", PyEval_CallObject(fast_sum, args));
+    show("PyEval_CallObject(fast_sum, NULL)", PyEval_CallObject(fast_sum, NULL));
+    show("PyEval_CallObjectWithKeywords(echo, NULL, {k: 3})",
+         PyEval_CallObjectWithKeywords(echo, NULL, kw));
+    show("PyEval_CallObjectWithKeywords(echo, (3, 4), {k: 3})",
+         PyEval_CallObjectWithKeywords(echo, args, kw));
+    show("PyEval_CallObjectWithKeywords(echo, {k: 3}, NULL)",
+         PyEval_CallObjectWithKeywords(echo, kw, NULL));
+    show("PyEval_CallObjectWithKeywords(echo, (3, 4), (3, 4))",
+         PyEval_CallObjectWithKeywords(echo, args, args));
+    show("PyEval_CallFunction(fast_sum, \"ii\", 5, 6)", PyEval_CallFunction(fast_sum, "ii", 5, 6));
+    show("PyEval_CallFunction(fast_sum, \"(i)\", 5)", PyEval_CallFunction(fast_sum, "(i)", 5));
+    show("PyEval_CallFunction(fast_sum, \"i\", 5)", PyEval_CallFunction(fast_sum, "i", 5));
+    show("PyEval_CallFunction(fast_sum, \"\")", PyEval_CallFunction(fast_sum, ""));
+    show("PyEval_CallFunction(fast_sum, \"()\")", PyEval_CallFunction(fast_sum, "()"));
     Py_DECREF(kw);
     Py_DECREF(args);
   }
@@ -277,6 +292,17 @@ static void drive_not_callable(PyObject* module) {
   show("_PyObject_CallMethod_SizeT(module, \"one\", \"s#\", \"xyz\", 1)",
        _PyObject_CallMethod_SizeT(module, "one", "s#", "xyz", (Py_ssize_t)1));
   show("CallMethod(NULL, \"one\", NULL)", PyObject_CallMethod(NULL, "one", NULL));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  show("PyEval_CallMethod(module, \"one\", \"(i)\", 4)",
+       PyEval_CallMethod(module, "one", "(i)", 4));
+  show("PyEval_CallMethod(module, \"fast_sum\", \"ii\", 4, 5)",
+       PyEval_CallMethod(module, "fast_sum", "ii", 4, 5));
+  show("PyEval_CallMethod(module, \"one\", \"i\", 4)", PyEval_CallMethod(module, "one", "i", 4));
+  show("PyEval_CallMethod(module, \"missing\", \"()\")",
+       PyEval_CallMethod(module, "missing", "()"));
+  show("PyEval_CallMethod(module, \"ANSWER\", \"()\")", PyEval_CallMethod(module, "ANSWER", "()"));
+#pragma GCC diagnostic pop
   Py_DECREF(args);
   Py_DECREF(answer);
 }
