@@ -27,6 +27,21 @@ static PyObject* names(const char* first, ...) {
   return tuple;
 }
 
+/* As show(), but an exception is printed by type only: CPython's SystemError from
+ * PyErr_BadInternalCall names its own source file and line. */
+static void show_type(const char* label, PyObject* result) {
+  if (result != NULL) {
+    show(label, result);
+    return;
+  }
+  PyObject *type, *value, *traceback;
+  PyErr_Fetch(&type, &value, &traceback);
+  out("%s: raised %s\n", label, type != NULL ? ((PyTypeObject*)type)->tp_name : "nothing");
+  Py_XDECREF(type);
+  Py_XDECREF(value);
+  Py_XDECREF(traceback);
+}
+
 static void release(PyObject** items, int n) {
   for (int i = 0; i < n; ++i) Py_XDECREF(items[i]);
 }
@@ -588,8 +603,117 @@ static void drive_attributes(PyObject* module) {
   Py_DECREF(widget_type);
 }
 
+/* Bound methods (PyMethod_New) and instance methods (PyInstanceMethod_New). */
+static void drive_bound_methods(PyObject* module) {
+  PyObject* echo = PyObject_GetAttrString(module, "echo");
+  PyObject* fast_sum = PyObject_GetAttrString(module, "fast_sum");
+  PyObject* adder_type = PyObject_GetAttrString(module, "Adder");
+  PyObject* adder = PyObject_CallFunction(adder_type, "i", 1000);
+  PyObject* me = PyUnicode_FromString("me");
+  PyObject* other = PyUnicode_FromString("other");
+  PyObject* bound = call(module, "bind", PyTuple_Pack(2, echo, me));
+  out("PyMethod_Check(bound): %d, PyMethod_Check(echo): %d\n", PyMethod_Check(bound),
+      PyMethod_Check(echo));
+  out("bound has a vectorcall: %d\n", PyVectorcall_Function(bound) != NULL);
+  out("type(bound): %s\n", Py_TYPE(bound)->tp_name);
+  show("repr(bound)", PyObject_Repr(bound));
+  {
+    PyObject* args = Py_BuildValue("(ii)", 1, 2);
+    PyObject* kw = Py_BuildValue("{s:i}", "k", 3);
+    show("Call(bound, (1, 2), {k: 3})", PyObject_Call(bound, args, kw));
+    show("Call(bound, (1, 2))", PyObject_Call(bound, args, NULL));
+    Py_DECREF(kw);
+    Py_DECREF(args);
+  }
+  show("CallNoArgs(bound)", PyObject_CallNoArgs(bound));
+  show("CallOneArg(bound, 'other')", PyObject_CallOneArg(bound, other));
+  {
+    PyObject* kwnames = names("k", NULL);
+    PyObject* a[] = {I(1), I(2)};
+    show_vectorcall("Vectorcall(bound, 1, k=2 | OFFSET)", bound, a, 1, kwnames, 1);
+    PyObject* b[] = {I(1), I(2)};
+    show_vectorcall("Vectorcall(bound, 1, k=2)", bound, b, 1, kwnames, 0);
+    PyObject* c[] = {I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10)};
+    show_vectorcall("Vectorcall(bound, 1..9, k=10)", bound, c, 9, kwnames, 0);
+    Py_DECREF(kwnames);
+  }
+  {
+    PyObject* five = I(5);
+    PyObject* to_adder = call(module, "bind", PyTuple_Pack(2, adder, five));
+    show("bind(adder, 5)(1) | OFFSET", PyObject_CallOneArg(to_adder, five));
+    show("bind(adder, 5)()", PyObject_CallNoArgs(to_adder));
+    show("repr(bind(adder, 5))", PyObject_Repr(to_adder));
+    Py_DECREF(to_adder);
+    PyObject* to_sum = call(module, "bind", PyTuple_Pack(2, fast_sum, five));
+    show("repr(bind(fast_sum, 5))", PyObject_Repr(to_sum));
+    show("bind(fast_sum, 5)(5, 5)", PyObject_CallFunction(to_sum, "ii", 5, 5));
+    Py_DECREF(to_sum);
+    Py_DECREF(five);
+  }
+  show("method_parts(bound)", call(module, "method_parts", PyTuple_Pack(1, bound)));
+  show_type("method_parts(echo)", call(module, "method_parts", PyTuple_Pack(1, echo)));
+  show_type("bind(echo, NULL)", PyMethod_New(echo, NULL));
+  {
+    PyObject* func = PyObject_GetAttrString(bound, "__func__");
+    PyObject* self = PyObject_GetAttrString(bound, "__self__");
+    out("bound.__func__ is echo: %d, bound.__self__ is me: %d\n", func == echo, self == me);
+    Py_XDECREF(func);
+    Py_XDECREF(self);
+    show("bound.__name__", PyObject_GetAttrString(bound, "__name__"));
+    show("bound.__qualname__", PyObject_GetAttrString(bound, "__qualname__"));
+    show("bound.__doc__", PyObject_GetAttrString(bound, "__doc__"));
+    show("bound.nope", PyObject_GetAttrString(bound, "nope"));
+    out("method has a tp_descr_get: %d\n", Py_TYPE(bound)->tp_descr_get != NULL);
+  }
+  {
+    PyObject* same = call(module, "bind", PyTuple_Pack(2, echo, me));
+    PyObject* differs = call(module, "bind", PyTuple_Pack(2, echo, other));
+    show("bound == same", PyObject_RichCompare(bound, same, Py_EQ));
+    show("bound != same", PyObject_RichCompare(bound, same, Py_NE));
+    show("bound == differs", PyObject_RichCompare(bound, differs, Py_EQ));
+    show("bound < same", PyObject_RichCompare(bound, same, Py_LT));
+    out("hash(bound) == hash(same): %d\n", PyObject_Hash(bound) == PyObject_Hash(same));
+    Py_DECREF(differs);
+    Py_DECREF(same);
+  }
+  {
+    PyObject* im = call(module, "instancemethod", PyTuple_Pack(1, echo));
+    out("PyInstanceMethod_Check(im): %d\n", PyInstanceMethod_Check(im));
+    out("PyInstanceMethod_Function(im) is echo: %d\n",
+        PyInstanceMethod_Function(im) == echo && PyInstanceMethod_GET_FUNCTION(im) == echo);
+    show_type("PyInstanceMethod_Function(echo)", Py_XNewRef(PyInstanceMethod_Function(echo)));
+    out("type(im): %s\n", Py_TYPE(im)->tp_name);
+    show("im(1, 2)", PyObject_CallFunction(im, "ii", 1, 2));
+    show("im.__name__", PyObject_GetAttrString(im, "__name__"));
+    PyObject* func = PyObject_GetAttrString(im, "__func__");
+    out("im.__func__ is echo: %d\n", func == echo);
+    Py_XDECREF(func);
+    out("hash(im): %ld\n", (long)PyObject_Hash(im));
+    show("hash(im)", NULL);
+    PyObject* im2 = PyInstanceMethod_New(echo);
+    show("im == PyInstanceMethod_New(echo)", PyObject_RichCompare(im, im2, Py_EQ));
+    Py_DECREF(im2);
+    PyObject* through_class = Py_TYPE(im)->tp_descr_get(im, NULL, (PyObject*)Py_TYPE(me));
+    out("im through the class is echo: %d\n", through_class == echo);
+    Py_XDECREF(through_class);
+    PyObject* through_instance = Py_TYPE(im)->tp_descr_get(im, me, (PyObject*)Py_TYPE(me));
+    show("repr(im through 'me')", PyObject_Repr(through_instance));
+    show("(im through 'me')(1)", PyObject_CallOneArg(through_instance, other));
+    Py_XDECREF(through_instance);
+    Py_DECREF(im);
+  }
+  Py_DECREF(bound);
+  Py_DECREF(other);
+  Py_DECREF(me);
+  Py_DECREF(adder);
+  Py_DECREF(adder_type);
+  Py_DECREF(fast_sum);
+  Py_DECREF(echo);
+}
+
 static void drive(PyObject* module) {
   drive_functions(module);
+  drive_bound_methods(module);
   drive_attributes(module);
   drive_not_callable(module);
   drive_adder(module);

@@ -14,6 +14,9 @@
  *   fastcalls.forward(f, *args, **kw)  METH_FASTCALL | METH_KEYWORDS: f(*args, **kw) through
  *                                      PyObject_Vectorcall, with a slot in front of the
  *                                      arguments (PY_VECTORCALL_ARGUMENTS_OFFSET)
+ *   fastcalls.bind(f, self)            METH_FASTCALL: a bound method (PyMethod_New)
+ *   fastcalls.method_parts(m)          METH_O: (PyMethod_Function(m), PyMethod_Self(m))
+ *   fastcalls.instancemethod(f)        METH_O: PyInstanceMethod_New(f)
  *   fastcalls.ANSWER                   42 (not callable)
  *
  *   fastcalls.Adder(base, fast=True)   a callable object: Adder(*ints, times=1) gives
@@ -162,6 +165,30 @@ static PyObject* forward(PyObject* Py_UNUSED(module), PyObject* const* args, Py_
   return result;
 }
 
+static PyObject* bind(PyObject* Py_UNUSED(module), PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 2) {
+    PyErr_Format(PyExc_TypeError, "bind expected 2 arguments, got %zd", nargs);
+    return NULL;
+  }
+  return PyMethod_New(args[0], args[1]);
+}
+
+static PyObject* method_parts(PyObject* Py_UNUSED(module), PyObject* method) {
+  PyObject* func = PyMethod_Function(method);
+  if (func == NULL) return NULL;
+  PyObject* self = PyMethod_Self(method);
+  if (self == NULL) return NULL;
+  if (func != PyMethod_GET_FUNCTION(method) || self != PyMethod_GET_SELF(method)) {
+    PyErr_SetString(PyExc_AssertionError, "the macros disagree");
+    return NULL;
+  }
+  return PyTuple_Pack(2, func, self);
+}
+
+static PyObject* instancemethod(PyObject* Py_UNUSED(module), PyObject* func) {
+  return PyInstanceMethod_New(func);
+}
+
 static PyMethodDef fastcalls_functions[] = {
     {"fast_sum", (PyCFunction)(void (*)(void))fast_sum, METH_FASTCALL, "Sums ints."},
     {"fast_kw", _PyCFunction_CAST(fast_kw), METH_FASTCALL | METH_KEYWORDS,
@@ -173,6 +200,9 @@ static PyMethodDef fastcalls_functions[] = {
     {"varkw", (PyCFunction)(void (*)(void))varkw, METH_VARARGS | METH_KEYWORDS, NULL},
     {"null_result", (PyCFunction)(void (*)(void))null_result, METH_FASTCALL, NULL},
     {"forward", (PyCFunction)(void (*)(void))forward, METH_FASTCALL | METH_KEYWORDS, NULL},
+    {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, NULL},
+    {"method_parts", method_parts, METH_O, NULL},
+    {"instancemethod", instancemethod, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
 
