@@ -13,11 +13,11 @@
  *   METH_VARARGS | METH_KEYWORDS f(self, args_tuple, kwargs_dict_or_NULL)
  *   METH_NOARGS                  f(self, NULL); "mod.f() takes no arguments (1 given)"
  *   METH_O                       f(self, arg); "mod.f() takes exactly one argument (2 given)"
- *   METH_FASTCALL                f(self, args, nargs) (PyCFunctionFast)
+ *   METH_FASTCALL                f(self, args, nargs) (_PyCFunctionFast)
  *   METH_FASTCALL | METH_KEYWORDS
  *                                f(self, args, nargs, kwnames): the keyword values follow
  *                                the nargs positionals in args; kwnames is a tuple of str, or
- *                                NULL when there are none (PyCFunctionFastWithKeywords)
+ *                                NULL when there are none (_PyCFunctionFastWithKeywords)
  *   METH_METHOD | METH_FASTCALL | METH_KEYWORDS
  *                                f(self, cls, args, nargs, kwnames), cls the class that
  *                                defines the method (PyCMethod; the function is a
@@ -52,12 +52,11 @@ _PyPinion_EXTERN_C_BEGIN
 
 typedef PyObject* (*PyCFunction)(PyObject*, PyObject*);
 typedef PyObject* (*PyCFunctionWithKeywords)(PyObject*, PyObject*, PyObject*);
-/* The METH_FASTCALL and METH_METHOD signatures. */
+/* The METH_FASTCALL and METH_METHOD signatures (CPython 3.11's names: PyCFunctionFast and
+ * PyCFunctionFastWithKeywords without the underscore are 3.13's). */
 typedef PyObject* (*_PyCFunctionFast)(PyObject*, PyObject* const*, Py_ssize_t);
 typedef PyObject* (*_PyCFunctionFastWithKeywords)(PyObject*, PyObject* const*, Py_ssize_t,
                                                    PyObject*);
-typedef _PyCFunctionFast PyCFunctionFast;
-typedef _PyCFunctionFastWithKeywords PyCFunctionFastWithKeywords;
 typedef PyObject* (*PyCMethod)(PyObject*, PyTypeObject*, PyObject* const*, size_t, PyObject*);
 
 struct PyMethodDef {
