@@ -82,6 +82,7 @@
 #include "pinion_python/iterobject.h"
 #include "pinion_python/abstract.h"
 #include "pinion_python/methodobject.h"
+#include "pinion_python/classobject.h"
 #include "pinion_python/moduleobject.h"
 #include "pinion_python/modsupport.h"
 #include "pinion_python/import.h"

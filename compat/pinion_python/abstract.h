@@ -8,13 +8,15 @@
  * builtin types (None, bool, int, float, tuple, list, dict, str, bytes). Generic attribute
  * lookup finds an instance's __dict__ (tp_dictoffset > 0), then methods in tp_methods (bound
  * builtin methods) and entries of tp_dict along the tp_base chain; tp_members and tp_getset
- * are not looked at. The number protocol and vectorcall are not provided.
+ * are not looked at. The number protocol is not
+ * provided. The calls (PyObject_Call*, vectorcall) are in pinion_python/call.h.
  *
  * Threads: any attached thread.
  */
 #ifndef PINION_PYTHON_ABSTRACT_H_
 #define PINION_PYTHON_ABSTRACT_H_
 
+#include "pinion_python/call.h"
 #include "pinion_python/object.h"
 
 _PyPinion_EXTERN_C_BEGIN
@@ -83,28 +85,7 @@ PyAPI_FUNC(PyObject*) PyObject_GenericGetAttr(PyObject* o, PyObject* name);
  * visit it); AttributeError for types without one. */
 PyAPI_FUNC(int) PyObject_GenericSetAttr(PyObject* o, PyObject* name, PyObject* value);
 
-/* ---- Calls ----------------------------------------------------------------------------- */
-
-/* 1 if `o` has a tp_call. */
-PyAPI_FUNC(int) PyCallable_Check(PyObject* o);
-/* callable(*args, **kwargs) through tp_call: args a tuple, kwargs a dict or NULL. TypeError
- * if the object is not callable. */
-PyAPI_FUNC(PyObject*) PyObject_Call(PyObject* callable, PyObject* args, PyObject* kwargs);
-/* args a tuple, or NULL for no arguments. */
-PyAPI_FUNC(PyObject*) PyObject_CallObject(PyObject* callable, PyObject* args);
-PyAPI_FUNC(PyObject*) PyObject_CallNoArgs(PyObject* callable);
-PyAPI_FUNC(PyObject*) PyObject_CallOneArg(PyObject* callable, PyObject* arg);
-/* callable(*args) for args = Py_BuildValue(format, ...) (modsupport.h): a tuple is the
- * arguments, anything else the one argument; format NULL or "" passes none. */
-PyAPI_FUNC(PyObject*) PyObject_CallFunction(PyObject* callable, const char* format, ...);
-PyAPI_FUNC(PyObject*) PyObject_CallMethod(PyObject* o, const char* name, const char* format,
-                                          ...);
-/* The arguments are PyObject*, ending with NULL. */
-PyAPI_FUNC(PyObject*) PyObject_CallFunctionObjArgs(PyObject* callable, ...);
-/* o.name(...): name is a str. */
-PyAPI_FUNC(PyObject*) PyObject_CallMethodObjArgs(PyObject* o, PyObject* name, ...);
-PyAPI_FUNC(PyObject*) PyObject_CallMethodNoArgs(PyObject* o, PyObject* name);
-PyAPI_FUNC(PyObject*) PyObject_CallMethodOneArg(PyObject* o, PyObject* name, PyObject* arg);
+/* ---- Calls: pinion_python/call.h ------------------------------------------------------ */
 
 /* type(o), as a new reference. */
 PyAPI_FUNC(PyObject*) PyObject_Type(PyObject* o);

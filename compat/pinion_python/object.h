@@ -241,6 +241,9 @@ typedef struct _typeobject {
 /* tp_flags */
 #define Py_TPFLAGS_HEAPTYPE (1UL << 9)
 #define Py_TPFLAGS_BASETYPE (1UL << 10)
+/* Instances hold a vectorcallfunc at tp_vectorcall_offset (pinion_python/call.h). */
+#define Py_TPFLAGS_HAVE_VECTORCALL (1UL << 11)
+#define _Py_TPFLAGS_HAVE_VECTORCALL Py_TPFLAGS_HAVE_VECTORCALL
 #define Py_TPFLAGS_READY (1UL << 12)
 #define Py_TPFLAGS_READYING (1UL << 13)
 #define Py_TPFLAGS_HAVE_GC (1UL << 14)

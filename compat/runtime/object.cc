@@ -285,6 +285,13 @@ extern "C" int PyType_Ready(PyTypeObject* type) {
       type->tp_traverse = base->tp_traverse;
       type->tp_clear = base->tp_clear;
     }
+    // Vectorcall, as CPython's inherit_slots: the offset always (for PyVectorcall_Call), the
+    // flag only into static types that inherit tp_call too (checked before it is inherited).
+    if (type->tp_vectorcall_offset == 0) type->tp_vectorcall_offset = base->tp_vectorcall_offset;
+    if (type->tp_call == nullptr && (base->tp_flags & Py_TPFLAGS_HAVE_VECTORCALL) &&
+        !(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+      type->tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL;
+    }
 #define PINION_INHERIT(slot) \
   if (type->slot == nullptr) type->slot = base->slot
     PINION_INHERIT(tp_dealloc);

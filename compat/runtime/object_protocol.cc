@@ -1,7 +1,7 @@
-// The object protocol (abstract.h): repr/str, hash, rich comparison, truth, attribute
-// access, calls — each a dispatch on the type's slots, with builtin fallbacks for truth,
-// which CPython reaches through the number table. (len and item access:
-// sequence_protocol.cc.) Also the helpers the container types share (containers.h).
+// The object protocol (abstract.h): repr/str, hash, rich comparison, truth and attribute
+// access — each a dispatch on the type's slots, with builtin fallbacks for truth, which
+// CPython reaches through the number table. (len and item access: sequence_protocol.cc;
+// calls: call.cc.) Also the helpers the container types share (containers.h).
 //
 // Owns: per thread, the objects whose repr is in progress (Py_ReprEnter).
 //
@@ -104,41 +104,8 @@ PyObject* BindMethod(PyMethodDef* def, PyObject* o) {
   } else if (def->ml_flags & METH_CLASS) {
     self = reinterpret_cast<PyObject*>(Py_TYPE(o));
   }
-  return PyCMethod_New(def, self, nullptr, Py_TYPE(o));
-}
-
-// A tuple of the NULL-terminated PyObject* arguments in `args`.
-PyObject* PackArgs(va_list args) {
-  va_list count;
-  va_copy(count, args);
-  Py_ssize_t n = 0;
-  while (va_arg(count, PyObject*) != nullptr) ++n;
-  va_end(count);
-  PyObject* tuple = PyTuple_New(n);
-  if (tuple == nullptr) return nullptr;
-  for (Py_ssize_t i = 0; i < n; ++i) PyTuple_SET_ITEM(tuple, i, Py_NewRef(va_arg(args, PyObject*)));
-  return tuple;
-}
-
-// The arguments tuple for a Py_BuildValue format: a tuple result is the arguments, anything
-// else the one argument; NULL or "" none.
-PyObject* BuildArgs(const char* format, va_list va) {
-  if (format == nullptr || *format == '\0') return PyTuple_New(0);
-  PyObject* built = Py_VaBuildValue(format, va);
-  if (built == nullptr || PyTuple_Check(built)) return built;
-  PyObject* args = PyTuple_Pack(1, built);
-  Py_DECREF(built);
-  return args;
-}
-
-// o.name(*args), consuming the reference to `args` (which may be NULL: an error already set).
-PyObject* CallMethod(PyObject* o, PyObject* name, PyObject* args) {
-  if (args == nullptr) return nullptr;
-  PyObject* method = PyObject_GetAttr(o, name);
-  PyObject* result = method != nullptr ? PyObject_Call(method, args, nullptr) : nullptr;
-  Py_XDECREF(method);
-  Py_DECREF(args);
-  return result;
+  // Only METH_METHOD functions take a defining class (PyCMethod_New refuses one otherwise).
+  return PyCMethod_New(def, self, nullptr, (def->ml_flags & METH_METHOD) ? Py_TYPE(o) : nullptr);
 }
 
 }  // namespace
@@ -441,105 +408,6 @@ extern "C" int PyObject_GenericSetAttr(PyObject* o, PyObject* name, PyObject* va
     if (*dict == nullptr) return -1;
   }
   return PyDict_SetItem(*dict, name, value);
-}
-
-// ---- Calls ----------------------------------------------------------------------------------
-
-extern "C" int PyCallable_Check(PyObject* o) {
-  return o != nullptr && Py_TYPE(o)->tp_call != nullptr;
-}
-
-extern "C" PyObject* PyObject_Call(PyObject* callable, PyObject* args, PyObject* kwargs) {
-  ternaryfunc call = Py_TYPE(callable)->tp_call;
-  if (call == nullptr) {
-    PyErr_Format(PyExc_TypeError, "'%s' object is not callable", Py_TYPE(callable)->tp_name);
-    return nullptr;
-  }
-  if (args == nullptr || !PyTuple_Check(args)) {
-    PyErr_SetString(PyExc_TypeError, "argument list must be a tuple");
-    return nullptr;
-  }
-  if (kwargs != nullptr && !PyDict_Check(kwargs)) {
-    PyErr_SetString(PyExc_TypeError, "keyword list must be a dictionary");
-    return nullptr;
-  }
-  PyObject* result = call(callable, args, kwargs);
-  if (result == nullptr && !PyErr_Occurred()) {
-    PyErr_Format(PyExc_SystemError, "'%s' object returned NULL without setting an exception",
-                 Py_TYPE(callable)->tp_name);
-  }
-  return result;
-}
-
-extern "C" PyObject* PyObject_CallObject(PyObject* callable, PyObject* args) {
-  if (args != nullptr) return PyObject_Call(callable, args, nullptr);
-  return PyObject_CallNoArgs(callable);
-}
-
-extern "C" PyObject* PyObject_CallNoArgs(PyObject* callable) {
-  PyObject* args = PyTuple_New(0);
-  if (args == nullptr) return nullptr;
-  PyObject* result = PyObject_Call(callable, args, nullptr);
-  Py_DECREF(args);
-  return result;
-}
-
-extern "C" PyObject* PyObject_CallOneArg(PyObject* callable, PyObject* arg) {
-  PyObject* args = PyTuple_Pack(1, arg);
-  if (args == nullptr) return nullptr;
-  PyObject* result = PyObject_Call(callable, args, nullptr);
-  Py_DECREF(args);
-  return result;
-}
-
-extern "C" PyObject* PyObject_CallFunction(PyObject* callable, const char* format, ...) {
-  va_list va;
-  va_start(va, format);
-  PyObject* args = BuildArgs(format, va);
-  va_end(va);
-  if (args == nullptr) return nullptr;
-  PyObject* result = PyObject_Call(callable, args, nullptr);
-  Py_DECREF(args);
-  return result;
-}
-
-extern "C" PyObject* PyObject_CallMethod(PyObject* o, const char* name, const char* format,
-                                         ...) {
-  PyObject* key = PyUnicode_FromString(name);
-  if (key == nullptr) return nullptr;
-  va_list va;
-  va_start(va, format);
-  PyObject* result = CallMethod(o, key, BuildArgs(format, va));
-  va_end(va);
-  Py_DECREF(key);
-  return result;
-}
-
-extern "C" PyObject* PyObject_CallFunctionObjArgs(PyObject* callable, ...) {
-  va_list va;
-  va_start(va, callable);
-  PyObject* args = PackArgs(va);
-  va_end(va);
-  if (args == nullptr) return nullptr;
-  PyObject* result = PyObject_Call(callable, args, nullptr);
-  Py_DECREF(args);
-  return result;
-}
-
-extern "C" PyObject* PyObject_CallMethodObjArgs(PyObject* o, PyObject* name, ...) {
-  va_list va;
-  va_start(va, name);
-  PyObject* args = PackArgs(va);
-  va_end(va);
-  return CallMethod(o, name, args);
-}
-
-extern "C" PyObject* PyObject_CallMethodNoArgs(PyObject* o, PyObject* name) {
-  return CallMethod(o, name, PyTuple_New(0));
-}
-
-extern "C" PyObject* PyObject_CallMethodOneArg(PyObject* o, PyObject* name, PyObject* arg) {
-  return CallMethod(o, name, PyTuple_Pack(1, arg));
 }
 
 extern "C" PyObject* PyObject_Type(PyObject* o) {
