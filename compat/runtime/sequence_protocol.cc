@@ -298,7 +298,8 @@ extern "C" Py_ssize_t PyObject_LengthHint(PyObject* o, Py_ssize_t defaultvalue) 
   }
   PyMethodDef* def = FindTypeMethod(Py_TYPE(o), "__length_hint__");
   if (def == nullptr) return defaultvalue;
-  PyObject* method = PyCMethod_New(def, o, nullptr, Py_TYPE(o));
+  PyObject* method =
+      PyCMethod_New(def, o, nullptr, (def->ml_flags & METH_METHOD) ? Py_TYPE(o) : nullptr);
   PyObject* result = method != nullptr ? PyObject_CallNoArgs(method) : nullptr;
   Py_XDECREF(method);
   if (result == nullptr) {
