@@ -35,13 +35,19 @@
    (PY_RELEASE_LEVEL << 4) | (PY_RELEASE_SERIAL << 0))
 
 
-#include <assert.h>
+/* As CPython's: stdlib.h, stdio.h, errno.h and string.h are not part of the 3.11 limited API
+ * (other Pinion headers may still include some of them). */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 < 0x030B0000
 #include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#endif
+#include <assert.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <unistd.h>
+#include <wchar.h>
 
 #if !defined(__cplusplus) && defined(__GNUC__)
 /* CPython API that Pinion does not declare must not compile as an implicit declaration (and

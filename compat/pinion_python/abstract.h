@@ -90,8 +90,12 @@ PyAPI_FUNC(int) PyCallable_Check(PyObject* o);
 PyAPI_FUNC(PyObject*) PyObject_Call(PyObject* callable, PyObject* args, PyObject* kwargs);
 /* args a tuple, or NULL for no arguments. */
 PyAPI_FUNC(PyObject*) PyObject_CallObject(PyObject* callable, PyObject* args);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03090000
 PyAPI_FUNC(PyObject*) PyObject_CallNoArgs(PyObject* callable);
+#endif
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(PyObject*) PyObject_CallOneArg(PyObject* callable, PyObject* arg);
+#endif /* !Py_LIMITED_API */
 /* callable(*args) for args = Py_BuildValue(format, ...) (modsupport.h): a tuple is the
  * arguments, anything else the one argument; format NULL or "" passes none. */
 PyAPI_FUNC(PyObject*) PyObject_CallFunction(PyObject* callable, const char* format, ...);
@@ -101,8 +105,10 @@ PyAPI_FUNC(PyObject*) PyObject_CallMethod(PyObject* o, const char* name, const c
 PyAPI_FUNC(PyObject*) PyObject_CallFunctionObjArgs(PyObject* callable, ...);
 /* o.name(...): name is a str. */
 PyAPI_FUNC(PyObject*) PyObject_CallMethodObjArgs(PyObject* o, PyObject* name, ...);
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(PyObject*) PyObject_CallMethodNoArgs(PyObject* o, PyObject* name);
 PyAPI_FUNC(PyObject*) PyObject_CallMethodOneArg(PyObject* o, PyObject* name, PyObject* arg);
+#endif /* !Py_LIMITED_API */
 
 /* type(o), as a new reference. */
 PyAPI_FUNC(PyObject*) PyObject_Type(PyObject* o);

@@ -20,6 +20,7 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
+#ifndef Py_LIMITED_API
 struct _PyPinion_DictTable;
 
 typedef struct {
@@ -29,6 +30,7 @@ typedef struct {
   /* The runtime's; never NULL once PyDict_New returned. */
   struct _PyPinion_DictTable* _pinion_table;
 } PyDictObject;
+#endif /* !Py_LIMITED_API */
 
 PyAPI_DATA(PyTypeObject) PyDict_Type;
 
@@ -38,8 +40,10 @@ PyAPI_DATA(PyTypeObject) PyDict_Type;
 PyAPI_FUNC(PyObject*) PyDict_New(void);
 /* -1 with SystemError if `p` is not a dict. */
 PyAPI_FUNC(Py_ssize_t) PyDict_Size(PyObject* p);
+#ifndef Py_LIMITED_API
 static inline Py_ssize_t PyDict_GET_SIZE(PyObject* op) { return ((PyDictObject*)op)->ma_used; }
 #define PyDict_GET_SIZE(op) PyDict_GET_SIZE(_PyObject_CAST(op))
+#endif /* !Py_LIMITED_API */
 
 /* Neither steals: the dict INCREFs key and value. */
 PyAPI_FUNC(int) PyDict_SetItem(PyObject* p, PyObject* key, PyObject* val);

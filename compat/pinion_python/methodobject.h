@@ -35,8 +35,10 @@ typedef PyObject* (*PyCFunctionWithKeywords)(PyObject*, PyObject*, PyObject*);
 typedef PyObject* (*_PyCFunctionFast)(PyObject*, PyObject* const*, Py_ssize_t);
 typedef PyObject* (*_PyCFunctionFastWithKeywords)(PyObject*, PyObject* const*, Py_ssize_t,
                                                    PyObject*);
+#ifndef Py_LIMITED_API
 typedef _PyCFunctionFast PyCFunctionFast;
 typedef _PyCFunctionFastWithKeywords PyCFunctionFastWithKeywords;
+#endif /* !Py_LIMITED_API */
 typedef PyObject* (*PyCMethod)(PyObject*, PyTypeObject*, PyObject* const*, size_t, PyObject*);
 
 struct PyMethodDef {
@@ -57,12 +59,14 @@ typedef struct PyMethodDef PyMethodDef;
 #define METH_FASTCALL 0x0080 /* not supported: SystemError when called */
 #define METH_METHOD 0x0200   /* not supported: SystemError when called */
 
+#ifndef Py_LIMITED_API
 typedef struct {
   PyObject_HEAD
   PyMethodDef* m_ml;  /* the definition called; not owned */
   PyObject* m_self;   /* first argument of the C function; may be NULL */
   PyObject* m_module; /* the __module__ attribute (a module name); may be NULL */
 } PyCFunctionObject;
+#endif /* !Py_LIMITED_API */
 
 PyAPI_DATA(PyTypeObject) PyCFunction_Type;
 
@@ -73,19 +77,23 @@ PyAPI_DATA(PyTypeObject) PyCFunction_Type;
 PyAPI_FUNC(PyObject*) PyCFunction_NewEx(PyMethodDef* ml, PyObject* self, PyObject* module);
 PyAPI_FUNC(PyObject*) PyCFunction_New(PyMethodDef* ml, PyObject* self);
 /* As NewEx; `cls` is the class that defines the method (METH_METHOD functions receive it). */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03090000
 PyAPI_FUNC(PyObject*) PyCMethod_New(PyMethodDef* ml, PyObject* self, PyObject* module,
                                     PyTypeObject* cls);
+#endif
 
 /* The parts of a function. SystemError (and NULL or -1) if `op` is not one; GetSelf returns
  * a borrowed reference, NULL for METH_STATIC functions. */
 PyAPI_FUNC(PyCFunction) PyCFunction_GetFunction(PyObject* op);
 PyAPI_FUNC(PyObject*) PyCFunction_GetSelf(PyObject* op);
 PyAPI_FUNC(int) PyCFunction_GetFlags(PyObject* op);
+#ifndef Py_LIMITED_API
 /* Unchecked. */
 #define PyCFunction_GET_FUNCTION(func) (((PyCFunctionObject*)(func))->m_ml->ml_meth)
 #define PyCFunction_GET_SELF(func) \
   ((PyCFunction_GET_FLAGS(func) & METH_STATIC) ? NULL : ((PyCFunctionObject*)(func))->m_self)
 #define PyCFunction_GET_FLAGS(func) (((PyCFunctionObject*)(func))->m_ml->ml_flags)
+#endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END
 

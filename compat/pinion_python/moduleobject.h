@@ -34,18 +34,24 @@ PyAPI_DATA(PyTypeObject) PyModule_Type;
 #define PyModule_CheckExact(op) Py_IS_TYPE((op), &PyModule_Type)
 
 /* An empty module whose __name__ is `name` (and __doc__ None). New reference. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_FUNC(PyObject*) PyModule_NewObject(PyObject* name);
+#endif
 PyAPI_FUNC(PyObject*) PyModule_New(const char* name);
 /* The module's dict (borrowed). SystemError if `module` is not a module. */
 PyAPI_FUNC(PyObject*) PyModule_GetDict(PyObject* module);
 /* __name__ as a new reference / as UTF-8 owned by the name; SystemError if it has none. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_FUNC(PyObject*) PyModule_GetNameObject(PyObject* module);
+#endif
 PyAPI_FUNC(const char*) PyModule_GetName(PyObject* module);
 /* The def it was created from, or NULL (PyModule_New). */
 PyAPI_FUNC(struct PyModuleDef*) PyModule_GetDef(PyObject* module);
 /* The m_size bytes of state, or NULL if m_size <= 0. TypeError if not a module. */
 PyAPI_FUNC(void*) PyModule_GetState(PyObject* module);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(int) PyModule_SetDocString(PyObject* module, const char* doc);
+#endif
 
 typedef struct PyModuleDef_Base {
   PyObject_HEAD
@@ -62,8 +68,10 @@ typedef struct PyModuleDef_Slot {
   int slot;
   void* value;
 } PyModuleDef_Slot;
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 #define Py_mod_create 1
 #define Py_mod_exec 2
+#endif
 
 typedef struct PyModuleDef {
   PyModuleDef_Base m_base;
@@ -77,8 +85,10 @@ typedef struct PyModuleDef {
   freefunc m_free;
 } PyModuleDef;
 
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(PyObject*) PyModuleDef_Init(PyModuleDef* def) _PyPinion_UNSUPPORTED(
     "PyModuleDef_Init: multi-phase initialisation; return PyModule_Create(&def) from PyInit_*");
+#endif
 
 _PyPinion_EXTERN_C_END
 

@@ -102,7 +102,9 @@ typedef uintptr_t Py_uintptr_t;
 #define Py_FORCE_EXPANSION(x) x
 #define Py_NO_INLINE __attribute__((noinline))
 #define Py_ALIGNED(bytes) __attribute__((aligned(bytes)))
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 < 0x030B0000
 #define Py_MEMCPY memcpy
+#endif
 #define Py_VA_COPY va_copy
 #define Py_RETURN_NONE return Py_NewRef(Py_None)
 #define Py_RETURN_TRUE return Py_NewRef(Py_True)

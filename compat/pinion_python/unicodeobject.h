@@ -32,6 +32,7 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
+#ifndef Py_LIMITED_API
 /* Pinion's layout (not CPython's): read it through the API. */
 typedef struct {
   PyObject_HEAD
@@ -40,15 +41,18 @@ typedef struct {
   Py_hash_t hash;         /* cached hash of the bytes; -1 until computed */
   char utf8[1];           /* utf8_length bytes of valid UTF-8, then a NUL */
 } PyUnicodeObject;
+#endif /* !Py_LIMITED_API */
 
 PyAPI_DATA(PyTypeObject) PyUnicode_Type;
 
 #define PyUnicode_Check(op) PyType_FastSubclass(Py_TYPE(op), Py_TPFLAGS_UNICODE_SUBCLASS)
 #define PyUnicode_CheckExact(op) Py_IS_TYPE((op), &PyUnicode_Type)
+#ifndef Py_LIMITED_API
 /* Strings are always ready (there is no deferred representation). */
 #define PyUnicode_READY(op) 0
 /* Unchecked: the length in code points. */
 #define PyUnicode_GET_LENGTH(op) (((PyUnicodeObject*)(op))->length)
+#endif /* !Py_LIMITED_API */
 
 /* Construction. Input is strict UTF-8 (ValueError otherwise). FromStringAndSize: SystemError
  * for a negative size, and for NULL data with a positive size (strings cannot be filled in
@@ -73,12 +77,18 @@ PyAPI_FUNC(PyObject*) PyUnicode_FromFormatV(const char* format, va_list vargs);
 
 /* The UTF-8 buffer, NUL-terminated, owned by the object (it may hold NULs). NULL with
  * TypeError if `unicode` is not a str. */
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(const char*) PyUnicode_AsUTF8(PyObject* unicode);
+#endif /* !Py_LIMITED_API */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x030A0000
 PyAPI_FUNC(const char*) PyUnicode_AsUTF8AndSize(PyObject* unicode, Py_ssize_t* size);
+#endif
 /* A new bytes object holding the UTF-8. */
 PyAPI_FUNC(PyObject*) PyUnicode_AsUTF8String(PyObject* unicode);
 /* The length in code points; -1 with TypeError if not a str. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_FUNC(Py_ssize_t) PyUnicode_GetLength(PyObject* unicode);
+#endif
 /* left + right, a new str; TypeError unless both are str. */
 PyAPI_FUNC(PyObject*) PyUnicode_Concat(PyObject* left, PyObject* right);
 /* -1, 0, 1 by code point order. Compare: -1 with TypeError unless both are str.
@@ -86,6 +96,7 @@ PyAPI_FUNC(PyObject*) PyUnicode_Concat(PyObject* left, PyObject* right);
 PyAPI_FUNC(int) PyUnicode_Compare(PyObject* left, PyObject* right);
 PyAPI_FUNC(int) PyUnicode_CompareWithASCIIString(PyObject* left, const char* right);
 
+#ifndef Py_LIMITED_API
 /* PEP 393's representation does not exist in Pinion: using it fails to compile. */
 PyAPI_FUNC(int) _PyPinion_UnicodeRepresentationUnsupported(void) _PyPinion_UNSUPPORTED(
     "PyUnicode_KIND/DATA/READ/READ_CHAR: str is stored as UTF-8; use "
@@ -94,6 +105,7 @@ PyAPI_FUNC(int) _PyPinion_UnicodeRepresentationUnsupported(void) _PyPinion_UNSUP
 #define PyUnicode_DATA(op) ((void*)(intptr_t)_PyPinion_UnicodeRepresentationUnsupported())
 #define PyUnicode_READ(kind, data, index) _PyPinion_UnicodeRepresentationUnsupported()
 #define PyUnicode_READ_CHAR(op, index) _PyPinion_UnicodeRepresentationUnsupported()
+#endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END
 

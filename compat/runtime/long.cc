@@ -36,7 +36,7 @@ struct SmallInts {
 constexpr SmallInts MakeSmallInts() {
   SmallInts small{};
   for (size_t i = 0; i < kSmallCount; ++i) {
-    small.items[i].ob_base = {_Py_IMMORTAL_REFCNT, &PyLong_Type};
+    small.items[i].ob_base = {_PyPinion_IMMORTAL_REFCNT, &PyLong_Type};
     small.items[i].ob_ival = kSmallMin + static_cast<int64_t>(i);
   }
   return small;
