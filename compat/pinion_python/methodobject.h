@@ -35,10 +35,7 @@ typedef PyObject* (*PyCFunctionWithKeywords)(PyObject*, PyObject*, PyObject*);
 typedef PyObject* (*_PyCFunctionFast)(PyObject*, PyObject* const*, Py_ssize_t);
 typedef PyObject* (*_PyCFunctionFastWithKeywords)(PyObject*, PyObject* const*, Py_ssize_t,
                                                    PyObject*);
-#ifndef Py_LIMITED_API
-typedef _PyCFunctionFast PyCFunctionFast;
-typedef _PyCFunctionFastWithKeywords PyCFunctionFastWithKeywords;
-#endif /* !Py_LIMITED_API */
+/* (PyCFunctionFast and PyCFunctionFastWithKeywords are 3.13 names: not declared.) */
 typedef PyObject* (*PyCMethod)(PyObject*, PyTypeObject*, PyObject* const*, size_t, PyObject*);
 
 struct PyMethodDef {

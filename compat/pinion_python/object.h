@@ -58,6 +58,9 @@ _PyPinion_EXTERN_C_BEGIN
 /* Under Py_LIMITED_API the type object is opaque, as in CPython: its fields are read through
  * functions (PyType_GetFlags, PyType_GetSlot...), and the slot tables are not declared. */
 typedef struct _typeobject PyTypeObject;
+struct PyMethodDef;
+struct PyMemberDef;
+struct PyGetSetDef;
 typedef struct _object {
   Py_ssize_t ob_refcnt;
   struct _typeobject* ob_type;
@@ -193,9 +196,6 @@ typedef struct {
 typedef struct _PyPinion_BufferProcs PyBufferProcs _PyPinion_UNSUPPORTED_TYPE(
     "PyBufferProcs (the buffer protocol): leave tp_as_buffer NULL");
 
-struct PyMethodDef;
-struct PyMemberDef;
-struct PyGetSetDef;
 
 /* The field order is CPython's (3.11), so positional static initialisers compile. */
 struct _typeobject {
