@@ -75,5 +75,11 @@
 #include "pinion_python/moduleobject.h"
 #include "pinion_python/modsupport.h"
 #include "pinion_python/import.h"
+/* Appended for python/pythoncapi-compat's pythoncapi_compat.h (issue 10): hashing and clock
+ * helpers; frames and weak references, declared unsupported. */
+#include "pinion_python/pyhash.h"
+#include "pinion_python/pytime.h"
+#include "pinion_python/pyframe.h"
+#include "pinion_python/weakrefobject.h"
 
 #endif /* Py_PYTHON_H */

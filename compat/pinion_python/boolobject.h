@@ -46,8 +46,8 @@ PyAPI_DATA(PyObject) _Py_NotImplementedStruct;
   } while (0)
 
 PyAPI_DATA(PyTypeObject) PyBool_Type;
-PyAPI_DATA(PyLongObject) _Py_FalseStruct;
-PyAPI_DATA(PyLongObject) _Py_TrueStruct;
+PyAPI_DATA(struct _longobject) _Py_FalseStruct;
+PyAPI_DATA(struct _longobject) _Py_TrueStruct;
 #define Py_False _PyObject_CAST(&_Py_FalseStruct)
 #define Py_True _PyObject_CAST(&_Py_TrueStruct)
 #define Py_IsTrue(x) Py_Is((x), Py_True)

@@ -56,6 +56,11 @@ PyAPI_FUNC(Py_ssize_t) PyBytes_Size(PyObject* o);
  * released. On error *pv is released and set to NULL, and -1 is returned. */
 #ifndef Py_LIMITED_API
 PyAPI_FUNC(int) _PyBytes_Resize(PyObject** pv, Py_ssize_t newsize);
+/* sep.join(items) (CPython 3.11's private helper, which pythoncapi_compat.h's PyBytes_Join
+ * calls): `items` a list or tuple of bytes; TypeError "sequence item 0: expected a bytes-like
+ * object, str found" for another item, "can only join an iterable" for a non-sequence
+ * (Pinion takes lists and tuples: other iterables raise that TypeError too). */
+PyAPI_FUNC(PyObject*) _PyBytes_Join(PyObject* sep, PyObject* items);
 #endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END

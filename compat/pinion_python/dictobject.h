@@ -82,6 +82,13 @@ PyAPI_FUNC(PyObject*) PyDict_Copy(PyObject* p);
 PyAPI_FUNC(int) PyDict_Update(PyObject* a, PyObject* b);
 PyAPI_FUNC(int) PyDict_Merge(PyObject* a, PyObject* b, int override);
 
+#ifndef Py_LIMITED_API
+/* dict.pop(key[, deflt]) (CPython 3.11's private helper, which pythoncapi_compat.h's
+ * PyDict_Pop calls): the value removed (a new reference), else a new reference to `deflt`,
+ * else NULL with KeyError(key). */
+PyAPI_FUNC(PyObject*) _PyDict_Pop(PyObject* dict, PyObject* key, PyObject* deflt);
+#endif /* !Py_LIMITED_API */
+
 _PyPinion_EXTERN_C_END
 
 #endif /* PINION_PYTHON_DICTOBJECT_H_ */

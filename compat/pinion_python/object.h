@@ -397,6 +397,12 @@ PyAPI_FUNC(int) PyType_Ready(PyTypeObject* type);
 PyAPI_FUNC(PyObject*) PyType_GenericAlloc(PyTypeObject* type, Py_ssize_t nitems);
 PyAPI_FUNC(PyObject*) PyType_GenericNew(PyTypeObject* type, PyObject* args, PyObject* kwds);
 
+#ifndef Py_LIMITED_API
+/* The address of `obj`'s instance-dict slot (tp_dictoffset; negative offsets count from the
+ * end of a variable-size object, as CPython's), or NULL if its type has none. */
+PyAPI_FUNC(PyObject**) _PyObject_GetDictPtr(PyObject* obj);
+#endif
+
 /* Rich comparison opcodes. */
 #define Py_LT 0
 #define Py_LE 1

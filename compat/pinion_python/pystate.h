@@ -49,6 +49,14 @@ PyAPI_FUNC(int) PyGILState_Check(void);
 #endif /* !Py_LIMITED_API */
 PyAPI_FUNC(PyThreadState*) PyThreadState_Get(void);
 
+#ifndef Py_LIMITED_API
+/* The calling thread's state, NULL if it is not attached (PyThreadState_Get's result without
+ * CPython's fatal error). */
+PyAPI_FUNC(PyThreadState*) _PyThreadState_UncheckedGet(void);
+/* 1 while Py_Finalize runs (its finalizers and deallocators see it), else 0. */
+PyAPI_FUNC(int) _Py_IsFinalizing(void);
+#endif /* !Py_LIMITED_API */
+
 _PyPinion_EXTERN_C_END
 
 #endif /* PINION_PYTHON_PYSTATE_H_ */

@@ -4,7 +4,9 @@
 // hashing (CPython's: the value modulo 2^61 - 1, sign kept, -1 mapped to -2).
 //
 // Invariants: an int's value is an int64_t set at construction and never changed; values
-// outside int64_t are never made (OverflowError). Every PyLong_Type object with a small
+// outside int64_t are never made (OverflowError). Every int also holds CPython's digits of its
+// value (longobject.h: ob_size and ob_digit), set with the value by SetValue. Every PyLong_Type
+// object with a small
 // value is the static one (all constructors go through FromInt64). Ints hold no
 // references: they are allocated as leaves, never scanned nor called back.
 //
@@ -33,11 +35,25 @@ struct SmallInts {
   PyLongObject items[kSmallCount];
 };
 
+// Sets an int's value and CPython's representation of it: 30-bit digits of the magnitude,
+// least significant first, and ob_size = the digit count, negated for negative values.
+constexpr void SetValue(PyLongObject* op, int64_t v) {
+  op->ob_ival = v;
+  uint64_t magnitude = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  Py_ssize_t ndigits = 0;
+  for (digit& d : op->ob_digit) {
+    d = static_cast<digit>(magnitude & PyLong_MASK);
+    magnitude >>= PyLong_SHIFT;
+    if (d != 0 || magnitude != 0) ndigits = &d - op->ob_digit + 1;
+  }
+  op->ob_base.ob_size = v < 0 ? -ndigits : ndigits;
+}
+
 constexpr SmallInts MakeSmallInts() {
   SmallInts small{};
   for (size_t i = 0; i < kSmallCount; ++i) {
-    small.items[i].ob_base = {_PyPinion_IMMORTAL_REFCNT, &PyLong_Type};
-    small.items[i].ob_ival = kSmallMin + static_cast<int64_t>(i);
+    small.items[i].ob_base.ob_base = {_PyPinion_IMMORTAL_REFCNT, &PyLong_Type};
+    SetValue(&small.items[i], kSmallMin + static_cast<int64_t>(i));
   }
   return small;
 }
@@ -49,10 +65,10 @@ int64_t Value(PyObject* op) { return reinterpret_cast<PyLongObject*>(op)->ob_iva
 // A new reference to an int of value `v` (a small int is returned, not allocated).
 PyObject* FromInt64(int64_t v) {
   if (v >= kSmallMin && v <= kSmallMax) {
-    return &g_small_ints.items[v - kSmallMin].ob_base;
+    return &g_small_ints.items[v - kSmallMin].ob_base.ob_base;
   }
   PyObject* op = AllocObject(&PyLong_Type, sizeof(PyLongObject), /*gc=*/false);
-  if (op != nullptr) reinterpret_cast<PyLongObject*>(op)->ob_ival = v;
+  if (op != nullptr) SetValue(reinterpret_cast<PyLongObject*>(op), v);
   return op;
 }
 

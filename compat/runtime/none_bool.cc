@@ -62,7 +62,8 @@ PyTypeObject PyBool_Type = {
 
 PyObject _Py_NoneStruct = {_PyPinion_IMMORTAL_REFCNT, &_PyNone_Type};
 PyObject _Py_NotImplementedStruct = {_PyPinion_IMMORTAL_REFCNT, &_PyNotImplemented_Type};
-PyLongObject _Py_FalseStruct = {{_PyPinion_IMMORTAL_REFCNT, &PyBool_Type}, 0};
-PyLongObject _Py_TrueStruct = {{_PyPinion_IMMORTAL_REFCNT, &PyBool_Type}, 1};
+// CPython's representation too (longobject.h): no digits for 0, one for 1.
+PyLongObject _Py_FalseStruct = {{{_PyPinion_IMMORTAL_REFCNT, &PyBool_Type}, 0}, 0, {0, 0, 0}};
+PyLongObject _Py_TrueStruct = {{{_PyPinion_IMMORTAL_REFCNT, &PyBool_Type}, 1}, 1, {1, 0, 0}};
 
 extern "C" PyObject* PyBool_FromLong(long v) { return Py_NewRef(v ? Py_True : Py_False); }
