@@ -96,13 +96,14 @@ bool GetValue(PyObject* op, int64_t* value) {
   return true;
 }
 
-// `op` as a T: -1 (as a T) with TypeError or OverflowError when it cannot be.
+// `op` as a T: -1 (as a T) with TypeError or OverflowError when it cannot be. CPython's
+// message for a negative value depends on the function: `negative` is it.
 template <typename T>
-T As(PyObject* op, const char* c_type) {
+T As(PyObject* op, const char* c_type, const char* negative = nullptr) {
   int64_t v;
   if (!GetValue(op, &v)) return static_cast<T>(-1);
   if (std::is_unsigned_v<T> && v < 0) {
-    PyErr_Format(PyExc_OverflowError, "can't convert negative value to %s", c_type);
+    PyErr_SetString(PyExc_OverflowError, negative);
     return static_cast<T>(-1);
   }
   if (!std::in_range<T>(v)) {
@@ -175,12 +176,15 @@ extern "C" long PyLong_AsLong(PyObject* obj) { return As<long>(obj, "long"); }
 extern "C" long long PyLong_AsLongLong(PyObject* obj) { return As<long long>(obj, "long long"); }
 extern "C" Py_ssize_t PyLong_AsSsize_t(PyObject* obj) { return As<Py_ssize_t>(obj, "ssize_t"); }
 extern "C" unsigned long PyLong_AsUnsignedLong(PyObject* obj) {
-  return As<unsigned long>(obj, "unsigned long");
+  return As<unsigned long>(obj, "unsigned long", "can't convert negative value to unsigned int");
 }
 extern "C" unsigned long long PyLong_AsUnsignedLongLong(PyObject* obj) {
-  return As<unsigned long long>(obj, "unsigned long long");
+  return As<unsigned long long>(obj, "unsigned long long",
+                                "can't convert negative int to unsigned");
 }
-extern "C" size_t PyLong_AsSize_t(PyObject* obj) { return As<size_t>(obj, "size_t"); }
+extern "C" size_t PyLong_AsSize_t(PyObject* obj) {
+  return As<size_t>(obj, "size_t", "can't convert negative value to size_t");
+}
 
 extern "C" double PyLong_AsDouble(PyObject* obj) {
   int64_t v;

@@ -20,6 +20,8 @@ static void drive(PyObject* module) {
   SHOW_CALL(module, "as_int", "(-2**31)", Py_BuildValue("(L)", -(1LL << 31)));
   SHOW_CALL(module, "as_int", "(2**31)", Py_BuildValue("(L)", 1LL << 31));
   SHOW_CALL(module, "as_int", "('x')", Py_BuildValue("(s)", "x"));
+  SHOW_CALL(module, "unsigned_errors", "(-1)", Py_BuildValue("(i)", -1));
+  SHOW_CALL(module, "unsigned_errors", "(2**40)", Py_BuildValue("(L)", 1LL << 40));
   SHOW_CALL(module, "write", "('text')", Py_BuildValue("(s)", "text"));
   SHOW_CALL(module, "write", "('')", Py_BuildValue("(s)", ""));
   SHOW_CALL(module, "write", "('\\u00e9t\\u00e9 \\U0001f600')",

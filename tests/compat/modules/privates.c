@@ -53,6 +53,29 @@ static PyObject* as_int(PyObject* Py_UNUSED(module), PyObject* obj) {
   return PyLong_FromLong(value);
 }
 
+/* The unsigned conversions' errors for a negative int (pythoncapi_compat.h's PyLong_AsUInt32
+ * and AsUInt64 pass them on): each function words it its own way in CPython. */
+static PyObject* error_text(void) {
+  PyObject *type, *value, *traceback;
+  PyErr_Fetch(&type, &value, &traceback);
+  PyObject* text = value != NULL ? PyObject_Str(value) : PyUnicode_FromString("");
+  Py_XDECREF(type);
+  Py_XDECREF(value);
+  Py_XDECREF(traceback);
+  return text;
+}
+
+static PyObject* unsigned_errors(PyObject* Py_UNUSED(module), PyObject* obj) {
+  PyObject* texts[3];
+  PyLong_AsUnsignedLong(obj);
+  texts[0] = PyErr_Occurred() ? error_text() : Py_NewRef(Py_None);
+  PyLong_AsUnsignedLongLong(obj);
+  texts[1] = PyErr_Occurred() ? error_text() : Py_NewRef(Py_None);
+  PyLong_AsSize_t(obj);
+  texts[2] = PyErr_Occurred() ? error_text() : Py_NewRef(Py_None);
+  return Py_BuildValue("(NNN)", texts[0], texts[1], texts[2]);
+}
+
 /* A str built piece by piece with _PyUnicodeWriter from `text` (a str). */
 static PyObject* build_text(PyObject* Py_UNUSED(module), PyObject* args) {
   PyObject* text;
@@ -221,6 +244,7 @@ static PyObject* add_module(PyObject* Py_UNUSED(module), PyObject* args) {
 static PyMethodDef privates_methods[] = {
     {"int_repr", int_repr, METH_O, NULL},
     {"as_int", as_int, METH_O, NULL},
+    {"unsigned_errors", unsigned_errors, METH_O, NULL},
     {"write", build_text, METH_VARARGS, NULL},
     {"wide", wide, METH_VARARGS, NULL},
     {"strings", strings, METH_VARARGS, NULL},
