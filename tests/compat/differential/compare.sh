@@ -16,7 +16,7 @@ pinion_status=$?
 # extension readies live until exit) is CPython's, not the test's: not reported.
 lsan_suppressions=$(mktemp)
 echo "leak:libpython3.11" >"$lsan_suppressions"
-LSAN_OPTIONS="suppressions=$lsan_suppressions${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
+LSAN_OPTIONS="suppressions=$lsan_suppressions:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
   "$cpython_bin" >"$cpython_out" 2>&1
 cpython_status=$?
 rm -f "$lsan_suppressions"
