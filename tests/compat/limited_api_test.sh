@@ -2,7 +2,8 @@
 # Py_LIMITED_API builds see only CPython 3.11's limited API: each snippet below uses API
 # outside it and is compiled as C against compat/Python.h with Py_LIMITED_API set; it must
 # fail with the error given (as it does against CPython's headers). Snippets of limited API
-# must compile, and a limited build must not see the pin log (Py_INCREF is a call).
+# must compile, and a limited build must not see the pin log (Py_INCREF is a call). Last, every
+# header gives its declarations C linkage for C++.
 set -uo pipefail
 cc=${CC:-gcc}
 root=$PWD  # the runfiles tree: compat/ and pinning/ are below it
@@ -105,4 +106,15 @@ else
   echo "FAIL a limited build includes the pin log"
   status=1
 fi
+# C++ gets C linkage from each header's _PyPinion_EXTERN_C_BEGIN block (PyAPI_FUNC is only the
+# return type, as CPython's, so that it also declares functions at block scope): a header that
+# declares API without that block would give C++ callers mangled names.
+for header in "$root"/compat/pinion_python/*.h; do
+  if grep -q "PyAPI_FUNC\|PyAPI_DATA" "$header" && ! grep -q "_PyPinion_EXTERN_C_BEGIN" "$header" &&
+      [ "$(basename "$header")" != port.h ]; then
+    echo "FAIL $(basename "$header") declares API outside _PyPinion_EXTERN_C_BEGIN/END"
+    status=1
+  fi
+done
+echo "ok   every header declares its API with C linkage"
 exit $status
