@@ -11,6 +11,9 @@
  *     regions (pinion_python/pystate.h).
  *   - Unsupported API fails at compile time with a message saying so (tests/compat/
  *     unsupported_api_test.sh); API not declared at all is an implicit-declaration error.
+ *   - With Py_LIMITED_API defined, only CPython's limited API of that version is declared
+ *     (PyTypeObject is opaque), and Py_INCREF/Py_DECREF call Py_IncRef/Py_DecRef, so the
+ *     extension depends on no Pinion internals (tests/compat/limited_api_test.sh).
  */
 #ifndef Py_PYTHON_H
 #define Py_PYTHON_H
