@@ -11,6 +11,9 @@
  *     regions (pinion_python/pystate.h).
  *   - Unsupported API fails at compile time with a message saying so (tests/compat/
  *     unsupported_api_test.sh); API not declared at all is an implicit-declaration error.
+ *   - With Py_LIMITED_API defined, only CPython's limited API of that version is declared
+ *     (PyTypeObject is opaque), and Py_INCREF/Py_DECREF call Py_IncRef/Py_DecRef, so the
+ *     extension depends on no Pinion internals (tests/compat/limited_api_test.sh).
  */
 #ifndef Py_PYTHON_H
 #define Py_PYTHON_H
@@ -36,18 +39,22 @@
 
 
 /* The C library headers CPython 3.11's Python.h and pyport.h include: extension source relies
- * on getting them through Python.h (math functions, clock(), wchar_t, ssize_t...). */
+ * on getting them through Python.h (math functions, clock(), wchar_t, ssize_t...). As
+ * CPython's, stdlib.h, stdio.h, errno.h and string.h are not part of the 3.11 limited API
+ * (other Pinion headers may still include some of them). */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 < 0x030B0000
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#endif
 #include <assert.h>
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -86,5 +93,11 @@
 #include "pinion_python/moduleobject.h"
 #include "pinion_python/modsupport.h"
 #include "pinion_python/import.h"
+/* Appended for python/pythoncapi-compat's pythoncapi_compat.h (issue 10): hashing and clock
+ * helpers; frames and weak references, declared unsupported. */
+#include "pinion_python/pyhash.h"
+#include "pinion_python/pytime.h"
+#include "pinion_python/pyframe.h"
+#include "pinion_python/weakrefobject.h"
 
 #endif /* Py_PYTHON_H */

@@ -3,7 +3,7 @@
  * Owns: _PyNone_Type, _PyNotImplemented_Type, PyBool_Type and their objects (runtime in
  * runtime/none_bool.cc).
  *
- * All four objects are static and immortal (ob_refcnt is _Py_IMMORTAL_REFCNT): Py_INCREF
+ * All four objects are static and immortal (ob_refcnt is _PyPinion_IMMORTAL_REFCNT): Py_INCREF
  * and Py_DECREF on them do nothing, and the collector never frees them, so they may be
  * compared by address (Py_IsNone, Py_IsTrue...). As in CPython, bool is a subclass of int:
  * True and False are PyLongObjects (values 1 and 0) of type PyBool_Type, whose tp_base is
@@ -19,8 +19,10 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
+#ifndef Py_LIMITED_API
 PyAPI_DATA(PyTypeObject) _PyNone_Type;
 PyAPI_DATA(PyTypeObject) _PyNotImplemented_Type;
+#endif /* !Py_LIMITED_API */
 PyAPI_DATA(PyObject) _Py_NoneStruct;
 PyAPI_DATA(PyObject) _Py_NotImplementedStruct;
 #define Py_None (&_Py_NoneStruct)
@@ -44,8 +46,8 @@ PyAPI_DATA(PyObject) _Py_NotImplementedStruct;
   } while (0)
 
 PyAPI_DATA(PyTypeObject) PyBool_Type;
-PyAPI_DATA(PyLongObject) _Py_FalseStruct;
-PyAPI_DATA(PyLongObject) _Py_TrueStruct;
+PyAPI_DATA(struct _longobject) _Py_FalseStruct;
+PyAPI_DATA(struct _longobject) _Py_TrueStruct;
 #define Py_False _PyObject_CAST(&_Py_FalseStruct)
 #define Py_True _PyObject_CAST(&_Py_TrueStruct)
 #define Py_IsTrue(x) Py_Is((x), Py_True)

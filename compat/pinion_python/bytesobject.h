@@ -20,19 +20,23 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
+#ifndef Py_LIMITED_API
 typedef struct {
   PyObject_VAR_HEAD
   Py_hash_t ob_shash; /* cached hash; -1 until computed */
   char ob_sval[1];    /* ob_size bytes, then a NUL */
 } PyBytesObject;
+#endif /* !Py_LIMITED_API */
 
 PyAPI_DATA(PyTypeObject) PyBytes_Type;
 
 #define PyBytes_Check(op) PyType_FastSubclass(Py_TYPE(op), Py_TPFLAGS_BYTES_SUBCLASS)
 #define PyBytes_CheckExact(op) Py_IS_TYPE((op), &PyBytes_Type)
+#ifndef Py_LIMITED_API
 /* Unchecked. */
 #define PyBytes_AS_STRING(op) (((PyBytesObject*)(op))->ob_sval)
 #define PyBytes_GET_SIZE(op) Py_SIZE(op)
+#endif /* !Py_LIMITED_API */
 
 /* A copy of the NUL-terminated `v`. */
 PyAPI_FUNC(PyObject*) PyBytes_FromString(const char* v);
@@ -50,7 +54,14 @@ PyAPI_FUNC(Py_ssize_t) PyBytes_Size(PyObject* o);
 /* For a bytes object its creator is still filling: *pv is replaced by a new object of
  * `newsize` bytes (the old contents, truncated or zero-extended) and the old reference is
  * released. On error *pv is released and set to NULL, and -1 is returned. */
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(int) _PyBytes_Resize(PyObject** pv, Py_ssize_t newsize);
+/* sep.join(items) (CPython 3.11's private helper, which pythoncapi_compat.h's PyBytes_Join
+ * calls): `items` a list or tuple of bytes; TypeError "sequence item 0: expected a bytes-like
+ * object, str found" for another item, "can only join an iterable" for a non-sequence
+ * (Pinion takes lists and tuples: other iterables raise that TypeError too). */
+PyAPI_FUNC(PyObject*) _PyBytes_Join(PyObject* sep, PyObject* items);
+#endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END
 

@@ -20,6 +20,7 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
+#ifndef Py_LIMITED_API
 struct _PyPinion_DictTable;
 
 typedef struct {
@@ -29,6 +30,7 @@ typedef struct {
   /* The runtime's; never NULL once PyDict_New returned. */
   struct _PyPinion_DictTable* _pinion_table;
 } PyDictObject;
+#endif /* !Py_LIMITED_API */
 
 PyAPI_DATA(PyTypeObject) PyDict_Type;
 
@@ -38,8 +40,10 @@ PyAPI_DATA(PyTypeObject) PyDict_Type;
 PyAPI_FUNC(PyObject*) PyDict_New(void);
 /* -1 with SystemError if `p` is not a dict. */
 PyAPI_FUNC(Py_ssize_t) PyDict_Size(PyObject* p);
+#ifndef Py_LIMITED_API
 static inline Py_ssize_t PyDict_GET_SIZE(PyObject* op) { return ((PyDictObject*)op)->ma_used; }
 #define PyDict_GET_SIZE(op) PyDict_GET_SIZE(_PyObject_CAST(op))
+#endif /* !Py_LIMITED_API */
 
 /* Neither steals: the dict INCREFs key and value. */
 PyAPI_FUNC(int) PyDict_SetItem(PyObject* p, PyObject* key, PyObject* val);
@@ -77,6 +81,13 @@ PyAPI_FUNC(PyObject*) PyDict_Copy(PyObject* p);
  * types are not supported (TypeError). */
 PyAPI_FUNC(int) PyDict_Update(PyObject* a, PyObject* b);
 PyAPI_FUNC(int) PyDict_Merge(PyObject* a, PyObject* b, int override);
+
+#ifndef Py_LIMITED_API
+/* dict.pop(key[, deflt]) (CPython 3.11's private helper, which pythoncapi_compat.h's
+ * PyDict_Pop calls): the value removed (a new reference), else a new reference to `deflt`,
+ * else NULL with KeyError(key). */
+PyAPI_FUNC(PyObject*) _PyDict_Pop(PyObject* dict, PyObject* key, PyObject* deflt);
+#endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END
 

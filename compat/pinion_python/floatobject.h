@@ -16,17 +16,21 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
+#ifndef Py_LIMITED_API
 typedef struct {
   PyObject_HEAD
   double ob_fval;
 } PyFloatObject;
+#endif /* !Py_LIMITED_API */
 
 PyAPI_DATA(PyTypeObject) PyFloat_Type;
 
 #define PyFloat_Check(op) PyObject_TypeCheck((op), &PyFloat_Type)
 #define PyFloat_CheckExact(op) Py_IS_TYPE((op), &PyFloat_Type)
+#ifndef Py_LIMITED_API
 /* Unchecked. */
 #define PyFloat_AS_DOUBLE(op) (((PyFloatObject*)(op))->ob_fval)
+#endif /* !Py_LIMITED_API */
 
 /* A new float (every call allocates). */
 PyAPI_FUNC(PyObject*) PyFloat_FromDouble(double v);

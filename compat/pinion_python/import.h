@@ -26,6 +26,13 @@ PyAPI_FUNC(int) PyImport_AppendInittab(const char* name, PyObject* (*initfunc)(v
 /* A new reference to the module, or NULL with an exception set. */
 PyAPI_FUNC(PyObject*) PyImport_ImportModule(const char* name);
 PyAPI_FUNC(PyObject*) PyImport_Import(PyObject* name);
+/* The module imported as `name` (borrowed), made empty (PyModule_New) and entered in the
+ * table first if there is none: a later import of the name returns it. NULL with an exception
+ * set on failure. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
+PyAPI_FUNC(PyObject*) PyImport_AddModuleObject(PyObject* name);
+#endif
+PyAPI_FUNC(PyObject*) PyImport_AddModule(const char* name);
 
 _PyPinion_EXTERN_C_END
 

@@ -20,12 +20,14 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
+#ifndef Py_LIMITED_API
 typedef struct {
   PyObject_VAR_HEAD
   /* ob_size items, then NULL slots up to `allocated`. */
   PyObject** ob_item;
   Py_ssize_t allocated;
 } PyListObject;
+#endif /* !Py_LIMITED_API */
 
 PyAPI_DATA(PyTypeObject) PyList_Type;
 
@@ -60,6 +62,7 @@ PyAPI_FUNC(PyObject*) PyList_AsTuple(PyObject* list);
 PyAPI_FUNC(int) PyList_Sort(PyObject* list) _PyPinion_UNSUPPORTED(
     "PyList_Sort: copy the items out (PyList_GET_ITEM) and sort them in C");
 
+#ifndef Py_LIMITED_API
 /* Unchecked access. SET_ITEM steals `v` and does not release the old item (as CPython): use
  * it to fill a fresh list. */
 static inline Py_ssize_t PyList_GET_SIZE(PyObject* op) { return Py_SIZE(op); }
@@ -69,6 +72,7 @@ static inline void PyList_SET_ITEM(PyObject* op, Py_ssize_t i, PyObject* v) {
   ((PyListObject*)op)->ob_item[i] = v;
 }
 #define PyList_SET_ITEM(op, i, v) PyList_SET_ITEM(_PyObject_CAST(op), (i), _PyObject_CAST(v))
+#endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END
 

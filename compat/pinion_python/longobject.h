@@ -26,10 +26,29 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
-typedef struct _longobject {
-  PyObject_HEAD
-  int64_t ob_ival; /* Pinion's layout: the value, set at construction */
-} PyLongObject;
+typedef struct _longobject PyLongObject;
+#ifndef Py_LIMITED_API
+/* CPython's representation of an int (cpython/longintrepr.h), kept beside Pinion's value so
+ * that code reading it works: the magnitude in 30-bit digits, least significant first;
+ * ob_size is the number of digits, negative for a negative int, 0 for zero (so Py_SIZE(i) is
+ * what CPython's is). Read-only: ints are made from C values (_PyLong_New is not
+ * provided), and a 64-bit int needs at most 3 digits. */
+typedef uint32_t digit;
+typedef int32_t sdigit;
+typedef uint64_t twodigits;
+typedef int64_t stwodigits;
+#define PyLong_SHIFT 30
+#define _PyLong_DECIMAL_SHIFT 9
+#define _PyLong_DECIMAL_BASE ((digit)1000000000)
+#define PyLong_BASE ((digit)1 << PyLong_SHIFT)
+#define PyLong_MASK ((digit)(PyLong_BASE - 1))
+
+struct _longobject {
+  PyObject_VAR_HEAD
+  int64_t ob_ival;   /* Pinion's: the value, set at construction */
+  digit ob_digit[3]; /* CPython's digits of the same value */
+};
+#endif /* !Py_LIMITED_API */
 
 PyAPI_DATA(PyTypeObject) PyLong_Type;
 
@@ -59,6 +78,17 @@ PyAPI_FUNC(double) PyLong_AsDouble(PyObject* obj);
  * object that is not an int. */
 PyAPI_FUNC(long) PyLong_AsLongAndOverflow(PyObject* obj, int* overflow);
 PyAPI_FUNC(long long) PyLong_AsLongLongAndOverflow(PyObject* obj, int* overflow);
+
+#ifndef Py_LIMITED_API
+/* CPython 3.11's private helpers that widely vendored headers call (pythoncapi_compat.h's
+ * PyLong_AsInt, PyLong_GetSign). AsInt: OverflowError "Python int too large to convert to C
+ * int" out of range. Sign: -1, 0 or 1 of an int (unchecked, as CPython's). */
+PyAPI_FUNC(int) _PyLong_AsInt(PyObject* obj);
+PyAPI_FUNC(int) _PyLong_Sign(PyObject* v);
+PyAPI_FUNC(PyLongObject*) _PyLong_New(Py_ssize_t size) _PyPinion_UNSUPPORTED(
+    "_PyLong_New: an int cannot be filled in digit by digit; make it from a C value "
+    "(PyLong_FromLongLong...)");
+#endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END
 

@@ -57,6 +57,7 @@ typedef PyObject* (*PyCFunctionWithKeywords)(PyObject*, PyObject*, PyObject*);
 typedef PyObject* (*_PyCFunctionFast)(PyObject*, PyObject* const*, Py_ssize_t);
 typedef PyObject* (*_PyCFunctionFastWithKeywords)(PyObject*, PyObject* const*, Py_ssize_t,
                                                    PyObject*);
+/* (PyCFunctionFast and PyCFunctionFastWithKeywords are 3.13 names: not declared.) */
 typedef PyObject* (*PyCMethod)(PyObject*, PyTypeObject*, PyObject* const*, size_t, PyObject*);
 
 struct PyMethodDef {
@@ -83,6 +84,7 @@ typedef struct PyMethodDef PyMethodDef;
 #define _PyCFunction_CAST(func) ((PyCFunction)(void (*)(void))(func))
 
 /* CPython 3.11's layout. */
+#ifndef Py_LIMITED_API
 typedef struct {
   PyObject_HEAD
   PyMethodDef* m_ml;       /* the definition called; not owned */
@@ -97,6 +99,7 @@ typedef struct {
   PyCFunctionObject func;
   PyTypeObject* mm_class; /* the class that defines the method; a reference it owns */
 } PyCMethodObject;
+#endif /* !Py_LIMITED_API */
 
 /* builtin_function_or_method, and its subtype builtin_method (METH_METHOD functions). */
 PyAPI_DATA(PyTypeObject) PyCFunction_Type;
@@ -114,8 +117,10 @@ PyAPI_FUNC(PyObject*) PyCFunction_New(PyMethodDef* ml, PyObject* self);
 /* As NewEx; `cls` is the class that defines the method, which METH_METHOD functions receive
  * (INCREF'd). SystemError, as CPython, when `ml` has METH_METHOD and `cls` is NULL, or
  * `cls` is given without METH_METHOD. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03090000
 PyAPI_FUNC(PyObject*) PyCMethod_New(PyMethodDef* ml, PyObject* self, PyObject* module,
                                     PyTypeObject* cls);
+#endif
 /* PyObject_Call(func, args, kwargs); deprecated since CPython 3.9. */
 PyAPI_FUNC(PyObject*) PyCFunction_Call(PyObject* func, PyObject* args, PyObject* kwargs)
     Py_DEPRECATED(3.9);
@@ -125,6 +130,7 @@ PyAPI_FUNC(PyObject*) PyCFunction_Call(PyObject* func, PyObject* args, PyObject*
 PyAPI_FUNC(PyCFunction) PyCFunction_GetFunction(PyObject* op);
 PyAPI_FUNC(PyObject*) PyCFunction_GetSelf(PyObject* op);
 PyAPI_FUNC(int) PyCFunction_GetFlags(PyObject* op);
+#ifndef Py_LIMITED_API
 /* Unchecked. */
 #define PyCFunction_GET_FUNCTION(func) (((PyCFunctionObject*)(func))->m_ml->ml_meth)
 #define PyCFunction_GET_SELF(func) \
@@ -134,6 +140,7 @@ PyAPI_FUNC(int) PyCFunction_GetFlags(PyObject* op);
 #define PyCFunction_GET_CLASS(func)                   \
   ((PyCFunction_GET_FLAGS(func) & METH_METHOD)        \
        ? ((PyCMethodObject*)(func))->mm_class : NULL)
+#endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END
 

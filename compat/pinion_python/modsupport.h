@@ -72,7 +72,9 @@ PyAPI_FUNC(PyObject*) PyModule_FromDefAndSpec2(PyModuleDef* def, PyObject* spec,
  * failed without one, or an unknown slot id). */
 PyAPI_FUNC(int) PyModule_ExecDef(PyObject* module, PyModuleDef* def);
 /* Adds each entry of a NULL-terminated table as a builtin function. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(int) PyModule_AddFunctions(PyObject* module, PyMethodDef* functions);
+#endif
 
 /* module.name = value; 0, or -1 with an exception set. AddObjectRef does not steal; Add
  * always steals (even on failure, and accepts a NULL value with an exception set, which it
@@ -87,7 +89,9 @@ PyAPI_FUNC(int) PyModule_AddStringConstant(PyObject* module, const char* name,
 #define PyModule_AddIntMacro(m, c) PyModule_AddIntConstant((m), #c, (c))
 #define PyModule_AddStringMacro(m, c) PyModule_AddStringConstant((m), #c, (c))
 /* Readies `type` if needed and adds it under the last dotted component of its tp_name. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03090000
 PyAPI_FUNC(int) PyModule_AddType(PyObject* module, PyTypeObject* type);
+#endif
 
 /* ---- Parsing arguments --------------------------------------------------------------------- */
 

@@ -43,12 +43,16 @@ PyAPI_DATA(PyTypeObject) PyModule_Type;
 #define PyModule_CheckExact(op) Py_IS_TYPE((op), &PyModule_Type)
 
 /* An empty module whose __name__ is `name` (and __doc__ None). New reference. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_FUNC(PyObject*) PyModule_NewObject(PyObject* name);
+#endif
 PyAPI_FUNC(PyObject*) PyModule_New(const char* name);
 /* The module's dict (borrowed). SystemError if `module` is not a module. */
 PyAPI_FUNC(PyObject*) PyModule_GetDict(PyObject* module);
 /* __name__ as a new reference / as UTF-8 owned by the name; SystemError if it has none. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_FUNC(PyObject*) PyModule_GetNameObject(PyObject* module);
+#endif
 PyAPI_FUNC(const char*) PyModule_GetName(PyObject* module);
 /* __file__ as a new reference; SystemError "module filename missing" if it has none
  * (modules imported from the inittab are built-in: they have none). */
@@ -61,7 +65,9 @@ PyAPI_FUNC(struct PyModuleDef*) PyModule_GetDef(PyObject* module);
  * multi-phase modules, set (possibly 0 bytes) once PyModule_ExecDef ran. TypeError if not a
  * module. */
 PyAPI_FUNC(void*) PyModule_GetState(PyObject* module);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(int) PyModule_SetDocString(PyObject* module, const char* doc);
+#endif
 
 typedef struct PyModuleDef_Base {
   PyObject_HEAD
@@ -80,9 +86,11 @@ typedef struct PyModuleDef_Slot {
   int slot;
   void* value;
 } PyModuleDef_Slot;
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 #define Py_mod_create 1
 #define Py_mod_exec 2
 #define _Py_mod_LAST_SLOT 2
+#endif
 
 typedef struct PyModuleDef {
   PyModuleDef_Base m_base;
@@ -100,7 +108,9 @@ typedef struct PyModuleDef {
 PyAPI_DATA(PyTypeObject) PyModuleDef_Type;
 /* Readies `def` as an object (its type PyModuleDef_Type, and an index for PyState_*) and
  * returns it, borrowed (defs are static and immortal): what a multi-phase PyInit_* returns. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(PyObject*) PyModuleDef_Init(PyModuleDef* def);
+#endif
 
 _PyPinion_EXTERN_C_END
 

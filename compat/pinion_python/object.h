@@ -13,7 +13,7 @@
  *     are roots and cycles are collected.
  *
  * ob_refcnt is therefore never counted. It holds _PyPinion_HEAP_REFCNT plus flag bits for
- * heap objects, and _Py_IMMORTAL_REFCNT for static objects (None, True, False, small ints,
+ * heap objects, and _PyPinion_IMMORTAL_REFCNT for static objects (None, True, False, small ints,
  * static types), whose INCREF/DECREF test it and do nothing (Py_DECREF first tries to pop
  * the object's pin off the log: an immortal is never logged, so a match is a mortal). Both are huge, so code that
  * reads o->ob_refcnt directly never sees 1; Py_REFCNT(o) returns a large bias plus the pin
@@ -29,7 +29,10 @@
 
 #include "pinion_python/port.h"
 
-#ifdef __cplusplus
+#if defined(Py_LIMITED_API)
+/* Limited-API builds see no pin-log internals: Py_INCREF/Py_DECREF call Py_IncRef/Py_DecRef
+ * (below), so such an extension does not depend on the pin log's layout. */
+#elif defined(__cplusplus)
 #include "pinning/pin.h"
 #define _PyPinion_PIN(o) ::pinion::Pin(o)
 #define _PyPinion_UNPIN(o) ::pinion::Unpin(o)
@@ -45,14 +48,19 @@ _PyPinion_EXTERN_C_BEGIN
 
 /* ob_refcnt values. Heap objects: the bias plus the _PyPinion_F_* flags (runtime-owned,
  * changed with atomic operations). Static objects: immortal. */
-#define _Py_IMMORTAL_REFCNT ((Py_ssize_t)1 << 62)
+#define _PyPinion_IMMORTAL_REFCNT ((Py_ssize_t)1 << 62)
 #define _PyPinion_HEAP_REFCNT ((Py_ssize_t)1 << 40)
 #define _PyPinion_F_GC 1        /* allocated by PyObject_GC_New/NewVar: tp_traverse is its trace */
 #define _PyPinion_F_TRACKED 2   /* PyObject_GC_Track'ed */
 #define _PyPinion_F_FINALIZED 4 /* tp_finalize has run (PEP 442: at most once) */
 #define _PyPinion_F_FREED 8     /* tp_free/PyObject_Free has run: the object is dead */
 
-struct _typeobject;
+/* Under Py_LIMITED_API the type object is opaque, as in CPython: its fields are read through
+ * functions (PyType_GetFlags, PyType_GetSlot...), and the slot tables are not declared. */
+typedef struct _typeobject PyTypeObject;
+struct PyMethodDef;
+struct PyMemberDef;
+struct PyGetSetDef;
 typedef struct _object {
   Py_ssize_t ob_refcnt;
   struct _typeobject* ob_type;
@@ -65,11 +73,11 @@ typedef struct {
 
 #define PyObject_HEAD PyObject ob_base;
 #define PyObject_VAR_HEAD PyVarObject ob_base;
-#define PyObject_HEAD_INIT(type) {_Py_IMMORTAL_REFCNT, (type)},
+#define PyObject_HEAD_INIT(type) {_PyPinion_IMMORTAL_REFCNT, (type)},
 #define PyVarObject_HEAD_INIT(type, size) {PyObject_HEAD_INIT(type)(size)},
 /* For C++ (the runtime's static types), where designated initialisers cannot follow a
  * positional one: `PyTypeObject T = {_PyPinion_TYPE_HEAD, .tp_name = "t", ...};` */
-#define _PyPinion_TYPE_HEAD .ob_base = {{_Py_IMMORTAL_REFCNT, &PyType_Type}, 0}
+#define _PyPinion_TYPE_HEAD .ob_base = {{_PyPinion_IMMORTAL_REFCNT, &PyType_Type}, 0}
 
 #define _PyObject_CAST(op) ((PyObject*)(op))
 #define _PyVarObject_CAST(op) ((PyVarObject*)(op))
@@ -104,6 +112,7 @@ typedef PyObject* (*newfunc)(struct _typeobject*, PyObject*, PyObject*);
 typedef PyObject* (*allocfunc)(struct _typeobject*, Py_ssize_t);
 typedef PyObject* (*vectorcallfunc)(PyObject*, PyObject* const*, size_t, PyObject*);
 
+#ifndef Py_LIMITED_API
 /* The slot tables, in CPython 3.11's field order (positional initialisers compile). A type's
  * tp_as_* pointer may be NULL; PyType_Ready gives a type without a table its base's, and
  * fills the NULL slots of a table of its own from the base's table (CPython's inheritance). */
@@ -165,7 +174,12 @@ typedef struct {
   objobjargproc mp_ass_subscript;
 } PyMappingMethods;
 
+#endif /* !Py_LIMITED_API */
+
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x030A0000
 typedef enum { PYGEN_RETURN = 0, PYGEN_ERROR = -1, PYGEN_NEXT = 1 } PySendResult;
+#endif
+#ifndef Py_LIMITED_API
 typedef PySendResult (*sendfunc)(PyObject* iter, PyObject* value, PyObject** result);
 /* Declared so that types compile; Pinion has no coroutines calling them. */
 typedef struct {
@@ -182,12 +196,9 @@ typedef struct {
 typedef struct _PyPinion_BufferProcs PyBufferProcs _PyPinion_UNSUPPORTED_TYPE(
     "PyBufferProcs (the buffer protocol): leave tp_as_buffer NULL");
 
-struct PyMethodDef;
-struct PyMemberDef;
-struct PyGetSetDef;
 
 /* The field order is CPython's (3.11), so positional static initialisers compile. */
-typedef struct _typeobject {
+struct _typeobject {
   PyObject_VAR_HEAD
   const char* tp_name;
   Py_ssize_t tp_basicsize, tp_itemsize;
@@ -236,7 +247,8 @@ typedef struct _typeobject {
   unsigned int tp_version_tag;
   destructor tp_finalize;
   vectorcallfunc tp_vectorcall;
-} PyTypeObject;
+};
+#endif /* !Py_LIMITED_API */
 
 /* tp_flags */
 #define Py_TPFLAGS_HEAPTYPE (1UL << 9)
@@ -267,15 +279,26 @@ PyAPI_DATA(PyTypeObject) PyBaseObject_Type;
 
 /* ---- Reference counts -------------------------------------------------------------------- */
 
-static inline int _Py_IsImmortal(PyObject* op) {
+static inline int _PyPinion_IsImmortal(PyObject* op) {
   /* Relaxed atomic: the runtime sets flag bits with atomic operations; the immortal test
    * only compares against a value flags never reach. Compiles to a plain load. */
-  return __atomic_load_n(&op->ob_refcnt, __ATOMIC_RELAXED) >= _Py_IMMORTAL_REFCNT;
+  return __atomic_load_n(&op->ob_refcnt, __ATOMIC_RELAXED) >= _PyPinion_IMMORTAL_REFCNT;
 }
-#define _Py_IsImmortal(op) _Py_IsImmortal(_PyObject_CAST(op))
+#define _PyPinion_IsImmortal(op) _PyPinion_IsImmortal(_PyObject_CAST(op))
 
+/* The exported forms of Py_XINCREF/Py_XDECREF (NULL is ignored), as CPython's. */
+PyAPI_FUNC(void) Py_IncRef(PyObject* op);
+PyAPI_FUNC(void) Py_DecRef(PyObject* op);
+
+#ifdef Py_LIMITED_API
+/* Limited-API builds call the exported functions: the pin log's layout and the immortality
+ * encoding stay out of the extension's binary, which is what the limited API is for (CPython
+ * 3.11's limited Py_INCREF still writes ob_refcnt inline). A call per INCREF is the price. */
+static inline void Py_INCREF(PyObject* op) { Py_IncRef(op); }
+static inline void Py_DECREF(PyObject* op) { Py_DecRef(op); }
+#else
 static inline void Py_INCREF(PyObject* op) {
-  if (!_Py_IsImmortal(op)) _PyPinion_PIN(op);
+  if (!_PyPinion_IsImmortal(op)) _PyPinion_PIN(op);
 }
 static inline void Py_DECREF(PyObject* op) {
 #ifdef NDEBUG
@@ -283,8 +306,9 @@ static inline void Py_DECREF(PyObject* op) {
    * never logged), so the common case pops without reading the object. */
   if (_PyPinion_TRY_CANCEL(op)) return;
 #endif
-  if (!_Py_IsImmortal(op)) _PyPinion_UNPIN(op);
+  if (!_PyPinion_IsImmortal(op)) _PyPinion_UNPIN(op);
 }
+#endif /* Py_LIMITED_API */
 #define Py_INCREF(op) Py_INCREF(_PyObject_CAST(op))
 #define Py_DECREF(op) Py_DECREF(_PyObject_CAST(op))
 
@@ -317,6 +341,7 @@ static inline PyObject* Py_XNewRef(PyObject* op) {
       Py_DECREF(_py_tmp);                \
     }                                    \
   } while (0)
+#ifndef Py_LIMITED_API
 #define Py_SETREF(dst, src)                  \
   do {                                       \
     PyObject* _py_tmp = _PyObject_CAST(dst); \
@@ -329,6 +354,7 @@ static inline PyObject* Py_XNewRef(PyObject* op) {
     (dst) = (src);                           \
     Py_XDECREF(_py_tmp);                     \
   } while (0)
+#endif /* !Py_LIMITED_API */
 
 /* The bias plus the pins counted so far and the calling thread's own uncounted ones (other
  * threads' show after the next collection): always >= 2^30, never 1. Immortal: 2^62. */
@@ -359,8 +385,15 @@ static inline int PyObject_TypeCheck(PyObject* op, PyTypeObject* type) {
   return Py_IS_TYPE(op, type) || PyType_IsSubtype(Py_TYPE(op), type);
 }
 #define PyObject_TypeCheck(op, type) PyObject_TypeCheck(_PyObject_CAST(op), type)
+/* tp_flags, for limited-API builds (where PyTypeObject is opaque): what PyType_GetFlags
+ * returns. */
+PyAPI_FUNC(unsigned long) _PyPinion_Type_GetFlags(PyTypeObject* type);
 static inline int PyType_HasFeature(PyTypeObject* type, unsigned long feature) {
+#ifdef Py_LIMITED_API
+  return (_PyPinion_Type_GetFlags(type) & feature) != 0;
+#else
   return (type->tp_flags & feature) != 0;
+#endif
 }
 #define PyType_FastSubclass(type, flag) PyType_HasFeature(type, flag)
 #define PyType_Check(op) PyObject_TypeCheck(op, &PyType_Type)
@@ -370,6 +403,12 @@ static inline int PyType_HasFeature(PyTypeObject* type, unsigned long feature) {
 PyAPI_FUNC(int) PyType_Ready(PyTypeObject* type);
 PyAPI_FUNC(PyObject*) PyType_GenericAlloc(PyTypeObject* type, Py_ssize_t nitems);
 PyAPI_FUNC(PyObject*) PyType_GenericNew(PyTypeObject* type, PyObject* args, PyObject* kwds);
+
+#ifndef Py_LIMITED_API
+/* The address of `obj`'s instance-dict slot (tp_dictoffset; negative offsets count from the
+ * end of a variable-size object, as CPython's), or NULL if its type has none. */
+PyAPI_FUNC(PyObject**) _PyObject_GetDictPtr(PyObject* obj);
+#endif
 
 /* Rich comparison opcodes. */
 #define Py_LT 0

@@ -55,7 +55,9 @@ PyAPI_FUNC(void) PyObject_GC_Del(void* op);
 #define PyObject_INIT_VAR(op, type, size) PyObject_InitVar((PyVarObject*)(op), (type), (size))
 #define PyObject_DEL PyObject_Free
 PyAPI_FUNC(void*) PyObject_Malloc(size_t size);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(void*) PyObject_Calloc(size_t n, size_t size);
+#endif
 PyAPI_FUNC(void*) PyObject_Realloc(void* p, size_t size);
 PyAPI_FUNC(void*) PyMem_Malloc(size_t size);
 PyAPI_FUNC(void*) PyMem_Calloc(size_t n, size_t size);
@@ -72,9 +74,11 @@ PyAPI_FUNC(void) PyObject_GC_Track(void* op);
 PyAPI_FUNC(void) PyObject_GC_UnTrack(void* op);
 PyAPI_FUNC(int) PyObject_GC_IsTracked(PyObject* op);
 PyAPI_FUNC(int) PyObject_GC_IsFinalized(PyObject* op);
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(int) PyObject_IS_GC(PyObject* op);
 #define _PyObject_GC_TRACK PyObject_GC_Track
 #define _PyObject_GC_UNTRACK PyObject_GC_UnTrack
+#endif /* !Py_LIMITED_API */
 
 #define Py_VISIT(op)                                          \
   do {                                                        \
@@ -86,8 +90,10 @@ PyAPI_FUNC(int) PyObject_IS_GC(PyObject* op);
 
 /* Collections are the collector's; dealloc recursion does not exist (Py_DECREF frees
  * nothing), so the trashcan is a no-op. */
+#ifndef Py_LIMITED_API
 #define Py_TRASHCAN_BEGIN(op, dealloc)
 #define Py_TRASHCAN_END
+#endif /* !Py_LIMITED_API */
 
 /* gc.collect(): a full collection, then the finalizers it queued, on this thread. Returns
  * how many finalizer calls ran. */

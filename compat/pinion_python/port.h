@@ -70,8 +70,12 @@ typedef uintptr_t Py_uintptr_t;
 #endif
 
 #ifdef __cplusplus
-#define PyAPI_FUNC(type) extern "C" type
-#define PyAPI_DATA(type) extern "C" type
+/* Declarations get C linkage from the _PyPinion_EXTERN_C_BEGIN/END block each header wraps
+ * them in (CPython's headers have extern "C" blocks too), so that PyAPI_FUNC also works at
+ * block scope, where a linkage specification cannot appear (pythoncapi_compat.h declares
+ * _Py_HashBytes inside a function). */
+#define PyAPI_FUNC(type) type
+#define PyAPI_DATA(type) extern type
 #define PyMODINIT_FUNC extern "C" PyObject*
 #define _PyPinion_EXTERN_C_BEGIN extern "C" {
 #define _PyPinion_EXTERN_C_END }
@@ -102,7 +106,9 @@ typedef uintptr_t Py_uintptr_t;
 #define Py_FORCE_EXPANSION(x) x
 #define Py_NO_INLINE __attribute__((noinline))
 #define Py_ALIGNED(bytes) __attribute__((aligned(bytes)))
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 < 0x030B0000
 #define Py_MEMCPY memcpy
+#endif
 #define Py_VA_COPY va_copy
 #define Py_RETURN_NONE return Py_NewRef(Py_None)
 #define Py_RETURN_TRUE return Py_NewRef(Py_True)

@@ -37,7 +37,9 @@ PyAPI_DATA(PyObject*) PyExc_IndexError;
 PyAPI_DATA(PyObject*) PyExc_KeyboardInterrupt;
 PyAPI_DATA(PyObject*) PyExc_KeyError;
 PyAPI_DATA(PyObject*) PyExc_LookupError;
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03060000
 PyAPI_DATA(PyObject*) PyExc_ModuleNotFoundError;
+#endif
 PyAPI_DATA(PyObject*) PyExc_MemoryError;
 PyAPI_DATA(PyObject*) PyExc_NameError;
 PyAPI_DATA(PyObject*) PyExc_NotImplementedError;
@@ -73,7 +75,9 @@ PyAPI_FUNC(void) PyErr_SetObject(PyObject* type, PyObject* value);
 PyAPI_FUNC(void) PyErr_SetNone(PyObject* type);
 /* printf-style (PyUnicode_FromFormat's formats); always returns NULL. */
 PyAPI_FUNC(PyObject*) PyErr_Format(PyObject* type, const char* format, ...);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(PyObject*) PyErr_FormatV(PyObject* type, const char* format, va_list vargs);
+#endif
 PyAPI_FUNC(PyObject*) PyErr_NoMemory(void);
 PyAPI_FUNC(int) PyErr_BadArgument(void);
 PyAPI_FUNC(void) PyErr_BadInternalCall(void);

@@ -8,7 +8,6 @@
 #define Py_IS_INFINITY(x) isinf(x)
 #define Py_IS_FINITE(x) isfinite(x)
 #define Py_HUGE_VAL HUGE_VAL
-#define Py_INFINITY ((double)INFINITY)
 #define Py_NAN ((double)NAN)
 #define Py_MATH_PI 3.14159265358979323846
 #define Py_MATH_E 2.7182818284590452354

@@ -24,7 +24,9 @@ PyAPI_FUNC(void) Py_InitializeEx(int initsigs);
 PyAPI_FUNC(int) Py_IsInitialized(void);
 /* Runs the pending finalizers, detaches the calling thread and destroys the heap. */
 PyAPI_FUNC(void) Py_Finalize(void);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03060000
 PyAPI_FUNC(int) Py_FinalizeEx(void);
+#endif
 
 typedef struct _ts PyThreadState;
 typedef enum { PyGILState_LOCKED, PyGILState_UNLOCKED } PyGILState_STATE;
@@ -42,7 +44,9 @@ PyAPI_FUNC(void) PyEval_RestoreThread(PyThreadState* state);
 PyAPI_FUNC(PyGILState_STATE) PyGILState_Ensure(void);
 PyAPI_FUNC(void) PyGILState_Release(PyGILState_STATE state);
 /* 1 if the calling thread is attached and not in a native region. */
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(int) PyGILState_Check(void);
+#endif /* !Py_LIMITED_API */
 PyAPI_FUNC(PyThreadState*) PyThreadState_Get(void);
 
 /* ---- Modules by definition (single-phase modules only, as CPython) ---- */
@@ -59,6 +63,14 @@ PyAPI_FUNC(int) PyState_AddModule(PyObject* module, struct PyModuleDef* def);
  * slots" for a multi-phase def; a NULL def or an index that was never given (CPython: a
  * fatal error) is a misuse, reported, and -1 with SystemError set. */
 PyAPI_FUNC(int) PyState_RemoveModule(struct PyModuleDef* def);
+
+#ifndef Py_LIMITED_API
+/* The calling thread's state, NULL if it is not attached (PyThreadState_Get's result without
+ * CPython's fatal error). */
+PyAPI_FUNC(PyThreadState*) _PyThreadState_UncheckedGet(void);
+/* 1 while Py_Finalize runs (its finalizers and deallocators see it), else 0. */
+PyAPI_FUNC(int) _Py_IsFinalizing(void);
+#endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END
 

@@ -21,11 +21,13 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
+#ifndef Py_LIMITED_API
 typedef struct {
   PyObject_VAR_HEAD
   /* ob_size items; NULL until set. */
   PyObject* ob_item[1];
 } PyTupleObject;
+#endif /* !Py_LIMITED_API */
 
 PyAPI_DATA(PyTypeObject) PyTuple_Type;
 
@@ -46,6 +48,7 @@ PyAPI_FUNC(int) PyTuple_SetItem(PyObject* p, Py_ssize_t pos, PyObject* item);
 /* A new tuple of p[low:high] (bounds clamped as slices are). */
 PyAPI_FUNC(PyObject*) PyTuple_GetSlice(PyObject* p, Py_ssize_t low, Py_ssize_t high);
 
+#ifndef Py_LIMITED_API
 /* Unchecked access. SET_ITEM steals `v` and does not release the old item (as CPython): use
  * it to fill a fresh tuple. */
 static inline Py_ssize_t PyTuple_GET_SIZE(PyObject* op) { return Py_SIZE(op); }
@@ -55,6 +58,7 @@ static inline void PyTuple_SET_ITEM(PyObject* op, Py_ssize_t i, PyObject* v) {
   ((PyTupleObject*)op)->ob_item[i] = v;
 }
 #define PyTuple_SET_ITEM(op, i, v) PyTuple_SET_ITEM(_PyObject_CAST(op), (i), _PyObject_CAST(v))
+#endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END
 

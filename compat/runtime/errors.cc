@@ -26,7 +26,7 @@ namespace {
 // An exception type: static and immortal, instances not provided.
 constexpr PyTypeObject ExceptionType(const char* name, PyTypeObject* base, const char* doc) {
   PyTypeObject type{};
-  type.ob_base = PyVarObject{{_Py_IMMORTAL_REFCNT, &PyType_Type}, 0};
+  type.ob_base = PyVarObject{{_PyPinion_IMMORTAL_REFCNT, &PyType_Type}, 0};
   type.tp_name = name;
   type.tp_basicsize = sizeof(PyObject);
   type.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_BASE_EXC_SUBCLASS;

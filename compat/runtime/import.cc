@@ -109,3 +109,31 @@ extern "C" PyObject* PyImport_Import(PyObject* name) {
   const char* text = PyUnicode_AsUTF8(name);
   return text != nullptr ? PyImport_ImportModule(text) : nullptr;
 }
+
+extern "C" PyObject* PyImport_AddModule(const char* name) {
+  if (name == nullptr) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  const std::string key(name);
+  {
+    std::lock_guard<std::mutex> lock(g_imported_mu);
+    auto it = Imported().find(key);
+    if (it != Imported().end()) return it->second;  // borrowed: the table holds it
+  }
+  PyObject* module = PyModule_New(name);  // allocates: outside the lock
+  if (module == nullptr) return nullptr;
+  std::lock_guard<std::mutex> lock(g_imported_mu);
+  auto [it, inserted] = Imported().emplace(key, module);
+  if (!inserted) Py_DECREF(module);  // another thread added one first: everyone gets that
+  return it->second;
+}
+
+extern "C" PyObject* PyImport_AddModuleObject(PyObject* name) {
+  if (name == nullptr || !PyUnicode_Check(name)) {
+    PyErr_SetString(PyExc_TypeError, "module name must be str");
+    return nullptr;
+  }
+  const char* text = PyUnicode_AsUTF8(name);
+  return text != nullptr ? PyImport_AddModule(text) : nullptr;
+}

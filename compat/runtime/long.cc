@@ -4,7 +4,9 @@
 // hashing (CPython's: the value modulo 2^61 - 1, sign kept, -1 mapped to -2).
 //
 // Invariants: an int's value is an int64_t set at construction and never changed; values
-// outside int64_t are never made (OverflowError). Every PyLong_Type object with a small
+// outside int64_t are never made (OverflowError). Every int also holds CPython's digits of its
+// value (longobject.h: ob_size and ob_digit), set with the value by SetValue. Every PyLong_Type
+// object with a small
 // value is the static one (all constructors go through FromInt64). Ints hold no
 // references: they are allocated as leaves, never scanned nor called back.
 //
@@ -33,11 +35,25 @@ struct SmallInts {
   PyLongObject items[kSmallCount];
 };
 
+// Sets an int's value and CPython's representation of it: 30-bit digits of the magnitude,
+// least significant first, and ob_size = the digit count, negated for negative values.
+constexpr void SetValue(PyLongObject* op, int64_t v) {
+  op->ob_ival = v;
+  uint64_t magnitude = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  Py_ssize_t ndigits = 0;
+  for (digit& d : op->ob_digit) {
+    d = static_cast<digit>(magnitude & PyLong_MASK);
+    magnitude >>= PyLong_SHIFT;
+    if (d != 0 || magnitude != 0) ndigits = &d - op->ob_digit + 1;
+  }
+  op->ob_base.ob_size = v < 0 ? -ndigits : ndigits;
+}
+
 constexpr SmallInts MakeSmallInts() {
   SmallInts small{};
   for (size_t i = 0; i < kSmallCount; ++i) {
-    small.items[i].ob_base = {_Py_IMMORTAL_REFCNT, &PyLong_Type};
-    small.items[i].ob_ival = kSmallMin + static_cast<int64_t>(i);
+    small.items[i].ob_base.ob_base = {_PyPinion_IMMORTAL_REFCNT, &PyLong_Type};
+    SetValue(&small.items[i], kSmallMin + static_cast<int64_t>(i));
   }
   return small;
 }
@@ -49,10 +65,10 @@ int64_t Value(PyObject* op) { return reinterpret_cast<PyLongObject*>(op)->ob_iva
 // A new reference to an int of value `v` (a small int is returned, not allocated).
 PyObject* FromInt64(int64_t v) {
   if (v >= kSmallMin && v <= kSmallMax) {
-    return &g_small_ints.items[v - kSmallMin].ob_base;
+    return &g_small_ints.items[v - kSmallMin].ob_base.ob_base;
   }
   PyObject* op = AllocObject(&PyLong_Type, sizeof(PyLongObject), /*gc=*/false);
-  if (op != nullptr) reinterpret_cast<PyLongObject*>(op)->ob_ival = v;
+  if (op != nullptr) SetValue(reinterpret_cast<PyLongObject*>(op), v);
   return op;
 }
 
@@ -80,13 +96,14 @@ bool GetValue(PyObject* op, int64_t* value) {
   return true;
 }
 
-// `op` as a T: -1 (as a T) with TypeError or OverflowError when it cannot be.
+// `op` as a T: -1 (as a T) with TypeError or OverflowError when it cannot be. CPython's
+// message for a negative value depends on the function: `negative` is it.
 template <typename T>
-T As(PyObject* op, const char* c_type) {
+T As(PyObject* op, const char* c_type, const char* negative = nullptr) {
   int64_t v;
   if (!GetValue(op, &v)) return static_cast<T>(-1);
   if (std::is_unsigned_v<T> && v < 0) {
-    PyErr_Format(PyExc_OverflowError, "can't convert negative value to %s", c_type);
+    PyErr_SetString(PyExc_OverflowError, negative);
     return static_cast<T>(-1);
   }
   if (!std::in_range<T>(v)) {
@@ -159,12 +176,15 @@ extern "C" long PyLong_AsLong(PyObject* obj) { return As<long>(obj, "long"); }
 extern "C" long long PyLong_AsLongLong(PyObject* obj) { return As<long long>(obj, "long long"); }
 extern "C" Py_ssize_t PyLong_AsSsize_t(PyObject* obj) { return As<Py_ssize_t>(obj, "ssize_t"); }
 extern "C" unsigned long PyLong_AsUnsignedLong(PyObject* obj) {
-  return As<unsigned long>(obj, "unsigned long");
+  return As<unsigned long>(obj, "unsigned long", "can't convert negative value to unsigned int");
 }
 extern "C" unsigned long long PyLong_AsUnsignedLongLong(PyObject* obj) {
-  return As<unsigned long long>(obj, "unsigned long long");
+  return As<unsigned long long>(obj, "unsigned long long",
+                                "can't convert negative int to unsigned");
 }
-extern "C" size_t PyLong_AsSize_t(PyObject* obj) { return As<size_t>(obj, "size_t"); }
+extern "C" size_t PyLong_AsSize_t(PyObject* obj) {
+  return As<size_t>(obj, "size_t", "can't convert negative value to size_t");
+}
 
 extern "C" double PyLong_AsDouble(PyObject* obj) {
   int64_t v;

@@ -2,7 +2,7 @@
 //
 // Owns: _PyNone_Type, _PyNotImplemented_Type, PyBool_Type and the four static objects.
 //
-// Invariants: the objects are static and immortal (ob_refcnt = _Py_IMMORTAL_REFCNT): pins
+// Invariants: the objects are static and immortal (ob_refcnt = _PyPinion_IMMORTAL_REFCNT): pins
 // skip them and the collector never sees them as heap objects. True and False are
 // PyLongObjects (1 and 0) of PyBool_Type, a subclass of int; every slot bool needs is set
 // here rather than inherited, since nothing allocates a bool (PyType_Ready may never run on
@@ -60,9 +60,10 @@ PyTypeObject PyBool_Type = {
     .tp_base = &PyLong_Type,
 };
 
-PyObject _Py_NoneStruct = {_Py_IMMORTAL_REFCNT, &_PyNone_Type};
-PyObject _Py_NotImplementedStruct = {_Py_IMMORTAL_REFCNT, &_PyNotImplemented_Type};
-PyLongObject _Py_FalseStruct = {{_Py_IMMORTAL_REFCNT, &PyBool_Type}, 0};
-PyLongObject _Py_TrueStruct = {{_Py_IMMORTAL_REFCNT, &PyBool_Type}, 1};
+PyObject _Py_NoneStruct = {_PyPinion_IMMORTAL_REFCNT, &_PyNone_Type};
+PyObject _Py_NotImplementedStruct = {_PyPinion_IMMORTAL_REFCNT, &_PyNotImplemented_Type};
+// CPython's representation too (longobject.h): no digits for 0, one for 1.
+PyLongObject _Py_FalseStruct = {{{_PyPinion_IMMORTAL_REFCNT, &PyBool_Type}, 0}, 0, {0, 0, 0}};
+PyLongObject _Py_TrueStruct = {{{_PyPinion_IMMORTAL_REFCNT, &PyBool_Type}, 1}, 1, {1, 0, 0}};
 
 extern "C" PyObject* PyBool_FromLong(long v) { return Py_NewRef(v ? Py_True : Py_False); }

@@ -40,7 +40,7 @@ namespace pinion::compat {
 namespace {
 
 int VisitEdge(PyObject* object, void* visitor) {
-  if (!_Py_IsImmortal(object)) static_cast<Visitor*>(visitor)->Visit(object);
+  if (!_PyPinion_IsImmortal(object)) static_cast<Visitor*>(visitor)->Visit(object);
   return 0;
 }
 
@@ -444,19 +444,19 @@ extern "C" void PyObject_GC_UnTrack(void* op) {
 }
 
 extern "C" int PyObject_GC_IsTracked(PyObject* op) {
-  return !_Py_IsImmortal(op) && HasFlag(op, _PyPinion_F_TRACKED);
+  return !_PyPinion_IsImmortal(op) && HasFlag(op, _PyPinion_F_TRACKED);
 }
 
 extern "C" int PyObject_GC_IsFinalized(PyObject* op) {
-  return !_Py_IsImmortal(op) && Py_TYPE(op)->tp_finalize != nullptr &&
+  return !_PyPinion_IsImmortal(op) && Py_TYPE(op)->tp_finalize != nullptr &&
          HasFlag(op, _PyPinion_F_FINALIZED);
 }
 
 extern "C" int PyObject_IS_GC(PyObject* op) {
-  return !_Py_IsImmortal(op) && HasFlag(op, _PyPinion_F_GC);
+  return !_PyPinion_IsImmortal(op) && HasFlag(op, _PyPinion_F_GC);
 }
 
 extern "C" Py_ssize_t _PyPinion_RefCnt(PyObject* op) {
-  if (_Py_IsImmortal(op)) return _Py_IMMORTAL_REFCNT;
+  if (_PyPinion_IsImmortal(op)) return _PyPinion_IMMORTAL_REFCNT;
   return _PyPinion_REFCNT_BIAS + pinion::PinCount(op);
 }

@@ -120,7 +120,7 @@ PyTypeObject PyEllipsis_Type = {
     .tp_doc = "The type of the Ellipsis singleton.",
 };
 
-PyObject _Py_EllipsisObject = {_Py_IMMORTAL_REFCNT, &PyEllipsis_Type};
+PyObject _Py_EllipsisObject = {_PyPinion_IMMORTAL_REFCNT, &PyEllipsis_Type};
 
 extern "C" PyObject* PySlice_New(PyObject* start, PyObject* stop, PyObject* step) {
   PyObject* slice = AllocObject(&PySlice_Type, sizeof(PySliceObject), /*gc=*/true);

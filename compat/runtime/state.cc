@@ -8,6 +8,7 @@
 //
 // Threads: Py_Initialize/Py_Finalize on one (main) thread while no other is attached; the
 // rest from any thread.
+#include <atomic>
 #include <cstdio>
 #include <memory>
 
@@ -51,8 +52,15 @@ extern "C" void Py_InitializeEx(int) { Py_Initialize(); }
 
 extern "C" int Py_IsInitialized(void) { return g_heap != nullptr; }
 
+// _Py_IsFinalizing: set for the length of Py_FinalizeEx (relaxed: a flag for finalizers and
+// deallocators, which run on the finalizing thread; other threads are detached by then).
+std::atomic<bool> g_finalizing{false};
+
+extern "C" int _Py_IsFinalizing(void) { return g_finalizing.load(std::memory_order_relaxed); }
+
 extern "C" int Py_FinalizeEx(void) {
   if (g_heap == nullptr) return 0;
+  g_finalizing.store(true, std::memory_order_relaxed);
   ForgetImportedModules();  // sys.modules goes first, as in CPython
   // Collect until a collection finds nothing more to finalize or deallocate, so that the
   // deallocators of unreachable objects run (and release what they own outside the heap).
@@ -67,6 +75,7 @@ extern "C" int Py_FinalizeEx(void) {
   g_main_scope = nullptr;
   delete g_heap;  // reports kHeapInUse if another thread is still attached
   g_heap = nullptr;
+  g_finalizing.store(false, std::memory_order_relaxed);
   return 0;
 }
 
@@ -130,6 +139,10 @@ extern "C" int PyGILState_Check(void) { return ThreadRecord::CurrentRunning() !=
 
 extern "C" PyThreadState* PyThreadState_Get(void) {
   return reinterpret_cast<PyThreadState*>(ThreadRecord::Current());
+}
+
+extern "C" PyThreadState* _PyThreadState_UncheckedGet(void) {
+  return reinterpret_cast<PyThreadState*>(ThreadRecord::CurrentRunning());
 }
 
 extern "C" Py_ssize_t PyGC_Collect(void) {

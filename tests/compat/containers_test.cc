@@ -103,7 +103,7 @@ PyMethodDef g_thing_methods[] = {
 // Value-initialised then filled in, so that no field is left without an initialiser.
 PyTypeObject g_thing_type = [] {
   PyTypeObject type{};
-  type.ob_base.ob_base.ob_refcnt = _Py_IMMORTAL_REFCNT;
+  type.ob_base.ob_base.ob_refcnt = _PyPinion_IMMORTAL_REFCNT;
   type.ob_base.ob_base.ob_type = &PyType_Type;
   type.tp_name = "containers_test.Thing";
   type.tp_basicsize = sizeof(Thing);

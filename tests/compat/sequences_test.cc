@@ -42,7 +42,7 @@ void MarkerDealloc(PyObject* self) {
 
 PyTypeObject g_marker_type = [] {
   PyTypeObject type{};
-  type.ob_base.ob_base.ob_refcnt = _Py_IMMORTAL_REFCNT;
+  type.ob_base.ob_base.ob_refcnt = _PyPinion_IMMORTAL_REFCNT;
   type.ob_base.ob_base.ob_type = &PyType_Type;
   type.tp_name = "sequences_test.Marker";
   type.tp_basicsize = sizeof(Marker);

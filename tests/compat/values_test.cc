@@ -50,7 +50,7 @@ int Compare(PyObject* a, PyObject* b, int op) {
   return answer;
 }
 
-bool IsImmortal(PyObject* o) { return Py_REFCNT(o) == _Py_IMMORTAL_REFCNT; }
+bool IsImmortal(PyObject* o) { return Py_REFCNT(o) == _PyPinion_IMMORTAL_REFCNT; }
 
 // PyUnicode_FromFormat's result as UTF-8.
 template <class... A>

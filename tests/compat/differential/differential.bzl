@@ -10,15 +10,30 @@ author's CI would build them.
 
 _CFLAGS = ["-std=gnu11", "-Werror", "-Wno-missing-field-initializers"]
 
-def differential_test(name, srcs, size = "small"):
+def differential_test(name, srcs, size = "small", module_copts = []):
     """The differential test `name`, and `<name>_threads`: the Pinion build run from several
-    threads while another collects (diff_support.h's DIFFERENTIAL_MAIN)."""
+    threads while another collects (diff_support.h's DIFFERENTIAL_MAIN).
+
+    module_copts: extra compiler options for the module, srcs[0], alone (in both builds), such
+    as "-DPy_LIMITED_API=0x030B0000": the module then builds as a library of its own."""
+    module_deps = {"pinion": [], "cpython": []}
+    if module_copts:
+        for build, includes in [("pinion", []), ("cpython", ["-isystem", "/usr/include/python3.11"])]:
+            native.cc_library(
+                name = "%s_module_%s" % (name, build),
+                testonly = True,
+                srcs = srcs[:1],
+                copts = _CFLAGS + includes + module_copts,
+                deps = ["//compat:python"] if build == "pinion" else [],
+            )
+            module_deps[build] = [":%s_module_%s" % (name, build)]
+        srcs = srcs[1:]
     native.cc_binary(
         name = name + "_pinion",
         testonly = True,
         srcs = srcs + ["diff_support.h"],
         copts = _CFLAGS,
-        deps = ["//compat:python"],
+        deps = ["//compat:python"] + module_deps["pinion"],
     )
     native.cc_binary(
         name = name + "_cpython",
@@ -26,6 +41,7 @@ def differential_test(name, srcs, size = "small"):
         srcs = srcs + ["diff_support.h"],
         copts = _CFLAGS + ["-isystem", "/usr/include/python3.11"],
         linkopts = ["-lpython3.11"],
+        deps = module_deps["cpython"],
     )
     native.sh_test(
         name = name,
@@ -46,5 +62,5 @@ def differential_test(name, srcs, size = "small"):
         srcs = srcs + ["diff_support.h"],
         copts = _CFLAGS + ["-DPINION_DIFF_THREADS"],
         linkopts = ["-lpthread"],
-        deps = ["//compat:python"],
+        deps = ["//compat:python"] + module_deps["pinion"],
     )
