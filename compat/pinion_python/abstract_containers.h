@@ -30,7 +30,9 @@ PyAPI_FUNC(int) PyObject_DelItemString(PyObject* o, const char* key);
 /* A non-negative estimate of len(o): its len() if it has one (a TypeError from it is
  * ignored), else its __length_hint__ method from tp_methods, else `defaultvalue`. -1 with
  * an exception on other errors. */
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(Py_ssize_t) PyObject_LengthHint(PyObject* o, Py_ssize_t defaultvalue);
+#endif
 
 /* ---- Iterators ------------------------------------------------------------------------- */
 
@@ -47,7 +49,9 @@ PyAPI_FUNC(PyObject*) PyIter_Next(PyObject* iter);
  * PYGEN_RETURN at the end, with *presult the value StopIteration was raised with (None when
  * none, or when the iterator ended without an exception); PYGEN_ERROR with *presult NULL and
  * an exception set. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x030A0000
 PyAPI_FUNC(PySendResult) PyIter_Send(PyObject* iter, PyObject* arg, PyObject** presult);
+#endif
 /* tp_iter of iterators: `obj` itself, as a new reference. */
 PyAPI_FUNC(PyObject*) PyObject_SelfIter(PyObject* obj);
 /* aiter(o): tp_as_async->am_aiter; TypeError "'T' object is not an async iterable", or when
@@ -74,7 +78,9 @@ PyAPI_FUNC(PyObject*) PySequence_InPlaceRepeat(PyObject* o, Py_ssize_t count);
 /* o[i] through sq_item; a negative i has len(o) added first (when sq_length exists). */
 PyAPI_FUNC(PyObject*) PySequence_GetItem(PyObject* o, Py_ssize_t i);
 /* Unchecked: the type must have sq_item; no negative-index adjustment. */
+#ifndef Py_LIMITED_API
 #define PySequence_ITEM(o, i) (Py_TYPE(o)->tp_as_sequence->sq_item((o), (i)))
+#endif
 /* o[i1:i2] through mp_subscript with a slice. */
 PyAPI_FUNC(PyObject*) PySequence_GetSlice(PyObject* o, Py_ssize_t i1, Py_ssize_t i2);
 /* o[i] = v / del o[i] through sq_ass_item (negative i adjusted as GetItem does). */

@@ -47,8 +47,12 @@ PyAPI_FUNC(int) PyCallable_Check(PyObject* o);
 PyAPI_FUNC(PyObject*) PyObject_Call(PyObject* callable, PyObject* args, PyObject* kwargs);
 /* args a tuple, or NULL for no arguments. */
 PyAPI_FUNC(PyObject*) PyObject_CallObject(PyObject* callable, PyObject* args);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03090000
 PyAPI_FUNC(PyObject*) PyObject_CallNoArgs(PyObject* callable);
+#endif
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(PyObject*) PyObject_CallOneArg(PyObject* callable, PyObject* arg);
+#endif
 /* callable(*args) for the values Py_BuildValue(format, ...) (modsupport.h) makes: several
  * are the arguments, one tuple is the arguments (CPython's compatibility rule), one other
  * value the one argument; format NULL or "" passes none. */
@@ -70,11 +74,14 @@ PyAPI_FUNC(PyObject*) PyObject_CallFunctionObjArgs(PyObject* callable, ...);
 /* o.name(...): name is a str. */
 PyAPI_FUNC(PyObject*) PyObject_CallMethodObjArgs(PyObject* o, PyObject* name, ...);
 /* o.name() and o.name(arg), through PyObject_VectorcallMethod (static inline in CPython). */
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(PyObject*) PyObject_CallMethodNoArgs(PyObject* o, PyObject* name);
 PyAPI_FUNC(PyObject*) PyObject_CallMethodOneArg(PyObject* o, PyObject* name, PyObject* arg);
+#endif
 
 /* ---- Vectorcall ------------------------------------------------------------------------ */
 
+#ifndef Py_LIMITED_API
 #define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
 
 /* The number of positional arguments in a vectorcall's nargsf. */
@@ -97,6 +104,7 @@ PyAPI_FUNC(PyObject*) PyVectorcall_Call(PyObject* callable, PyObject* tuple, PyO
 /* args[0].name(*args[1:nargs], ...): at least one argument (the object). */
 PyAPI_FUNC(PyObject*) PyObject_VectorcallMethod(PyObject* name, PyObject* const* args,
                                                 size_t nargsf, PyObject* kwnames);
+#endif
 
 /* ---- ceval.h's call functions, deprecated since CPython 3.9 ---------------------------- */
 
@@ -112,6 +120,7 @@ PyAPI_FUNC(PyObject*) PyEval_CallFunction(PyObject* callable, const char* format
 PyAPI_FUNC(PyObject*) PyEval_CallMethod(PyObject* o, const char* name, const char* format, ...)
     Py_DEPRECATED(3.9);
 
+#ifndef Py_LIMITED_API
 /* CPython 3.8's provisional names, which 3.11 keeps as aliases. */
 #define _PyObject_Vectorcall PyObject_Vectorcall
 #define _PyObject_VectorcallMethod PyObject_VectorcallMethod
@@ -120,6 +129,7 @@ PyAPI_FUNC(PyObject*) PyEval_CallMethod(PyObject* o, const char* name, const cha
 #define _PyObject_CallOneArg PyObject_CallOneArg
 #define _PyObject_CallMethodNoArgs PyObject_CallMethodNoArgs
 #define _PyObject_CallMethodOneArg PyObject_CallMethodOneArg
+#endif
 
 _PyPinion_EXTERN_C_END
 

@@ -24,6 +24,9 @@
 
 #include "pinion_python/object.h"
 
+/* Not part of the limited API (as in CPython). */
+#ifndef Py_LIMITED_API
+
 _PyPinion_EXTERN_C_BEGIN
 
 typedef struct {
@@ -67,5 +70,7 @@ PyAPI_FUNC(PyObject*) PyInstanceMethod_Function(PyObject* im);
 #define PyInstanceMethod_GET_FUNCTION(meth) (((PyInstanceMethodObject*)(meth))->func)
 
 _PyPinion_EXTERN_C_END
+
+#endif /* !Py_LIMITED_API */
 
 #endif /* PINION_PYTHON_CLASSOBJECT_H_ */

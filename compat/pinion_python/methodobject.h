@@ -103,12 +103,16 @@ typedef struct {
 
 /* builtin_function_or_method, and its subtype builtin_method (METH_METHOD functions). */
 PyAPI_DATA(PyTypeObject) PyCFunction_Type;
+#ifndef Py_LIMITED_API
 PyAPI_DATA(PyTypeObject) PyCMethod_Type;
+#endif
 
 #define PyCFunction_CheckExact(op) Py_IS_TYPE((op), &PyCFunction_Type)
 #define PyCFunction_Check(op) PyObject_TypeCheck((op), &PyCFunction_Type)
+#ifndef Py_LIMITED_API
 #define PyCMethod_CheckExact(op) Py_IS_TYPE((op), &PyCMethod_Type)
 #define PyCMethod_Check(op) PyObject_TypeCheck((op), &PyCMethod_Type)
+#endif
 
 /* New references. `self` and `module` may be NULL; both are INCREF'd. SystemError for bad
  * call flags. */

@@ -57,6 +57,7 @@ _PyPinion_EXTERN_C_BEGIN
  * a multi-phase def; the API version is not checked. */
 PyAPI_FUNC(PyObject*) PyModule_Create2(PyModuleDef* def, int module_api_version);
 #define PyModule_Create(def) PyModule_Create2((def), PYTHON_API_VERSION)
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 /* Multi-phase creation (PEP 489): the module named spec.name, made by the def's
  * Py_mod_create slot (called with spec and def) or as a plain module, then given the def's
  * m_methods and m_doc. SystemError, as CPython, for m_size < 0, two create slots, an unknown
@@ -71,6 +72,7 @@ PyAPI_FUNC(PyObject*) PyModule_FromDefAndSpec2(PyModuleDef* def, PyObject* spec,
  * m_size bytes, if not allocated yet). 0, or -1 with an exception set (SystemError if a slot
  * failed without one, or an unknown slot id). */
 PyAPI_FUNC(int) PyModule_ExecDef(PyObject* module, PyModuleDef* def);
+#endif
 /* Adds each entry of a NULL-terminated table as a builtin function. */
 #if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(int) PyModule_AddFunctions(PyObject* module, PyMethodDef* functions);

@@ -89,7 +89,9 @@ typedef struct PyModuleDef_Slot {
 #if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 #define Py_mod_create 1
 #define Py_mod_exec 2
+#ifndef Py_LIMITED_API
 #define _Py_mod_LAST_SLOT 2
+#endif
 #endif
 
 typedef struct PyModuleDef {
@@ -105,7 +107,9 @@ typedef struct PyModuleDef {
 } PyModuleDef;
 
 /* The type of readied module definitions ("moduledef"). */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_DATA(PyTypeObject) PyModuleDef_Type;
+#endif
 /* Readies `def` as an object (its type PyModuleDef_Type, and an index for PyState_*) and
  * returns it, borrowed (defs are static and immortal): what a multi-phase PyInit_* returns. */
 #if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000

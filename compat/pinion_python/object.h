@@ -254,8 +254,10 @@ struct _typeobject {
 #define Py_TPFLAGS_HEAPTYPE (1UL << 9)
 #define Py_TPFLAGS_BASETYPE (1UL << 10)
 /* Instances hold a vectorcallfunc at tp_vectorcall_offset (pinion_python/call.h). */
+#ifndef Py_LIMITED_API
 #define Py_TPFLAGS_HAVE_VECTORCALL (1UL << 11)
 #define _Py_TPFLAGS_HAVE_VECTORCALL Py_TPFLAGS_HAVE_VECTORCALL
+#endif
 #define Py_TPFLAGS_READY (1UL << 12)
 #define Py_TPFLAGS_READYING (1UL << 13)
 #define Py_TPFLAGS_HAVE_GC (1UL << 14)
@@ -271,8 +273,10 @@ struct _typeobject {
 #define Py_TPFLAGS_DEFAULT 0UL
 /* For pattern matching in CPython: instances are sequences (list, tuple) or mappings (dict).
  * Inherited by a type that sets neither. */
+#ifndef Py_LIMITED_API
 #define Py_TPFLAGS_SEQUENCE (1UL << 5)
 #define Py_TPFLAGS_MAPPING (1UL << 6)
+#endif
 
 PyAPI_DATA(PyTypeObject) PyType_Type;
 PyAPI_DATA(PyTypeObject) PyBaseObject_Type;
@@ -385,12 +389,11 @@ static inline int PyObject_TypeCheck(PyObject* op, PyTypeObject* type) {
   return Py_IS_TYPE(op, type) || PyType_IsSubtype(Py_TYPE(op), type);
 }
 #define PyObject_TypeCheck(op, type) PyObject_TypeCheck(_PyObject_CAST(op), type)
-/* tp_flags, for limited-API builds (where PyTypeObject is opaque): what PyType_GetFlags
- * returns. */
-PyAPI_FUNC(unsigned long) _PyPinion_Type_GetFlags(PyTypeObject* type);
+/* tp_flags (limited-API builds, where PyTypeObject is opaque, read them with it). */
+PyAPI_FUNC(unsigned long) PyType_GetFlags(PyTypeObject* type);
 static inline int PyType_HasFeature(PyTypeObject* type, unsigned long feature) {
 #ifdef Py_LIMITED_API
-  return (_PyPinion_Type_GetFlags(type) & feature) != 0;
+  return (PyType_GetFlags(type) & feature) != 0;
 #else
   return (type->tp_flags & feature) != 0;
 #endif
@@ -461,23 +464,33 @@ typedef struct {
  * Py_tp_new it is instantiable with its base's tp_new, unless the spec sets
  * Py_TPFLAGS_DISALLOW_INSTANTIATION. */
 PyAPI_FUNC(PyObject*) PyType_FromSpec(PyType_Spec* spec);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_FUNC(PyObject*) PyType_FromSpecWithBases(PyType_Spec* spec, PyObject* bases);
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03090000
 PyAPI_FUNC(PyObject*) PyType_FromModuleAndSpec(PyObject* module, PyType_Spec* spec,
                                                PyObject* bases);
+#endif
 /* The function (or pointer) in slot `slot` of any type, NULL if it is NULL (or its table is);
  * SystemError "bad argument to internal function" for an id that is not a typeslots.h id. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03040000
 PyAPI_FUNC(void*) PyType_GetSlot(PyTypeObject* type, int slot);
-PyAPI_FUNC(unsigned long) PyType_GetFlags(PyTypeObject* type);
+#endif
 /* __name__ and __qualname__ (new references): a heap type's names, or for a static type the
  * part of tp_name after its last dot. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x030B0000
 PyAPI_FUNC(PyObject*) PyType_GetName(PyTypeObject* type);
 PyAPI_FUNC(PyObject*) PyType_GetQualName(PyTypeObject* type);
+#endif
 /* The module given to PyType_FromModuleAndSpec (borrowed); TypeError "PyType_GetModule: Type
  * 'X' is not a heap type" / "... has no associated module". GetModuleState: its state. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03090000
 PyAPI_FUNC(PyObject*) PyType_GetModule(PyTypeObject* type);
 PyAPI_FUNC(void*) PyType_GetModuleState(PyTypeObject* type);
+#endif
 /* The module of the first heap type in type's MRO whose module was created from `def`
  * (borrowed); TypeError "PyType_GetModuleByDef: No superclass of 'X' has the given module". */
+#ifndef Py_LIMITED_API
 struct PyModuleDef;
 PyAPI_FUNC(PyObject*) PyType_GetModuleByDef(PyTypeObject* type, struct PyModuleDef* def);
 
@@ -504,6 +517,7 @@ typedef struct _heaptypeobject {
     PyObject* getitem;
   } _spec_cache; /* unused */
 } PyHeapTypeObject;
+#endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END
 

@@ -54,6 +54,7 @@ struct PyModuleDef;
 /* The module created from `def` (a single-phase def that PyModule_Create readied) that was
  * imported or added, borrowed; NULL, with no exception, if none or if `def` has m_slots. */
 PyAPI_FUNC(PyObject*) PyState_FindModule(struct PyModuleDef* def);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 /* Makes `module` the one PyState_FindModule(def) finds (holding a reference). SystemError
  * "PyState_AddModule called on module with slots" for a multi-phase def. A NULL def, or a
  * module added twice, is a misuse (CPython: a fatal error): reported, and -1 with
@@ -63,6 +64,7 @@ PyAPI_FUNC(int) PyState_AddModule(PyObject* module, struct PyModuleDef* def);
  * slots" for a multi-phase def; a NULL def or an index that was never given (CPython: a
  * fatal error) is a misuse, reported, and -1 with SystemError set. */
 PyAPI_FUNC(int) PyState_RemoveModule(struct PyModuleDef* def);
+#endif
 
 #ifndef Py_LIMITED_API
 /* The calling thread's state, NULL if it is not attached (PyThreadState_Get's result without

@@ -25,10 +25,12 @@ _PyPinion_EXTERN_C_BEGIN
 PyAPI_DATA(PyObject) _Py_EllipsisObject; /* use Py_Ellipsis */
 #define Py_Ellipsis (&_Py_EllipsisObject)
 
+#ifndef Py_LIMITED_API
 typedef struct {
   PyObject_HEAD
   PyObject *start, *stop, *step; /* never NULL */
 } PySliceObject;
+#endif
 
 PyAPI_DATA(PyTypeObject) PySlice_Type;
 PyAPI_DATA(PyTypeObject) PyEllipsis_Type;
@@ -49,6 +51,8 @@ PyAPI_FUNC(int) PySlice_GetIndices(PyObject* r, Py_ssize_t length, Py_ssize_t* s
 PyAPI_FUNC(int) PySlice_GetIndicesEx(PyObject* r, Py_ssize_t length, Py_ssize_t* start,
                                      Py_ssize_t* stop, Py_ssize_t* step,
                                      Py_ssize_t* slicelength);
+#if !defined(Py_LIMITED_API) || (Py_LIMITED_API + 0 >= 0x03050400 && Py_LIMITED_API + 0 < 0x03060000) || \
+    Py_LIMITED_API + 0 >= 0x03060100
 #define PySlice_GetIndicesEx(slice, length, start, stop, step, slicelen)            \
   (PySlice_Unpack((slice), (start), (stop), (step)) < 0                              \
        ? ((*(slicelen) = 0), -1)                                                     \
@@ -63,6 +67,7 @@ PyAPI_FUNC(int) PySlice_Unpack(PyObject* slice, Py_ssize_t* start, Py_ssize_t* s
  * and returns the number of items the slice selects. step != 0. */
 PyAPI_FUNC(Py_ssize_t) PySlice_AdjustIndices(Py_ssize_t length, Py_ssize_t* start,
                                              Py_ssize_t* stop, Py_ssize_t step);
+#endif
 
 _PyPinion_EXTERN_C_END
 

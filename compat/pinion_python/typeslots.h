@@ -87,7 +87,11 @@
 #define Py_am_await 77
 #define Py_am_aiter 78
 #define Py_am_anext 79
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 #define Py_tp_finalize 80
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x030A0000
 #define Py_am_send 81
+#endif
 
 #endif /* PINION_PYTHON_TYPESLOTS_H_ */

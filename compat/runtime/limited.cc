@@ -1,6 +1,6 @@
 // The exported functions that limited-API builds (Py_LIMITED_API) call where the full API
-// inlines: Py_IncRef/Py_DecRef (what Py_INCREF/Py_DECREF expand to there) and the type flags
-// behind PyType_HasFeature (PyTypeObject is opaque there).
+// inlines: Py_IncRef/Py_DecRef (what Py_INCREF/Py_DECREF expand to there). (PyType_HasFeature
+// calls PyType_GetFlags there, in heap_type.cc.)
 //
 // Owns: nothing but these entry points; they keep an extension built for the limited API
 // independent of the pin log's layout and of PyTypeObject's, as CPython's stable ABI is of
@@ -14,7 +14,5 @@ extern "C" {
 void Py_IncRef(PyObject* op) { Py_XINCREF(op); }
 
 void Py_DecRef(PyObject* op) { Py_XDECREF(op); }
-
-unsigned long _PyPinion_Type_GetFlags(PyTypeObject* type) { return type->tp_flags; }
 
 }  // extern "C"
