@@ -3,12 +3,12 @@
  *
  * What Pinion's types provide through it: the tp_* slots (tp_repr, tp_str, tp_hash,
  * tp_richcompare, tp_getattro/tp_getattr, tp_setattro/tp_setattr, tp_call) for every type;
- * length, truth and item access for the builtin types (tuple, list, dict, str, bytes; truth
- * also for None, bool, int and float), as there are no tp_as_number/sequence/mapping tables
- * (object.h). Generic attribute lookup finds an instance's __dict__ (tp_dictoffset > 0), then
+ * length and item access for the builtin types (tuple, list, dict, str, bytes). Truth
+ * (PyObject_IsTrue) is CPython's: None and False are false, then nb_bool, mp_length,
+ * sq_length decide, else true. The number protocol is in abstract_number.h. Generic attribute lookup finds an instance's __dict__ (tp_dictoffset > 0), then
  * methods in tp_methods (bound builtin methods) and entries of tp_dict along the tp_base
- * chain; tp_members and tp_getset are not looked at. Iterators, the number protocol and
- * vectorcall are not provided.
+ * chain; tp_members and tp_getset are not looked at. Iterators and vectorcall are not
+ * provided.
  *
  * Threads: any attached thread.
  */
@@ -43,7 +43,8 @@ PyAPI_FUNC(PyObject*) PyObject_RichCompare(PyObject* o1, PyObject* o2, int opid)
 /* 1, 0, or -1 on error; identical objects are equal for Py_EQ (and not unequal). */
 PyAPI_FUNC(int) PyObject_RichCompareBool(PyObject* o1, PyObject* o2, int opid);
 
-/* 1, 0, or -1 on error. */
+/* 1, 0, or -1 on error: None and False are false, then the type's nb_bool, mp_length or
+ * sq_length (in that order) decides; an object with none of them is true. */
 PyAPI_FUNC(int) PyObject_IsTrue(PyObject* o);
 PyAPI_FUNC(int) PyObject_Not(PyObject* o);
 

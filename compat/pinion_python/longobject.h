@@ -9,10 +9,17 @@
  * them do nothing. bool is a subclass of int (PyBool_Type, boolobject.h), so PyLong_Check
  * and the PyLong_As* functions accept True and False.
  *
- * Errors, as CPython: the As* functions raise TypeError for an object that is not an int
- * (there is no __index__: floats are refused too) and OverflowError for a value the C type
- * cannot hold, and then return -1 (cast to the return type); PyErr_Occurred tells an error
- * from a real -1.
+ * Errors, as CPython 3.11: PyLong_AsLong, AsLongLong and their AndOverflow forms take an int
+ * or an object with nb_index (__index__), and raise TypeError for others ("'float' object
+ * cannot be interpreted as an integer"); the other As* functions take ints only ("an integer
+ * is required"). OverflowError for a value the C type cannot hold; then they return -1
+ * (cast to the return type), and PyErr_Occurred tells an error from a real -1.
+ *
+ * Arithmetic (the number protocol, abstract_number.h) is CPython's: floor division and
+ * modulo take the divisor's sign, true division is correctly rounded, a negative exponent
+ * gives a float, pow(a, b, m) reduces modulo m; a result outside int64_t raises
+ * OverflowError ("int too large: Pinion's ints are 64-bit") where CPython would make a big
+ * int.
  *
  * Hashing is CPython's (the value modulo 2^61 - 1, -1 mapped to -2), so an int and the
  * float equal to it hash alike. Comparison is numeric against int, bool and float.
