@@ -15,6 +15,7 @@
 #define PINION_PYTHON_FLOATOBJECT_H_
 
 #include "pinion_python/object.h"
+#include "pinion_python/pymath.h"
 
 _PyPinion_EXTERN_C_BEGIN
 
@@ -40,6 +41,19 @@ PyAPI_FUNC(double) PyFloat_AsDouble(PyObject* op);
  * between digits, "inf", "nan"); ValueError "could not convert string to float: 'x'".
  * ASCII literals only (CPython also takes other Unicode digits and spaces). */
 PyAPI_FUNC(PyObject*) PyFloat_FromString(PyObject* text);
+/* DBL_MAX and DBL_MIN (the smallest normal double). */
+PyAPI_FUNC(double) PyFloat_GetMax(void);
+PyAPI_FUNC(double) PyFloat_GetMin(void);
+
+#define Py_RETURN_NAN return PyFloat_FromDouble(Py_NAN)
+#define Py_RETURN_INF(sign)                                       \
+  do {                                                            \
+    if (copysign(1., sign) == 1.) {                               \
+      return PyFloat_FromDouble(Py_HUGE_VAL);                     \
+    } else {                                                      \
+      return PyFloat_FromDouble(-Py_HUGE_VAL);                    \
+    }                                                             \
+  } while (0)
 
 _PyPinion_EXTERN_C_END
 

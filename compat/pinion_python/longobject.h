@@ -66,6 +66,23 @@ PyAPI_FUNC(double) PyLong_AsDouble(PyObject* obj);
  * object that is not an int. */
 PyAPI_FUNC(long) PyLong_AsLongAndOverflow(PyObject* obj, int* overflow);
 PyAPI_FUNC(long long) PyLong_AsLongLongAndOverflow(PyObject* obj, int* overflow);
+#define PyLong_AS_LONG(op) PyLong_AsLong(op)
+/* The value modulo 2^64 (through __index__), never an OverflowError. */
+PyAPI_FUNC(unsigned long) PyLong_AsUnsignedLongMask(PyObject* obj);
+PyAPI_FUNC(unsigned long long) PyLong_AsUnsignedLongLongMask(PyObject* obj);
+/* A pointer as an int and back (the address as an unsigned value). */
+PyAPI_FUNC(PyObject*) PyLong_FromVoidPtr(void* p);
+PyAPI_FUNC(void*) PyLong_AsVoidPtr(PyObject* obj);
+
+/* int(str, base) of a NUL-terminated C string, by CPython's rules: whitespace around the
+ * literal, a sign, a 0x/0o/0b prefix (read with base 0, or allowed with the matching base),
+ * single underscores between digits; base 0 or 2..36 (ValueError "int() arg 2 must be >= 2
+ * and <= 36"). ValueError "invalid literal for int() with base 10: 'x'" for anything else;
+ * OverflowError beyond 64 bits. *pend (if pend is not NULL) is set to where parsing
+ * stopped. ASCII digits only (CPython also reads other Unicode decimal digits). */
+PyAPI_FUNC(PyObject*) PyLong_FromString(const char* str, char** pend, int base);
+/* The same for a str object. */
+PyAPI_FUNC(PyObject*) PyLong_FromUnicodeObject(PyObject* u, int base);
 
 _PyPinion_EXTERN_C_END
 

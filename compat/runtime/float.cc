@@ -11,6 +11,7 @@
 //
 // Threads: any attached thread; floats are immutable, shared freely.
 #include <charconv>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -214,3 +215,6 @@ extern "C" PyObject* PyFloat_FromString(PyObject* text) {
                       "float() argument must be a string or a real number, not '%.200s'",
                       Py_TYPE(text)->tp_name);
 }
+
+extern "C" double PyFloat_GetMax(void) { return DBL_MAX; }
+extern "C" double PyFloat_GetMin(void) { return DBL_MIN; }

@@ -11,11 +11,13 @@
 // Threads: any attached thread; ints are immutable, shared freely. The small ints are
 // constant-initialised, before any thread runs.
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
 #include <utility>
 
+#include "compat/runtime/number.h"
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/values.h"
 
@@ -218,4 +220,46 @@ extern "C" long PyLong_AsLongAndOverflow(PyObject* obj, int* overflow) {
 extern "C" long long PyLong_AsLongLongAndOverflow(PyObject* obj, int* overflow) {
   *overflow = 0;
   return PyLong_AsLongLong(obj);
+}
+
+// Modulo 2^64, through __index__ (CPython 3.10+): every 64-bit int's bits as unsigned.
+extern "C" unsigned long PyLong_AsUnsignedLongMask(PyObject* obj) {
+  int64_t v;
+  if (!pinion::compat::GetIndexValue(obj, &v)) return static_cast<unsigned long>(-1);
+  return static_cast<unsigned long>(v);
+}
+
+extern "C" unsigned long long PyLong_AsUnsignedLongLongMask(PyObject* obj) {
+  int64_t v;
+  if (!pinion::compat::GetIndexValue(obj, &v)) return static_cast<unsigned long long>(-1);
+  return static_cast<unsigned long long>(v);
+}
+
+extern "C" PyObject* PyLong_FromVoidPtr(void* p) {
+  return FromUnsigned(reinterpret_cast<uintptr_t>(p));
+}
+
+extern "C" void* PyLong_AsVoidPtr(PyObject* obj) {
+  int64_t v;
+  if (!GetValue(obj, &v, "an integer is required")) return nullptr;
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(v));
+}
+
+extern "C" PyObject* PyLong_FromString(const char* str, char** pend, int base) {
+  if (str == nullptr) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  const char* stop = nullptr;  // stays null for a bad base: *pend is then not set
+  PyObject* result =
+      pinion::compat::LongFromText(str, std::strlen(str), base, nullptr, &stop);
+  if (pend != nullptr && stop != nullptr) *pend = const_cast<char*>(stop);
+  return result;
+}
+
+extern "C" PyObject* PyLong_FromUnicodeObject(PyObject* u, int base) {
+  Py_ssize_t size;
+  const char* text = PyUnicode_AsUTF8AndSize(u, &size);
+  if (text == nullptr) return nullptr;
+  return pinion::compat::LongFromText(text, size, base, u, nullptr);
 }

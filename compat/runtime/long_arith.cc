@@ -12,6 +12,7 @@
 // are ints (float's slots handle int-float pairs).
 //
 // Threads: any attached thread; nothing here has state.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -358,46 +359,110 @@ namespace {
 
 bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
+// The value of an ASCII digit or letter (a = 10 ... z = 35), or 99.
+int DigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
+  return 99;
+}
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 }  // namespace
 
-PyObject* LongFromDecimalText(const char* text, size_t size, PyObject* original) {
+PyObject* LongFromText(const char* text, size_t size, int base, PyObject* original,
+                       const char** stop) {
+  if ((base != 0 && base < 2) || base > 36) {  // *stop is left alone, as CPython
+    PyErr_SetString(PyExc_ValueError, "int() arg 2 must be >= 2 and <= 36");
+    return nullptr;
+  }
   const char* p = text;
   const char* end = text + size;
+  auto at = [&](const char* q) { return q < end ? *q : '\0'; };
   while (p < end && IsSpace(*p)) ++p;
-  while (end > p && IsSpace(end[-1])) --end;
   bool negative = false;
-  if (p < end && (*p == '+' || *p == '-')) negative = *p++ == '-';
-  // Digits, single underscores between them; the magnitude accumulated up to 2^63.
-  unsigned __int128 magnitude = 0;
-  bool valid = p < end, overflow = false, after_digit = false;
-  for (; valid && p < end; ++p) {
-    if (*p == '_' && after_digit) {
-      after_digit = false;
-      continue;
-    }
-    if (*p < '0' || *p > '9') {
-      valid = false;
-      break;
-    }
-    after_digit = true;
-    magnitude = magnitude * 10 + (*p - '0');
-    if (magnitude > (static_cast<unsigned __int128>(1) << 63)) {
-      overflow = true;
-      magnitude = static_cast<unsigned __int128>(1) << 64;  // stays out of range
+  if (at(p) == '+' || at(p) == '-') negative = *p++ == '-';
+  // CPython's rules: base 0 reads a 0x/0o/0b prefix, else base 10, where a leading 0 makes
+  // every digit 0 (old octal literals are invalid); a matching prefix may also be given
+  // with base 16, 8 or 2, and one underscore may follow it.
+  bool only_zero = false;
+  if (base == 0) {
+    const char next = Lower(at(p + 1));
+    if (at(p) != '0') {
+      base = 10;
+    } else if (next == 'x') {
+      base = 16;
+    } else if (next == 'o') {
+      base = 8;
+    } else if (next == 'b') {
+      base = 2;
+    } else {
+      only_zero = true;
+      base = 10;
     }
   }
-  if (!valid || !after_digit) {
-    PyObject* repr = PyObject_Repr(original);
+  if (at(p) == '0') {
+    const char next = Lower(at(p + 1));
+    if ((base == 16 && next == 'x') || (base == 8 && next == 'o') || (base == 2 && next == 'b')) {
+      p += 2;
+      if (at(p) == '_') ++p;
+    }
+  }
+  unsigned __int128 magnitude = 0;
+  const unsigned __int128 limit = static_cast<unsigned __int128>(1) << 64;
+  bool valid = at(p) != '_', any_digit = false, overflow = false;
+  char previous = '\0';
+  const char* after_digit = p;  // an underscore error stops after the last digit
+  for (; valid && p < end; ++p) {
+    if (*p == '_') {
+      if (previous == '_') {
+        valid = false;
+        p = after_digit;
+        break;
+      }
+    } else {
+      const int digit = DigitValue(*p);
+      if (digit >= base) break;
+      any_digit = true;
+      after_digit = p + 1;
+      magnitude = magnitude * base + digit;
+      if (magnitude > limit) {
+        overflow = true;
+        magnitude = limit;  // stays out of range, without wrapping
+      }
+    }
+    previous = *p;
+  }
+  if (valid && previous == '_') {
+    valid = false;
+    p = after_digit;
+  }
+  if (!any_digit) valid = false;
+  if (valid && only_zero) {
+    base = 0;  // CPython reports old-style octal literals as base 0
+    if (magnitude != 0) valid = false;
+  }
+  if (valid) {
+    while (p < end && IsSpace(*p)) ++p;
+    if (p != end) valid = false;
+  }
+  if (stop != nullptr) *stop = p;
+  if (!valid) {
+    PyObject* shown = original != nullptr
+                          ? Py_NewRef(original)
+                          : PyUnicode_FromStringAndSize(text, std::min<size_t>(size, 200));
+    PyObject* repr = shown != nullptr ? PyObject_Repr(shown) : nullptr;
+    Py_XDECREF(shown);
     if (repr == nullptr) return nullptr;
-    PyErr_Format(PyExc_ValueError, "invalid literal for int() with base 10: %s",
+    PyErr_Format(PyExc_ValueError, "invalid literal for int() with base %d: %.200s", base,
                  PyUnicode_AsUTF8(repr));
     Py_DECREF(repr);
     return nullptr;
   }
-  const __int128 value = negative ? -static_cast<__int128>(magnitude)
-                                  : static_cast<__int128>(magnitude);
   if (overflow) return TooLarge();
-  return FromInt128(value);
+  return FromInt128(negative ? -static_cast<__int128>(magnitude)
+                             : static_cast<__int128>(magnitude));
 }
 
 PyObject* LongToBase(int64_t v, int base) {

@@ -354,10 +354,11 @@ extern "C" PyObject* PyNumber_Long(PyObject* o) {
     Py_ssize_t size;
     const char* text = PyUnicode_AsUTF8AndSize(o, &size);
     if (text == nullptr) return nullptr;
-    return pinion::compat::LongFromDecimalText(text, size, o);
+    return pinion::compat::LongFromText(text, size, 10, o, nullptr);
   }
   if (PyBytes_Check(o)) {
-    return pinion::compat::LongFromDecimalText(PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o), o);
+    return pinion::compat::LongFromText(PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o), 10, o,
+                                         nullptr);
   }
   return UnaryTypeError(
       "int() argument must be a string, a bytes-like object or a real number, not '%.200s'", o);

@@ -24,16 +24,19 @@ PyObject* NumberBinaryOp1(PyObject* v, PyObject* w, size_t slot);
 // NumberBinaryOp1(v, w, slot). (number.cc)
 PyObject* NumberInPlaceOp1(PyObject* v, PyObject* w, size_t islot, size_t slot);
 
-// int(text) for the base-10 literal in text[0, size) (whitespace around it, a sign, single
-// underscores between digits): a new int, or nullptr with ValueError "invalid literal for
-// int() with base 10: <repr of `original`>" (OverflowError beyond 64 bits). (long.cc)
-PyObject* LongFromDecimalText(const char* text, size_t size, PyObject* original);
+// int(text, base) for the literal in text[0, size), by CPython's rules (whitespace around
+// it, a sign, a 0x/0o/0b prefix for base 0 or the matching base, single underscores between
+// digits; base 0 or 2..36): a new int, or nullptr with ValueError "invalid literal for int()
+// with base 10: <repr of `original`, or of the text when it is null>" (OverflowError beyond
+// 64 bits). *stop (if not null) is where parsing stopped. (long_arith.cc)
+PyObject* LongFromText(const char* text, size_t size, int base, PyObject* original,
+                       const char** stop);
 // float(text) for a float literal (whitespace around it, a sign, underscores between
 // digits, inf/infinity/nan in any case): a new float, or nullptr with ValueError "could not
-// convert string to float: <repr of `original`>". (float.cc)
+// convert string to float: <repr of `original`>". (float_arith.cc)
 PyObject* FloatFromText(const char* text, size_t size, PyObject* original);
 // The int `v` as Python writes it in base 2, 8, 10 or 16 ("-0b101", "0o17", "-12", "0xff"):
-// a new str. (long.cc)
+// a new str. (long_arith.cc)
 PyObject* LongToBase(int64_t v, int base);
 
 }  // namespace pinion::compat

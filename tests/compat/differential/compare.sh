@@ -12,7 +12,10 @@ trap 'rm -f "$pinion_out" "$cpython_out"' EXIT
 
 "$pinion_bin" >"$pinion_out" 2>&1
 pinion_status=$?
-"$cpython_bin" >"$cpython_out" 2>&1
+# CPython's Py_Finalize does not free all it allocated (its builtin types' dicts, among
+# others: found by LeakSanitizer under --config=asan once a module exercises many slots);
+# those leaks are CPython's, not the code under test, so the reference run does not look.
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$cpython_bin" >"$cpython_out" 2>&1
 cpython_status=$?
 
 echo "== Pinion (exit $pinion_status) =="

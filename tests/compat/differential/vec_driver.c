@@ -268,7 +268,64 @@ static PyObject* with_int(binaryfn f, PyObject* a, long n) {
   return result;
 }
 
+static PyObject* nan_value(void) { Py_RETURN_NAN; }
+static PyObject* inf_value(double sign) { Py_RETURN_INF(sign); }
+
+/* PyLong_FromString(text, &end, base), and where it stopped. */
+static void from_string(const char* text, int base) {
+  char label[160];
+  char* end = NULL;
+  snprintf(label, sizeof(label), "PyLong_FromString('%s', %d)", text, base);
+  PyObject* result = PyLong_FromString(text, &end, base);
+  show(label, result);
+  if (end != NULL) out("  stopped at %d\n", (int)(end - text));
+}
+
+/* The int and float API beside the number protocol: text conversions, masks, pointers. */
+static void int_and_float_api(void) {
+  static const struct {
+    const char* text;
+    int base;
+  } literals[] = {
+      {"0x_1", 0}, {"0_0", 0},    {"010", 0},     {"0b2", 0},     {" 0X1F ", 16}, {"z", 36},
+      {"12abc", 10}, {"  -0o17", 0}, {"1", 1},    {"1", 37},      {"ff", 16},     {"0x", 16},
+      {"_1", 0},   {"1_", 10},    {"  ", 10},     {"00", 0},      {"-0b1_0", 0},  {"7fffffffffffffff", 16},
+      {"-9223372036854775808", 10}, {"1__0", 10}, {"0o", 0},      {"+12", 8},
+  };
+  for (size_t i = 0; i < sizeof(literals) / sizeof(literals[0]); ++i) {
+    from_string(literals[i].text, literals[i].base);
+  }
+  show("PyLong_FromString('12', NULL, 10)", PyLong_FromString("12", NULL, 10));
+  PyObject* text = PyUnicode_FromString(" ff ");
+  show("PyLong_FromUnicodeObject(' ff ', 16)", PyLong_FromUnicodeObject(text, 16));
+  show("PyLong_FromUnicodeObject(' ff ', 10)", PyLong_FromUnicodeObject(text, 10));
+  Py_DECREF(text);
+  PyObject* minus_one = PyLong_FromLong(-1);
+  PyObject* half = PyFloat_FromDouble(0.5);
+  out("PyLong_AsUnsignedLongMask(-1): %lu\n", PyLong_AsUnsignedLongMask(minus_one));
+  out("PyLong_AsUnsignedLongLongMask(-1): %llu\n", PyLong_AsUnsignedLongLongMask(minus_one));
+  out("PyLong_AS_LONG(-1): %ld\n", PyLong_AS_LONG(minus_one));
+  show_ssize("PyLong_AsUnsignedLongMask(0.5)", (Py_ssize_t)PyLong_AsUnsignedLongMask(half));
+  show_ssize("PyLong_AsUnsignedLongLongMask(0.5)", (Py_ssize_t)PyLong_AsUnsignedLongLongMask(half));
+  {
+    int local;
+    PyObject* address = PyLong_FromVoidPtr(&local);
+    out("PyLong_AsVoidPtr(PyLong_FromVoidPtr(p)) == p: %d\n", PyLong_AsVoidPtr(address) == &local);
+    Py_DECREF(address);
+    void* p = PyLong_AsVoidPtr(half);
+    show("PyLong_AsVoidPtr(0.5)", p == NULL && PyErr_Occurred() ? NULL : PyLong_FromVoidPtr(p));
+  }
+  Py_DECREF(minus_one);
+  Py_DECREF(half);
+  show("PyFloat_GetMax()", PyFloat_FromDouble(PyFloat_GetMax()));
+  show("PyFloat_GetMin()", PyFloat_FromDouble(PyFloat_GetMin()));
+  show("Py_RETURN_NAN", nan_value());
+  show("Py_RETURN_INF(-2.0)", inf_value(-2.0));
+  show("Py_RETURN_INF(0.0)", inf_value(0.0));
+}
+
 static void drive(PyObject* m) {
+  int_and_float_api();
   /* The vector type: elementwise, scalars broadcast from either side (reflected slots),
    * unsupported operands, and the subclass whose + wins from either side. */
   static const int vec_pairs[][2] = {
