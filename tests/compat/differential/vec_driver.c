@@ -324,7 +324,43 @@ static void int_and_float_api(void) {
   show("Py_RETURN_INF(0.0)", inf_value(0.0));
 }
 
+/* PyFloat_PackN(x) in both byte orders, the bytes, and what PyFloat_UnpackN reads back. */
+static void pack(double x, int size) {
+  char label[96], bytes[8], hex[2][40];
+  for (int le = 0; le < 2; ++le) {
+    int status = size == 2 ? PyFloat_Pack2(x, bytes, le)
+                 : size == 4 ? PyFloat_Pack4(x, bytes, le) : PyFloat_Pack8(x, bytes, le);
+    snprintf(label, sizeof(label), "PyFloat_Pack%d(%.17g, le=%d)", size, x, le);
+    if (status < 0) {
+      show(label, NULL);
+      return;
+    }
+    for (int i = 0; i < size; ++i) snprintf(hex[le] + 2 * i, 3, "%02x", (unsigned char)bytes[i]);
+    double back = size == 2 ? PyFloat_Unpack2(bytes, le)
+                  : size == 4 ? PyFloat_Unpack4(bytes, le) : PyFloat_Unpack8(bytes, le);
+    out("%s: %s\n", label, hex[le]);
+    snprintf(label, sizeof(label), "  PyFloat_Unpack%d", size);
+    show(label, PyFloat_FromDouble(back));
+  }
+}
+
+static void packing(void) {
+  static const double values[] = {1.5,      -0.0,    65504.0,  65519.99, 65520.0, 1e-8,
+                                  3e-8,     6e-8,    1e-5,     0.1,      1e40,    1e-50,
+                                  2049.0,   2051.0,  -3.25e5,  5.960464477539063e-08};
+  for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); ++i) {
+    pack(values[i], 2);
+    pack(values[i], 4);
+    pack(values[i], 8);
+  }
+  pack(HUGE_VAL, 2);
+  pack(-HUGE_VAL, 4);
+  pack(-NAN, 2);
+  pack(NAN, 4);
+}
+
 static void drive(PyObject* m) {
+  packing();
   int_and_float_api();
   /* The vector type: elementwise, scalars broadcast from either side (reflected slots),
    * unsupported operands, and the subclass whose + wins from either side. */
