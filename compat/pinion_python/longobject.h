@@ -84,6 +84,13 @@ PyAPI_FUNC(PyObject*) PyLong_FromString(const char* str, char** pend, int base);
 /* The same for a str object. */
 PyAPI_FUNC(PyObject*) PyLong_FromUnicodeObject(PyObject* u, int base);
 
+/* C strings to C longs by CPython's rules (runtime/strtol.cc), not C's: leading whitespace,
+ * (PyOS_strtol only) a sign, a 0x/0o/0b prefix read with base 0 or skipped with the matching
+ * base, no underscores; *ptr (if ptr is not NULL) is set past the digits read. On overflow,
+ * errno = ERANGE and ULONG_MAX (LONG_MAX). No Python exception is ever set. */
+PyAPI_FUNC(unsigned long) PyOS_strtoul(const char* str, char** ptr, int base);
+PyAPI_FUNC(long) PyOS_strtol(const char* str, char** ptr, int base);
+
 _PyPinion_EXTERN_C_END
 
 #endif /* PINION_PYTHON_LONGOBJECT_H_ */

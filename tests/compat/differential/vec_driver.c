@@ -7,6 +7,7 @@
  * refuses with OverflowError (its ints are 64-bit; issue 11 brings big integers), and a
  * negative float to a fractional power, a complex in CPython and a ValueError in Pinion
  * (which has no complex type). */
+#include <errno.h>
 #include <math.h>
 
 #include "diff_support.h"
@@ -359,7 +360,33 @@ static void packing(void) {
   pack(NAN, 4);
 }
 
+/* PyOS_strtoul and PyOS_strtol: the value, ERANGE, and where they stopped. */
+static void strtol_calls(void) {
+  static const struct {
+    const char* text;
+    int base;
+  } cases[] = {
+      {"  123abc", 10}, {"0x1f", 0},  {"0x", 0},   {"0xg", 16},  {"012", 0},   {"000 ", 0},
+      {"0o17", 8},      {"0b102", 0}, {"zz", 36},  {"-5", 10},   {"1_0", 10},  {"", 10},
+      {"18446744073709551615", 10}, {"18446744073709551616x", 10}, {"-9223372036854775808", 10},
+      {"9223372036854775808", 10},  {"7", 1},     {"ff", 16},   {"0B1", 2},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+    char* end = NULL;
+    errno = 0;
+    unsigned long u = PyOS_strtoul(cases[i].text, &end, cases[i].base);
+    out("PyOS_strtoul('%s', %d): %lu%s, stopped at %d\n", cases[i].text, cases[i].base, u,
+        errno == ERANGE ? " ERANGE" : "", (int)(end - cases[i].text));
+    end = NULL;
+    errno = 0;
+    long s = PyOS_strtol(cases[i].text, &end, cases[i].base);
+    out("PyOS_strtol('%s', %d): %ld%s, stopped at %d\n", cases[i].text, cases[i].base, s,
+        errno == ERANGE ? " ERANGE" : "", (int)(end - cases[i].text));
+  }
+}
+
 static void drive(PyObject* m) {
+  strtol_calls();
   packing();
   int_and_float_api();
   /* The vector type: elementwise, scalars broadcast from either side (reflected slots),
