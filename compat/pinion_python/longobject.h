@@ -67,6 +67,10 @@ PyAPI_FUNC(double) PyLong_AsDouble(PyObject* obj);
 PyAPI_FUNC(long) PyLong_AsLongAndOverflow(PyObject* obj, int* overflow);
 PyAPI_FUNC(long long) PyLong_AsLongLongAndOverflow(PyObject* obj, int* overflow);
 #define PyLong_AS_LONG(op) PyLong_AsLong(op)
+/* pid_t is an int: as CPython on Linux, these are the long conversions. */
+#define _Py_PARSE_PID "i"
+#define PyLong_FromPid PyLong_FromLong
+#define PyLong_AsPid PyLong_AsLong
 /* The value modulo 2^64 (through __index__), never an OverflowError. */
 PyAPI_FUNC(unsigned long) PyLong_AsUnsignedLongMask(PyObject* obj);
 PyAPI_FUNC(unsigned long long) PyLong_AsUnsignedLongLongMask(PyObject* obj);

@@ -306,6 +306,11 @@ static void int_and_float_api(void) {
   out("PyLong_AsUnsignedLongMask(-1): %lu\n", PyLong_AsUnsignedLongMask(minus_one));
   out("PyLong_AsUnsignedLongLongMask(-1): %llu\n", PyLong_AsUnsignedLongLongMask(minus_one));
   out("PyLong_AS_LONG(-1): %ld\n", PyLong_AS_LONG(minus_one));
+  {
+    PyObject* pid = PyLong_FromPid(4242);
+    out("PyLong_AsPid(PyLong_FromPid(4242)): %ld\n", (long)PyLong_AsPid(pid));
+    Py_DECREF(pid);
+  }
   show_ssize("PyLong_AsUnsignedLongMask(0.5)", (Py_ssize_t)PyLong_AsUnsignedLongMask(half));
   show_ssize("PyLong_AsUnsignedLongLongMask(0.5)", (Py_ssize_t)PyLong_AsUnsignedLongLongMask(half));
   {
