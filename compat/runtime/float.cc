@@ -1,4 +1,5 @@
-// float: PyFloat_Type, its repr and hash, and the numeric comparison of int, bool and float.
+// float: PyFloat_Type, its repr and hash, and the numeric comparison of int, bool and float
+// (the arithmetic, float's number slots, is float_arith.cc's; packing is float_pack.cc's).
 //
 // Owns: PyFloat_Type; Python's float repr (the shortest round-trip digits, from
 // std::to_chars, laid out by Python's rules: exponent form when the decimal exponent is < -4

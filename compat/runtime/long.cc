@@ -1,4 +1,5 @@
-// int: PyLong_Type, the small-int cache and the PyLong_* conversions.
+// int: PyLong_Type, the small-int cache and the PyLong_* conversions (the arithmetic, its
+// number slots, is long_arith.cc's; PyLong_As* take __index__ where CPython 3.11 does).
 //
 // Owns: PyLong_Type; the small ints -5..256 (one static array of immortal objects); int
 // hashing (CPython's: the value modulo 2^61 - 1, sign kept, -1 mapped to -2).
@@ -11,9 +12,9 @@
 // Threads: any attached thread; ints are immutable, shared freely. The small ints are
 // constant-initialised, before any thread runs.
 #include <charconv>
-#include <cstring>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 

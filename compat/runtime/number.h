@@ -1,6 +1,7 @@
 // Internals of the number protocol shared by the runtime's files (not part of the C API):
 // the binary-operator dispatch (number.cc), for the sequence protocol's fallbacks to
-// nb_add/nb_multiply, and the numeric types' helpers number.cc calls (long.cc, float.cc).
+// nb_add/nb_multiply (CPython's PySequence_Concat/Repeat/InPlace* use binary_op1), and the
+// numeric types' text helpers number.cc calls (long_arith.cc, float_arith.cc).
 //
 // Threads: any attached thread.
 #ifndef PINION_COMPAT_RUNTIME_NUMBER_H_
