@@ -88,6 +88,7 @@
 #include "pinion_python/sliceobject.h"
 #include "pinion_python/iterobject.h"
 #include "pinion_python/abstract.h"
+#include "pinion_python/abstract_number.h"
 #include "pinion_python/methodobject.h"
 #include "pinion_python/classobject.h"
 #include "pinion_python/moduleobject.h"

@@ -4,12 +4,12 @@
  * What Pinion's types provide through it: the tp_* slots (tp_repr, tp_str, tp_hash,
  * tp_richcompare, tp_getattro/tp_getattr, tp_setattro/tp_setattr, tp_call) for every type;
  * length and item access through tp_as_sequence/tp_as_mapping (runtime/sequence_protocol.cc,
- * with the rest of those protocols and iterators: abstract_containers.h); truth for the
- * builtin types (None, bool, int, float, tuple, list, dict, str, bytes). Generic attribute
- * lookup finds an instance's __dict__ (tp_dictoffset > 0), then methods in tp_methods (bound
- * builtin methods) and entries of tp_dict along the tp_base chain; tp_members and tp_getset
- * are not looked at. The number protocol is not
- * provided. The calls (PyObject_Call*, vectorcall) are in pinion_python/call.h.
+ * with the rest of those protocols and iterators: abstract_containers.h). Truth
+ * (PyObject_IsTrue) is CPython's: None and False are false, then nb_bool, mp_length,
+ * sq_length decide, else true. The number protocol is in abstract_number.h, the calls
+ * (PyObject_Call*, vectorcall) in call.h. Generic attribute lookup finds an instance's
+ * __dict__ (tp_dictoffset > 0), then methods in tp_methods (bound builtin methods) and
+ * entries of tp_dict along the tp_base chain; tp_members and tp_getset are not looked at.
  *
  * Threads: any attached thread.
  */
@@ -45,7 +45,8 @@ PyAPI_FUNC(PyObject*) PyObject_RichCompare(PyObject* o1, PyObject* o2, int opid)
 /* 1, 0, or -1 on error; identical objects are equal for Py_EQ (and not unequal). */
 PyAPI_FUNC(int) PyObject_RichCompareBool(PyObject* o1, PyObject* o2, int opid);
 
-/* 1, 0, or -1 on error. */
+/* 1, 0, or -1 on error: None and False are false, then the type's nb_bool, mp_length or
+ * sq_length (in that order) decides; an object with none of them is true. */
 PyAPI_FUNC(int) PyObject_IsTrue(PyObject* o);
 PyAPI_FUNC(int) PyObject_Not(PyObject* o);
 

@@ -5,7 +5,9 @@
  * CPython's layout (ob_fval). repr is Python's: the shortest string that reads back as the
  * same double ("0.1", "1e+16", "1.5e-05", "inf", "nan"). A float equal to an int hashes and
  * compares like that int (exactly: 2**53 + 1 != float(2**53)); NaN hashes by identity, as
- * CPython 3.10+.
+ * CPython 3.10+. Arithmetic (the number protocol, abstract_number.h) mixes with ints as
+ * CPython's does, with its results and ZeroDivisionError messages; Pinion has no complex
+ * type, so a negative float to a fractional power raises ValueError.
  *
  * Threads: any attached thread. Floats are immutable after construction: shared freely.
  */
@@ -13,6 +15,7 @@
 #define PINION_PYTHON_FLOATOBJECT_H_
 
 #include "pinion_python/object.h"
+#include "pinion_python/pymath.h"
 
 _PyPinion_EXTERN_C_BEGIN
 
@@ -34,9 +37,39 @@ PyAPI_DATA(PyTypeObject) PyFloat_Type;
 
 /* A new float (every call allocates). */
 PyAPI_FUNC(PyObject*) PyFloat_FromDouble(double v);
-/* The value of a float, or of an int (rounded to the nearest double); -1.0 with TypeError
- * for anything else (there is no __float__/__index__). */
+/* The value of a float; of another object through its nb_float (__float__), else its
+ * nb_index (__index__: ints, rounded to the nearest double), as CPython 3.11. -1.0 with
+ * TypeError ("must be real number, not str") for anything else. */
 PyAPI_FUNC(double) PyFloat_AsDouble(PyObject* op);
+/* float(s) for a str or bytes holding a float literal (whitespace around it, underscores
+ * between digits, "inf", "nan"); ValueError "could not convert string to float: 'x'".
+ * ASCII literals only (CPython also takes other Unicode digits and spaces). */
+PyAPI_FUNC(PyObject*) PyFloat_FromString(PyObject* text);
+/* DBL_MAX and DBL_MIN (the smallest normal double). */
+PyAPI_FUNC(double) PyFloat_GetMax(void);
+PyAPI_FUNC(double) PyFloat_GetMin(void);
+
+/* A double in IEEE 754 binary16 ('e'), binary32 ('f') or binary64 ('d') layout at p (2, 4
+ * or 8 bytes), little-endian if `le`, else big-endian: 0, or -1 with OverflowError ("float
+ * too large to pack with e format") for a finite value the format cannot hold. Half
+ * precision rounds to nearest, ties to even; NaNs keep their sign only. */
+PyAPI_FUNC(int) PyFloat_Pack2(double x, char* p, int le);
+PyAPI_FUNC(int) PyFloat_Pack4(double x, char* p, int le);
+PyAPI_FUNC(int) PyFloat_Pack8(double x, char* p, int le);
+/* The double those bytes hold (exact: every binary16 and binary32 value is a double). */
+PyAPI_FUNC(double) PyFloat_Unpack2(const char* p, int le);
+PyAPI_FUNC(double) PyFloat_Unpack4(const char* p, int le);
+PyAPI_FUNC(double) PyFloat_Unpack8(const char* p, int le);
+
+#define Py_RETURN_NAN return PyFloat_FromDouble(Py_NAN)
+#define Py_RETURN_INF(sign)                                       \
+  do {                                                            \
+    if (copysign(1., sign) == 1.) {                               \
+      return PyFloat_FromDouble(Py_HUGE_VAL);                     \
+    } else {                                                      \
+      return PyFloat_FromDouble(-Py_HUGE_VAL);                    \
+    }                                                             \
+  } while (0)
 
 _PyPinion_EXTERN_C_END
 

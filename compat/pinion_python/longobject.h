@@ -9,10 +9,17 @@
  * them do nothing. bool is a subclass of int (PyBool_Type, boolobject.h), so PyLong_Check
  * and the PyLong_As* functions accept True and False.
  *
- * Errors, as CPython: the As* functions raise TypeError for an object that is not an int
- * (there is no __index__: floats are refused too) and OverflowError for a value the C type
- * cannot hold, and then return -1 (cast to the return type); PyErr_Occurred tells an error
- * from a real -1.
+ * Errors, as CPython 3.11: PyLong_AsLong, AsLongLong and their AndOverflow forms take an int
+ * or an object with nb_index (__index__), and raise TypeError for others ("'float' object
+ * cannot be interpreted as an integer"); the other As* functions take ints only ("an integer
+ * is required"). OverflowError for a value the C type cannot hold; then they return -1
+ * (cast to the return type), and PyErr_Occurred tells an error from a real -1.
+ *
+ * Arithmetic (the number protocol, abstract_number.h) is CPython's: floor division and
+ * modulo take the divisor's sign, true division is correctly rounded, a negative exponent
+ * gives a float, pow(a, b, m) reduces modulo m; a result outside int64_t raises
+ * OverflowError ("int too large: Pinion's ints are 64-bit") where CPython would make a big
+ * int.
  *
  * Hashing is CPython's (the value modulo 2^61 - 1, -1 mapped to -2), so an int and the
  * float equal to it hash alike. Comparison is numeric against int, bool and float.
@@ -78,6 +85,34 @@ PyAPI_FUNC(double) PyLong_AsDouble(PyObject* obj);
  * object that is not an int. */
 PyAPI_FUNC(long) PyLong_AsLongAndOverflow(PyObject* obj, int* overflow);
 PyAPI_FUNC(long long) PyLong_AsLongLongAndOverflow(PyObject* obj, int* overflow);
+#define PyLong_AS_LONG(op) PyLong_AsLong(op)
+/* pid_t is an int: as CPython on Linux, these are the long conversions. */
+#define _Py_PARSE_PID "i"
+#define PyLong_FromPid PyLong_FromLong
+#define PyLong_AsPid PyLong_AsLong
+/* The value modulo 2^64 (through __index__), never an OverflowError. */
+PyAPI_FUNC(unsigned long) PyLong_AsUnsignedLongMask(PyObject* obj);
+PyAPI_FUNC(unsigned long long) PyLong_AsUnsignedLongLongMask(PyObject* obj);
+/* A pointer as an int and back (the address as an unsigned value). */
+PyAPI_FUNC(PyObject*) PyLong_FromVoidPtr(void* p);
+PyAPI_FUNC(void*) PyLong_AsVoidPtr(PyObject* obj);
+
+/* int(str, base) of a NUL-terminated C string, by CPython's rules: whitespace around the
+ * literal, a sign, a 0x/0o/0b prefix (read with base 0, or allowed with the matching base),
+ * single underscores between digits; base 0 or 2..36 (ValueError "int() arg 2 must be >= 2
+ * and <= 36"). ValueError "invalid literal for int() with base 10: 'x'" for anything else;
+ * OverflowError beyond 64 bits. *pend (if pend is not NULL) is set to where parsing
+ * stopped. ASCII digits only (CPython also reads other Unicode decimal digits). */
+PyAPI_FUNC(PyObject*) PyLong_FromString(const char* str, char** pend, int base);
+/* The same for a str object. */
+PyAPI_FUNC(PyObject*) PyLong_FromUnicodeObject(PyObject* u, int base);
+
+/* C strings to C longs by CPython's rules (runtime/strtol.cc), not C's: leading whitespace,
+ * (PyOS_strtol only) a sign, a 0x/0o/0b prefix read with base 0 or skipped with the matching
+ * base, no underscores; *ptr (if ptr is not NULL) is set past the digits read. On overflow,
+ * errno = ERANGE and ULONG_MAX (LONG_MAX). No Python exception is ever set. */
+PyAPI_FUNC(unsigned long) PyOS_strtoul(const char* str, char** ptr, int base);
+PyAPI_FUNC(long) PyOS_strtol(const char* str, char** ptr, int base);
 
 #ifndef Py_LIMITED_API
 /* CPython 3.11's private helpers that widely vendored headers call (pythoncapi_compat.h's

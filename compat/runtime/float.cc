@@ -1,4 +1,5 @@
-// float: PyFloat_Type, its repr and hash, and the numeric comparison of int, bool and float.
+// float: PyFloat_Type, its repr and hash, and the numeric comparison of int, bool and float
+// (the arithmetic, float's number slots, is float_arith.cc's; packing is float_pack.cc's).
 //
 // Owns: PyFloat_Type; Python's float repr (the shortest round-trip digits, from
 // std::to_chars, laid out by Python's rules: exponent form when the decimal exponent is < -4
@@ -11,12 +12,14 @@
 //
 // Threads: any attached thread; floats are immutable, shared freely.
 #include <charconv>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
 
+#include "compat/runtime/number.h"
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/values.h"
 
@@ -150,6 +153,7 @@ PyTypeObject PyFloat_Type = {
     .tp_name = "float",
     .tp_basicsize = sizeof(PyFloatObject),
     .tp_repr = &pinion::compat::FloatRepr,
+    .tp_as_number = &pinion::compat::g_float_as_number,
     .tp_hash = &pinion::compat::FloatHash,
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "float: a C double",
@@ -168,7 +172,50 @@ extern "C" double PyFloat_AsDouble(PyObject* op) {
     return -1.0;
   }
   if (PyFloat_Check(op)) return PyFloat_AS_DOUBLE(op);
-  if (PyLong_Check(op)) return static_cast<double>(reinterpret_cast<PyLongObject*>(op)->ob_ival);
-  PyErr_Format(PyExc_TypeError, "must be real number, not %.200s", Py_TYPE(op)->tp_name);
-  return -1.0;
+  // CPython 3.11: nb_float (__float__), else nb_index (__index__).
+  PyNumberMethods* nb = Py_TYPE(op)->tp_as_number;
+  if (nb == nullptr || nb->nb_float == nullptr) {
+    if (nb != nullptr && nb->nb_index != nullptr) {
+      PyObject* index = PyNumber_Index(op);
+      if (index == nullptr) return -1.0;
+      const double value = PyLong_AsDouble(index);
+      Py_DECREF(index);
+      return value;
+    }
+    PyErr_Format(PyExc_TypeError, "must be real number, not %.50s", Py_TYPE(op)->tp_name);
+    return -1.0;
+  }
+  PyObject* result = nb->nb_float(op);
+  if (result == nullptr) return -1.0;
+  if (!PyFloat_Check(result)) {
+    PyErr_Format(PyExc_TypeError, "%.50s.__float__ returned non-float (type %.50s)",
+                 Py_TYPE(op)->tp_name, Py_TYPE(result)->tp_name);
+    Py_DECREF(result);
+    return -1.0;
+  }
+  const double value = PyFloat_AS_DOUBLE(result);
+  Py_DECREF(result);
+  return value;
 }
+
+extern "C" PyObject* PyFloat_FromString(PyObject* text) {
+  if (text != nullptr && PyUnicode_Check(text)) {
+    Py_ssize_t size;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    if (utf8 == nullptr) return nullptr;
+    return pinion::compat::FloatFromText(utf8, size, text);
+  }
+  if (text != nullptr && PyBytes_Check(text)) {
+    return pinion::compat::FloatFromText(PyBytes_AS_STRING(text), PyBytes_GET_SIZE(text), text);
+  }
+  if (text == nullptr) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  return PyErr_Format(PyExc_TypeError,
+                      "float() argument must be a string or a real number, not '%.200s'",
+                      Py_TYPE(text)->tp_name);
+}
+
+extern "C" double PyFloat_GetMax(void) { return DBL_MAX; }
+extern "C" double PyFloat_GetMin(void) { return DBL_MIN; }

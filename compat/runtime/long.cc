@@ -1,4 +1,5 @@
-// int: PyLong_Type, the small-int cache and the PyLong_* conversions.
+// int: PyLong_Type, the small-int cache and the PyLong_* conversions (the arithmetic, its
+// number slots, is long_arith.cc's; PyLong_As* take __index__ where CPython 3.11 does).
 //
 // Owns: PyLong_Type; the small ints -5..256 (one static array of immortal objects); int
 // hashing (CPython's: the value modulo 2^61 - 1, sign kept, -1 mapped to -2).
@@ -15,9 +16,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 
+#include "compat/runtime/number.h"
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/values.h"
 
@@ -81,33 +84,59 @@ PyObject* FromUnsigned(T v) {
   return FromInt64(static_cast<int64_t>(v));
 }
 
-// The value of `op` in *value; false with TypeError if it is not an int.
-bool GetValue(PyObject* op, int64_t* value) {
+// The value of the int `op` in *value; false with TypeError if it is not an int: `message`
+// (nullptr: CPython's "'T' object cannot be interpreted as an integer").
+bool GetValue(PyObject* op, int64_t* value, const char* message = nullptr) {
   if (op == nullptr) {
     PyErr_BadInternalCall();
     return false;
   }
   if (!PyLong_Check(op)) {
-    PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
-                 Py_TYPE(op)->tp_name);
+    if (message != nullptr) {
+      PyErr_SetString(PyExc_TypeError, message);
+    } else {
+      PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
+                   Py_TYPE(op)->tp_name);
+    }
     return false;
   }
   *value = Value(op);
   return true;
 }
 
-// `op` as a T: -1 (as a T) with TypeError or OverflowError when it cannot be. CPython's
-// message for a negative value depends on the function: `negative` is it.
-template <typename T>
-T As(PyObject* op, const char* c_type, const char* negative = nullptr) {
-  int64_t v;
-  if (!GetValue(op, &v)) return static_cast<T>(-1);
-  if (std::is_unsigned_v<T> && v < 0) {
-    PyErr_SetString(PyExc_OverflowError, negative);
-    return static_cast<T>(-1);
+// The value of `op`, an int or an object with nb_index (__index__), as CPython 3.10+'s
+// PyLong_AsLong family reads it; false with an exception set.
+bool GetIndexValue(PyObject* op, int64_t* value) {
+  if (op != nullptr && !PyLong_Check(op)) {
+    PyObject* index = PyNumber_Index(op);
+    if (index == nullptr) return false;
+    *value = Value(index);
+    Py_DECREF(index);
+    return true;
   }
+  return GetValue(op, value);
+}
+
+// `op` as a signed T (through __index__): -1 with an exception when it cannot be.
+template <typename T>
+T AsSigned(PyObject* op, const char* c_type) {
+  int64_t v;
+  if (!GetIndexValue(op, &v)) return static_cast<T>(-1);
   if (!std::in_range<T>(v)) {
     PyErr_Format(PyExc_OverflowError, "Python int too large to convert to C %s", c_type);
+    return static_cast<T>(-1);
+  }
+  return static_cast<T>(v);
+}
+
+// `op` (an int: no __index__, as CPython) as an unsigned T: (T)-1 with TypeError "an integer
+// is required" or OverflowError `negative` for a negative value.
+template <typename T>
+T AsUnsigned(PyObject* op, const char* negative) {
+  int64_t v;
+  if (!GetValue(op, &v, "an integer is required")) return static_cast<T>(-1);
+  if (v < 0) {
+    PyErr_SetString(PyExc_OverflowError, negative);
     return static_cast<T>(-1);
   }
   return static_cast<T>(v);
@@ -132,7 +161,8 @@ Py_hash_t IntHash(PyObject* self) {
 
 }  // namespace pinion::compat
 
-using pinion::compat::As;
+using pinion::compat::AsSigned;
+using pinion::compat::AsUnsigned;
 using pinion::compat::FromInt64;
 using pinion::compat::FromUnsigned;
 using pinion::compat::GetValue;
@@ -142,6 +172,7 @@ PyTypeObject PyLong_Type = {
     .tp_name = "int",
     .tp_basicsize = sizeof(PyLongObject),
     .tp_repr = &pinion::compat::IntRepr,
+    .tp_as_number = &pinion::compat::g_int_as_number,
     .tp_hash = &pinion::compat::IntHash,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_LONG_SUBCLASS,
     .tp_doc = "int: a 64-bit integer",
@@ -172,23 +203,29 @@ extern "C" PyObject* PyLong_FromDouble(double v) {
   return FromInt64(static_cast<int64_t>(v));
 }
 
-extern "C" long PyLong_AsLong(PyObject* obj) { return As<long>(obj, "long"); }
-extern "C" long long PyLong_AsLongLong(PyObject* obj) { return As<long long>(obj, "long long"); }
-extern "C" Py_ssize_t PyLong_AsSsize_t(PyObject* obj) { return As<Py_ssize_t>(obj, "ssize_t"); }
+extern "C" long PyLong_AsLong(PyObject* obj) { return AsSigned<long>(obj, "long"); }
+extern "C" long long PyLong_AsLongLong(PyObject* obj) {
+  return AsSigned<long long>(obj, "long long");
+}
+extern "C" Py_ssize_t PyLong_AsSsize_t(PyObject* obj) {
+  // No __index__ here, as CPython.
+  int64_t v;
+  if (!GetValue(obj, &v, "an integer is required")) return -1;
+  return v;
+}
 extern "C" unsigned long PyLong_AsUnsignedLong(PyObject* obj) {
-  return As<unsigned long>(obj, "unsigned long", "can't convert negative value to unsigned int");
+  return AsUnsigned<unsigned long>(obj, "can't convert negative value to unsigned int");
 }
 extern "C" unsigned long long PyLong_AsUnsignedLongLong(PyObject* obj) {
-  return As<unsigned long long>(obj, "unsigned long long",
-                                "can't convert negative int to unsigned");
+  return AsUnsigned<unsigned long long>(obj, "can't convert negative int to unsigned");
 }
 extern "C" size_t PyLong_AsSize_t(PyObject* obj) {
-  return As<size_t>(obj, "size_t", "can't convert negative value to size_t");
+  return AsUnsigned<size_t>(obj, "can't convert negative value to size_t");
 }
 
 extern "C" double PyLong_AsDouble(PyObject* obj) {
   int64_t v;
-  if (!GetValue(obj, &v)) return -1.0;
+  if (!GetValue(obj, &v, "an integer is required")) return -1.0;
   return static_cast<double>(v);
 }
 
@@ -200,4 +237,46 @@ extern "C" long PyLong_AsLongAndOverflow(PyObject* obj, int* overflow) {
 extern "C" long long PyLong_AsLongLongAndOverflow(PyObject* obj, int* overflow) {
   *overflow = 0;
   return PyLong_AsLongLong(obj);
+}
+
+// Modulo 2^64, through __index__ (CPython 3.10+): every 64-bit int's bits as unsigned.
+extern "C" unsigned long PyLong_AsUnsignedLongMask(PyObject* obj) {
+  int64_t v;
+  if (!pinion::compat::GetIndexValue(obj, &v)) return static_cast<unsigned long>(-1);
+  return static_cast<unsigned long>(v);
+}
+
+extern "C" unsigned long long PyLong_AsUnsignedLongLongMask(PyObject* obj) {
+  int64_t v;
+  if (!pinion::compat::GetIndexValue(obj, &v)) return static_cast<unsigned long long>(-1);
+  return static_cast<unsigned long long>(v);
+}
+
+extern "C" PyObject* PyLong_FromVoidPtr(void* p) {
+  return FromUnsigned(reinterpret_cast<uintptr_t>(p));
+}
+
+extern "C" void* PyLong_AsVoidPtr(PyObject* obj) {
+  int64_t v;
+  if (!GetValue(obj, &v, "an integer is required")) return nullptr;
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(v));
+}
+
+extern "C" PyObject* PyLong_FromString(const char* str, char** pend, int base) {
+  if (str == nullptr) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  const char* stop = nullptr;  // stays null for a bad base: *pend is then not set
+  PyObject* result =
+      pinion::compat::LongFromText(str, std::strlen(str), base, nullptr, &stop);
+  if (pend != nullptr && stop != nullptr) *pend = const_cast<char*>(stop);
+  return result;
+}
+
+extern "C" PyObject* PyLong_FromUnicodeObject(PyObject* u, int base) {
+  Py_ssize_t size;
+  const char* text = PyUnicode_AsUTF8AndSize(u, &size);
+  if (text == nullptr) return nullptr;
+  return pinion::compat::LongFromText(text, size, base, u, nullptr);
 }

@@ -53,6 +53,7 @@ PyTypeObject PyBool_Type = {
     .tp_name = "bool",
     .tp_basicsize = sizeof(PyLongObject),
     .tp_repr = &pinion::compat::BoolRepr,
+    .tp_as_number = &pinion::compat::g_bool_as_number,
     .tp_hash = &pinion::compat::IntHash,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_LONG_SUBCLASS,
     .tp_doc = "bool: True or False, a subclass of int",

@@ -279,19 +279,22 @@ extern "C" int PyObject_RichCompareBool(PyObject* v, PyObject* w, int op) {
   return truth;
 }
 
+// CPython's order: the singletons, nb_bool, mp_length, sq_length; else true.
 extern "C" int PyObject_IsTrue(PyObject* o) {
   if (o == Py_True) return 1;
   if (o == Py_False || o == Py_None) return 0;
-  if (PyLong_Check(o)) {
-    int overflow = 0;
-    const long value = PyLong_AsLongAndOverflow(o, &overflow);
-    if (value == -1 && PyErr_Occurred()) return -1;
-    return overflow != 0 || value != 0;
-  }
-  if (PyFloat_Check(o)) return PyFloat_AS_DOUBLE(o) != 0.0;
+  PyTypeObject* type = Py_TYPE(o);
   Py_ssize_t length;
-  if (BuiltinLength(o, &length)) return length != 0;
-  return 1;
+  if (type->tp_as_number != nullptr && type->tp_as_number->nb_bool != nullptr) {
+    length = type->tp_as_number->nb_bool(o);
+  } else if (type->tp_as_mapping != nullptr && type->tp_as_mapping->mp_length != nullptr) {
+    length = type->tp_as_mapping->mp_length(o);
+  } else if (type->tp_as_sequence != nullptr && type->tp_as_sequence->sq_length != nullptr) {
+    length = type->tp_as_sequence->sq_length(o);
+  } else if (!BuiltinLength(o, &length)) {  // builtin containers without length slots yet
+    return 1;
+  }
+  return length > 0 ? 1 : static_cast<int>(length);
 }
 
 extern "C" int PyObject_Not(PyObject* o) {

@@ -26,6 +26,12 @@ inline constexpr Py_hash_t kHashInf = 314159;
 // tp_hash of int and bool (long.cc).
 Py_hash_t IntHash(PyObject* self);
 
+// The number slot tables of int, bool (int's, with & | ^ of two bools giving a bool) and
+// float (long_arith.cc, float_arith.cc).
+extern PyNumberMethods g_int_as_number;
+extern PyNumberMethods g_bool_as_number;
+extern PyNumberMethods g_float_as_number;
+
 // tp_richcompare of int, bool and float (float.cc): numeric comparison of any two of them,
 // exact across int and float; NotImplemented (a new reference) for other operands.
 PyObject* NumberRichCompare(PyObject* self, PyObject* other, int op);

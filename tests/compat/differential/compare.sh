@@ -12,14 +12,11 @@ trap 'rm -f "$pinion_out" "$cpython_out"' EXIT
 
 "$pinion_bin" >"$pinion_out" 2>&1
 pinion_status=$?
-# Under ASan, memory CPython itself never frees (the dicts and MROs of static types an
-# extension readies live until exit) is CPython's, not the test's: not reported.
-lsan_suppressions=$(mktemp)
-echo "leak:libpython3.11" >"$lsan_suppressions"
-LSAN_OPTIONS="suppressions=$lsan_suppressions:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
-  "$cpython_bin" >"$cpython_out" 2>&1
+# CPython's Py_Finalize does not free all it allocated (its builtin types' dicts, among
+# others: found by LeakSanitizer under --config=asan once a module exercises many slots);
+# those leaks are CPython's, not the code under test, so the reference run does not look.
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$cpython_bin" >"$cpython_out" 2>&1
 cpython_status=$?
-rm -f "$lsan_suppressions"
 
 echo "== Pinion (exit $pinion_status) =="
 cat "$pinion_out"
