@@ -51,7 +51,9 @@ PyAPI_FUNC(int) PyNumber_Check(PyObject* o);
 PyAPI_FUNC(PyObject*) PyNumber_Add(PyObject* o1, PyObject* o2);
 PyAPI_FUNC(PyObject*) PyNumber_Subtract(PyObject* o1, PyObject* o2);
 PyAPI_FUNC(PyObject*) PyNumber_Multiply(PyObject* o1, PyObject* o2);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(PyObject*) PyNumber_MatrixMultiply(PyObject* o1, PyObject* o2);
+#endif
 PyAPI_FUNC(PyObject*) PyNumber_FloorDivide(PyObject* o1, PyObject* o2);
 PyAPI_FUNC(PyObject*) PyNumber_TrueDivide(PyObject* o1, PyObject* o2);
 PyAPI_FUNC(PyObject*) PyNumber_Remainder(PyObject* o1, PyObject* o2);
@@ -87,7 +89,9 @@ PyAPI_FUNC(PyObject*) PyNumber_Float(PyObject* o);
 PyAPI_FUNC(PyObject*) PyNumber_InPlaceAdd(PyObject* o1, PyObject* o2);
 PyAPI_FUNC(PyObject*) PyNumber_InPlaceSubtract(PyObject* o1, PyObject* o2);
 PyAPI_FUNC(PyObject*) PyNumber_InPlaceMultiply(PyObject* o1, PyObject* o2);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(PyObject*) PyNumber_InPlaceMatrixMultiply(PyObject* o1, PyObject* o2);
+#endif
 PyAPI_FUNC(PyObject*) PyNumber_InPlaceFloorDivide(PyObject* o1, PyObject* o2);
 PyAPI_FUNC(PyObject*) PyNumber_InPlaceTrueDivide(PyObject* o1, PyObject* o2);
 PyAPI_FUNC(PyObject*) PyNumber_InPlaceRemainder(PyObject* o1, PyObject* o2);

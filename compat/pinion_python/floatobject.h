@@ -49,6 +49,7 @@ PyAPI_FUNC(PyObject*) PyFloat_FromString(PyObject* text);
 PyAPI_FUNC(double) PyFloat_GetMax(void);
 PyAPI_FUNC(double) PyFloat_GetMin(void);
 
+#ifndef Py_LIMITED_API
 /* A double in IEEE 754 binary16 ('e'), binary32 ('f') or binary64 ('d') layout at p (2, 4
  * or 8 bytes), little-endian if `le`, else big-endian: 0, or -1 with OverflowError ("float
  * too large to pack with e format") for a finite value the format cannot hold. Half
@@ -60,6 +61,7 @@ PyAPI_FUNC(int) PyFloat_Pack8(double x, char* p, int le);
 PyAPI_FUNC(double) PyFloat_Unpack2(const char* p, int le);
 PyAPI_FUNC(double) PyFloat_Unpack4(const char* p, int le);
 PyAPI_FUNC(double) PyFloat_Unpack8(const char* p, int le);
+#endif
 
 #define Py_RETURN_NAN return PyFloat_FromDouble(Py_NAN)
 #define Py_RETURN_INF(sign)                                       \

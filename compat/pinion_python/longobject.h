@@ -105,7 +105,9 @@ PyAPI_FUNC(void*) PyLong_AsVoidPtr(PyObject* obj);
  * stopped. ASCII digits only (CPython also reads other Unicode decimal digits). */
 PyAPI_FUNC(PyObject*) PyLong_FromString(const char* str, char** pend, int base);
 /* The same for a str object. */
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(PyObject*) PyLong_FromUnicodeObject(PyObject* u, int base);
+#endif
 
 /* C strings to C longs by CPython's rules (runtime/strtol.cc), not C's: leading whitespace,
  * (PyOS_strtol only) a sign, a 0x/0o/0b prefix read with base 0 or skipped with the matching
