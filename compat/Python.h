@@ -56,6 +56,8 @@
 #include "pinion_python/objimpl.h"
 #include "pinion_python/pystate.h"
 #include "pinion_python/pyerrors.h"
+#include "pinion_python/warnings.h"
+#include "pinion_python/ceval.h"
 #include "pinion_python/boolobject.h"
 #include "pinion_python/longobject.h"
 #include "pinion_python/floatobject.h"
