@@ -67,6 +67,7 @@
 #include "pinion_python/listobject.h"
 #include "pinion_python/dictobject.h"
 #include "pinion_python/abstract.h"
+#include "pinion_python/object_extras.h"
 #include "pinion_python/methodobject.h"
 #include "pinion_python/moduleobject.h"
 #include "pinion_python/modsupport.h"

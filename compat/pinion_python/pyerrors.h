@@ -254,8 +254,9 @@ PyAPI_FUNC(void) PyErr_WriteUnraisable(PyObject* where);
  * raises, the new exception replaces the triple. NULL *type: nothing. */
 PyAPI_FUNC(void) PyErr_NormalizeException(PyObject** type, PyObject** value, PyObject** tb);
 
-/* The exception being handled (sys.exc_info(), per thread): Get returns new references (all
- * NULL when none); Set steals them (the value is what counts, as in 3.11). */
+/* The exception being handled (sys.exc_info(), per thread): Get returns new references (when
+ * none: None, None, None, or None, NULL, None after a Set of NULL, as CPython 3.11); Set
+ * steals them (only the value counts, as in 3.11). */
 PyAPI_FUNC(void) PyErr_GetExcInfo(PyObject** type, PyObject** value, PyObject** traceback);
 PyAPI_FUNC(void) PyErr_SetExcInfo(PyObject* type, PyObject* value, PyObject* traceback);
 /* 3.11's forms of the same: a new reference or NULL; Set does not steal (NULL/None clear). */

@@ -36,6 +36,9 @@ struct ErrorState {
 };
 thread_local ErrorState t_error{nullptr, nullptr, nullptr};
 thread_local PyObject* t_handled = nullptr;
+// False until PyErr_SetHandledException/SetExcInfo runs on the thread: CPython's initial
+// handled exception is None, which PyErr_GetExcInfo tells apart from a NULL set since.
+thread_local bool t_handled_set = false;
 
 // Writes "TypeName: str(value)" (or "TypeName" when the str is empty) and a newline to
 // stderr, after normalising. Takes over the references; runs with no exception set.
@@ -208,15 +211,17 @@ extern "C" PyObject* PyErr_GetHandledException(void) {
 extern "C" void PyErr_SetHandledException(PyObject* exc) {
   PyObject* old = t_handled;
   t_handled = Py_XNewRef(exc);
+  t_handled_set = true;
   Py_XDECREF(old);
 }
 
 extern "C" void PyErr_GetExcInfo(PyObject** type, PyObject** value, PyObject** traceback) {
   PyObject* handled = t_handled;
   if (handled == nullptr || handled == Py_None) {
-    // As CPython 3.11: None for all three when nothing is being handled.
+    // As CPython 3.11: None for the type and traceback when nothing is being handled; the
+    // value is what was set (None initially, NULL after PyErr_SetExcInfo(NULL, NULL, NULL)).
     *type = Py_NewRef(Py_None);
-    *value = Py_NewRef(Py_None);
+    *value = handled != nullptr || !t_handled_set ? Py_NewRef(Py_None) : nullptr;
     *traceback = Py_NewRef(Py_None);
     return;
   }

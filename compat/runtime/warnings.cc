@@ -96,7 +96,6 @@ int Warn(PyObject* category, PyObject* message, const char* filename, int lineno
     Py_DECREF(key);
   }
   if (show) {
-    std::fflush(stdout);
     std::fprintf(stderr, "%s:%d: %s: %s\n", filename, lineno, CategoryName(category), text);
   }
   Py_DECREF(text_object);
