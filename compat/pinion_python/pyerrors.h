@@ -26,8 +26,7 @@
  * structured constructors and str are not provided; the fields stay NULL). ExceptionGroup's
  * base is BaseExceptionGroup only (not also Exception: no multiple inheritance yet), so
  * PyErr_ExceptionMatches(PyExc_Exception) is false for it. BlockingIOError.characters_written
- * is not provided. There are no signals: PyErr_CheckSignals returns 0 and PyErr_SetInterrupt
- * raises nothing.
+ * is not provided. Signals: see PyErr_CheckSignals below.
  *
  * The triple is held as pins of the thread's. A thread that detaches for good with an
  * exception still set keeps its value alive until Py_Finalize: clear it first. Py_Finalize
@@ -286,8 +285,12 @@ PyAPI_FUNC(PyObject*) PyErr_SetImportError(PyObject* msg, PyObject* name, PyObje
 PyAPI_FUNC(PyObject*) PyErr_SetImportErrorSubclass(PyObject* type, PyObject* msg,
                                                    PyObject* name, PyObject* path);
 
-/* No signals reach Pinion's runtime: CheckSignals returns 0; SetInterrupt does nothing and
- * SetInterruptEx returns 0 (-1 for a signal number out of range, as CPython). */
+/* Pinion installs no signal handlers, so real signals never reach these. SetInterrupt, and
+ * SetInterruptEx(SIGINT), simulate a SIGINT as CPython does: the next PyErr_CheckSignals
+ * raises KeyboardInterrupt and returns -1; otherwise CheckSignals returns 0. Where Pinion
+ * differs: the interrupt is delivered to the thread that requested it (CPython: to the main
+ * thread). SetInterruptEx returns -1 for a signal number out of range, and ignores other
+ * signals (they have no Python handler by default), as CPython. */
 PyAPI_FUNC(int) PyErr_CheckSignals(void);
 PyAPI_FUNC(void) PyErr_SetInterrupt(void);
 PyAPI_FUNC(int) PyErr_SetInterruptEx(int signum);

@@ -18,6 +18,7 @@
 // exceptions and need no synchronisation. It is plain data with no destructor: a thread that
 // exits is no longer attached and could not unpin anyway.
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -44,7 +45,10 @@ thread_local bool t_handled_set = false;
 // stderr, after normalising. Takes over the references; runs with no exception set.
 void PrintException(PyObject* type, PyObject* value, PyObject* traceback) {
   PyErr_NormalizeException(&type, &value, &traceback);
-  const char* name = type != nullptr && PyType_Check(type)
+  // As CPython's report: the instance's own class (OSError(2, ...) is a FileNotFoundError).
+  const char* name = value != nullptr && PyExceptionInstance_Check(value)
+                         ? Py_TYPE(value)->tp_name
+                     : type != nullptr && PyType_Check(type)
                          ? reinterpret_cast<PyTypeObject*>(type)->tp_name
                          : "?";
   PyObject* text = value != nullptr ? PyObject_Str(value) : nullptr;
@@ -405,14 +409,25 @@ extern "C" PyObject* PyErr_SetImportError(PyObject* msg, PyObject* name, PyObjec
   return PyErr_SetImportErrorSubclass(PyExc_ImportError, msg, name, path);
 }
 
-extern "C" int PyErr_CheckSignals(void) { return 0; }
+// A simulated SIGINT waiting for the requesting thread's next PyErr_CheckSignals.
+thread_local bool t_interrupt_pending = false;
 
-extern "C" void PyErr_SetInterrupt(void) {}
+extern "C" int PyErr_CheckSignals(void) {
+  if (!t_interrupt_pending) return 0;
+  t_interrupt_pending = false;
+  PyErr_SetNone(PyExc_KeyboardInterrupt);  // Python's default SIGINT handler
+  return -1;
+}
 
 extern "C" int PyErr_SetInterruptEx(int signum) {
-  if (signum < 1 || signum >= 65) return -1;  // NSIG on Linux
+  if (signum < 1 || signum >= NSIG) return -1;
+  // Only SIGINT has a Python-level handler by default; the others are SIG_DFL/SIG_IGN to
+  // Python, which CPython then ignores.
+  if (signum == SIGINT) t_interrupt_pending = true;
   return 0;
 }
+
+extern "C" void PyErr_SetInterrupt(void) { PyErr_SetInterruptEx(SIGINT); }
 
 // ---- Fatal errors -----------------------------------------------------------------------------
 

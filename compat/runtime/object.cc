@@ -210,6 +210,11 @@ PyObject* TypeCall(PyObject* callable, PyObject* args, PyObject* kwds) {
       (kwds == nullptr || PyDict_GET_SIZE(kwds) == 0)) {
     return Py_NewRef(reinterpret_cast<PyObject*>(Py_TYPE(PyTuple_GET_ITEM(args, 0))));
   }
+  // A static type is readied on first use (its tp_new may be inherited).
+  if ((__atomic_load_n(&type->tp_flags, __ATOMIC_ACQUIRE) & Py_TPFLAGS_READY) == 0 &&
+      PyType_Ready(type) < 0) {
+    return nullptr;
+  }
   if (type->tp_new == nullptr) {
     return PyErr_Format(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
   }

@@ -9,6 +9,7 @@
 #include <Python.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -459,12 +460,31 @@ static PyObject* import_error(PyObject* Py_UNUSED(module), PyObject* args) {
   return result;
 }
 
-/* signals() -> PyErr_CheckSignals with nothing pending, an out-of-range SetInterruptEx */
+/* The type name of the pending exception (cleared), or "none". */
+static const char* take_error(void) {
+  PyObject* type = PyErr_Occurred();
+  const char* name = type != NULL ? ((PyTypeObject*)type)->tp_name : "none";
+  PyErr_Clear();
+  return name;
+}
+
+/* signals() -> PyErr_CheckSignals with nothing pending, after a simulated SIGINT (twice),
+ * after an ignored SIGTERM, and out-of-range SetInterruptEx */
 static PyObject* signals(PyObject* Py_UNUSED(module), PyObject* Py_UNUSED(ignored)) {
-  const int checked = PyErr_CheckSignals();
+  const int quiet = PyErr_CheckSignals();
+  PyErr_SetInterrupt();
+  const int interrupted = PyErr_CheckSignals();
+  const char* raised = take_error();
+  const int again = PyErr_CheckSignals();
+  const int sigint = PyErr_SetInterruptEx(SIGINT);
+  const int interrupted_ex = PyErr_CheckSignals();
+  const char* raised_ex = take_error();
+  const int sigterm = PyErr_SetInterruptEx(SIGTERM);
+  const int after_sigterm = PyErr_CheckSignals();
   const int bad = PyErr_SetInterruptEx(-1);
   const int huge = PyErr_SetInterruptEx(100000);
-  return Py_BuildValue("(iii)", checked, bad, huge);
+  return Py_BuildValue("(iisiiisiiii)", quiet, interrupted, raised, again, sigint, interrupted_ex,
+                       raised_ex, sigterm, after_sigterm, bad, huge);
 }
 
 /* ---- A C subclass of Exception -------------------------------------------------------------- */
