@@ -295,6 +295,55 @@ PyAPI_FUNC(int) PyErr_CheckSignals(void);
 PyAPI_FUNC(void) PyErr_SetInterrupt(void);
 PyAPI_FUNC(int) PyErr_SetInterruptEx(int signum);
 
+/* UnicodeEncodeError(encoding, object: str, start, end, reason), UnicodeDecodeError(encoding,
+ * object: bytes, start, end, reason), UnicodeTranslateError(object: str, start, end, reason):
+ * their fields. Get* return new references; GetStart/GetEnd clamp to the object; 0 or -1. */
+PyAPI_FUNC(PyObject*) PyUnicodeDecodeError_Create(const char* encoding, const char* object,
+                                                  Py_ssize_t length, Py_ssize_t start,
+                                                  Py_ssize_t end, const char* reason);
+PyAPI_FUNC(PyObject*) PyUnicodeEncodeError_GetEncoding(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeDecodeError_GetEncoding(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeEncodeError_GetObject(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeDecodeError_GetObject(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeTranslateError_GetObject(PyObject* exc);
+PyAPI_FUNC(int) PyUnicodeEncodeError_GetStart(PyObject* exc, Py_ssize_t* start);
+PyAPI_FUNC(int) PyUnicodeDecodeError_GetStart(PyObject* exc, Py_ssize_t* start);
+PyAPI_FUNC(int) PyUnicodeTranslateError_GetStart(PyObject* exc, Py_ssize_t* start);
+PyAPI_FUNC(int) PyUnicodeEncodeError_SetStart(PyObject* exc, Py_ssize_t start);
+PyAPI_FUNC(int) PyUnicodeDecodeError_SetStart(PyObject* exc, Py_ssize_t start);
+PyAPI_FUNC(int) PyUnicodeTranslateError_SetStart(PyObject* exc, Py_ssize_t start);
+PyAPI_FUNC(int) PyUnicodeEncodeError_GetEnd(PyObject* exc, Py_ssize_t* end);
+PyAPI_FUNC(int) PyUnicodeDecodeError_GetEnd(PyObject* exc, Py_ssize_t* end);
+PyAPI_FUNC(int) PyUnicodeTranslateError_GetEnd(PyObject* exc, Py_ssize_t* end);
+PyAPI_FUNC(int) PyUnicodeEncodeError_SetEnd(PyObject* exc, Py_ssize_t end);
+PyAPI_FUNC(int) PyUnicodeDecodeError_SetEnd(PyObject* exc, Py_ssize_t end);
+PyAPI_FUNC(int) PyUnicodeTranslateError_SetEnd(PyObject* exc, Py_ssize_t end);
+PyAPI_FUNC(PyObject*) PyUnicodeEncodeError_GetReason(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeDecodeError_GetReason(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeTranslateError_GetReason(PyObject* exc);
+PyAPI_FUNC(int) PyUnicodeEncodeError_SetReason(PyObject* exc, const char* reason);
+PyAPI_FUNC(int) PyUnicodeDecodeError_SetReason(PyObject* exc, const char* reason);
+PyAPI_FUNC(int) PyUnicodeTranslateError_SetReason(PyObject* exc, const char* reason);
+
+/* Sets the current exception's (normalised) lineno, offset (col_offset, or None when < 0),
+ * filename and the source line read from that file (text), as the compiler does for a
+ * SyntaxError; a non-SyntaxError also gets msg and print_file_and_line. */
+PyAPI_FUNC(void) PyErr_SyntaxLocation(const char* filename, int lineno);
+PyAPI_FUNC(void) PyErr_SyntaxLocationEx(const char* filename, int lineno, int col_offset);
+PyAPI_FUNC(void) PyErr_SyntaxLocationObject(PyObject* filename, int lineno, int col_offset);
+PyAPI_FUNC(void) PyErr_RangedSyntaxLocationObject(PyObject* filename, int lineno, int col_offset,
+                                                  int end_lineno, int end_col_offset);
+/* Line `lineno` (from 1) of the file, as a str with its newline; NULL, with no exception set,
+ * if there is no such file or line. */
+PyAPI_FUNC(PyObject*) PyErr_ProgramText(const char* filename, int lineno);
+PyAPI_FUNC(PyObject*) PyErr_ProgramTextObject(PyObject* filename, int lineno);
+
+/* snprintf/vsnprintf that always NUL-terminate (when size > 0); vsnprintf's result. */
+PyAPI_FUNC(int) PyOS_snprintf(char* str, size_t size, const char* format, ...)
+    __attribute__((format(printf, 3, 4)));
+PyAPI_FUNC(int) PyOS_vsnprintf(char* str, size_t size, const char* format, va_list va)
+    __attribute__((format(printf, 3, 0)));
+
 /* Prints "Fatal Python error: <function>: <message>" to stderr and aborts. */
 PyAPI_FUNC(void) _Py_NO_RETURN _Py_FatalErrorFunc(const char* func, const char* message);
 PyAPI_FUNC(void) _Py_NO_RETURN Py_FatalError(const char* message);

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "compat/runtime/runtime.h"
 
@@ -443,3 +444,124 @@ extern "C" void _Py_FatalErrorFunc(const char* func, const char* message) {
 }
 
 extern "C" void Py_FatalError(const char* message) { _Py_FatalErrorFunc(nullptr, message); }
+
+// ---- Syntax error locations -------------------------------------------------------------------
+
+extern "C" PyObject* PyErr_ProgramTextObject(PyObject* filename, int lineno) {
+  if (filename == nullptr || !PyUnicode_Check(filename) || lineno <= 0) return nullptr;
+  const char* path = PyUnicode_AsUTF8(filename);
+  if (path == nullptr) {
+    PyErr_Clear();
+    return nullptr;
+  }
+  std::FILE* file = std::fopen(path, "rb");
+  if (file == nullptr) return nullptr;
+  std::string line;
+  int current = 1;
+  for (int c; (c = std::fgetc(file)) != EOF;) {
+    if (current == lineno) line += static_cast<char>(c);
+    if (c == '\n' && ++current > lineno) break;
+  }
+  std::fclose(file);
+  if (current < lineno || (current == lineno && line.empty())) return nullptr;
+  PyObject* text =
+      PyUnicode_DecodeUTF8(line.data(), static_cast<Py_ssize_t>(line.size()), "replace");
+  if (text == nullptr) PyErr_Clear();
+  return text;
+}
+
+extern "C" PyObject* PyErr_ProgramText(const char* filename, int lineno) {
+  if (filename == nullptr) return nullptr;
+  PyObject* name = PyUnicode_FromString(filename);
+  if (name == nullptr) {
+    PyErr_Clear();
+    return nullptr;
+  }
+  PyObject* text = PyErr_ProgramTextObject(name, lineno);
+  Py_DECREF(name);
+  return text;
+}
+
+namespace {
+
+// Sets v.name = value (a new reference, NULL: None); false with the error set.
+bool SetField(PyObject* v, const char* name, PyObject* value) {
+  const int result = PyObject_SetAttrString(v, name, value != nullptr ? value : Py_None);
+  Py_XDECREF(value);
+  return result == 0;
+}
+
+}  // namespace
+
+extern "C" void PyErr_RangedSyntaxLocationObject(PyObject* filename, int lineno, int col_offset,
+                                                 int end_lineno, int end_col_offset) {
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);
+  if (type == nullptr) return;
+  PyErr_NormalizeException(&type, &value, &tb);
+  bool ok = SetField(value, "lineno", PyLong_FromLong(lineno)) &&
+            SetField(value, "offset", col_offset >= 0 ? PyLong_FromLong(col_offset) : nullptr);
+  if (ok && end_lineno >= 0) ok = SetField(value, "end_lineno", PyLong_FromLong(end_lineno));
+  if (ok && end_col_offset >= 0) {
+    ok = SetField(value, "end_offset", PyLong_FromLong(end_col_offset));
+  }
+  if (ok && filename != nullptr) {
+    ok = SetField(value, "filename", Py_NewRef(filename));
+    PyObject* text = ok ? PyErr_ProgramTextObject(filename, lineno) : nullptr;
+    if (ok && text != nullptr) ok = SetField(value, "text", text);
+  }
+  if (ok && type != PyExc_SyntaxError) {
+    PyObject* existing = nullptr;
+    PyObject* key = PyUnicode_FromString("msg");
+    const int found = key != nullptr ? _PyObject_LookupAttr(value, key, &existing) : -1;
+    Py_XDECREF(key);
+    Py_XDECREF(existing);
+    if (found == 0) ok = SetField(value, "msg", PyObject_Str(value));
+    key = PyUnicode_FromString("print_file_and_line");
+    const int printed = key != nullptr ? _PyObject_LookupAttr(value, key, &existing) : -1;
+    Py_XDECREF(key);
+    Py_XDECREF(existing);
+    if (ok && printed == 0) ok = SetField(value, "print_file_and_line", nullptr);
+  }
+  if (!ok) PyErr_Clear();  // as CPython: the original exception stands
+  PyErr_Restore(type, value, tb);
+}
+
+extern "C" void PyErr_SyntaxLocationObject(PyObject* filename, int lineno, int col_offset) {
+  PyErr_RangedSyntaxLocationObject(filename, lineno, col_offset, -1, -1);
+}
+
+extern "C" void PyErr_SyntaxLocationEx(const char* filename, int lineno, int col_offset) {
+  PyObject* name = nullptr;
+  if (filename != nullptr) {
+    name = PyUnicode_DecodeUTF8(filename, static_cast<Py_ssize_t>(std::strlen(filename)),
+                                "replace");
+    if (name == nullptr) {
+      PyErr_Clear();
+      return;
+    }
+  }
+  PyErr_SyntaxLocationObject(name, lineno, col_offset);
+  Py_XDECREF(name);
+}
+
+extern "C" void PyErr_SyntaxLocation(const char* filename, int lineno) {
+  PyErr_SyntaxLocationEx(filename, lineno, -1);
+}
+
+// ---- PyOS_snprintf ----------------------------------------------------------------------------
+
+extern "C" int PyOS_vsnprintf(char* str, size_t size, const char* format, va_list va) {
+  if (size == 0) return std::vsnprintf(nullptr, 0, format, va);
+  const int length = std::vsnprintf(str, size, format, va);
+  str[size - 1] = '\0';
+  return length;
+}
+
+extern "C" int PyOS_snprintf(char* str, size_t size, const char* format, ...) {
+  va_list va;
+  va_start(va, format);
+  const int length = PyOS_vsnprintf(str, size, format, va);
+  va_end(va);
+  return length;
+}

@@ -20,6 +20,7 @@
 // the GIL's absence, concurrent writers to one exception must synchronise themselves.
 #include <cerrno>
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
 
 #include "compat/runtime/runtime.h"
@@ -464,14 +465,177 @@ int AttributeErrorInit(PyObject* self, PyObject* args, PyObject* kwds) {
 int SyntaxErrorInit(PyObject* self, PyObject* args, PyObject* kwds) {
   if (BaseInit(self, args, kwds) < 0) return -1;
   auto* e = reinterpret_cast<PySyntaxErrorObject*>(self);
-  if (PyTuple_GET_SIZE(args) >= 1) Py_XSETREF(e->msg, Py_NewRef(Arg(args, 0)));
+  const Py_ssize_t n = PyTuple_GET_SIZE(args);
+  if (n >= 1) Py_XSETREF(e->msg, Py_NewRef(Arg(args, 0)));
+  if (n == 2) {
+    // SyntaxError(msg, (filename, lineno, offset, text[, end_lineno, end_offset]))
+    PyObject* info = AsTuple(Arg(args, 1));
+    if (info == nullptr) return -1;
+    PyObject *filename, *lineno, *offset, *text, *end_lineno = nullptr, *end_offset = nullptr;
+    const int parsed = PyArg_ParseTuple(info, "OOOO|OO", &filename, &lineno, &offset, &text,
+                                        &end_lineno, &end_offset);
+    if (parsed) {
+      Py_XSETREF(e->filename, Py_NewRef(filename));
+      Py_XSETREF(e->lineno, Py_NewRef(lineno));
+      Py_XSETREF(e->offset, Py_NewRef(offset));
+      Py_XSETREF(e->text, Py_NewRef(text));
+      Py_XSETREF(e->end_lineno, Py_XNewRef(end_lineno));
+      Py_XSETREF(e->end_offset, Py_XNewRef(end_offset));
+    }
+    Py_DECREF(info);
+    if (!parsed) return -1;
+    if (e->end_lineno != nullptr && e->end_offset == nullptr) {
+      PyErr_SetString(PyExc_TypeError, "end_offset must be provided when end_lineno is provided");
+      return -1;
+    }
+  }
   return 0;
 }
 
+// "msg (file, line n)", with the file's base name, as CPython.
 PyObject* SyntaxErrorStr(PyObject* self) {
   auto* e = reinterpret_cast<PySyntaxErrorObject*>(self);
-  return PyObject_Str(e->msg != nullptr ? e->msg : Py_None);
+  PyObject* msg = e->msg != nullptr ? e->msg : Py_None;
+  PyObject* filename = nullptr;
+  if (e->filename != nullptr && PyUnicode_Check(e->filename)) {
+    const char* path = PyUnicode_AsUTF8(e->filename);
+    if (path == nullptr) return nullptr;
+    const char* slash = std::strrchr(path, '/');
+    filename = PyUnicode_FromString(slash != nullptr ? slash + 1 : path);
+    if (filename == nullptr) return nullptr;
+  }
+  const bool have_lineno = e->lineno != nullptr && PyLong_CheckExact(e->lineno);
+  long lineno = 0;
+  if (have_lineno) {
+    int overflow = 0;
+    lineno = PyLong_AsLongAndOverflow(e->lineno, &overflow);
+  }
+  PyObject* result;
+  if (filename != nullptr && have_lineno) {
+    result = PyUnicode_FromFormat("%S (%U, line %ld)", msg, filename, lineno);
+  } else if (filename != nullptr) {
+    result = PyUnicode_FromFormat("%S (%U)", msg, filename);
+  } else if (have_lineno) {
+    result = PyUnicode_FromFormat("%S (line %ld)", msg, lineno);
+  } else {
+    result = PyObject_Str(msg);
+  }
+  Py_XDECREF(filename);
+  return result;
 }
+
+// ---- UnicodeError's subclasses ----------------------------------------------------------
+
+PyUnicodeErrorObject* UnicodeErr(PyObject* o) { return reinterpret_cast<PyUnicodeErrorObject*>(o); }
+
+// The code point at `index` of a str (index in range).
+unsigned CodePointAt(PyObject* str, Py_ssize_t index) {
+  Py_ssize_t size = 0;
+  const char* utf8 = PyUnicode_AsUTF8AndSize(str, &size);
+  Py_ssize_t i = 0;
+  for (Py_ssize_t seen = 0; i < size; ++i) {
+    if ((static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80 && seen++ == index) break;
+  }
+  const unsigned char c = static_cast<unsigned char>(utf8[i]);
+  const int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  unsigned cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+  for (int k = 1; k < len && i + k < size; ++k) cp = (cp << 6) | (utf8[i + k] & 0x3F);
+  return cp;
+}
+
+// Parses args into the fields: "UUnnU" (encode), "UOnnU" with bytes (decode), "UnnU"
+// (translate), as CPython's PyArg_ParseTuple formats.
+int UnicodeErrorInit(PyObject* self, PyObject* args, PyObject* kwds, char kind) {
+  if (BaseInit(self, args, kwds) < 0) return -1;
+  PyUnicodeErrorObject* e = UnicodeErr(self);
+  PyObject *encoding = nullptr, *object = nullptr, *reason = nullptr;
+  Py_ssize_t start = 0, end = 0;
+  int ok;
+  if (kind == 'e') {
+    ok = PyArg_ParseTuple(args, "UUnnU", &encoding, &object, &start, &end, &reason);
+  } else if (kind == 'd') {
+    ok = PyArg_ParseTuple(args, "UOnnU", &encoding, &object, &start, &end, &reason);
+    if (ok && !PyBytes_Check(object)) {
+      PyErr_Format(PyExc_TypeError, "a bytes-like object is required, not '%.100s'",
+                   Py_TYPE(object)->tp_name);
+      ok = 0;
+    }
+  } else {
+    ok = PyArg_ParseTuple(args, "UnnU", &object, &start, &end, &reason);
+  }
+  if (!ok) return -1;
+  Py_XSETREF(e->encoding, Py_XNewRef(encoding));
+  Py_XSETREF(e->object, Py_NewRef(object));
+  Py_XSETREF(e->reason, Py_NewRef(reason));
+  e->start = start;
+  e->end = end;
+  return 0;
+}
+
+int UnicodeEncodeErrorInit(PyObject* self, PyObject* args, PyObject* kwds) {
+  return UnicodeErrorInit(self, args, kwds, 'e');
+}
+int UnicodeDecodeErrorInit(PyObject* self, PyObject* args, PyObject* kwds) {
+  return UnicodeErrorInit(self, args, kwds, 'd');
+}
+int UnicodeTranslateErrorInit(PyObject* self, PyObject* args, PyObject* kwds) {
+  return UnicodeErrorInit(self, args, kwds, 't');
+}
+
+// CPython's messages: one bad character (or byte) is shown, a range by its positions.
+PyObject* UnicodeErrorStr(PyObject* self, char kind) {
+  PyUnicodeErrorObject* e = UnicodeErr(self);
+  if (e->object == nullptr) return PyUnicode_FromString("");  // not initialised
+  PyObject* reason = PyObject_Str(e->reason != nullptr ? e->reason : Py_None);
+  PyObject* encoding =
+      kind == 't' ? nullptr : PyObject_Str(e->encoding != nullptr ? e->encoding : Py_None);
+  if (reason == nullptr || (kind != 't' && encoding == nullptr)) {
+    Py_XDECREF(reason);
+    Py_XDECREF(encoding);
+    return nullptr;
+  }
+  const Py_ssize_t start = e->start, end = e->end;
+  PyObject* result;
+  if (kind == 'd') {
+    const Py_ssize_t size = PyBytes_Check(e->object) ? PyBytes_GET_SIZE(e->object) : 0;
+    if (start < size && end == start + 1) {
+      const int byte = PyBytes_AS_STRING(e->object)[start] & 0xff;
+      result = PyUnicode_FromFormat("'%U' codec can't decode byte 0x%02x in position %zd: %U",
+                                    encoding, byte, start, reason);
+    } else {
+      result = PyUnicode_FromFormat("'%U' codec can't decode bytes in position %zd-%zd: %U",
+                                    encoding, start, end - 1, reason);
+    }
+  } else {
+    const Py_ssize_t size = PyUnicode_Check(e->object) ? PyUnicode_GetLength(e->object) : 0;
+    if (start >= 0 && start < size && end == start + 1) {
+      const unsigned bad = CodePointAt(e->object, start);
+      const char* escape = bad <= 0xff ? "\\x%02x" : bad <= 0xffff ? "\\u%04x" : "\\U%08x";
+      char text[16];
+      std::snprintf(text, sizeof(text), escape, bad);
+      if (kind == 'e') {
+        result = PyUnicode_FromFormat("'%U' codec can't encode character '%s' in position %zd: %U",
+                                      encoding, text, start, reason);
+      } else {
+        result = PyUnicode_FromFormat("can't translate character '%s' in position %zd: %U", text,
+                                      start, reason);
+      }
+    } else if (kind == 'e') {
+      result = PyUnicode_FromFormat("'%U' codec can't encode characters in position %zd-%zd: %U",
+                                    encoding, start, end - 1, reason);
+    } else {
+      result = PyUnicode_FromFormat("can't translate characters in position %zd-%zd: %U", start,
+                                    end - 1, reason);
+    }
+  }
+  Py_XDECREF(reason);
+  Py_XDECREF(encoding);
+  return result;
+}
+
+PyObject* UnicodeEncodeErrorStr(PyObject* self) { return UnicodeErrorStr(self, 'e'); }
+PyObject* UnicodeDecodeErrorStr(PyObject* self) { return UnicodeErrorStr(self, 'd'); }
+PyObject* UnicodeTranslateErrorStr(PyObject* self) { return UnicodeErrorStr(self, 't'); }
 
 // OSError: the errno's subclass, for OSError itself (CPython's errnomap).
 PyTypeObject* ErrnoSubclass(int code);
@@ -669,11 +833,15 @@ T(g_type_error, "TypeError", g_exception, "Inappropriate argument type.");
 T(g_value_error, "ValueError", g_exception, "Inappropriate argument value (of correct type).");
 T(g_unicode_error, "UnicodeError", g_value_error, "Unicode related error.");
 T(g_unicode_encode_error, "UnicodeEncodeError", g_unicode_error, "Unicode encoding error.",
-  {.size = sizeof(PyUnicodeErrorObject)});
+  {.size = sizeof(PyUnicodeErrorObject), .init = &UnicodeEncodeErrorInit,
+   .str = &UnicodeEncodeErrorStr});
 T(g_unicode_decode_error, "UnicodeDecodeError", g_unicode_error, "Unicode decoding error.",
-  {.size = sizeof(PyUnicodeErrorObject)});
+  {.size = sizeof(PyUnicodeErrorObject), .init = &UnicodeDecodeErrorInit,
+   .str = &UnicodeDecodeErrorStr});
 T(g_unicode_translate_error, "UnicodeTranslateError", g_unicode_error,
-  "Unicode translation error.", {.size = sizeof(PyUnicodeErrorObject)});
+  "Unicode translation error.",
+  {.size = sizeof(PyUnicodeErrorObject), .init = &UnicodeTranslateErrorInit,
+   .str = &UnicodeTranslateErrorStr});
 T(g_warning, "Warning", g_exception, "Base class for warning categories.");
 T(g_user_warning, "UserWarning", g_warning, "Base class for warnings generated by user code.");
 T(g_deprecation_warning, "DeprecationWarning", g_warning,

@@ -193,6 +193,37 @@ static void drive(PyObject* module) {
   SHOW_CALL(module, "import_error", "('no m', 'm', None)", Py_BuildValue("(ssO)", "no m", "m", Py_None));
   SHOW_CALL(module, "signals", "()", NULL);
 
+  /* UnicodeError's subclasses, SyntaxError's location, PyOS_snprintf. */
+  SHOW_CALL(module, "unicode_errors", "()", NULL);
+  SHOW_CALL(module, "unicode_error_calls", "('UnicodeDecodeError', ('x',))",
+            Py_BuildValue("(s(s))", "UnicodeDecodeError", "x"));
+  SHOW_CALL(module, "unicode_error_calls", "('UnicodeDecodeError', ('utf-8', 'str', 0, 1, 'r'))",
+            Py_BuildValue("(s(ssiis))", "UnicodeDecodeError", "utf-8", "str", 0, 1, "r"));
+  SHOW_CALL(module, "unicode_error_calls", "('UnicodeDecodeError', ('utf-8', b'ab', 0, 2, 'r'))",
+            Py_BuildValue("(s(syiis))", "UnicodeDecodeError", "utf-8", "ab", 0, 2, "r"));
+  SHOW_CALL(module, "unicode_error_calls", "('UnicodeEncodeError', ('ascii', b'x', 0, 1, 'r'))",
+            Py_BuildValue("(s(syiis))", "UnicodeEncodeError", "ascii", "x", 0, 1, "r"));
+  SHOW_CALL(module, "unicode_error_calls", "('UnicodeEncodeError', ('ascii', '\U0001f600', 0, 1, 'r'))",
+            Py_BuildValue("(s(ssiis))", "UnicodeEncodeError", "ascii", "\xf0\x9f\x98\x80", 0, 1, "r"));
+  SHOW_CALL(module, "unicode_error_calls", "('UnicodeTranslateError', ('ab', 0, 2, 'r'))",
+            Py_BuildValue("(s(siis))", "UnicodeTranslateError", "ab", 0, 2, "r"));
+  SHOW_CALL(module, "unicode_error_calls", "('UnicodeTranslateError', ('\xff', 0, 1, 'r'))",
+            Py_BuildValue("(s(siis))", "UnicodeTranslateError", "\xc3\xbf", 0, 1, "r"));
+  SHOW_CALL(module, "unicode_error_calls", "('SyntaxError', ('bad', ('dir/f.py', 3, 4, 'x = (', 3, 6)))",
+            Py_BuildValue("(s(s(siisii)))", "SyntaxError", "bad", "dir/f.py", 3, 4, "x = (", 3, 6));
+  SHOW_CALL(module, "unicode_error_calls", "('SyntaxError', ('bad', ('f.py', None, 4, 'x')))",
+            Py_BuildValue("(s(s(sOis)))", "SyntaxError", "bad", "f.py", Py_None, 4, "x"));
+  SHOW_CALL(module, "unicode_error_calls", "('SyntaxError', ('bad', (None, 7, 4, 'x')))",
+            Py_BuildValue("(s(s(Oiis)))", "SyntaxError", "bad", Py_None, 7, 4, "x"));
+  SHOW_CALL(module, "unicode_error_calls", "('SyntaxError', ('bad', (1, 2)))",
+            Py_BuildValue("(s(s(ii)))", "SyntaxError", "bad", 1, 2));
+  SHOW_CALL(module, "unicode_error_calls", "('IndentationError', ('bad', ('f.py', 1, 2, 'x', 1)))",
+            Py_BuildValue("(s(s(siisi)))", "IndentationError", "bad", "f.py", 1, 2, "x", 1));
+  SHOW_CALL(module, "syntax", "('first\\nsecond line\\nthird')", Py_BuildValue("(s)", "first\nsecond line\nthird"));
+  SHOW_CALL(module, "snprintf", "(32)", Py_BuildValue("(i)", 32));
+  SHOW_CALL(module, "snprintf", "(6)", Py_BuildValue("(i)", 6));
+  SHOW_CALL(module, "snprintf", "(0)", Py_BuildValue("(i)", 0));
+
   /* A C subclass of Exception. */
   SHOW_CALL(module, "custom", "('failed', 42)", Py_BuildValue("(si)", "failed", 42));
   SHOW_CALL(module, "catch_custom", "('failed', 42)", Py_BuildValue("(si)", "failed", 42));

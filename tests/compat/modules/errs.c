@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- The standard types ------------------------------------------------------------------ */
 
@@ -487,6 +489,143 @@ static PyObject* signals(PyObject* Py_UNUSED(module), PyObject* Py_UNUSED(ignore
                        raised_ex, sigterm, after_sigterm, bad, huge);
 }
 
+/* unicode_errors() -> the Unicode*Error accessors on one error of each kind */
+static PyObject* unicode_errors(PyObject* Py_UNUSED(module), PyObject* Py_UNUSED(ignored)) {
+  PyObject* decode = PyUnicodeDecodeError_Create("utf-8", "a\xff\xfe", 3, 1, 2, "invalid start byte");
+  PyObject* encode = PyObject_CallFunction(PyExc_UnicodeEncodeError, "ssnns", "ascii",
+                                           "caf\xc3\xa9s", (Py_ssize_t)3, (Py_ssize_t)5, "ordinal");
+  PyObject* translate = PyObject_CallFunction(PyExc_UnicodeTranslateError, "snns",
+                                              "\xe2\x82\xac", (Py_ssize_t)0, (Py_ssize_t)1, "no");
+  if (decode == NULL || encode == NULL || translate == NULL) {
+    Py_XDECREF(decode);
+    Py_XDECREF(encode);
+    Py_XDECREF(translate);
+    return NULL;
+  }
+  Py_ssize_t ds, de, es, ee, ts, te;
+  PyUnicodeDecodeError_GetStart(decode, &ds);
+  PyUnicodeDecodeError_GetEnd(decode, &de);
+  PyUnicodeEncodeError_GetStart(encode, &es);
+  PyUnicodeEncodeError_GetEnd(encode, &ee);
+  PyUnicodeTranslateError_GetStart(translate, &ts);
+  PyUnicodeTranslateError_GetEnd(translate, &te);
+  PyObject* before = Py_BuildValue(
+      "(NNNnnNNNnnNNnnNN)", PyObject_Str(decode), PyUnicodeDecodeError_GetEncoding(decode),
+      PyUnicodeDecodeError_GetObject(decode), ds, de, PyUnicodeDecodeError_GetReason(decode),
+      PyObject_Str(encode), PyUnicodeEncodeError_GetEncoding(encode), es, ee,
+      PyUnicodeEncodeError_GetReason(encode), PyUnicodeEncodeError_GetObject(encode), ts, te,
+      PyUnicodeTranslateError_GetReason(translate), PyUnicodeTranslateError_GetObject(translate));
+  /* Changing the fields: one character, clamped positions, new reasons. */
+  PyUnicodeDecodeError_SetStart(decode, 2);
+  PyUnicodeDecodeError_SetEnd(decode, 3);
+  PyUnicodeDecodeError_SetReason(decode, "bad");
+  PyUnicodeEncodeError_SetStart(encode, 3);
+  PyUnicodeEncodeError_SetEnd(encode, 4);
+  PyUnicodeEncodeError_SetReason(encode, "not ascii");
+  PyUnicodeTranslateError_SetStart(translate, -5);
+  PyUnicodeTranslateError_SetEnd(translate, 99);
+  PyUnicodeTranslateError_SetReason(translate, "untranslatable");
+  PyUnicodeTranslateError_GetStart(translate, &ts);
+  PyUnicodeTranslateError_GetEnd(translate, &te);
+  PyObject* after = Py_BuildValue("(NNNnn)", PyObject_Str(decode), PyObject_Str(encode),
+                                  PyObject_Str(translate), ts, te);
+  Py_DECREF(decode);
+  Py_DECREF(encode);
+  Py_DECREF(translate);
+  return Py_BuildValue("(NN)", before, after);
+}
+
+/* unicode_error_calls(name, args) -> str of the error made from args, or what was raised */
+static PyObject* unicode_error_calls(PyObject* Py_UNUSED(module), PyObject* args) {
+  const char* name;
+  PyObject* call_args;
+  if (!PyArg_ParseTuple(args, "sO!:unicode_error_calls", &name, &PyTuple_Type, &call_args)) {
+    return NULL;
+  }
+  PyObject* type = find_type(name);
+  if (type == NULL) return NULL;
+  PyObject* exc = PyObject_Call(type, call_args, NULL);
+  if (exc == NULL) return NULL;
+  PyObject* result = Py_BuildValue("(NN)", PyObject_Str(exc), PyObject_Repr(exc));
+  Py_DECREF(exc);
+  return result;
+}
+
+/* o.name, or the string "<absent>" when there is no such attribute */
+static PyObject* attr_or_absent(PyObject* o, const char* name) {
+  PyObject* value = PyObject_GetAttrString(o, name);
+  if (value == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+    PyErr_Clear();
+    value = PyUnicode_FromString("<absent>");
+  }
+  return value;
+}
+
+/* syntax(lines) -> a SyntaxError located in a file holding `lines`, and one made by calling
+ * the type with location details */
+static PyObject* syntax(PyObject* Py_UNUSED(module), PyObject* args) {
+  const char* lines;
+  if (!PyArg_ParseTuple(args, "s:syntax", &lines)) return NULL;
+  char path[] = "/tmp/errs_syntax_XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return PyErr_SetFromErrno(PyExc_OSError);
+  FILE* file = fdopen(fd, "w");
+  fputs(lines, file);
+  fclose(file);
+  PyObject* results = PyList_New(0);
+  static const int where[][2] = {{2, 4}, {1, -1}, {9, 0}};
+  for (int i = 0; i < 3 && results != NULL; ++i) {
+    PyErr_SetString(i == 2 ? PyExc_ValueError : PyExc_SyntaxError, "invalid thing");
+    if (i == 1) {
+      PyErr_SyntaxLocation(path, where[i][0]);
+    } else {
+      PyErr_SyntaxLocationEx(path, where[i][0], where[i][1]);
+    }
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyObject* item = Py_BuildValue(
+        "(sNNNNNN)", ((PyTypeObject*)t)->tp_name, attr_or_absent(v, "lineno"),
+        attr_or_absent(v, "offset"), attr_or_absent(v, "text"), attr_or_absent(v, "msg"),
+        attr_or_absent(v, "print_file_and_line"), attr_or_absent(v, "filename"));
+    if (item != NULL) {
+      /* The path is random: only whether it was recorded is shown. */
+      PyObject* filename_attr = PyTuple_GET_ITEM(item, 6);
+      PyObject* recorded = PyUnicode_FromString(
+          PyUnicode_Check(filename_attr) &&
+                  PyUnicode_CompareWithASCIIString(filename_attr, path) == 0
+              ? "path recorded"
+              : "path lost");
+      PyTuple_SetItem(item, 6, recorded);
+    }
+    Py_XDECREF(t);
+    Py_XDECREF(v);
+    Py_XDECREF(tb);
+    if (item == NULL || PyList_Append(results, item) < 0) Py_CLEAR(results);
+    Py_XDECREF(item);
+  }
+  PyObject* filename = PyUnicode_FromString(path);
+  PyObject* line2 = PyErr_ProgramTextObject(filename, 2);
+  PyObject* line9 = PyErr_ProgramText(path, 9);
+  Py_DECREF(filename);
+  unlink(path);
+  PyObject* missing = PyErr_ProgramText(path, 1);
+  if (results == NULL) return NULL;
+  return Py_BuildValue("(NNNN)", results, line2 != NULL ? line2 : Py_NewRef(Py_None),
+                       line9 != NULL ? line9 : Py_NewRef(Py_None),
+                       missing != NULL ? missing : Py_NewRef(Py_None));
+}
+
+/* snprintf(n) -> PyOS_snprintf into an n-byte buffer: (result, what the buffer holds) */
+static PyObject* os_snprintf(PyObject* Py_UNUSED(module), PyObject* args) {
+  int n;
+  if (!PyArg_ParseTuple(args, "i:snprintf", &n)) return NULL;
+  char buffer[32];
+  memset(buffer, 'x', sizeof(buffer));
+  if (n < 0 || n > (int)sizeof(buffer)) n = (int)sizeof(buffer);
+  const int result = PyOS_snprintf(buffer, (size_t)n, "%s-%d", "value", 12345);
+  return Py_BuildValue("(is)", result, n > 0 ? buffer : "");
+}
+
 /* ---- A C subclass of Exception -------------------------------------------------------------- */
 
 typedef struct {
@@ -771,6 +910,10 @@ static PyMethodDef methods[] = {
     {"errno_error", errno_error, METH_VARARGS, NULL},
     {"import_error", import_error, METH_VARARGS, NULL},
     {"signals", signals, METH_NOARGS, NULL},
+    {"unicode_errors", unicode_errors, METH_NOARGS, NULL},
+    {"unicode_error_calls", unicode_error_calls, METH_VARARGS, NULL},
+    {"syntax", syntax, METH_VARARGS, NULL},
+    {"snprintf", os_snprintf, METH_VARARGS, NULL},
     {"custom", custom, METH_VARARGS, NULL},
     {"catch_custom", catch_custom, METH_VARARGS, NULL},
     {"recursion", recursion, METH_NOARGS, NULL},
