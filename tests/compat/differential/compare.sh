@@ -12,7 +12,9 @@ trap 'rm -f "$pinion_out" "$cpython_out"' EXIT
 
 "$pinion_bin" >"$pinion_out" 2>&1
 pinion_status=$?
-"$cpython_bin" >"$cpython_out" 2>&1
+# The reference build's own leaks are CPython's (it never frees what PyType_Ready allocates for
+# an extension's static types), not the subject of the comparison: LeakSanitizer is off for it.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$cpython_bin" >"$cpython_out" 2>&1
 cpython_status=$?
 
 echo "== Pinion (exit $pinion_status) =="
