@@ -237,6 +237,12 @@ static void drive(PyObject* module) {
     SHOW_CALL(module, "attrs", "(CustomError('x', 1), ('args', '__cause__'))",
               Py_BuildValue("(O(ss))", instance, "args", "__cause__"));
     SHOW_CALL(module, "dir_has", "(CustomError('x', 1), 'get_code')", Py_BuildValue("(Os)", instance, "get_code"));
+    SHOW_CALL(module, "dir_has", "(CustomError, 'get_code')", Py_BuildValue("(Os)", custom_type, "get_code"));
+    SHOW_CALL(module, "format", "(CustomError('x', 1), '>4')", Py_BuildValue("(Os)", instance, ">4"));
+    SHOW_CALL(module, "to_bytes", "(CustomError('x', 1))", Py_BuildValue("(O)", instance));
+    PyObject* zero = PyObject_CallFunction(custom_type, "si", "z", 0);
+    SHOW_CALL(module, "to_bytes", "(CustomError('z', 0))", Py_BuildValue("(O)", zero));
+    Py_XDECREF(zero);
     Py_XDECREF(instance);
     Py_XDECREF(custom_type);
   }

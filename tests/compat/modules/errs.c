@@ -655,8 +655,23 @@ static PyObject* custom_get_code(PyObject* self, PyObject* Py_UNUSED(ignored)) {
   return PyLong_FromLong(((CustomErrorObject*)self)->code);
 }
 
+/* format(CustomError, spec) -> "code <code>:<spec>" */
+static PyObject* custom_format(PyObject* self, PyObject* spec) {
+  return PyUnicode_FromFormat("code %ld:%U", ((CustomErrorObject*)self)->code, spec);
+}
+
+/* bytes(CustomError) -> the code as one byte, or not bytes at all for code 0 */
+static PyObject* custom_bytes(PyObject* self, PyObject* Py_UNUSED(ignored)) {
+  const long code = ((CustomErrorObject*)self)->code;
+  if (code == 0) return PyLong_FromLong(0);
+  const char byte = (char)code;
+  return PyBytes_FromStringAndSize(&byte, 1);
+}
+
 static PyMethodDef custom_methods[] = {
     {"get_code", custom_get_code, METH_NOARGS, "The error's code."},
+    {"__format__", custom_format, METH_O, "Formats the code."},
+    {"__bytes__", custom_bytes, METH_NOARGS, "The code as bytes."},
     {NULL, NULL, 0, NULL},
 };
 
