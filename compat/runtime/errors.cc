@@ -127,7 +127,7 @@ extern "C" void PyErr_SetObject(PyObject* type, PyObject* value) {
   }
   Py_XINCREF(value);
   PyObject* handled = t_handled;
-  if (type != nullptr && handled != nullptr && handled != Py_None) {
+  if (type != nullptr && handled != nullptr && PyExceptionInstance_Check(handled)) {
     // Implicit chaining: the new exception's __context__ is the one being handled, so the
     // value must be an instance now (as CPython).
     Py_INCREF(handled);

@@ -166,8 +166,16 @@ int BaseInit(PyObject* self, PyObject* args, PyObject* kwds) {
   return 0;
 }
 
+// The args tuple; an instance whose tp_new did not go through BaseException's (a subclass
+// allocating with tp_alloc alone) has none yet, and is given an empty one.
+PyObject* Args(PyObject* self) {
+  if (Exc(self)->args == nullptr) Exc(self)->args = PyTuple_New(0);
+  return Exc(self)->args;
+}
+
 PyObject* BaseStr(PyObject* self) {
-  PyObject* args = Exc(self)->args;
+  PyObject* args = Args(self);
+  if (args == nullptr) return nullptr;
   switch (PyTuple_GET_SIZE(args)) {
     case 0: return PyUnicode_FromString("");
     case 1: return PyObject_Str(PyTuple_GET_ITEM(args, 0));
@@ -176,7 +184,8 @@ PyObject* BaseStr(PyObject* self) {
 }
 
 PyObject* BaseRepr(PyObject* self) {
-  PyObject* args = Exc(self)->args;
+  PyObject* args = Args(self);
+  if (args == nullptr) return nullptr;
   const char* name = ShortName(Py_TYPE(self));
   if (PyTuple_GET_SIZE(args) == 1) {
     return PyUnicode_FromFormat("%s(%R)", name, PyTuple_GET_ITEM(args, 0));
@@ -196,7 +205,7 @@ PyObject* NoneIfNull(PyObject* o) { return Py_NewRef(o != nullptr ? o : Py_None)
 PyObject* GetBaseAttribute(PyObject* self, const char* name, bool* found) {
   *found = true;
   PyBaseExceptionObject* e = Exc(self);
-  if (std::strcmp(name, "args") == 0) return Py_NewRef(e->args);
+  if (std::strcmp(name, "args") == 0) return Py_XNewRef(Args(self));
   if (std::strcmp(name, "__traceback__") == 0) return NoneIfNull(e->traceback);
   if (std::strcmp(name, "__context__") == 0) return NoneIfNull(e->context);
   if (std::strcmp(name, "__cause__") == 0) return NoneIfNull(e->cause);
@@ -395,8 +404,8 @@ int SystemExitInit(PyObject* self, PyObject* args, PyObject* kwds) {
 }
 
 PyObject* KeyErrorStr(PyObject* self) {
-  PyObject* args = Exc(self)->args;
-  if (PyTuple_GET_SIZE(args) == 1) return PyObject_Repr(Arg(args, 0));
+  PyObject* args = Args(self);
+  if (args != nullptr && PyTuple_GET_SIZE(args) == 1) return PyObject_Repr(Arg(args, 0));
   return BaseStr(self);
 }
 
@@ -713,7 +722,9 @@ int GroupInit(PyObject* self, PyObject*, PyObject* kwds) {
 // ---- The type objects ------------------------------------------------------------------
 
 struct Slots {
-  size_t size = 0;  // 0: the base's (PyType_Ready)
+  // Given for every type (not left to PyType_Ready to inherit), so tp_basicsize is right
+  // before the type is readied.
+  size_t size = sizeof(PyBaseExceptionObject);
   newfunc new_ = nullptr;
   initproc init = nullptr;
   reprfunc str = nullptr;
@@ -780,7 +791,8 @@ T(g_eof_error, "EOFError", g_exception, "Read beyond end of file.");
 T(g_import_error, "ImportError", g_exception,
   "Import can't find module, or can't find name in module.",
   {.size = sizeof(PyImportErrorObject), .init = &ImportErrorInit, .str = &ImportErrorStr});
-T(g_module_not_found_error, "ModuleNotFoundError", g_import_error, "Module not found.");
+T(g_module_not_found_error, "ModuleNotFoundError", g_import_error, "Module not found.",
+  {.size = sizeof(PyImportErrorObject)});
 T(g_lookup_error, "LookupError", g_exception, "Base class for lookup errors.");
 T(g_index_error, "IndexError", g_lookup_error, "Sequence index out of range.");
 T(g_key_error, "KeyError", g_lookup_error, "Mapping key not found.", {.str = &KeyErrorStr});
@@ -788,29 +800,45 @@ T(g_memory_error, "MemoryError", g_exception, "Out of memory.");
 T(g_name_error, "NameError", g_exception, "Name not found globally.",
   {.size = sizeof(PyNameErrorObject), .init = &NameErrorInit});
 T(g_unbound_local_error, "UnboundLocalError", g_name_error,
-  "Local name referenced but not bound to a value.");
+  "Local name referenced but not bound to a value.",
+  {.size = sizeof(PyNameErrorObject)});
 T(g_os_error, "OSError", g_exception, "Base class for I/O related errors.",
   {.size = sizeof(PyOSErrorObject), .new_ = &OSErrorNew, .init = &OSErrorInit,
    .str = &OSErrorStr});
-T(g_blocking_io_error, "BlockingIOError", g_os_error, "I/O operation would block.");
-T(g_child_process_error, "ChildProcessError", g_os_error, "Child process error.");
-T(g_connection_error, "ConnectionError", g_os_error, "Connection error.");
-T(g_broken_pipe_error, "BrokenPipeError", g_connection_error, "Broken pipe.");
+T(g_blocking_io_error, "BlockingIOError", g_os_error, "I/O operation would block.",
+  {.size = sizeof(PyOSErrorObject)});
+T(g_child_process_error, "ChildProcessError", g_os_error, "Child process error.",
+  {.size = sizeof(PyOSErrorObject)});
+T(g_connection_error, "ConnectionError", g_os_error, "Connection error.",
+  {.size = sizeof(PyOSErrorObject)});
+T(g_broken_pipe_error, "BrokenPipeError", g_connection_error, "Broken pipe.",
+  {.size = sizeof(PyOSErrorObject)});
 T(g_connection_aborted_error, "ConnectionAbortedError", g_connection_error,
-  "Connection aborted.");
+  "Connection aborted.",
+  {.size = sizeof(PyOSErrorObject)});
 T(g_connection_refused_error, "ConnectionRefusedError", g_connection_error,
-  "Connection refused.");
-T(g_connection_reset_error, "ConnectionResetError", g_connection_error, "Connection reset.");
-T(g_file_exists_error, "FileExistsError", g_os_error, "File already exists.");
-T(g_file_not_found_error, "FileNotFoundError", g_os_error, "File not found.");
-T(g_interrupted_error, "InterruptedError", g_os_error, "Interrupted by signal.");
+  "Connection refused.",
+  {.size = sizeof(PyOSErrorObject)});
+T(g_connection_reset_error, "ConnectionResetError", g_connection_error, "Connection reset.",
+  {.size = sizeof(PyOSErrorObject)});
+T(g_file_exists_error, "FileExistsError", g_os_error, "File already exists.",
+  {.size = sizeof(PyOSErrorObject)});
+T(g_file_not_found_error, "FileNotFoundError", g_os_error, "File not found.",
+  {.size = sizeof(PyOSErrorObject)});
+T(g_interrupted_error, "InterruptedError", g_os_error, "Interrupted by signal.",
+  {.size = sizeof(PyOSErrorObject)});
 T(g_is_a_directory_error, "IsADirectoryError", g_os_error,
-  "Operation doesn't work on directories.");
+  "Operation doesn't work on directories.",
+  {.size = sizeof(PyOSErrorObject)});
 T(g_not_a_directory_error, "NotADirectoryError", g_os_error,
-  "Operation only works on directories.");
-T(g_permission_error, "PermissionError", g_os_error, "Not enough permissions.");
-T(g_process_lookup_error, "ProcessLookupError", g_os_error, "Process not found.");
-T(g_timeout_error, "TimeoutError", g_os_error, "Timeout expired.");
+  "Operation only works on directories.",
+  {.size = sizeof(PyOSErrorObject)});
+T(g_permission_error, "PermissionError", g_os_error, "Not enough permissions.",
+  {.size = sizeof(PyOSErrorObject)});
+T(g_process_lookup_error, "ProcessLookupError", g_os_error, "Process not found.",
+  {.size = sizeof(PyOSErrorObject)});
+T(g_timeout_error, "TimeoutError", g_os_error, "Timeout expired.",
+  {.size = sizeof(PyOSErrorObject)});
 T(g_reference_error, "ReferenceError", g_exception,
   "Weak ref proxy used after referent went away.");
 T(g_runtime_error, "RuntimeError", g_exception, "Unspecified run-time error.");
@@ -823,8 +851,10 @@ T(g_stop_iteration, "StopIteration", g_exception, "Signal the end from iterator.
   {.size = sizeof(PyStopIterationObject), .init = &StopIterationInit});
 T(g_syntax_error, "SyntaxError", g_exception, "Invalid syntax.",
   {.size = sizeof(PySyntaxErrorObject), .init = &SyntaxErrorInit, .str = &SyntaxErrorStr});
-T(g_indentation_error, "IndentationError", g_syntax_error, "Improper indentation.");
-T(g_tab_error, "TabError", g_indentation_error, "Improper mixture of spaces and tabs.");
+T(g_indentation_error, "IndentationError", g_syntax_error, "Improper indentation.",
+  {.size = sizeof(PySyntaxErrorObject)});
+T(g_tab_error, "TabError", g_indentation_error, "Improper mixture of spaces and tabs.",
+  {.size = sizeof(PySyntaxErrorObject)});
 T(g_system_error, "SystemError", g_exception,
   "Internal error in the Python interpreter.\n\n"
   "Please report this to the Python maintainer, along with the traceback,\n"

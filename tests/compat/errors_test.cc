@@ -79,6 +79,16 @@ PyTypeObject g_counted = {
 
 }  // namespace
 
+TEST_CASE("the exception types have their layout's size before they are readied") {
+  auto size = [](PyObject* type) { return reinterpret_cast<PyTypeObject*>(type)->tp_basicsize; };
+  CHECK(size(PyExc_TimeoutError) == static_cast<Py_ssize_t>(sizeof(PyOSErrorObject)));
+  CHECK(size(PyExc_TabError) == static_cast<Py_ssize_t>(sizeof(PySyntaxErrorObject)));
+  CHECK(size(PyExc_ModuleNotFoundError) == static_cast<Py_ssize_t>(sizeof(PyImportErrorObject)));
+  CHECK(size(PyExc_UnboundLocalError) == static_cast<Py_ssize_t>(sizeof(PyNameErrorObject)));
+  CHECK(size(PyExc_KeyError) == static_cast<Py_ssize_t>(sizeof(PyBaseExceptionObject)));
+  CHECK(size(PyExc_EnvironmentError) == size(PyExc_OSError));
+}
+
 TEST_CASE("Py_FatalError prints the function and message, then aborts") {
   bool aborted = false;
   const std::string report =
