@@ -1,5 +1,6 @@
-/* The recursion guard of ceval.h (runtime in runtime/recursion.cc). There is no evaluation
- * loop: of ceval.h only the recursion guard is provided.
+/* The recursion guard of ceval.h, and the names of callables (runtime in
+ * runtime/recursion.cc). There is no evaluation loop: the rest of ceval.h (frames, eval,
+ * tracing, pending calls) is not provided.
  *
  * Py_EnterRecursiveCall counts a depth per thread and raises RecursionError("maximum
  * recursion depth exceeded" + where) when it passes the recursion limit (default 1000, as
@@ -25,6 +26,12 @@ PyAPI_FUNC(void) Py_LeaveRecursiveCall(void);
 PyAPI_FUNC(int) Py_GetRecursionLimit(void);
 /* Values below 1 are ignored (CPython's sys.setrecursionlimit rejects them). */
 PyAPI_FUNC(void) Py_SetRecursionLimit(int limit);
+
+/* The name of a callable for messages: a builtin function's ml_name, else the type's
+ * tp_name; and what follows it: "()" for a function, " object" otherwise (CPython's
+ * "%s%s() takes..." messages). */
+PyAPI_FUNC(const char*) PyEval_GetFuncName(PyObject* func);
+PyAPI_FUNC(const char*) PyEval_GetFuncDesc(PyObject* func);
 
 _PyPinion_EXTERN_C_END
 

@@ -376,7 +376,39 @@ PyObject* AddNote(PyObject* self, PyObject* note) {
   Py_RETURN_NONE;
 }
 
+// BaseException.__reduce__(): (type, args), or (type, args, __dict__) when there is one.
+PyObject* Reduce(PyObject* self, PyObject*) {
+  PyObject* args = Args(self);
+  if (args == nullptr) return nullptr;
+  PyObject* type = reinterpret_cast<PyObject*>(Py_TYPE(self));
+  if (Exc(self)->dict != nullptr) return PyTuple_Pack(3, type, args, Exc(self)->dict);
+  return PyTuple_Pack(2, type, args);
+}
+
+// BaseException.__setstate__(state): each item of a dict state becomes an attribute.
+PyObject* SetState(PyObject* self, PyObject* state) {
+  if (state != Py_None) {
+    if (!PyDict_Check(state)) {
+      PyErr_SetString(PyExc_TypeError, "state is not a dictionary");
+      return nullptr;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(state, &pos, &key, &value)) {
+      Py_INCREF(key);
+      Py_INCREF(value);
+      const int result = PyObject_SetAttr(self, key, value);
+      Py_DECREF(key);
+      Py_DECREF(value);
+      if (result < 0) return nullptr;
+    }
+  }
+  Py_RETURN_NONE;
+}
+
 PyMethodDef g_base_methods[] = {
+    {"__reduce__", &Reduce, METH_NOARGS, nullptr},
+    {"__setstate__", &SetState, METH_O, nullptr},
     {"with_traceback", &WithTraceback, METH_O,
      "Exception.with_traceback(tb) --\n    set self.__traceback__ to tb and return self."},
     {"add_note", &AddNote, METH_O,

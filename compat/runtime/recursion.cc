@@ -1,4 +1,5 @@
-// The recursion guard (ceval.h): Py_EnterRecursiveCall/Py_LeaveRecursiveCall and the limit.
+// The recursion guard (ceval.h): Py_EnterRecursiveCall/Py_LeaveRecursiveCall and the limit;
+// also ceval.h's PyEval_GetFuncName/GetFuncDesc (stateless).
 //
 // Owns: t_depth, the calling thread's count of entered, not yet left, recursive calls; and
 // g_limit, the recursion limit (CPython's default, 1000).
@@ -37,4 +38,13 @@ extern "C" int Py_GetRecursionLimit(void) { return g_limit.load(std::memory_orde
 
 extern "C" void Py_SetRecursionLimit(int limit) {
   if (limit >= 1) g_limit.store(limit, std::memory_order_relaxed);
+}
+
+extern "C" const char* PyEval_GetFuncName(PyObject* func) {
+  if (PyCFunction_Check(func)) return reinterpret_cast<PyCFunctionObject*>(func)->m_ml->ml_name;
+  return Py_TYPE(func)->tp_name;
+}
+
+extern "C" const char* PyEval_GetFuncDesc(PyObject* func) {
+  return PyCFunction_Check(func) ? "()" : " object";
 }

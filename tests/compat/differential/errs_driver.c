@@ -256,6 +256,19 @@ static void drive(PyObject* module) {
   }
   SHOW_CALL(module, "warn_explicit", "()", NULL);
 
+  /* Callables' names, pickling support. */
+  {
+    PyObject* function = PyObject_GetAttrString(module, "warn");
+    SHOW_CALL(module, "func_name", "(errs.warn)", Py_BuildValue("(O)", function));
+    SHOW_CALL(module, "func_name", "(5)", Py_BuildValue("(i)", 5));
+    SHOW_CALL(module, "func_name", "(ValueError)", Py_BuildValue("(O)", PyExc_ValueError));
+    Py_XDECREF(function);
+    PyObject* e = PyObject_CallFunction(PyExc_KeyError, "(si)", "k", 2);
+    PyObject_SetAttrString(e, "note", Py_True);
+    SHOW_CALL(module, "reduce", "(KeyError('k', 2) with note=True)", Py_BuildValue("(O)", e));
+    Py_DECREF(e);
+  }
+
   /* isinstance/issubclass. */
   {
     PyObject* five = PyLong_FromLong(5);

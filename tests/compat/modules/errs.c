@@ -799,6 +799,35 @@ static PyObject* warn_explicit(PyObject* Py_UNUSED(module), PyObject* Py_UNUSED(
 
 /* ---- Object-protocol extras ---------------------------------------------------------------- */
 
+/* func_name(obj) -> PyEval_GetFuncName and PyEval_GetFuncDesc */
+static PyObject* func_name(PyObject* Py_UNUSED(module), PyObject* obj) {
+  return Py_BuildValue("(ss)", PyEval_GetFuncName(obj), PyEval_GetFuncDesc(obj));
+}
+
+/* reduce(exc) -> exc.__reduce__() (whether its callable is exc's type, its size, args and
+ * state), then a copy rebuilt from it with __setstate__ */
+static PyObject* reduce(PyObject* Py_UNUSED(module), PyObject* exc) {
+  PyObject* reduced = PyObject_CallMethod(exc, "__reduce__", NULL);
+  if (reduced == NULL) return NULL;
+  PyObject* copy = PyObject_Call(PyTuple_GET_ITEM(reduced, 0), PyTuple_GET_ITEM(reduced, 1), NULL);
+  PyObject* state = PyTuple_GET_SIZE(reduced) > 2 ? PyTuple_GET_ITEM(reduced, 2) : Py_None;
+  PyObject* set = copy != NULL ? PyObject_CallMethod(copy, "__setstate__", "O", state) : NULL;
+  PyObject* bad = copy != NULL ? PyObject_CallMethod(copy, "__setstate__", "i", 5) : NULL;
+  const char* bad_error = take_error();
+  PyObject* result =
+      set == NULL ? NULL
+                  : Py_BuildValue("(inOONNs)",
+                                  PyTuple_GET_ITEM(reduced, 0) == (PyObject*)Py_TYPE(exc),
+                                  PyTuple_GET_SIZE(reduced), PyTuple_GET_ITEM(reduced, 1), state,
+                                  PyObject_Repr(copy), PyObject_GetAttrString(copy, "note"),
+                                  bad_error);
+  Py_XDECREF(bad);
+  Py_XDECREF(set);
+  Py_XDECREF(copy);
+  Py_DECREF(reduced);
+  return result;
+}
+
 /* isinstance(obj, spec) / issubclass(obj, spec) -> 1, 0, or the error */
 static PyObject* isinstance(PyObject* Py_UNUSED(module), PyObject* args) {
   PyObject *obj, *spec;
@@ -934,6 +963,8 @@ static PyMethodDef methods[] = {
     {"recursion", recursion, METH_NOARGS, NULL},
     {"warn", warn, METH_VARARGS, NULL},
     {"warn_explicit", warn_explicit, METH_NOARGS, NULL},
+    {"func_name", func_name, METH_O, NULL},
+    {"reduce", reduce, METH_O, NULL},
     {"isinstance", isinstance, METH_VARARGS, NULL},
     {"issubclass", issubclass, METH_VARARGS, NULL},
     {"format", format, METH_VARARGS, NULL},
