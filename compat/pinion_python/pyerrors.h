@@ -326,8 +326,9 @@ PyAPI_FUNC(int) PyUnicodeDecodeError_SetReason(PyObject* exc, const char* reason
 PyAPI_FUNC(int) PyUnicodeTranslateError_SetReason(PyObject* exc, const char* reason);
 
 /* Sets the current exception's (normalised) lineno, offset (col_offset, or None when < 0),
- * filename and the source line read from that file (text), as the compiler does for a
- * SyntaxError; a non-SyntaxError also gets msg and print_file_and_line. */
+ * end_lineno and end_offset (lineno and None unless given; None when < 0), filename and the
+ * source line read from that file (text), as the compiler does for a SyntaxError; a
+ * non-SyntaxError also gets msg and print_file_and_line. */
 PyAPI_FUNC(void) PyErr_SyntaxLocation(const char* filename, int lineno);
 PyAPI_FUNC(void) PyErr_SyntaxLocationEx(const char* filename, int lineno, int col_offset);
 PyAPI_FUNC(void) PyErr_SyntaxLocationObject(PyObject* filename, int lineno, int col_offset);

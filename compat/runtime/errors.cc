@@ -501,9 +501,12 @@ extern "C" void PyErr_RangedSyntaxLocationObject(PyObject* filename, int lineno,
   PyErr_NormalizeException(&type, &value, &tb);
   bool ok = SetField(value, "lineno", PyLong_FromLong(lineno)) &&
             SetField(value, "offset", col_offset >= 0 ? PyLong_FromLong(col_offset) : nullptr);
-  if (ok && end_lineno >= 0) ok = SetField(value, "end_lineno", PyLong_FromLong(end_lineno));
-  if (ok && end_col_offset >= 0) {
-    ok = SetField(value, "end_offset", PyLong_FromLong(end_col_offset));
+  if (ok) {
+    ok = SetField(value, "end_lineno", end_lineno >= 0 ? PyLong_FromLong(end_lineno) : nullptr);
+  }
+  if (ok) {
+    ok = SetField(value, "end_offset",
+                  end_col_offset >= 0 ? PyLong_FromLong(end_col_offset) : nullptr);
   }
   if (ok && filename != nullptr) {
     ok = SetField(value, "filename", Py_NewRef(filename));
@@ -528,7 +531,7 @@ extern "C" void PyErr_RangedSyntaxLocationObject(PyObject* filename, int lineno,
 }
 
 extern "C" void PyErr_SyntaxLocationObject(PyObject* filename, int lineno, int col_offset) {
-  PyErr_RangedSyntaxLocationObject(filename, lineno, col_offset, -1, -1);
+  PyErr_RangedSyntaxLocationObject(filename, lineno, col_offset, lineno, -1);
 }
 
 extern "C" void PyErr_SyntaxLocationEx(const char* filename, int lineno, int col_offset) {

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -573,20 +574,25 @@ static PyObject* syntax(PyObject* Py_UNUSED(module), PyObject* args) {
   fputs(lines, file);
   fclose(file);
   PyObject* results = PyList_New(0);
-  static const int where[][2] = {{2, 4}, {1, -1}, {9, 0}};
-  for (int i = 0; i < 3 && results != NULL; ++i) {
+  static const int where[][2] = {{2, 4}, {1, -1}, {9, 0}, {3, 1}};
+  PyObject* path_object = PyUnicode_FromString(path);
+  for (int i = 0; i < 4 && results != NULL; ++i) {
     PyErr_SetString(i == 2 ? PyExc_ValueError : PyExc_SyntaxError, "invalid thing");
-    if (i == 1) {
-      PyErr_SyntaxLocation(path, where[i][0]);
-    } else {
-      PyErr_SyntaxLocationEx(path, where[i][0], where[i][1]);
+    switch (i) {
+      case 0: PyErr_SyntaxLocationEx(path, where[i][0], where[i][1]); break;
+      case 1: PyErr_SyntaxLocation(path, where[i][0]); break;
+      case 2: PyErr_SyntaxLocationObject(path_object, where[i][0], where[i][1]); break;
+      default:
+        PyErr_RangedSyntaxLocationObject(path_object, where[i][0], where[i][1], 3, 4);
+        break;
     }
     PyObject *t, *v, *tb;
     PyErr_Fetch(&t, &v, &tb);
     PyObject* item = Py_BuildValue(
-        "(sNNNNNN)", ((PyTypeObject*)t)->tp_name, attr_or_absent(v, "lineno"),
+        "(sNNNNNNNN)", ((PyTypeObject*)t)->tp_name, attr_or_absent(v, "lineno"),
         attr_or_absent(v, "offset"), attr_or_absent(v, "text"), attr_or_absent(v, "msg"),
-        attr_or_absent(v, "print_file_and_line"), attr_or_absent(v, "filename"));
+        attr_or_absent(v, "print_file_and_line"), attr_or_absent(v, "filename"),
+        attr_or_absent(v, "end_lineno"), attr_or_absent(v, "end_offset"));
     if (item != NULL) {
       /* The path is random: only whether it was recorded is shown. */
       PyObject* filename_attr = PyTuple_GET_ITEM(item, 6);
@@ -603,6 +609,7 @@ static PyObject* syntax(PyObject* Py_UNUSED(module), PyObject* args) {
     if (item == NULL || PyList_Append(results, item) < 0) Py_CLEAR(results);
     Py_XDECREF(item);
   }
+  Py_DECREF(path_object);
   PyObject* filename = PyUnicode_FromString(path);
   PyObject* line2 = PyErr_ProgramTextObject(filename, 2);
   PyObject* line9 = PyErr_ProgramText(path, 9);
@@ -615,6 +622,15 @@ static PyObject* syntax(PyObject* Py_UNUSED(module), PyObject* args) {
                        missing != NULL ? missing : Py_NewRef(Py_None));
 }
 
+/* The module's own variadic helper, around PyOS_vsnprintf. */
+static int format_into(char* buffer, size_t size, const char* format, ...) {
+  va_list va;
+  va_start(va, format);
+  const int result = PyOS_vsnprintf(buffer, size, format, va);
+  va_end(va);
+  return result;
+}
+
 /* snprintf(n) -> PyOS_snprintf into an n-byte buffer: (result, what the buffer holds) */
 static PyObject* os_snprintf(PyObject* Py_UNUSED(module), PyObject* args) {
   int n;
@@ -623,7 +639,9 @@ static PyObject* os_snprintf(PyObject* Py_UNUSED(module), PyObject* args) {
   memset(buffer, 'x', sizeof(buffer));
   if (n < 0 || n > (int)sizeof(buffer)) n = (int)sizeof(buffer);
   const int result = PyOS_snprintf(buffer, (size_t)n, "%s-%d", "value", 12345);
-  return Py_BuildValue("(is)", result, n > 0 ? buffer : "");
+  char again[32];
+  const int v_result = format_into(again, (size_t)n, "%d/%s", 7, "seven");
+  return Py_BuildValue("(isis)", result, n > 0 ? buffer : "", v_result, n > 0 ? again : "");
 }
 
 /* ---- A C subclass of Exception -------------------------------------------------------------- */
