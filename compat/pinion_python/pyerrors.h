@@ -9,8 +9,11 @@
  * OSError(errno, strerror[, filename[, winerror[, filename2]]]) picks the errno's subclass
  * (OSError(2, 'x') is a FileNotFoundError), StopIteration.value, SystemExit.code,
  * ImportError(msg, name=, path=), NameError(name=), AttributeError(name=, obj=),
- * BaseExceptionGroup(msg, excs). A static type with tp_base = (PyTypeObject*)PyExc_Exception
- * subclasses them from C.
+ * SyntaxError(msg, (filename, lineno, offset, text[, end_lineno, end_offset])),
+ * UnicodeEncodeError/DecodeError/TranslateError with their fields and messages,
+ * BaseExceptionGroup(msg, excs) (an ExceptionGroup when all are Exceptions); methods
+ * with_traceback, add_note (__notes__), __reduce__, __setstate__. A static type with
+ * tp_base = (PyTypeObject*)PyExc_Exception (set before PyType_Ready) subclasses them from C.
  *
  * The current exception is a (type, value, traceback) triple per thread, as in CPython 3.11:
  * PyErr_SetString/SetObject/Format store the value as given (a str, a tuple, NULL...);
@@ -20,13 +23,15 @@
  *
  * Where Pinion differs: there are no traceback objects (no frames): tracebacks are always
  * NULL/None, __traceback__ accepts only None, and PyErr_Print shows "Type: message" with no
- * traceback. Attributes are looked up by the exception types' own tp_getattro (args,
- * __cause__, __context__, __suppress_context__, __traceback__, __notes__-free add_note,
- * the subtype fields). UnicodeError's subclasses and SyntaxError accept any arguments (their
- * structured constructors and str are not provided; the fields stay NULL). ExceptionGroup's
- * base is BaseExceptionGroup only (not also Exception: no multiple inheritance yet), so
- * PyErr_ExceptionMatches(PyExc_Exception) is false for it. BlockingIOError.characters_written
- * is not provided. Signals: see PyErr_CheckSignals below.
+ * traceback. The data attributes (args, __cause__, __context__, __suppress_context__,
+ * __traceback__, __dict__ and the subtypes' fields: errno, value, code, msg...) are served by
+ * the exception types' own tp_getattro/tp_setattro, not by descriptors in the types' dicts,
+ * so dir() of an exception does not list them. ExceptionGroup (not public in 3.11 either)
+ * has BaseExceptionGroup as its only base (CPython: also Exception; no multiple inheritance
+ * yet), so PyErr_ExceptionMatches(PyExc_Exception) is false for it. BaseExceptionGroup takes
+ * a tuple or list only, and has no split()/subgroup()/derive(). UnicodeDecodeError takes
+ * bytes only (no buffer protocol). BlockingIOError.characters_written is not provided.
+ * Signals: see PyErr_CheckSignals below.
  *
  * The triple is held as pins of the thread's. A thread that detaches for good with an
  * exception still set keeps its value alive until Py_Finalize: clear it first. Py_Finalize
