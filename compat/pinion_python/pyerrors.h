@@ -25,12 +25,12 @@
  * NULL/None, __traceback__ accepts only None, and PyErr_Print shows "Type: message" with no
  * traceback. The data attributes (args, __cause__, __context__, __suppress_context__,
  * __traceback__, __dict__ and the subtypes' fields: errno, value, code, msg...) are served by
- * the exception types' own tp_getattro/tp_setattro, not by descriptors in the types' dicts,
- * so dir() of an exception does not list them. ExceptionGroup (not public in 3.11 either)
+ * the exception types' own tp_getattro/tp_setattro, not by descriptors in the types' dicts
+ * (PyObject_Dir lists them all the same). ExceptionGroup (not public in 3.11 either)
  * has BaseExceptionGroup as its only base (CPython: also Exception; no multiple inheritance
  * yet), so PyErr_ExceptionMatches(PyExc_Exception) is false for it. BaseExceptionGroup takes
  * a tuple or list only, and has no split()/subgroup()/derive(). UnicodeDecodeError takes
- * bytes only (no buffer protocol). BlockingIOError.characters_written is not provided.
+ * bytes only (no buffer protocol).
  * Signals: see PyErr_CheckSignals below.
  *
  * The triple is held as pins of the thread's. A thread that detaches for good with an

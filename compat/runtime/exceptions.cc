@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "compat/runtime/exceptions.h"
 #include "compat/runtime/runtime.h"
 
 namespace pinion::compat {
@@ -297,6 +298,8 @@ const Field* FindField(PyTypeObject* type, const char* name) {
   return nullptr;
 }
 
+bool IsOSError(PyObject* o);  // below the type objects
+
 PyObject* ExcGetAttr(PyObject* self, PyObject* name) {
   const char* utf8 = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : nullptr;
   if (utf8 != nullptr) {
@@ -308,6 +311,14 @@ PyObject* ExcGetAttr(PyObject* self, PyObject* name) {
         return PyLong_FromSsize_t(*reinterpret_cast<Py_ssize_t*>(Slot(self, *field)));
       }
       return NoneIfNull(*Slot(self, *field));
+    }
+    if (IsOSError(self) && std::strcmp(utf8, "characters_written") == 0) {
+      const Py_ssize_t written = reinterpret_cast<PyOSErrorObject*>(self)->written;
+      if (written == -1) {
+        PyErr_SetString(PyExc_AttributeError, "characters_written");
+        return nullptr;
+      }
+      return PyLong_FromSsize_t(written);
     }
   }
   return PyObject_GenericGetAttr(self, name);
@@ -334,6 +345,26 @@ int ExcSetAttr(PyObject* self, PyObject* name, PyObject* value) {
         return 0;
       }
       Py_XSETREF(*Slot(self, *field), Py_XNewRef(value));
+      return 0;
+    }
+    if (IsOSError(self) && std::strcmp(utf8, "characters_written") == 0) {
+      Py_ssize_t& written = reinterpret_cast<PyOSErrorObject*>(self)->written;
+      if (value == nullptr) {
+        if (written == -1) {
+          PyErr_SetString(PyExc_AttributeError, "characters_written");
+          return -1;
+        }
+        written = -1;
+        return 0;
+      }
+      if (!PyLong_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
+                     Py_TYPE(value)->tp_name);
+        return -1;
+      }
+      const Py_ssize_t n = PyLong_AsSsize_t(value);
+      if (n == -1 && PyErr_Occurred()) return -1;
+      written = n;
       return 0;
     }
   }
@@ -946,6 +977,8 @@ FieldList Fields(PyTypeObject* type) {
   return {nullptr, 0};
 }
 
+bool IsOSError(PyObject* o) { return PyObject_TypeCheck(o, &g_os_error); }
+
 PyTypeObject* ErrnoSubclass(int code) {
   switch (code) {
     case EAGAIN:
@@ -1028,6 +1061,23 @@ PyObject* GroupNew(PyTypeObject* type, PyObject* args, PyObject* kwds) {
   e->excs = excs;
   return self;
 }
+
+}  // namespace
+
+void AddExceptionAttributeNames(PyTypeObject* type, std::set<std::string>& names) {
+  if (!PyType_IsSubtype(type, &g_base_exception)) return;
+  for (const char* name : {"args", "__traceback__", "__context__", "__cause__",
+                           "__suppress_context__", "__dict__"}) {
+    names.insert(name);
+  }
+  for (PyTypeObject* t = type; t != nullptr; t = t->tp_base) {
+    const FieldList list = Fields(t);
+    for (size_t i = 0; i < list.count; ++i) names.insert(list.fields[i].name);
+  }
+  if (PyType_IsSubtype(type, &g_os_error)) names.insert("characters_written");
+}
+
+namespace {
 
 PyBaseExceptionObject* CheckInstance(PyObject* exc, const char* function) {
   if (exc != nullptr && PyExceptionInstance_Check(exc)) return Exc(exc);

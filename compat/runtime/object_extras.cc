@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "compat/runtime/exceptions.h"
 #include "compat/runtime/runtime.h"
 
 namespace pinion::compat {
@@ -114,8 +115,10 @@ bool AddKeys(std::set<std::string>& names, PyObject* dict) {
   return true;
 }
 
-// The names a type and its bases define: tp_dict entries and tp_methods.
+// The names a type and its bases define: tp_dict entries and tp_methods (and the data
+// attributes exception types serve themselves).
 bool AddTypeNames(std::set<std::string>& names, PyTypeObject* type) {
+  AddExceptionAttributeNames(type, names);
   for (PyTypeObject* t = type; t != nullptr; t = t->tp_base) {
     if (!AddKeys(names, t->tp_dict)) return false;
     for (PyMethodDef* def = t->tp_methods; def != nullptr && def->ml_name != nullptr; ++def) {

@@ -145,6 +145,15 @@ static void drive(PyObject* module) {
     show("dir_has(e, 'add_note')", call(module, "dir_has", Py_BuildValue("(Os)", e, "add_note")));
     show("dir_has(e, 'with_traceback')", call(module, "dir_has", Py_BuildValue("(Os)", e, "with_traceback")));
     show("set_attr(e, 'mine', 1)", call(module, "set_attr", Py_BuildValue("(Osi)", e, "mine", 1)));
+    show("dir_names(e)", call(module, "dir_names", Py_BuildValue("(O)", e)));
+    show("dir_names(os)", call(module, "dir_names", Py_BuildValue("(O)", os)));
+    show("dir_names(ImportError)", call(module, "dir_names", Py_BuildValue("(O)", PyExc_ImportError)));
+    show("dir_has(e, '__cause__')", call(module, "dir_has", Py_BuildValue("(Os)", e, "__cause__")));
+    show("attrs(os, 'characters_written')", call(module, "attrs", Py_BuildValue("(O(s))", os, "characters_written")));
+    show("set_attr(os, 'characters_written', 3)", call(module, "set_attr", Py_BuildValue("(Osi)", os, "characters_written", 3)));
+    show("set_attr(os, 'characters_written', 'x')", call(module, "set_attr", Py_BuildValue("(Oss)", os, "characters_written", "x")));
+    show("del_attr(os, 'characters_written')", call(module, "del_attr", Py_BuildValue("(Os)", os, "characters_written")));
+    show("del_attr(os, 'characters_written')", call(module, "del_attr", Py_BuildValue("(Os)", os, "characters_written")));
     show("dir_has(e, 'mine')", call(module, "dir_has", Py_BuildValue("(Os)", e, "mine")));
     Py_DECREF(names);
     Py_DECREF(e);
