@@ -257,6 +257,8 @@ static void drive(PyObject* module) {
   }
 
   SHOW_CALL(module, "recursion", "()", NULL);
+  SHOW_CALL(module, "deep_repr", "(50)", Py_BuildValue("(i)", 50));
+  SHOW_CALL(module, "deep_repr", "(5000)", Py_BuildValue("(i)", 5000));
 
   /* Warnings: the return values (shown ones print to stderr). */
   for (int i = 0; i <= 7; ++i) {

@@ -767,6 +767,29 @@ static PyObject* recursion(PyObject* Py_UNUSED(module), PyObject* Py_UNUSED(igno
   return out;
 }
 
+/* deep_repr(depth) -> repr of a list nested `depth` deep, or the RecursionError it raised */
+static PyObject* deep_repr(PyObject* Py_UNUSED(module), PyObject* args) {
+  int depth;
+  if (!PyArg_ParseTuple(args, "i:deep_repr", &depth)) return NULL;
+  PyObject* outer = PyList_New(0);
+  for (int i = 0; i < depth && outer != NULL; ++i) {
+    PyObject* wrapper = PyList_New(1);
+    if (wrapper == NULL) {
+      Py_CLEAR(outer);
+      break;
+    }
+    PyList_SET_ITEM(wrapper, 0, outer);
+    outer = wrapper;
+  }
+  if (outer == NULL) return NULL;
+  PyObject* repr = PyObject_Repr(outer);
+  Py_DECREF(outer);
+  if (repr == NULL) return NULL;
+  const Py_ssize_t length = PyUnicode_GetLength(repr);
+  Py_DECREF(repr);
+  return PyLong_FromSsize_t(length);
+}
+
 /* ---- Warnings ------------------------------------------------------------------------------ */
 
 /* warn(which) -> the return value of one warning call (printed to stderr when shown) */
@@ -979,6 +1002,7 @@ static PyMethodDef methods[] = {
     {"custom", custom, METH_VARARGS, NULL},
     {"catch_custom", catch_custom, METH_VARARGS, NULL},
     {"recursion", recursion, METH_NOARGS, NULL},
+    {"deep_repr", deep_repr, METH_VARARGS, NULL},
     {"warn", warn, METH_VARARGS, NULL},
     {"warn_explicit", warn_explicit, METH_NOARGS, NULL},
     {"func_name", func_name, METH_O, NULL},
