@@ -1,150 +1,94 @@
-// Exceptions (pyerrors.h): the standard exception types and each thread's current exception.
+// The current exception (pyerrors.h): each thread's raised and handled exceptions and the
+// PyErr_* API. The exception types and instances are exceptions.cc's.
 //
-// Owns: the static exception type objects (PyExc_* point at them) and t_error, the calling
-// thread's (type, value) pair.
+// Owns: t_error, the calling thread's (type, value, traceback) triple, and t_handled, the
+// exception it is handling (sys.exc_info()).
 //
 // Invariants:
-//   - t_error.value is NULL whenever t_error.type is. The setters only ever store an
-//     exception type (PyExceptionClass_Check); PyErr_Restore trusts its caller, as CPython.
-//   - Each non-NULL member of t_error is a pin owned by the thread's exception state: set by
-//     PyErr_Restore (which every setter goes through), released by the next Restore or
-//     PyErr_Clear, or handed to the caller by PyErr_Fetch. The types are immortal, so only
-//     the value's pin is real.
-//   - The exception types are immortal statics, used for their identity and their tp_base
-//     chain (CPython's hierarchy); they are constant-initialised and nothing is allocated
-//     for them, so they outlive every Py_Initialize/Py_Finalize cycle unchanged.
+//   - t_error.value and .traceback are NULL whenever t_error.type is. The setters only ever
+//     store an exception type (PyExceptionClass_Check); PyErr_Restore trusts its caller, as
+//     CPython. The value is what was raised: an instance, or the argument(s) the type will be
+//     called with when normalised (PyErr_NormalizeException).
+//   - Each non-NULL member of t_error, and t_handled, is a pin owned by the thread's
+//     exception state: set by PyErr_Restore (which every setter goes through) or
+//     PyErr_SetHandledException, released by the next one or PyErr_Clear, or handed to the
+//     caller by PyErr_Fetch.
 //
-// Threads: any attached thread; t_error is thread_local, so threads never see each other's
-// exceptions and need no synchronisation. t_error is a plain struct with no destructor: a
-// thread that exits is no longer attached and could not unpin anyway.
+// Threads: any attached thread; the state is thread_local, so threads never see each other's
+// exceptions and need no synchronisation. It is plain data with no destructor: a thread that
+// exits is no longer attached and could not unpin anyway.
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
 
 #include "compat/runtime/runtime.h"
 
+#undef Py_FatalError  // the macro form passes __func__; the function is defined below
+
 namespace {
-
-// An exception type: static and immortal, instances not provided.
-constexpr PyTypeObject ExceptionType(const char* name, PyTypeObject* base, const char* doc) {
-  PyTypeObject type{};
-  type.ob_base = PyVarObject{{_PyPinion_IMMORTAL_REFCNT, &PyType_Type}, 0};
-  type.tp_name = name;
-  type.tp_basicsize = sizeof(PyObject);
-  type.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_BASE_EXC_SUBCLASS;
-  type.tp_doc = doc;
-  type.tp_base = base;
-  return type;
-}
-
-// CPython's hierarchy (the part Pinion declares), bases before subclasses.
-constinit PyTypeObject g_base_exception =
-    ExceptionType("BaseException", &PyBaseObject_Type, "Common base class for all exceptions");
-constinit PyTypeObject g_keyboard_interrupt =
-    ExceptionType("KeyboardInterrupt", &g_base_exception, "Program interrupted by user.");
-constinit PyTypeObject g_system_exit =
-    ExceptionType("SystemExit", &g_base_exception, "Request to exit from the interpreter.");
-constinit PyTypeObject g_exception =
-    ExceptionType("Exception", &g_base_exception, "Common base class for all non-exit exceptions.");
-constinit PyTypeObject g_arithmetic_error =
-    ExceptionType("ArithmeticError", &g_exception, "Base class for arithmetic errors.");
-constinit PyTypeObject g_overflow_error =
-    ExceptionType("OverflowError", &g_arithmetic_error, "Result too large to be represented.");
-constinit PyTypeObject g_zero_division_error =
-    ExceptionType("ZeroDivisionError", &g_arithmetic_error,
-                  "Second argument to a division or modulo operation was zero.");
-constinit PyTypeObject g_assertion_error =
-    ExceptionType("AssertionError", &g_exception, "Assertion failed.");
-constinit PyTypeObject g_attribute_error =
-    ExceptionType("AttributeError", &g_exception, "Attribute not found.");
-constinit PyTypeObject g_buffer_error =
-    ExceptionType("BufferError", &g_exception, "Buffer error.");
-constinit PyTypeObject g_eof_error =
-    ExceptionType("EOFError", &g_exception, "Read beyond end of file.");
-constinit PyTypeObject g_import_error =
-    ExceptionType("ImportError", &g_exception,
-                  "Import can't find module, or can't find name in module.");
-constinit PyTypeObject g_module_not_found_error =
-    ExceptionType("ModuleNotFoundError", &g_import_error, "Module not found.");
-constinit PyTypeObject g_lookup_error =
-    ExceptionType("LookupError", &g_exception, "Base class for lookup errors.");
-constinit PyTypeObject g_index_error =
-    ExceptionType("IndexError", &g_lookup_error, "Sequence index out of range.");
-constinit PyTypeObject g_key_error =
-    ExceptionType("KeyError", &g_lookup_error, "Mapping key not found.");
-constinit PyTypeObject g_memory_error =
-    ExceptionType("MemoryError", &g_exception, "Out of memory.");
-constinit PyTypeObject g_name_error =
-    ExceptionType("NameError", &g_exception, "Name not found globally.");
-constinit PyTypeObject g_os_error =
-    ExceptionType("OSError", &g_exception, "Base class for I/O related errors.");
-constinit PyTypeObject g_runtime_error =
-    ExceptionType("RuntimeError", &g_exception, "Unspecified run-time error.");
-constinit PyTypeObject g_not_implemented_error =
-    ExceptionType("NotImplementedError", &g_runtime_error,
-                  "Method or function hasn't been implemented yet.");
-constinit PyTypeObject g_stop_iteration =
-    ExceptionType("StopIteration", &g_exception, "Signal the end from iterator.__next__().");
-constinit PyTypeObject g_system_error =
-    ExceptionType("SystemError", &g_exception, "Internal error in the Python interpreter.");
-constinit PyTypeObject g_type_error =
-    ExceptionType("TypeError", &g_exception, "Inappropriate argument type.");
-constinit PyTypeObject g_value_error =
-    ExceptionType("ValueError", &g_exception, "Inappropriate argument value (of correct type).");
 
 // The calling thread's current exception (see the invariants above).
 struct ErrorState {
   PyObject* type;
   PyObject* value;
+  PyObject* traceback;
 };
-thread_local ErrorState t_error{nullptr, nullptr};
+thread_local ErrorState t_error{nullptr, nullptr, nullptr};
+thread_local PyObject* t_handled = nullptr;
+// False until PyErr_SetHandledException/SetExcInfo runs on the thread: CPython's initial
+// handled exception is None, which PyErr_GetExcInfo tells apart from a NULL set since.
+thread_local bool t_handled_set = false;
 
-// Writes "TypeName: str(value)" (or "TypeName") and a newline to stderr. Takes over the
-// references to `type` and `value`; runs with no exception set.
-void PrintException(PyObject* type, PyObject* value) {
-  const char* name = PyType_Check(type) ? reinterpret_cast<PyTypeObject*>(type)->tp_name : "?";
-  if (value == nullptr || value == Py_None) {
+// Writes "TypeName: str(value)" (or "TypeName" when the str is empty) and a newline to
+// stderr, after normalising. Takes over the references; runs with no exception set.
+void PrintException(PyObject* type, PyObject* value, PyObject* traceback) {
+  PyErr_NormalizeException(&type, &value, &traceback);
+  // As CPython's report: the instance's own class (OSError(2, ...) is a FileNotFoundError).
+  const char* name = value != nullptr && PyExceptionInstance_Check(value)
+                         ? Py_TYPE(value)->tp_name
+                     : type != nullptr && PyType_Check(type)
+                         ? reinterpret_cast<PyTypeObject*>(type)->tp_name
+                         : "?";
+  PyObject* text = value != nullptr ? PyObject_Str(value) : nullptr;
+  const char* utf8 = text != nullptr ? PyUnicode_AsUTF8(text) : nullptr;
+  if (utf8 == nullptr) {
+    std::fprintf(stderr, "%s: <exception str() failed>\n", name);
+  } else if (*utf8 == '\0') {
     std::fprintf(stderr, "%s\n", name);
   } else {
-    PyObject* text = PyObject_Str(value);
-    const char* utf8 = text != nullptr ? PyUnicode_AsUTF8(text) : nullptr;
-    std::fprintf(stderr, "%s: %s\n", name, utf8 != nullptr ? utf8 : "<exception str() failed>");
-    Py_XDECREF(text);
-    PyErr_Clear();  // whatever str() raised
+    std::fprintf(stderr, "%s: %s\n", name, utf8);
   }
+  Py_XDECREF(text);
+  PyErr_Clear();  // whatever str() raised
   Py_XDECREF(type);
   Py_XDECREF(value);
+  Py_XDECREF(traceback);
+}
+
+// type(*value) for a tuple, type() for NULL/None, else type(value); TypeError if that is
+// not an exception instance.
+PyObject* CreateException(PyObject* type, PyObject* value) {
+  PyObject* exc;
+  if (value == nullptr || value == Py_None) {
+    exc = PyObject_CallNoArgs(type);
+  } else if (PyTuple_Check(value)) {
+    exc = PyObject_Call(type, value, nullptr);
+  } else {
+    exc = PyObject_CallOneArg(type, value);
+  }
+  if (exc != nullptr && !PyExceptionInstance_Check(exc)) {
+    PyErr_Format(PyExc_TypeError,
+                 "calling %R should have returned an instance of BaseException, not %s", type,
+                 Py_TYPE(exc)->tp_name);
+    Py_CLEAR(exc);
+  }
+  return exc;
 }
 
 }  // namespace
-
-// &type.ob_base.ob_base is the type as a PyObject* without a cast, so these are constant
-// initialised: valid before any static constructor runs.
-#define PINION_EXCEPTION(name, type) constinit PyObject* PyExc_##name = &type.ob_base.ob_base
-PINION_EXCEPTION(BaseException, g_base_exception);
-PINION_EXCEPTION(Exception, g_exception);
-PINION_EXCEPTION(ArithmeticError, g_arithmetic_error);
-PINION_EXCEPTION(AssertionError, g_assertion_error);
-PINION_EXCEPTION(AttributeError, g_attribute_error);
-PINION_EXCEPTION(BufferError, g_buffer_error);
-PINION_EXCEPTION(EOFError, g_eof_error);
-PINION_EXCEPTION(ImportError, g_import_error);
-PINION_EXCEPTION(ModuleNotFoundError, g_module_not_found_error);
-PINION_EXCEPTION(IndexError, g_index_error);
-PINION_EXCEPTION(KeyboardInterrupt, g_keyboard_interrupt);
-PINION_EXCEPTION(KeyError, g_key_error);
-PINION_EXCEPTION(LookupError, g_lookup_error);
-PINION_EXCEPTION(MemoryError, g_memory_error);
-PINION_EXCEPTION(NameError, g_name_error);
-PINION_EXCEPTION(NotImplementedError, g_not_implemented_error);
-PINION_EXCEPTION(OSError, g_os_error);
-PINION_EXCEPTION(OverflowError, g_overflow_error);
-PINION_EXCEPTION(RuntimeError, g_runtime_error);
-PINION_EXCEPTION(StopIteration, g_stop_iteration);
-PINION_EXCEPTION(SystemError, g_system_error);
-PINION_EXCEPTION(SystemExit, g_system_exit);
-PINION_EXCEPTION(TypeError, g_type_error);
-PINION_EXCEPTION(ValueError, g_value_error);
-PINION_EXCEPTION(ZeroDivisionError, g_zero_division_error);
-#undef PINION_EXCEPTION
 
 // ---- Setting and clearing ---------------------------------------------------------------
 
@@ -153,18 +97,22 @@ extern "C" void PyErr_Restore(PyObject* type, PyObject* value, PyObject* traceba
     Py_XDECREF(value);
     value = nullptr;
   }
+  if (type == nullptr) {
+    Py_XDECREF(traceback);
+    traceback = nullptr;
+  }
   const ErrorState old = t_error;
-  t_error = {type, value};
-  Py_XDECREF(traceback);  // tracebacks are not kept
+  t_error = {type, value, traceback};
   Py_XDECREF(old.type);
   Py_XDECREF(old.value);
+  Py_XDECREF(old.traceback);
 }
 
 extern "C" void PyErr_Fetch(PyObject** type, PyObject** value, PyObject** traceback) {
   *type = t_error.type;
   *value = t_error.value;
-  *traceback = nullptr;
-  t_error = {nullptr, nullptr};
+  *traceback = t_error.traceback;
+  t_error = {nullptr, nullptr, nullptr};
 }
 
 extern "C" void PyErr_Clear(void) { PyErr_Restore(nullptr, nullptr, nullptr); }
@@ -173,11 +121,126 @@ extern "C" PyObject* PyErr_Occurred(void) { return t_error.type; }
 
 extern "C" void PyErr_SetObject(PyObject* type, PyObject* value) {
   if (type != nullptr && !PyExceptionClass_Check(type)) {
-    PyErr_Format(PyExc_SystemError, "PyErr_SetObject: exception %R is not a BaseException subclass",
+    PyErr_Format(PyExc_SystemError, "_PyErr_SetObject: exception %R is not a BaseException subclass",
                  type);
     return;
   }
-  PyErr_Restore(Py_XNewRef(type), Py_XNewRef(value), nullptr);
+  Py_XINCREF(value);
+  PyObject* handled = t_handled;
+  if (type != nullptr && handled != nullptr && PyExceptionInstance_Check(handled)) {
+    // Implicit chaining: the new exception's __context__ is the one being handled, so the
+    // value must be an instance now (as CPython).
+    Py_INCREF(handled);
+    if (value == nullptr || !PyExceptionInstance_Check(value)) {
+      PyObject* created = CreateException(type, value);
+      Py_XDECREF(value);
+      if (created == nullptr) {
+        Py_DECREF(handled);
+        return;  // the error creating it stands
+      }
+      value = created;
+    }
+    if (handled != value) {
+      // No cycle: if `value` is already in handled's context chain, cut the chain there.
+      PyObject* o = handled;
+      for (int steps = 0; steps < 10000; ++steps) {
+        PyObject* context = reinterpret_cast<PyBaseExceptionObject*>(o)->context;
+        if (context == nullptr) break;
+        if (context == value) {
+          PyException_SetContext(o, nullptr);
+          break;
+        }
+        o = context;
+      }
+      PyException_SetContext(value, handled);  // steals
+    } else {
+      Py_DECREF(handled);
+    }
+  }
+  PyObject* traceback = nullptr;
+  if (value != nullptr && PyExceptionInstance_Check(value)) {
+    traceback = PyException_GetTraceback(value);
+  }
+  PyErr_Restore(Py_XNewRef(type), value, traceback);
+}
+
+extern "C" void PyErr_NormalizeException(PyObject** type, PyObject** value, PyObject** tb) {
+  for (int attempt = 0;; ++attempt) {
+    PyObject* t = *type;
+    if (t == nullptr) return;
+    PyObject* v = *value != nullptr ? *value : Py_NewRef(Py_None);
+    if (!PyExceptionClass_Check(t)) {
+      *value = v;
+      return;
+    }
+    PyTypeObject* inclass = PyExceptionInstance_Check(v) ? Py_TYPE(v) : nullptr;
+    if (inclass != nullptr && PyType_IsSubtype(inclass, reinterpret_cast<PyTypeObject*>(t))) {
+      if (inclass != reinterpret_cast<PyTypeObject*>(t)) {
+        // Believe the instance's class.
+        Py_SETREF(*type, Py_NewRef(reinterpret_cast<PyObject*>(inclass)));
+      }
+      *value = v;
+      return;
+    }
+    PyObject* created = CreateException(t, v);
+    if (created != nullptr) {
+      Py_DECREF(v);
+      *value = created;
+      return;
+    }
+    // Creating it raised: that exception replaces the triple, and is normalised in turn.
+    Py_DECREF(t);
+    Py_DECREF(v);
+    PyObject* initial_tb = *tb;
+    PyErr_Fetch(type, value, tb);
+    if (initial_tb != nullptr) {
+      if (*tb == nullptr) {
+        *tb = initial_tb;
+      } else {
+        Py_DECREF(initial_tb);
+      }
+    }
+    if (attempt >= 32) {
+      Py_FatalError("Cannot recover from the recursive normalization of an exception.");
+    }
+  }
+}
+
+// ---- The exception being handled ----------------------------------------------------------
+
+extern "C" PyObject* PyErr_GetHandledException(void) {
+  if (t_handled == nullptr || t_handled == Py_None) return nullptr;
+  return Py_NewRef(t_handled);
+}
+
+extern "C" void PyErr_SetHandledException(PyObject* exc) {
+  PyObject* old = t_handled;
+  t_handled = Py_XNewRef(exc);
+  t_handled_set = true;
+  Py_XDECREF(old);
+}
+
+extern "C" void PyErr_GetExcInfo(PyObject** type, PyObject** value, PyObject** traceback) {
+  PyObject* handled = t_handled;
+  if (handled == nullptr || handled == Py_None) {
+    // As CPython 3.11: None for the type and traceback when nothing is being handled; the
+    // value is what was set (None initially, NULL after PyErr_SetExcInfo(NULL, NULL, NULL)).
+    *type = Py_NewRef(Py_None);
+    *value = handled != nullptr || !t_handled_set ? Py_NewRef(Py_None) : nullptr;
+    *traceback = Py_NewRef(Py_None);
+    return;
+  }
+  *type = Py_NewRef(reinterpret_cast<PyObject*>(Py_TYPE(handled)));
+  *value = Py_NewRef(handled);
+  PyObject* tb = PyExceptionInstance_Check(handled) ? PyException_GetTraceback(handled) : nullptr;
+  *traceback = tb != nullptr ? tb : Py_NewRef(Py_None);
+}
+
+extern "C" void PyErr_SetExcInfo(PyObject* type, PyObject* value, PyObject* traceback) {
+  PyErr_SetHandledException(value);  // 3.11 keeps only the value
+  Py_XDECREF(value);
+  Py_XDECREF(type);
+  Py_XDECREF(traceback);
 }
 
 extern "C" void PyErr_SetNone(PyObject* type) { PyErr_SetObject(type, nullptr); }
@@ -232,6 +295,7 @@ extern "C" int PyErr_GivenExceptionMatches(PyObject* given, PyObject* exc) {
     }
     return 0;
   }
+  if (PyExceptionInstance_Check(given)) given = reinterpret_cast<PyObject*>(Py_TYPE(given));
   if (PyExceptionClass_Check(given) && PyExceptionClass_Check(exc)) {
     return PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(given),
                             reinterpret_cast<PyTypeObject*>(exc));
@@ -248,7 +312,7 @@ extern "C" int PyErr_ExceptionMatches(PyObject* exc) {
 extern "C" void PyErr_PrintEx(int) {
   PyObject *type, *value, *traceback;
   PyErr_Fetch(&type, &value, &traceback);
-  if (type != nullptr) PrintException(type, value);
+  if (type != nullptr) PrintException(type, value, traceback);
 }
 
 extern "C" void PyErr_Print(void) { PyErr_PrintEx(1); }
@@ -261,5 +325,246 @@ extern "C" void PyErr_WriteUnraisable(PyObject* where) {
     std::fprintf(stderr, "Exception ignored in: <%s object at %p>\n", Py_TYPE(where)->tp_name,
                  static_cast<void*>(where));
   }
-  PrintException(type, value);
+  PrintException(type, value, traceback);
+}
+
+// ---- errno, imports, signals ----------------------------------------------------------------
+
+extern "C" PyObject* PyErr_SetFromErrnoWithFilenameObjects(PyObject* type, PyObject* filename,
+                                                            PyObject* filename2) {
+  const int code = errno;
+  if (code == EINTR && PyErr_CheckSignals() != 0) return nullptr;
+  PyObject* message = PyUnicode_FromString(code != 0 ? std::strerror(code) : "Error");
+  if (message == nullptr) return nullptr;
+  PyObject* args;
+  if (filename != nullptr && filename2 != nullptr) {
+    args = Py_BuildValue("(iOOiO)", code, message, filename, 0, filename2);
+  } else if (filename != nullptr) {
+    args = Py_BuildValue("(iOO)", code, message, filename);
+  } else {
+    args = Py_BuildValue("(iO)", code, message);
+  }
+  Py_DECREF(message);
+  if (args == nullptr) return nullptr;
+  PyObject* exc = PyObject_Call(type, args, nullptr);
+  Py_DECREF(args);
+  if (exc != nullptr) {
+    PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc)), exc);
+    Py_DECREF(exc);
+  }
+  return nullptr;
+}
+
+extern "C" PyObject* PyErr_SetFromErrnoWithFilenameObject(PyObject* type, PyObject* filename) {
+  return PyErr_SetFromErrnoWithFilenameObjects(type, filename, nullptr);
+}
+
+extern "C" PyObject* PyErr_SetFromErrno(PyObject* type) {
+  return PyErr_SetFromErrnoWithFilenameObjects(type, nullptr, nullptr);
+}
+
+extern "C" PyObject* PyErr_SetFromErrnoWithFilename(PyObject* type, const char* filename) {
+  const int code = errno;  // decoding the name must not lose it
+  PyObject* name = nullptr;
+  if (filename != nullptr) {
+    name = PyUnicode_DecodeUTF8(filename, static_cast<Py_ssize_t>(std::strlen(filename)),
+                                "replace");
+    if (name == nullptr) return nullptr;
+  }
+  errno = code;
+  PyErr_SetFromErrnoWithFilenameObjects(type, name, nullptr);
+  Py_XDECREF(name);
+  return nullptr;
+}
+
+extern "C" PyObject* PyErr_SetImportErrorSubclass(PyObject* type, PyObject* msg, PyObject* name,
+                                                  PyObject* path) {
+  if (!PyExceptionClass_Check(type) ||
+      !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(type),
+                        reinterpret_cast<PyTypeObject*>(PyExc_ImportError))) {
+    PyErr_SetString(PyExc_TypeError, "expected a subclass of ImportError");
+    return nullptr;
+  }
+  if (msg == nullptr) {
+    PyErr_SetString(PyExc_TypeError, "expected a message argument");
+    return nullptr;
+  }
+  PyObject* args = PyTuple_Pack(1, msg);
+  PyObject* kwargs = PyDict_New();
+  PyObject* exc = nullptr;
+  if (args != nullptr && kwargs != nullptr &&
+      PyDict_SetItemString(kwargs, "name", name != nullptr ? name : Py_None) == 0 &&
+      PyDict_SetItemString(kwargs, "path", path != nullptr ? path : Py_None) == 0) {
+    exc = PyObject_Call(type, args, kwargs);
+  }
+  Py_XDECREF(args);
+  Py_XDECREF(kwargs);
+  if (exc != nullptr) {
+    PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc)), exc);
+    Py_DECREF(exc);
+  }
+  return nullptr;
+}
+
+extern "C" PyObject* PyErr_SetImportError(PyObject* msg, PyObject* name, PyObject* path) {
+  return PyErr_SetImportErrorSubclass(PyExc_ImportError, msg, name, path);
+}
+
+// A simulated SIGINT waiting for the requesting thread's next PyErr_CheckSignals.
+thread_local bool t_interrupt_pending = false;
+
+extern "C" int PyErr_CheckSignals(void) {
+  if (!t_interrupt_pending) return 0;
+  t_interrupt_pending = false;
+  PyErr_SetNone(PyExc_KeyboardInterrupt);  // Python's default SIGINT handler
+  return -1;
+}
+
+extern "C" int PyErr_SetInterruptEx(int signum) {
+  if (signum < 1 || signum >= NSIG) return -1;
+  // Only SIGINT has a Python-level handler by default; the others are SIG_DFL/SIG_IGN to
+  // Python, which CPython then ignores.
+  if (signum == SIGINT) t_interrupt_pending = true;
+  return 0;
+}
+
+extern "C" void PyErr_SetInterrupt(void) { PyErr_SetInterruptEx(SIGINT); }
+
+// ---- Fatal errors -----------------------------------------------------------------------------
+
+extern "C" void _Py_FatalErrorFunc(const char* func, const char* message) {
+  std::fflush(stdout);
+  if (func != nullptr) {
+    std::fprintf(stderr, "Fatal Python error: %s: %s\n", func, message);
+  } else {
+    std::fprintf(stderr, "Fatal Python error: %s\n", message);
+  }
+  std::fflush(stderr);
+  std::abort();
+}
+
+extern "C" void Py_FatalError(const char* message) { _Py_FatalErrorFunc(nullptr, message); }
+
+// ---- Syntax error locations -------------------------------------------------------------------
+
+extern "C" PyObject* PyErr_ProgramTextObject(PyObject* filename, int lineno) {
+  if (filename == nullptr || !PyUnicode_Check(filename) || lineno <= 0) return nullptr;
+  const char* path = PyUnicode_AsUTF8(filename);
+  if (path == nullptr) {
+    PyErr_Clear();
+    return nullptr;
+  }
+  std::FILE* file = std::fopen(path, "rb");
+  if (file == nullptr) return nullptr;
+  std::string line;
+  int current = 1;
+  for (int c; (c = std::fgetc(file)) != EOF;) {
+    if (current == lineno) line += static_cast<char>(c);
+    if (c == '\n' && ++current > lineno) break;
+  }
+  std::fclose(file);
+  if (current < lineno || (current == lineno && line.empty())) return nullptr;
+  PyObject* text =
+      PyUnicode_DecodeUTF8(line.data(), static_cast<Py_ssize_t>(line.size()), "replace");
+  if (text == nullptr) PyErr_Clear();
+  return text;
+}
+
+extern "C" PyObject* PyErr_ProgramText(const char* filename, int lineno) {
+  if (filename == nullptr) return nullptr;
+  PyObject* name = PyUnicode_FromString(filename);
+  if (name == nullptr) {
+    PyErr_Clear();
+    return nullptr;
+  }
+  PyObject* text = PyErr_ProgramTextObject(name, lineno);
+  Py_DECREF(name);
+  return text;
+}
+
+namespace {
+
+// Sets v.name = value (a new reference, NULL: None); false with the error set.
+bool SetField(PyObject* v, const char* name, PyObject* value) {
+  const int result = PyObject_SetAttrString(v, name, value != nullptr ? value : Py_None);
+  Py_XDECREF(value);
+  return result == 0;
+}
+
+}  // namespace
+
+extern "C" void PyErr_RangedSyntaxLocationObject(PyObject* filename, int lineno, int col_offset,
+                                                 int end_lineno, int end_col_offset) {
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);
+  if (type == nullptr) return;
+  PyErr_NormalizeException(&type, &value, &tb);
+  bool ok = SetField(value, "lineno", PyLong_FromLong(lineno)) &&
+            SetField(value, "offset", col_offset >= 0 ? PyLong_FromLong(col_offset) : nullptr);
+  if (ok) {
+    ok = SetField(value, "end_lineno", end_lineno >= 0 ? PyLong_FromLong(end_lineno) : nullptr);
+  }
+  if (ok) {
+    ok = SetField(value, "end_offset",
+                  end_col_offset >= 0 ? PyLong_FromLong(end_col_offset) : nullptr);
+  }
+  if (ok && filename != nullptr) {
+    ok = SetField(value, "filename", Py_NewRef(filename));
+    PyObject* text = ok ? PyErr_ProgramTextObject(filename, lineno) : nullptr;
+    if (ok && text != nullptr) ok = SetField(value, "text", text);
+  }
+  if (ok && type != PyExc_SyntaxError) {
+    PyObject* existing = nullptr;
+    PyObject* key = PyUnicode_FromString("msg");
+    const int found = key != nullptr ? _PyObject_LookupAttr(value, key, &existing) : -1;
+    Py_XDECREF(key);
+    Py_XDECREF(existing);
+    if (found == 0) ok = SetField(value, "msg", PyObject_Str(value));
+    key = PyUnicode_FromString("print_file_and_line");
+    const int printed = key != nullptr ? _PyObject_LookupAttr(value, key, &existing) : -1;
+    Py_XDECREF(key);
+    Py_XDECREF(existing);
+    if (ok && printed == 0) ok = SetField(value, "print_file_and_line", nullptr);
+  }
+  if (!ok) PyErr_Clear();  // as CPython: the original exception stands
+  PyErr_Restore(type, value, tb);
+}
+
+extern "C" void PyErr_SyntaxLocationObject(PyObject* filename, int lineno, int col_offset) {
+  PyErr_RangedSyntaxLocationObject(filename, lineno, col_offset, lineno, -1);
+}
+
+extern "C" void PyErr_SyntaxLocationEx(const char* filename, int lineno, int col_offset) {
+  PyObject* name = nullptr;
+  if (filename != nullptr) {
+    name = PyUnicode_DecodeUTF8(filename, static_cast<Py_ssize_t>(std::strlen(filename)),
+                                "replace");
+    if (name == nullptr) {
+      PyErr_Clear();
+      return;
+    }
+  }
+  PyErr_SyntaxLocationObject(name, lineno, col_offset);
+  Py_XDECREF(name);
+}
+
+extern "C" void PyErr_SyntaxLocation(const char* filename, int lineno) {
+  PyErr_SyntaxLocationEx(filename, lineno, -1);
+}
+
+// ---- PyOS_snprintf ----------------------------------------------------------------------------
+
+extern "C" int PyOS_vsnprintf(char* str, size_t size, const char* format, va_list va) {
+  if (size == 0) return std::vsnprintf(nullptr, 0, format, va);
+  const int length = std::vsnprintf(str, size, format, va);
+  str[size - 1] = '\0';
+  return length;
+}
+
+extern "C" int PyOS_snprintf(char* str, size_t size, const char* format, ...) {
+  va_list va;
+  va_start(va, format);
+  const int length = PyOS_vsnprintf(str, size, format, va);
+  va_end(va);
+  return length;
 }

@@ -212,6 +212,11 @@ PyObject* TypeCall(PyObject* callable, PyObject* args, PyObject* kwds) {
       (kwds == nullptr || PyDict_GET_SIZE(kwds) == 0)) {
     return Py_NewRef(reinterpret_cast<PyObject*>(Py_TYPE(PyTuple_GET_ITEM(args, 0))));
   }
+  // A static type is readied on first use (its tp_new may be inherited).
+  if ((__atomic_load_n(&type->tp_flags, __ATOMIC_ACQUIRE) & Py_TPFLAGS_READY) == 0 &&
+      PyType_Ready(type) < 0) {
+    return nullptr;
+  }
   if (type->tp_new == nullptr) {
     return PyErr_Format(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
   }
@@ -306,6 +311,13 @@ extern "C" int PyType_Ready(PyTypeObject* type) {
     PINION_INHERIT(tp_alloc);
     PINION_INHERIT(tp_finalize);
     if (base != &PyBaseObject_Type) PINION_INHERIT(tp_new);
+    // As CPython: the instance dict's place, and the fast subclass bits (PyTuple_Check,
+    // PyExceptionInstance_Check...), are inherited.
+    if (type->tp_dictoffset == 0) type->tp_dictoffset = base->tp_dictoffset;
+    type->tp_flags |= base->tp_flags & (Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
+                                        Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_BYTES_SUBCLASS |
+                                        Py_TPFLAGS_UNICODE_SUBCLASS | Py_TPFLAGS_DICT_SUBCLASS |
+                                        Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS);
     if (type->tp_hash == nullptr && type->tp_richcompare == nullptr) {
       type->tp_hash = base->tp_hash;
       type->tp_richcompare = base->tp_richcompare;

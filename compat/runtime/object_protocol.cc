@@ -191,7 +191,11 @@ extern "C" PyObject* PyObject_Repr(PyObject* o) {
   if (o == nullptr) return PyUnicode_FromString("<NULL>");
   reprfunc repr = Py_TYPE(o)->tp_repr;
   if (repr == nullptr) return DefaultRepr(o);
-  return CheckString(repr(o), "__repr__");
+  // As CPython: deeply nested containers raise RecursionError, not overflow the C stack.
+  if (Py_EnterRecursiveCall(" while getting the repr of an object")) return nullptr;
+  PyObject* result = repr(o);
+  Py_LeaveRecursiveCall();
+  return CheckString(result, "__repr__");
 }
 
 extern "C" PyObject* PyObject_Str(PyObject* o) {
@@ -199,7 +203,10 @@ extern "C" PyObject* PyObject_Str(PyObject* o) {
   if (PyUnicode_CheckExact(o)) return Py_NewRef(o);
   reprfunc str = Py_TYPE(o)->tp_str;
   if (str == nullptr) return PyObject_Repr(o);
-  return CheckString(str(o), "__str__");
+  if (Py_EnterRecursiveCall(" while getting the str of an object")) return nullptr;
+  PyObject* result = str(o);
+  Py_LeaveRecursiveCall();
+  return CheckString(result, "__str__");
 }
 
 extern "C" int Py_ReprEnter(PyObject* o) {

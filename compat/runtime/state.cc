@@ -71,6 +71,7 @@ extern "C" int Py_FinalizeEx(void) {
     if (RunFinalizers() == 0 && PendingFinalization().queued == 0) break;
   }
   PyErr_Clear();  // the thread's exception pins its value, which is about to go
+  PyErr_SetHandledException(nullptr);  // and so does the exception it was handling
   delete g_main_scope;
   g_main_scope = nullptr;
   delete g_heap;  // reports kHeapInUse if another thread is still attached
