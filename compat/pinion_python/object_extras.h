@@ -44,11 +44,15 @@ PyAPI_FUNC(PyObject*) PyObject_Dir(PyObject* o);
 /* Writes repr(o) (str(o) with Py_PRINT_RAW) to fp; NULL writes "<nil>". 0, or -1 with an
  * exception set. */
 #define Py_PRINT_RAW 1
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(int) PyObject_Print(PyObject* o, FILE* fp, int flags);
+#endif
 
 /* getattr(v, name) without raising AttributeError: 1 with *result a new reference, 0 with
  * *result NULL when there is no such attribute, -1 with *result NULL on another error. */
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(int) _PyObject_LookupAttr(PyObject* v, PyObject* name, PyObject** result);
+#endif
 
 /* 1 if kwargs is a dict whose keys are all str; else 0 with TypeError ("keywords must be
  * strings"), or SystemError if it is not a dict. */

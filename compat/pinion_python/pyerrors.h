@@ -54,6 +54,7 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
+#ifndef Py_LIMITED_API
 /* The public layouts of CPython 3.11 (cpython/pyerrors.h). */
 #define PyException_HEAD                                                    \
   PyObject_HEAD PyObject* dict;                                             \
@@ -133,13 +134,16 @@ typedef struct {
 } PyAttributeErrorObject;
 
 typedef PyOSErrorObject PyEnvironmentErrorObject;
+#endif /* !Py_LIMITED_API */
 
 /* The standard exception types, CPython 3.11's hierarchy (EnvironmentError and IOError are
  * OSError). */
 PyAPI_DATA(PyObject*) PyExc_BaseException;
 PyAPI_DATA(PyObject*) PyExc_Exception;
 PyAPI_DATA(PyObject*) PyExc_BaseExceptionGroup;
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_DATA(PyObject*) PyExc_StopAsyncIteration;
+#endif
 PyAPI_DATA(PyObject*) PyExc_StopIteration;
 PyAPI_DATA(PyObject*) PyExc_GeneratorExit;
 PyAPI_DATA(PyObject*) PyExc_ArithmeticError;
@@ -161,7 +165,9 @@ PyAPI_DATA(PyObject*) PyExc_MemoryError;
 PyAPI_DATA(PyObject*) PyExc_NameError;
 PyAPI_DATA(PyObject*) PyExc_OverflowError;
 PyAPI_DATA(PyObject*) PyExc_RuntimeError;
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_DATA(PyObject*) PyExc_RecursionError;
+#endif
 PyAPI_DATA(PyObject*) PyExc_NotImplementedError;
 PyAPI_DATA(PyObject*) PyExc_SyntaxError;
 PyAPI_DATA(PyObject*) PyExc_IndentationError;
@@ -177,21 +183,51 @@ PyAPI_DATA(PyObject*) PyExc_UnicodeDecodeError;
 PyAPI_DATA(PyObject*) PyExc_UnicodeTranslateError;
 PyAPI_DATA(PyObject*) PyExc_ValueError;
 PyAPI_DATA(PyObject*) PyExc_ZeroDivisionError;
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_BlockingIOError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_BrokenPipeError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_ChildProcessError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_ConnectionError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_ConnectionAbortedError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_ConnectionRefusedError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_ConnectionResetError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_FileExistsError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_FileNotFoundError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_InterruptedError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_IsADirectoryError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_NotADirectoryError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_PermissionError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_ProcessLookupError;
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_DATA(PyObject*) PyExc_TimeoutError;
+#endif
 PyAPI_DATA(PyObject*) PyExc_EnvironmentError;
 PyAPI_DATA(PyObject*) PyExc_IOError;
 PyAPI_DATA(PyObject*) PyExc_Warning;
@@ -270,11 +306,19 @@ PyAPI_FUNC(void) PyErr_NormalizeException(PyObject** type, PyObject** value, PyO
 /* The exception being handled (sys.exc_info(), per thread): Get returns new references (when
  * none: None, None, None, or None, NULL, None after a Set of NULL, as CPython 3.11); Set
  * steals them (only the value counts, as in 3.11). */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_FUNC(void) PyErr_GetExcInfo(PyObject** type, PyObject** value, PyObject** traceback);
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_FUNC(void) PyErr_SetExcInfo(PyObject* type, PyObject* value, PyObject* traceback);
+#endif
 /* 3.11's forms of the same: a new reference or NULL; Set does not steal (NULL/None clear). */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x030B0000
 PyAPI_FUNC(PyObject*) PyErr_GetHandledException(void);
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x030B0000
 PyAPI_FUNC(void) PyErr_SetHandledException(PyObject* exc);
+#endif
 
 /* An exception instance's fields: Get* return new references or NULL; SetCause steals
  * `cause` and sets __suppress_context__; SetContext steals `context`; SetTraceback takes
@@ -291,13 +335,19 @@ PyAPI_FUNC(void) PyException_SetContext(PyObject* exc, PyObject* context);
  * of SetFromErrnoWithFilename is decoded as UTF-8 (CPython: the filesystem encoding). */
 PyAPI_FUNC(PyObject*) PyErr_SetFromErrno(PyObject* type);
 PyAPI_FUNC(PyObject*) PyErr_SetFromErrnoWithFilenameObject(PyObject* type, PyObject* filename);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03050000
 PyAPI_FUNC(PyObject*) PyErr_SetFromErrnoWithFilenameObjects(PyObject* type, PyObject* filename,
                                                             PyObject* filename2);
+#endif
 PyAPI_FUNC(PyObject*) PyErr_SetFromErrnoWithFilename(PyObject* type, const char* filename);
 /* ImportError(msg, name=name, path=path) (or the subclass `type`); NULL. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_FUNC(PyObject*) PyErr_SetImportError(PyObject* msg, PyObject* name, PyObject* path);
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03060000
 PyAPI_FUNC(PyObject*) PyErr_SetImportErrorSubclass(PyObject* type, PyObject* msg,
                                                    PyObject* name, PyObject* path);
+#endif
 
 /* Pinion installs no signal handlers, so real signals never reach these. SetInterrupt, and
  * SetInterruptEx(SIGINT), simulate a SIGINT as CPython does: the next PyErr_CheckSignals
@@ -307,7 +357,9 @@ PyAPI_FUNC(PyObject*) PyErr_SetImportErrorSubclass(PyObject* type, PyObject* msg
  * signals (they have no Python handler by default), as CPython. */
 PyAPI_FUNC(int) PyErr_CheckSignals(void);
 PyAPI_FUNC(void) PyErr_SetInterrupt(void);
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x030A0000
 PyAPI_FUNC(int) PyErr_SetInterruptEx(int signum);
+#endif
 
 /* UnicodeEncodeError(encoding, object: str, start, end, reason), UnicodeDecodeError(encoding,
  * object: bytes, start, end, reason), UnicodeTranslateError(object: str, start, end, reason):
@@ -345,13 +397,19 @@ PyAPI_FUNC(int) PyUnicodeTranslateError_SetReason(PyObject* exc, const char* rea
  * non-SyntaxError also gets msg and print_file_and_line. */
 PyAPI_FUNC(void) PyErr_SyntaxLocation(const char* filename, int lineno);
 PyAPI_FUNC(void) PyErr_SyntaxLocationEx(const char* filename, int lineno, int col_offset);
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(void) PyErr_SyntaxLocationObject(PyObject* filename, int lineno, int col_offset);
+#endif
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(void) PyErr_RangedSyntaxLocationObject(PyObject* filename, int lineno, int col_offset,
                                                   int end_lineno, int end_col_offset);
+#endif
 /* Line `lineno` (from 1) of the file, as a str with its newline; NULL, with no exception set,
  * if there is no such file or line. */
 PyAPI_FUNC(PyObject*) PyErr_ProgramText(const char* filename, int lineno);
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(PyObject*) PyErr_ProgramTextObject(PyObject* filename, int lineno);
+#endif
 
 /* snprintf/vsnprintf that always NUL-terminate (when size > 0); vsnprintf's result. */
 PyAPI_FUNC(int) PyOS_snprintf(char* str, size_t size, const char* format, ...)
@@ -360,9 +418,11 @@ PyAPI_FUNC(int) PyOS_vsnprintf(char* str, size_t size, const char* format, va_li
     __attribute__((format(printf, 3, 0)));
 
 /* Prints "Fatal Python error: <function>: <message>" to stderr and aborts. */
-PyAPI_FUNC(void) _Py_NO_RETURN _Py_FatalErrorFunc(const char* func, const char* message);
 PyAPI_FUNC(void) _Py_NO_RETURN Py_FatalError(const char* message);
+#ifndef Py_LIMITED_API
+PyAPI_FUNC(void) _Py_NO_RETURN _Py_FatalErrorFunc(const char* func, const char* message);
 #define Py_FatalError(message) _Py_FatalErrorFunc(__func__, (message))
+#endif
 
 _PyPinion_EXTERN_C_END
 

@@ -34,20 +34,28 @@ PyAPI_FUNC(int) PyErr_WarnEx(PyObject* category, const char* message, Py_ssize_t
 PyAPI_FUNC(int) PyErr_WarnFormat(PyObject* category, Py_ssize_t stack_level, const char* format,
                                  ...);
 /* A ResourceWarning about `source` (which CPython passes to warnings' hooks; unused here). */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03060000
 PyAPI_FUNC(int) PyErr_ResourceWarning(PyObject* source, Py_ssize_t stack_level,
                                       const char* format, ...);
+#endif
 /* The warning as if raised at filename:lineno in `module` (NULL: derived from filename). */
 PyAPI_FUNC(int) PyErr_WarnExplicit(PyObject* category, const char* message,
                                    const char* filename, int lineno, const char* module,
                                    PyObject* registry);
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(int) PyErr_WarnExplicitObject(PyObject* category, PyObject* message,
                                          PyObject* filename, int lineno, PyObject* module,
                                          PyObject* registry);
+#endif
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(int) PyErr_WarnExplicitFormat(PyObject* category, const char* filename, int lineno,
                                          const char* module, PyObject* registry,
                                          const char* format, ...);
+#endif
 /* Deprecated in CPython: PyErr_WarnEx(category, msg, 1). */
+#ifndef Py_LIMITED_API
 #define PyErr_Warn(category, msg) PyErr_WarnEx((category), (msg), 1)
+#endif
 
 _PyPinion_EXTERN_C_END
 

@@ -433,18 +433,6 @@ PyObject* FormatInt(PyObject* obj, PyObject* format_spec, const std::u32string& 
   return Result(Pad(f, lead + digits, lead.size()));
 }
 
-// A `__format__` from the tp_methods of the object's type or its bases (object's excepted).
-PyObject* FormatMethod(PyObject* obj) {
-  for (PyTypeObject* t = Py_TYPE(obj); t != nullptr && t != &PyBaseObject_Type; t = t->tp_base) {
-    for (PyMethodDef* def = t->tp_methods; def != nullptr && def->ml_name != nullptr; ++def) {
-      if (std::strcmp(def->ml_name, "__format__") == 0) {
-        return PyCMethod_New(def, obj, nullptr, Py_TYPE(obj));
-      }
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace
 }  // namespace pinion::compat
 
@@ -477,7 +465,7 @@ extern "C" PyObject* PyObject_Format(PyObject* obj, PyObject* format_spec) {
     result = FormatInt(obj, format_spec, spec);
   } else if (PyFloat_Check(obj)) {
     result = FormatFloat(obj, format_spec, spec);
-  } else if (PyObject* method = FormatMethod(obj)) {
+  } else if (PyObject* method = LookupSpecialMethod(obj, "__format__")) {
     result = PyObject_CallOneArg(method, format_spec);
     Py_DECREF(method);
     if (result != nullptr && !PyUnicode_Check(result)) {

@@ -62,17 +62,6 @@ int IsSubclassOf(PyObject* derived, PyObject* cls) {
                           reinterpret_cast<PyTypeObject*>(cls));
 }
 
-// A method named `name` in the tp_methods of o's type or its bases (object's excepted),
-// bound to o; nullptr when there is none.
-PyObject* SpecialMethod(PyObject* o, const char* name) {
-  for (PyTypeObject* t = Py_TYPE(o); t != nullptr && t != &PyBaseObject_Type; t = t->tp_base) {
-    for (PyMethodDef* def = t->tp_methods; def != nullptr && def->ml_name != nullptr; ++def) {
-      if (std::strcmp(def->ml_name, name) == 0) return PyCMethod_New(def, o, nullptr, Py_TYPE(o));
-    }
-  }
-  return nullptr;
-}
-
 // bytes from a list or tuple of ints in range(256).
 PyObject* BytesFromSequence(PyObject* seq) {
   const Py_ssize_t n = Py_SIZE(seq);  // list or tuple
@@ -144,6 +133,17 @@ PyObject* SortedList(const std::set<std::string>& names) {
 }
 
 }  // namespace
+
+PyObject* LookupSpecialMethod(PyObject* o, const char* name) {
+  for (PyTypeObject* t = Py_TYPE(o); t != nullptr && t != &PyBaseObject_Type; t = t->tp_base) {
+    for (PyMethodDef* def = t->tp_methods; def != nullptr && def->ml_name != nullptr; ++def) {
+      if (std::strcmp(def->ml_name, name) != 0) continue;
+      return PyCMethod_New(def, o, nullptr, (def->ml_flags & METH_METHOD) ? t : nullptr);
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace pinion::compat
 
 using namespace pinion::compat;
@@ -202,7 +202,7 @@ extern "C" PyObject* PyObject_ASCII(PyObject* o) {
 extern "C" PyObject* PyObject_Bytes(PyObject* o) {
   if (o == nullptr) return PyBytes_FromString("<NULL>");
   if (PyBytes_CheckExact(o)) return Py_NewRef(o);
-  if (PyObject* method = SpecialMethod(o, "__bytes__")) {
+  if (PyObject* method = LookupSpecialMethod(o, "__bytes__")) {
     PyObject* result = PyObject_CallNoArgs(method);
     Py_DECREF(method);
     if (result != nullptr && !PyBytes_Check(result)) {

@@ -60,6 +60,11 @@ void HeapTypeDealloc(PyObject* type);
 // Releases the modules PyImport_ImportModule holds, at Py_Finalize. (import.cc)
 void ForgetImportedModules();
 
+// The special method `name` ("__format__", "__length_hint__"...) that o's type or a base
+// other than object defines in tp_methods, bound to o (a new reference); nullptr when none
+// does, or with an exception set if binding failed. (object_extras.cc)
+PyObject* LookupSpecialMethod(PyObject* o, const char* name);
+
 }  // namespace pinion::compat
 
 #endif  // PINION_COMPAT_RUNTIME_RUNTIME_H_

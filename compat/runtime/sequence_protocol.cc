@@ -126,16 +126,6 @@ PyObject* MethodOutputAsList(PyObject* o, const char* method) {
   return result;
 }
 
-// The METH_* method `name` in the tp_methods of `type` or its bases, or nullptr.
-PyMethodDef* FindTypeMethod(PyTypeObject* type, const char* name) {
-  for (PyTypeObject* t = type; t != nullptr; t = t->tp_base) {
-    for (PyMethodDef* def = t->tp_methods; def != nullptr && def->ml_name != nullptr; ++def) {
-      if (std::strcmp(def->ml_name, name) == 0) return def;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 // ---- Index helpers (sequences.h) -------------------------------------------------------------
@@ -296,12 +286,10 @@ extern "C" Py_ssize_t PyObject_LengthHint(PyObject* o, Py_ssize_t defaultvalue) 
     if (!PyErr_ExceptionMatches(PyExc_TypeError)) return -1;
     PyErr_Clear();
   }
-  PyMethodDef* def = FindTypeMethod(Py_TYPE(o), "__length_hint__");
-  if (def == nullptr) return defaultvalue;
-  PyObject* method =
-      PyCMethod_New(def, o, nullptr, (def->ml_flags & METH_METHOD) ? Py_TYPE(o) : nullptr);
-  PyObject* result = method != nullptr ? PyObject_CallNoArgs(method) : nullptr;
-  Py_XDECREF(method);
+  PyObject* method = LookupSpecialMethod(o, "__length_hint__");
+  if (method == nullptr) return PyErr_Occurred() ? -1 : defaultvalue;
+  PyObject* result = PyObject_CallNoArgs(method);
+  Py_DECREF(method);
   if (result == nullptr) {
     if (!PyErr_ExceptionMatches(PyExc_TypeError)) return -1;
     PyErr_Clear();
