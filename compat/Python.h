@@ -66,6 +66,8 @@
 #include "pinion_python/dictobject.h"
 #include "pinion_python/abstract.h"
 #include "pinion_python/methodobject.h"
+#include "pinion_python/descrobject.h"
+#include "pinion_python/funcobject.h"
 #include "pinion_python/moduleobject.h"
 #include "pinion_python/modsupport.h"
 #include "pinion_python/import.h"

@@ -5,9 +5,9 @@
  * tp_richcompare, tp_getattro/tp_getattr, tp_setattro/tp_setattr, tp_call) for every type;
  * length, truth and item access for the builtin types (tuple, list, dict, str, bytes; truth
  * also for None, bool, int and float), as there are no tp_as_number/sequence/mapping tables
- * (object.h). Generic attribute lookup finds an instance's __dict__ (tp_dictoffset > 0), then
- * methods in tp_methods (bound builtin methods) and entries of tp_dict along the tp_base
- * chain; tp_members and tp_getset are not looked at. Iterators, the number protocol and
+ * (object.h). Generic attribute lookup is CPython's descriptor protocol over the type's MRO
+ * (runtime/generic_attr.cc): data descriptors, then the instance __dict__ (tp_dictoffset),
+ * then other descriptors and class attributes. Iterators, the number protocol and
  * vectorcall are not provided.
  *
  * Threads: any attached thread.
@@ -74,11 +74,13 @@ PyAPI_FUNC(int) PyObject_SetAttrString(PyObject* o, const char* attr_name, PyObj
 /* 1 or 0; any error while looking is cleared. */
 PyAPI_FUNC(int) PyObject_HasAttr(PyObject* o, PyObject* attr_name);
 PyAPI_FUNC(int) PyObject_HasAttrString(PyObject* o, const char* attr_name);
-/* The instance dict (tp_dictoffset > 0), then tp_methods along the tp_base chain (a bound
- * builtin method; METH_CLASS binds the type, METH_STATIC nothing), then tp_dict along it. */
+/* CPython's: a data descriptor found along type(o)'s MRO (tp_descr_get(d, o, type)), else
+ * the instance dict (tp_dictoffset, negative offsets included), else a non-data descriptor
+ * bound, or a class attribute; AttributeError "'T' object has no attribute 'x'". */
 PyAPI_FUNC(PyObject*) PyObject_GenericGetAttr(PyObject* o, PyObject* name);
-/* Sets or deletes in the instance dict (created on first use; the type's tp_traverse must
- * visit it); AttributeError for types without one. */
+/* A data descriptor's tp_descr_set, else the instance dict (created on first use; the
+ * type's tp_traverse must visit it); AttributeError for types without one ("... is
+ * read-only" when the type has the attribute). */
 PyAPI_FUNC(int) PyObject_GenericSetAttr(PyObject* o, PyObject* name, PyObject* value);
 
 /* ---- Calls ----------------------------------------------------------------------------- */

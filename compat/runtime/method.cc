@@ -44,6 +44,9 @@ PyObject* FunctionRepr(PyObject* op) {
 PyObject* Dispatch(PyCFunctionObject* f, PyObject* args, PyObject* kwargs) {
   const char* name = f->m_ml->ml_name;
   const int flags = f->m_ml->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
+  // CPython passes PyCFunction_GET_SELF: NULL for METH_STATIC functions, whose m_self is
+  // the type that defines them.
+  PyObject* self = (f->m_ml->ml_flags & METH_STATIC) ? nullptr : f->m_self;
   const bool has_kwargs = kwargs != nullptr && PyDict_Size(kwargs) != 0;
   const Py_ssize_t nargs = PyTuple_GET_SIZE(args);
   if ((flags & (METH_FASTCALL | METH_METHOD)) != 0) {
@@ -56,7 +59,7 @@ PyObject* Dispatch(PyCFunctionObject* f, PyObject* args, PyObject* kwargs) {
     // Through void (*)(void), CPython's idiom for casts between function types.
     auto meth = reinterpret_cast<PyCFunctionWithKeywords>(
         reinterpret_cast<void (*)(void)>(f->m_ml->ml_meth));
-    return meth(f->m_self, args, kwargs);
+    return meth(self, args, kwargs);
   }
   if (flags != METH_VARARGS && flags != METH_NOARGS && flags != METH_O) {
     return PyErr_Format(PyExc_SystemError, "%s() method: bad call flags", name);
@@ -67,15 +70,15 @@ PyObject* Dispatch(PyCFunctionObject* f, PyObject* args, PyObject* kwargs) {
       if (nargs != 0) {
         return PyErr_Format(PyExc_TypeError, "%s() takes no arguments (%zd given)", name, nargs);
       }
-      return f->m_ml->ml_meth(f->m_self, nullptr);
+      return f->m_ml->ml_meth(self, nullptr);
     case METH_O:
       if (nargs != 1) {
         return PyErr_Format(PyExc_TypeError, "%s() takes exactly one argument (%zd given)", name,
                             nargs);
       }
-      return f->m_ml->ml_meth(f->m_self, PyTuple_GET_ITEM(args, 0));
+      return f->m_ml->ml_meth(self, PyTuple_GET_ITEM(args, 0));
     default:  // METH_VARARGS
-      return f->m_ml->ml_meth(f->m_self, args);
+      return f->m_ml->ml_meth(self, args);
   }
 }
 

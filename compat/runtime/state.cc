@@ -67,6 +67,7 @@ extern "C" int Py_FinalizeEx(void) {
   g_main_scope = nullptr;
   delete g_heap;  // reports kHeapInUse if another thread is still attached
   g_heap = nullptr;
+  ForgetReadiedTypes();  // their dicts, MROs and bases were on that heap
   return 0;
 }
 
