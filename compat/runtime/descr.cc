@@ -215,7 +215,10 @@ PyObject* DocOrNone(const char* doc) {
   return PyUnicode_FromString(doc);
 }
 
-PyObject* MethodGetDoc(PyObject* op, void*) { return DocOrNone(AsMethod(op)->d_method->ml_doc); }
+PyObject* MethodGetDoc(PyObject* op, void*) {
+  PyMethodDef* def = AsMethod(op)->d_method;
+  return DocOrNone(DocWithoutSignature(def->ml_name, def->ml_doc));
+}
 PyObject* MemberGetDoc(PyObject* op, void*) { return DocOrNone(MemberOf(op)->doc); }
 PyObject* GetSetGetDoc(PyObject* op, void*) { return DocOrNone(GetSetOf(op)->doc); }
 

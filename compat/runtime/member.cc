@@ -131,19 +131,24 @@ extern "C" int PyMember_SetOne(char* obj_addr, PyMemberDef* l, PyObject* v) {
       if (!AsUnsignedLong(v, &uvalue)) return -1;
       *reinterpret_cast<unsigned int*>(addr) = static_cast<unsigned int>(uvalue);
       return 0;
+    // CPython stores T_LONG, T_ULONG, T_PYSSIZET, T_DOUBLE, T_LONGLONG and T_ULONGLONG
+    // before it checks the conversion: a failed one leaves -1 in the field.
     case T_LONG:
-      if (!AsLong(v, &value)) return -1;
+      value = PyLong_AsLong(v);
       *reinterpret_cast<long*>(addr) = value;
-      return 0;
-    case T_ULONG:
-      if (!AsUnsignedLong(v, &uvalue)) return -1;
-      *reinterpret_cast<unsigned long*>(addr) = uvalue;
-      return 0;
+      return value == -1 && PyErr_Occurred() ? -1 : 0;
+    case T_ULONG: {
+      unsigned long* field = reinterpret_cast<unsigned long*>(addr);
+      *field = PyLong_AsUnsignedLong(v);
+      if (*field != static_cast<unsigned long>(-1) || !PyErr_Occurred()) return 0;
+      PyErr_Clear();
+      *field = static_cast<unsigned long>(PyLong_AsLong(v));
+      return *field == static_cast<unsigned long>(-1) && PyErr_Occurred() ? -1 : 0;
+    }
     case T_PYSSIZET: {
       const Py_ssize_t n = PyLong_AsSsize_t(v);
-      if (n == -1 && PyErr_Occurred()) return -1;
       *reinterpret_cast<Py_ssize_t*>(addr) = n;
-      return 0;
+      return n == -1 && PyErr_Occurred() ? -1 : 0;
     }
     case T_FLOAT: {
       const double d = PyFloat_AsDouble(v);
@@ -153,9 +158,8 @@ extern "C" int PyMember_SetOne(char* obj_addr, PyMemberDef* l, PyObject* v) {
     }
     case T_DOUBLE: {
       const double d = PyFloat_AsDouble(v);
-      if (d == -1 && PyErr_Occurred()) return -1;
       *reinterpret_cast<double*>(addr) = d;
-      return 0;
+      return d == -1 && PyErr_Occurred() ? -1 : 0;
     }
     case T_OBJECT:
     case T_OBJECT_EX: {
@@ -182,17 +186,15 @@ extern "C" int PyMember_SetOne(char* obj_addr, PyMemberDef* l, PyObject* v) {
       return -1;
     case T_LONGLONG: {
       const long long n = PyLong_AsLongLong(v);
-      if (n == -1 && PyErr_Occurred()) return -1;
       *reinterpret_cast<long long*>(addr) = n;
-      return 0;
+      return n == -1 && PyErr_Occurred() ? -1 : 0;
     }
     case T_ULONGLONG: {
       const unsigned long long n = PyLong_Check(v)
                                        ? PyLong_AsUnsignedLongLong(v)
                                        : static_cast<unsigned long long>(PyLong_AsLong(v));
-      if (n == static_cast<unsigned long long>(-1) && PyErr_Occurred()) return -1;
       *reinterpret_cast<unsigned long long*>(addr) = n;
-      return 0;
+      return n == static_cast<unsigned long long>(-1) && PyErr_Occurred() ? -1 : 0;
     }
     default:
       PyErr_Format(PyExc_SystemError, "bad memberdescr type for %s", l->name);

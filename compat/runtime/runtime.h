@@ -75,6 +75,10 @@ PyObject** InstanceDictPtr(PyObject* o);
 // flag, so that the next Py_Initialize readies them again. (type.cc)
 void ForgetReadiedTypes();
 
+// CPython's _PyType_DocWithoutSignature: `doc` less a leading "name(...)\n--\n\n" (the
+// signature Argument Clinic writes), or `doc` itself. (type.cc)
+const char* DocWithoutSignature(const char* name, const char* doc);
+
 // The short name of a type (tp_name after its last dot) and its module (before it, or
 // "builtins"), as CPython's type.__name__ and type.__module__ give them for static types.
 const char* TypeShortName(PyTypeObject* type);

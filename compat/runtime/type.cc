@@ -155,14 +155,16 @@ bool MroOf(PyTypeObject* type, std::vector<PyTypeObject*>* out, std::string& err
     if (empty) return true;
     if (next == nullptr) {
       std::string names;
+      std::vector<PyTypeObject*> named;
       for (size_t i = 0; i < lists.size(); ++i) {
         if (heads[i] >= lists[i].size()) continue;
-        const char* name = TypeShortName(lists[i][heads[i]]);
-        if (names.find(name) != std::string::npos) continue;
+        PyTypeObject* head = lists[i][heads[i]];
+        if (std::find(named.begin(), named.end(), head) != named.end()) continue;
+        named.push_back(head);
         if (!names.empty()) names += ", ";
-        names += name;
+        names += TypeShortName(head);
       }
-      error = "Cannot create a consistent method resolution order (MRO) for bases " + names;
+      error = "Cannot create a consistent method resolution\norder (MRO) for bases " + names;
       return false;
     }
     out->push_back(next);
@@ -268,15 +270,8 @@ void InheritAll(PyTypeObject* type, const std::vector<PyTypeObject*>& mro) {
   if (type->tp_hash == nullptr) type->tp_hash = &PyObject_HashNotImplemented;
 }
 
-// CPython's _PyType_DocWithoutSignature: tp_doc less a leading "name(...)\n--\n\n".
-const char* DocWithoutSignature(PyTypeObject* type) {
-  const char* doc = type->tp_doc;
-  const char* name = TypeShortName(type);
-  const size_t length = std::strlen(name);
-  if (std::strncmp(doc, name, length) != 0 || doc[length] != '(') return doc;
-  const char* end = std::strstr(doc, ")\n--\n\n");
-  if (end == nullptr) return doc;
-  return end + 6;
+const char* TypeDoc(PyTypeObject* type) {
+  return pinion::compat::DocWithoutSignature(TypeShortName(type), type->tp_doc);
 }
 
 // dict[name] = value unless it has name (or always, with `replace`); steals `value`.
@@ -319,7 +314,7 @@ bool FillDict(PyTypeObject* type, PyObject* dict) {
   for (PyGetSetDef* def = type->tp_getset; def != nullptr && def->name != nullptr; ++def) {
     if (!AddToDict(dict, def->name, PyDescr_NewGetSet(type, def), false)) return false;
   }
-  PyObject* doc = type->tp_doc != nullptr ? PyUnicode_FromString(DocWithoutSignature(type))
+  PyObject* doc = type->tp_doc != nullptr ? PyUnicode_FromString(TypeDoc(type))
                                           : Py_NewRef(Py_None);
   if (!AddToDict(dict, "__doc__", doc, false)) return false;
   if (type->tp_hash == &PyObject_HashNotImplemented &&
@@ -543,7 +538,7 @@ PyObject* TypeGetBases(PyObject* self, void*) {
 PyObject* TypeGetDoc(PyObject* self, void*) {
   PyTypeObject* type = AsType(self);
   if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE) && type->tp_doc != nullptr) {
-    return PyUnicode_FromString(DocWithoutSignature(type));
+    return PyUnicode_FromString(TypeDoc(type));
   }
   PyObject* doc =
       type->tp_dict != nullptr ? PyDict_GetItemString(type->tp_dict, "__doc__") : nullptr;
@@ -712,6 +707,15 @@ void ForgetReadiedTypes() {
     type->tp_flags &= ~(Py_TPFLAGS_READY | Py_TPFLAGS_READYING);
   }
   ReadiedTypes().clear();
+}
+
+const char* DocWithoutSignature(const char* name, const char* doc) {
+  if (doc == nullptr) return nullptr;
+  const size_t length = std::strlen(name);
+  if (std::strncmp(doc, name, length) != 0 || doc[length] != '(') return doc;
+  const char* end = std::strstr(doc, ")\n--\n\n");
+  if (end == nullptr) return doc;
+  return end + 6;
 }
 
 const char* TypeShortName(PyTypeObject* type) {
