@@ -70,9 +70,12 @@ PyObject* TypeLookup(PyTypeObject* type, PyObject* name);
 // end of a variable-size object, as in CPython), or nullptr when its type has none.
 PyObject** InstanceDictPtr(PyObject* o);
 
-// At Py_Finalize, once the heap is gone: the static types readied since Py_Initialize lose
-// the tp_bases, tp_mro and tp_dict PyType_Ready gave them (heap objects) and their READY
-// flag, so that the next Py_Initialize readies them again. (type.cc)
+// At Py_Finalize: the static types readied since Py_Initialize lose the tp_bases, tp_mro
+// and tp_dict PyType_Ready gave them (heap objects) and their READY flag, so that the next
+// Py_Initialize readies them again. Release unpins those objects, for the last collections
+// to reclaim (a type used after it is readied again); Forget, once the heap is gone, only
+// clears the fields. (type.cc)
+void ReleaseReadiedTypes();
 void ForgetReadiedTypes();
 
 // CPython's _PyType_DocWithoutSignature: `doc` less a leading "name(...)\n--\n\n" (the

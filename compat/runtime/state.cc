@@ -62,6 +62,13 @@ extern "C" int Py_FinalizeEx(void) {
     g_heap->Collect();
     if (RunFinalizers() == 0 && PendingFinalization().queued == 0) break;
   }
+  // Then the types' dicts, MROs and bases (once no finalizer can look anything up in them),
+  // whose deallocators free what the dicts hold outside the heap.
+  ReleaseReadiedTypes();
+  for (int round = 0; round < kFinalizeRounds; ++round) {
+    g_heap->Collect();
+    if (RunFinalizers() == 0 && PendingFinalization().queued == 0) break;
+  }
   PyErr_Clear();  // the thread's exception pins its value, which is about to go
   delete g_main_scope;
   g_main_scope = nullptr;

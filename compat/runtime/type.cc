@@ -37,6 +37,7 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compat/runtime/containers.h"
@@ -697,17 +698,27 @@ PyObject* TypeCall(PyObject* callable, PyObject* args, PyObject* kwds) {
 
 }  // namespace
 
-void ForgetReadiedTypes() {
+// Takes the published fields off the readied static types and clears READY; returns the
+// objects that held them, for the caller to release (or drop, once the heap is gone).
+std::vector<PyObject*> DetachReadiedTypes() {
+  std::vector<PyObject*> objects;
   std::lock_guard<std::mutex> lock(g_ready_mu);
   for (const Readied& readied : ReadiedTypes()) {
     PyTypeObject* type = readied.type;
-    if (readied.bases) type->tp_bases = nullptr;
-    if (readied.mro) type->tp_mro = nullptr;
-    if (readied.dict) type->tp_dict = nullptr;
+    if (readied.bases) objects.push_back(std::exchange(type->tp_bases, nullptr));
+    if (readied.mro) objects.push_back(std::exchange(type->tp_mro, nullptr));
+    if (readied.dict) objects.push_back(std::exchange(type->tp_dict, nullptr));
     type->tp_flags &= ~(Py_TPFLAGS_READY | Py_TPFLAGS_READYING);
   }
   ReadiedTypes().clear();
+  return objects;
 }
+
+void ReleaseReadiedTypes() {
+  for (PyObject* object : DetachReadiedTypes()) Py_XDECREF(object);
+}
+
+void ForgetReadiedTypes() { DetachReadiedTypes(); }
 
 const char* DocWithoutSignature(const char* name, const char* doc) {
   if (doc == nullptr) return nullptr;

@@ -12,7 +12,9 @@ trap 'rm -f "$pinion_out" "$cpython_out"' EXIT
 
 "$pinion_bin" >"$pinion_out" 2>&1
 pinion_status=$?
-"$cpython_bin" >"$cpython_out" 2>&1
+# CPython never frees what it gives static extension types (tp_dict, tp_mro, tp_subclasses),
+# so under ASan its build reports leaks that are not the module's: they are not looked for.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$cpython_bin" >"$cpython_out" 2>&1
 cpython_status=$?
 
 echo "== Pinion (exit $pinion_status) =="
