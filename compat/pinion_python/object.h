@@ -253,7 +253,10 @@ typedef struct _typeobject {
 #define Py_TPFLAGS_DICT_SUBCLASS (1UL << 29)
 #define Py_TPFLAGS_BASE_EXC_SUBCLASS (1UL << 30)
 #define Py_TPFLAGS_TYPE_SUBCLASS (1UL << 31)
-#define Py_TPFLAGS_DEFAULT 0UL
+#define Py_TPFLAGS_HAVE_STACKLESS_EXTENSION 0
+#define Py_TPFLAGS_HAVE_VERSION_TAG (1UL << 18) /* always set, as in CPython: no meaning */
+#define Py_TPFLAGS_VALID_VERSION_TAG (1UL << 19) /* never set: Pinion has no method cache */
+#define Py_TPFLAGS_DEFAULT (Py_TPFLAGS_HAVE_STACKLESS_EXTENSION | Py_TPFLAGS_HAVE_VERSION_TAG)
 /* Set by PyType_Ready: on static types (they refuse attribute assignment), and on static
  * types based on object that define no tp_new (calling them raises TypeError). */
 #define Py_TPFLAGS_DISALLOW_INSTANTIATION (1UL << 7)
@@ -364,6 +367,7 @@ static inline int PyType_HasFeature(PyTypeObject* type, unsigned long feature) {
 }
 #define PyType_FastSubclass(type, flag) PyType_HasFeature(type, flag)
 #define PyType_Check(op) PyObject_TypeCheck(op, &PyType_Type)
+#define PyType_CheckExact(op) Py_IS_TYPE((op), &PyType_Type)
 
 /* CPython 3.11's type_ready (runtime/type.cc describes the steps): tp_base (default
  * object), tp_bases, tp_mro (C3), the slots inherited as CPython inherits them, and tp_dict
@@ -377,8 +381,10 @@ PyAPI_FUNC(PyObject*) PyType_GenericNew(PyTypeObject* type, PyObject* args, PyOb
 /* CPython's _PyType_Lookup: `name` in the dicts of type's MRO (tp_mro), a borrowed
  * reference, or NULL with no exception set. Readies the type if needed. */
 PyAPI_FUNC(PyObject*) _PyType_Lookup(PyTypeObject* type, PyObject* name);
-/* Pinion keeps no method cache: a no-op, for code that changes tp_dict after PyType_Ready. */
+/* Pinion keeps no method cache: a no-op, for code that changes tp_dict after PyType_Ready;
+ * and ClearCache clears nothing (returns 0). */
 PyAPI_FUNC(void) PyType_Modified(PyTypeObject* type);
+PyAPI_FUNC(unsigned int) PyType_ClearCache(void);
 /* The getter and setter of a __dict__ getset (PyGetSetDef) for types with a tp_dictoffset:
  * the instance dict, created on first use. AttributeError "This object has no __dict__"
  * for types without one; SetDict takes dicts only and refuses deletion (TypeError). */

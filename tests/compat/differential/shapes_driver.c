@@ -138,6 +138,12 @@ static void drive_type_attributes(PyObject* Point, PyObject* Point3D) {
   }
   PyType_Modified((PyTypeObject*)Point);
   out("PyType_Modified(Point): done\n");
+  PyType_ClearCache();
+  out("PyType_CheckExact(Point): %d, of type: %d, of 1: %d\n", PyType_CheckExact(Point),
+      PyType_CheckExact((PyObject*)&PyType_Type), PyType_CheckExact(Py_None));
+  out("PyType_Check(Point): %d, of None: %d\n", PyType_Check(Point), PyType_Check(Py_None));
+  get("Point", Point, "DIMENSIONS");
+  get("Point3D", Point3D, "DIMENSIONS");
 }
 
 static void drive_members(PyObject* p) {
@@ -517,6 +523,11 @@ static void drive(PyObject* module) {
   drive_type_attributes(Point, Point3D);
   PyObject* p = make(Point, Py_BuildValue("(dd)", 1.5, 2.0), NULL);
   show("repr(p)", PyObject_Repr(p));
+  get("p", p, "DIMENSIONS");
+  set("p", p, "DIMENSIONS", PyLong_FromLong(3));
+  get("p", p, "DIMENSIONS");
+  get("Point", Point, "DIMENSIONS");
+  set("p", p, "DIMENSIONS", NULL);
   drive_members(p);
   drive_getsets_and_dict(p);
   drive_methods(Point, Point3D, p);

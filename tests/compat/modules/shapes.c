@@ -516,6 +516,15 @@ PyMODINIT_FUNC PyInit_shapes(void) {
     Py_DECREF(module);
     return NULL;
   }
+  /* A class attribute added after PyType_Ready, as extension modules add constants. */
+  PyObject* dimensions = PyLong_FromLong(2);
+  if (dimensions == NULL || PyDict_SetItemString(PointType.tp_dict, "DIMENSIONS", dimensions) < 0) {
+    Py_XDECREF(dimensions);
+    Py_DECREF(module);
+    return NULL;
+  }
+  Py_DECREF(dimensions);
+  PyType_Modified(&PointType);
   /* Tangled's bases cannot be linearised: PyType_Ready says why, and the module keeps it. */
   if (PyType_Ready(&Point3DType) < 0) return NULL;
   TangledType.tp_bases = PyTuple_Pack(2, (PyObject*)&PointType, (PyObject*)&Point3DType);
