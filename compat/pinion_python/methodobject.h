@@ -14,8 +14,9 @@
  *   METH_NOARGS                  f(self, NULL); "f() takes no arguments (1 given)"
  *   METH_O                       f(self, arg); "f() takes exactly one argument (2 given)"
  * METH_CLASS and METH_STATIC only say what to bind as m_self: functions that set them cannot
- * be module functions (ValueError, as CPython), and type attribute lookup (abstract.h) binds
- * them. METH_COEXIST has no effect. METH_FASTCALL and METH_METHOD are not supported: the
+ * be module functions (ValueError, as CPython); in a type's tp_methods, PyType_Ready makes
+ * them a classmethod_descriptor or a staticmethod (descrobject.h, funcobject.h), and
+ * METH_COEXIST lets an entry replace a name already in the type's dict. METH_FASTCALL and METH_METHOD are not supported: the
  * flags and function types exist so that such tables compile, but calling one raises
  * SystemError. A function that returns NULL without an exception set, or a result with one
  * set, raises SystemError, as CPython.
