@@ -14,8 +14,13 @@
  * objects doesn't apply to a 'U' object", "attribute 'x' of 'T' objects is not writable").
  * A descriptor holds its type (d_type) and name; it is a GC object and never changes.
  *
+ * mappingproxy (PyDictProxy_Type, runtime/dictproxy.cc): the read-only view of a mapping
+ * that type.__dict__ gives: lookups, len, `in`, get/keys/values/items/copy, repr
+ * "mappingproxy({...})" and comparison go to the mapping. Where Pinion differs: keys(),
+ * values() and items() of a dict's proxy are lists (PyDict_Keys...), there being no views.
+ *
  * Not provided: slot wrappers (PyWrapperDescr_Type, PyDescr_NewWrapper: Pinion's types do
- * not publish their slots as __add__... in tp_dict), mappingproxy and property.
+ * not publish their slots as __add__... in tp_dict) and property.
  *
  * Threads: any attached thread.
  */
@@ -78,6 +83,11 @@ PyAPI_FUNC(PyObject*) PyDescr_NewMethod(PyTypeObject* type, PyMethodDef* method)
 PyAPI_FUNC(PyObject*) PyDescr_NewClassMethod(PyTypeObject* type, PyMethodDef* method);
 PyAPI_FUNC(PyObject*) PyDescr_NewMember(PyTypeObject* type, PyMemberDef* member);
 PyAPI_FUNC(PyObject*) PyDescr_NewGetSet(PyTypeObject* type, PyGetSetDef* getset);
+PyAPI_DATA(PyTypeObject) PyDictProxy_Type;
+/* A new mappingproxy of `mapping` (a dict, or an object whose type has mp_subscript and is
+ * not a list or tuple; else TypeError). */
+PyAPI_FUNC(PyObject*) PyDictProxy_New(PyObject* mapping);
+
 /* 1 if `descr`'s type has tp_descr_set (a data descriptor: it takes precedence over the
  * instance dict), else 0. */
 PyAPI_FUNC(int) PyDescr_IsData(PyObject* descr);

@@ -29,8 +29,8 @@
 // once READY, a type's slots and these fields do not change (types are immutable, except
 // tp_dict entries of mutable heap types).
 //
-// Not provided: slot wrappers in tp_dict (__add__, __init__, __new__...), mappingproxy
-// (type.__dict__), __subclasses__, metaclass conflicts, custom mro().
+// Not provided: slot wrappers in tp_dict (__add__, __init__, __new__...), __subclasses__,
+// metaclass conflicts, custom mro().
 //
 // Threads: any attached thread.
 #include <algorithm>
@@ -548,6 +548,12 @@ PyObject* TypeGetDoc(PyObject* self, void*) {
   return Py_NewRef(doc);
 }
 
+PyObject* TypeGetDict(PyObject* self, void*) {
+  PyTypeObject* type = AsType(self);
+  if (type->tp_dict == nullptr) Py_RETURN_NONE;
+  return PyDictProxy_New(type->tp_dict);
+}
+
 int TypeSetReadOnly(PyObject* self, PyObject*, void* closure) {
   PyErr_Format(PyExc_TypeError, "cannot set '%s' attribute of immutable type '%s'",
                static_cast<const char*>(closure), AsType(self)->tp_name);
@@ -561,6 +567,7 @@ PyGetSetDef type_getset[] = {
     {"__bases__", &TypeGetBases, &TypeSetReadOnly, nullptr, const_cast<char*>("__bases__")},
     {"__module__", &TypeGetModule, &TypeSetReadOnly, nullptr, const_cast<char*>("__module__")},
     {"__doc__", &TypeGetDoc, &TypeSetReadOnly, nullptr, const_cast<char*>("__doc__")},
+    {"__dict__", &TypeGetDict, nullptr, nullptr, nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
 };
 

@@ -500,6 +500,38 @@ static void drive_descriptor_api(PyObject* module, PyObject* Point) {
     show("PyMember_GetOne(bad)", PyMember_GetOne((const char*)&probe, &bad));
     show("PyMember_SetOne(bad, 1)", status(PyMember_SetOne((char*)&probe, &bad, Py_None)));
   }
+  /* mappingproxy. */
+  {
+    PyObject* proxy = PyObject_GetAttrString(Point, "__dict__");
+    out("Point.__dict__: a %s\n", proxy != NULL ? Py_TYPE(proxy)->tp_name : "(failed)");
+    call_method("Point.__dict__", proxy, "get", Py_BuildValue("(s)", "norm2"), NULL);
+    call_method("Point.__dict__", proxy, "get", Py_BuildValue("(si)", "nowhere", 0), NULL);
+    call_method("Point.__dict__", proxy, "get", NULL, NULL);
+    set("Point.__dict__", proxy, "y", PyLong_FromLong(1));
+    Py_XDECREF(proxy);
+    PyObject* dict = Py_BuildValue("{s:i,s:i}", "a", 1, "b", 2);
+    proxy = PyDictProxy_New(dict);
+    show("PyDictProxy_New({'a': 1, 'b': 2})", Py_NewRef(proxy));
+    show("str(proxy)", PyObject_Str(proxy));
+    /* Pinion has no dict views: keys(), values() and items() give lists. */
+    call_method("[differs] proxy", proxy, "keys", NULL, NULL);
+    call_method("[differs] proxy", proxy, "values", NULL, NULL);
+    call_method("[differs] proxy", proxy, "items", NULL, NULL);
+    call_method("proxy", proxy, "copy", NULL, NULL);
+    call_method("proxy", proxy, "get", Py_BuildValue("(s)", "b"), NULL);
+    out("proxy == dict: %d\n", PyObject_RichCompareBool(proxy, dict, Py_EQ));
+    PyTypeObject* proxy_type = Py_TYPE(proxy);
+    PyObject* key = PyUnicode_FromString("a");
+    show("proxy['a']", proxy_type->tp_as_mapping->mp_subscript(proxy, key));
+    out("len(proxy): %zd, 'a' in proxy: %d\n", proxy_type->tp_as_mapping->mp_length(proxy),
+        proxy_type->tp_as_sequence->sq_contains(proxy, key));
+    Py_DECREF(key);
+    Py_DECREF(proxy);
+    Py_DECREF(dict);
+    PyObject* list = PyList_New(0);
+    show("PyDictProxy_New([])", PyDictProxy_New(list));
+    Py_DECREF(list);
+  }
   /* classmethod and staticmethod wrappers. */
   {
     PyObject* helper = PyObject_GetAttrString(module, "helper");
