@@ -17,8 +17,8 @@
 //      a collection): tp_bases, tp_mro and tp_dict are built — the dict holds
 //      method_descriptor/classmethod_descriptor/staticmethod entries for tp_methods,
 //      member_descriptor for tp_members, getset_descriptor for tp_getset (first wins, except
-//      METH_COEXIST), __doc__ (tp_doc without its signature, or None) and __hash__ = None for
-//      unhashable types;
+//      METH_COEXIST), __doc__ (tp_doc without its signature, or None), __new__ (a builtin
+//      method calling tp_new) and __hash__ = None for unhashable types;
 //   5. under the lock, published with Py_TPFLAGS_READY (release; readers acquire).
 // Two threads readying one type both build; the first to publish wins and the other's
 // objects are dropped. Readying on one thread re-enters for the types its step 4 allocates
@@ -29,7 +29,7 @@
 // once READY, a type's slots and these fields do not change (types are immutable, except
 // tp_dict entries of mutable heap types).
 //
-// Not provided: slot wrappers in tp_dict (__add__, __init__, __new__...), __subclasses__,
+// Not provided: slot wrappers in tp_dict (__add__, __init__...), __subclasses__,
 // metaclass conflicts, custom mro().
 //
 // Threads: any attached thread.
@@ -289,6 +289,40 @@ bool AddToDict(PyObject* dict, const char* name, PyObject* value, bool replace) 
   return result >= 0;
 }
 
+// T.__new__(S, *args, **kwargs): CPython's tp_new_wrapper, bound to T (a builtin method
+// whose self is T): S must be a subtype of T whose nearest static base allocates as T does.
+PyObject* TpNewWrapper(PyObject* self, PyObject* args, PyObject* kwds) {
+  PyTypeObject* type = AsType(self);
+  if (PyTuple_GET_SIZE(args) < 1) {
+    return PyErr_Format(PyExc_TypeError, "%s.__new__(): not enough arguments", type->tp_name);
+  }
+  PyObject* arg0 = PyTuple_GET_ITEM(args, 0);
+  if (!PyType_Check(arg0)) {
+    return PyErr_Format(PyExc_TypeError, "%s.__new__(X): X is not a type object (%s)",
+                        type->tp_name, Py_TYPE(arg0)->tp_name);
+  }
+  PyTypeObject* subtype = AsType(arg0);
+  if (!PyType_IsSubtype(subtype, type)) {
+    return PyErr_Format(PyExc_TypeError, "%s.__new__(%s): %s is not a subtype of %s",
+                        type->tp_name, subtype->tp_name, subtype->tp_name, type->tp_name);
+  }
+  if (subtype->tp_new != type->tp_new) {
+    return PyErr_Format(PyExc_TypeError, "%s.__new__(%s) is not safe, use %s.__new__()",
+                        type->tp_name, subtype->tp_name, subtype->tp_name);
+  }
+  PyObject* rest = PyTuple_GetSlice(args, 1, PyTuple_GET_SIZE(args));
+  if (rest == nullptr) return nullptr;
+  PyObject* result = type->tp_new(subtype, rest, kwds);
+  Py_DECREF(rest);
+  return result;
+}
+
+PyMethodDef tp_new_def = {
+    "__new__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)(void)>(&TpNewWrapper)),
+    METH_VARARGS | METH_KEYWORDS,
+    "__new__($type, *args, **kwargs)\n--\n\n"
+    "Create and return a new object.  See help(type) for accurate signature."};
+
 // Step 4's dict contents (CPython's type_ready_fill_dict and type_ready_set_hash).
 bool FillDict(PyTypeObject* type, PyObject* dict) {
   for (PyMethodDef* def = type->tp_methods; def != nullptr && def->ml_name != nullptr; ++def) {
@@ -318,6 +352,11 @@ bool FillDict(PyTypeObject* type, PyObject* dict) {
   PyObject* doc = type->tp_doc != nullptr ? PyUnicode_FromString(TypeDoc(type))
                                           : Py_NewRef(Py_None);
   if (!AddToDict(dict, "__doc__", doc, false)) return false;
+  if (type->tp_new != nullptr &&
+      !AddToDict(dict, "__new__", PyCFunction_NewEx(&tp_new_def, AsObject(type), nullptr),
+                 false)) {
+    return false;
+  }
   if (type->tp_hash == &PyObject_HashNotImplemented &&
       !AddToDict(dict, "__hash__", Py_NewRef(Py_None), false)) {
     return false;

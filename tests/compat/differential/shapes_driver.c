@@ -301,6 +301,17 @@ static void drive_construction(PyObject* module, PyObject* Point, PyObject* Poin
   show("object(1)", make((PyObject*)&PyBaseObject_Type, Py_BuildValue("(i)", 1), NULL));
   show_type_of("object()", make((PyObject*)&PyBaseObject_Type, NULL, NULL));
   show("type(5)", make((PyObject*)&PyType_Type, Py_BuildValue("(i)", 5), NULL));
+  /* T.__new__(S): tp_new without tp_init. */
+  call_method("Point", Point, "__new__", Py_BuildValue("(O)", Point3D), NULL);
+  call_method("Point", Point, "__new__", Py_BuildValue("(Oi)", Point, 1), NULL);
+  call_method("Point", Point, "__new__", NULL, NULL);
+  call_method("Point", Point, "__new__", Py_BuildValue("(i)", 1), NULL);
+  call_method("Point", Point, "__new__", Py_BuildValue("(O)", Plain), NULL);
+  call_method("object", (PyObject*)&PyBaseObject_Type, "__new__", Py_BuildValue("(O)", Point),
+              NULL);
+  show_type_of("object.__new__(Plain)",
+               PyObject_CallMethod((PyObject*)&PyBaseObject_Type, "__new__", "(O)", Plain));
+  show_type_of("Bare.__new__", PyObject_GetAttrString(Bare, "__new__"));
   {
     PyObject* plain = make(Plain, NULL, NULL);
     get("plain", plain, "__dict__");
