@@ -70,6 +70,12 @@ PyObject* TypeLookup(PyTypeObject* type, PyObject* name);
 // end of a variable-size object, as in CPython), or nullptr when its type has none.
 PyObject** InstanceDictPtr(PyObject* o);
 
+// At Py_Initialize, on its one thread: readies the runtime's own types, which readying any
+// type uses (dict, tuple, str, the descriptor types...). Readied lazily from several threads
+// at once, a type could be used by one (its readying under way there) while another
+// publishes its flags. (type.cc)
+bool ReadyBuiltinTypes();
+
 // At Py_Finalize: the static types readied since Py_Initialize lose the tp_bases, tp_mro
 // and tp_dict PyType_Ready gave them (heap objects) and their READY flag, so that the next
 // Py_Initialize readies them again. Release unpins those objects, for the last collections

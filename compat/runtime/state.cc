@@ -45,6 +45,9 @@ extern "C" void Py_Initialize(void) {
                  "fields have no write barrier); unset PINION_MODE=concurrent");
   }
   g_main_scope = new ThreadScope(*g_heap);
+  if (!ReadyBuiltinTypes()) {
+    ReportMisuse(Misuse::kBadArgument, "Py_Initialize: the builtin types could not be readied");
+  }
 }
 
 extern "C" void Py_InitializeEx(int) { Py_Initialize(); }

@@ -69,6 +69,12 @@ constexpr unsigned long kSubclassFlags =
 PyObject* AsObject(PyTypeObject* type) { return reinterpret_cast<PyObject*>(type); }
 PyTypeObject* AsType(PyObject* op) { return reinterpret_cast<PyTypeObject*>(op); }
 
+// tp_flags changes while other threads may read the flags without g_ready_mu (PyType_Ready's
+// fast path, with an acquire load): atomic, under g_ready_mu.
+void AddFlags(PyTypeObject* type, unsigned long flags) {
+  __atomic_fetch_or(&type->tp_flags, flags, __ATOMIC_RELAXED);
+}
+
 bool ReadyingHere(PyTypeObject* type) {
   return std::find(t_readying.begin(), t_readying.end(), type) != t_readying.end();
 }
@@ -179,7 +185,7 @@ bool MroOf(PyTypeObject* type, std::vector<PyTypeObject*>* out, std::string& err
 void InheritSpecial(PyTypeObject* type, PyTypeObject* base) {
   if (!(type->tp_flags & Py_TPFLAGS_HAVE_GC) && (base->tp_flags & Py_TPFLAGS_HAVE_GC) &&
       type->tp_traverse == nullptr && type->tp_clear == nullptr) {
-    type->tp_flags |= Py_TPFLAGS_HAVE_GC;
+    AddFlags(type, Py_TPFLAGS_HAVE_GC);
     type->tp_traverse = base->tp_traverse;
     type->tp_clear = base->tp_clear;
   }
@@ -187,7 +193,7 @@ void InheritSpecial(PyTypeObject* type, PyTypeObject* base) {
   if (type->tp_itemsize == 0) type->tp_itemsize = base->tp_itemsize;
   if (type->tp_weaklistoffset == 0) type->tp_weaklistoffset = base->tp_weaklistoffset;
   if (type->tp_dictoffset == 0) type->tp_dictoffset = base->tp_dictoffset;
-  type->tp_flags |= base->tp_flags & kSubclassFlags;
+  AddFlags(type, base->tp_flags & kSubclassFlags);
 }
 
 // CPython's inherit_slots from one base of the MRO: a slot is copied when the type lacks it
@@ -211,7 +217,7 @@ void InheritSlots(PyTypeObject* type, PyTypeObject* base) {
   PINION_COPYSLOT(tp_vectorcall_offset);
   if (type->tp_call == nullptr && (base->tp_flags & Py_TPFLAGS_HAVE_VECTORCALL) &&
       (type->tp_flags & Py_TPFLAGS_IMMUTABLETYPE)) {
-    type->tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL;
+    AddFlags(type, Py_TPFLAGS_HAVE_VECTORCALL);
   }
   PINION_COPYSLOT(tp_call);
   PINION_COPYSLOT(tp_str);
@@ -225,7 +231,7 @@ void InheritSlots(PyTypeObject* type, PyTypeObject* base) {
   if (base->tp_descr_get != nullptr && type->tp_descr_get == base->tp_descr_get &&
       (type->tp_flags & Py_TPFLAGS_IMMUTABLETYPE) &&
       (base->tp_flags & Py_TPFLAGS_METHOD_DESCRIPTOR)) {
-    type->tp_flags |= Py_TPFLAGS_METHOD_DESCRIPTOR;
+    AddFlags(type, Py_TPFLAGS_METHOD_DESCRIPTOR);
   }
   PINION_COPYSLOT(tp_descr_set);
   PINION_COPYSLOT(tp_dictoffset);
@@ -246,7 +252,7 @@ void InheritSlots(PyTypeObject* type, PyTypeObject* base) {
 // Step 3 of PyType_Ready (under g_ready_mu; allocates nothing).
 void InheritAll(PyTypeObject* type, const std::vector<PyTypeObject*>& mro) {
   PyTypeObject* base = type->tp_base;
-  if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) type->tp_flags |= Py_TPFLAGS_IMMUTABLETYPE;
+  if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) AddFlags(type, Py_TPFLAGS_IMMUTABLETYPE);
   if (base != nullptr) {
     InheritSpecial(type, base);
     InheritSlotTables(type, base);
@@ -256,7 +262,7 @@ void InheritAll(PyTypeObject* type, const std::vector<PyTypeObject*>& mro) {
   if (base != nullptr) {
     if (type->tp_new == nullptr && base == &PyBaseObject_Type &&
         !(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
-      type->tp_flags |= Py_TPFLAGS_DISALLOW_INSTANTIATION;
+      AddFlags(type, Py_TPFLAGS_DISALLOW_INSTANTIATION);
     }
     if (type->tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION) {
       type->tp_new = nullptr;
@@ -430,7 +436,7 @@ int Ready(PyTypeObject* type) {
     PyErr_SetString(PyExc_TypeError, error.c_str());
     return -1;
   }
-  if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+  if (!(Flags(type) & Py_TPFLAGS_HEAPTYPE)) {
     for (size_t i = 1; i < mro.size(); ++i) {
       if (mro[i]->tp_flags & Py_TPFLAGS_HEAPTYPE) {
         PyErr_Format(PyExc_TypeError,
@@ -446,10 +452,10 @@ int Ready(PyTypeObject* type) {
     std::lock_guard<std::mutex> lock(g_ready_mu);
     if (!(type->tp_flags & (Py_TPFLAGS_READY | Py_TPFLAGS_READYING))) {
       InheritAll(type, mro);
-      type->tp_flags |= Py_TPFLAGS_READYING;
+      AddFlags(type, Py_TPFLAGS_READYING);
     }
   }
-  if ((type->tp_flags & Py_TPFLAGS_HAVE_GC) && type->tp_traverse == nullptr) {
+  if ((Flags(type) & Py_TPFLAGS_HAVE_GC) && type->tp_traverse == nullptr) {
     PyErr_Format(PyExc_SystemError, "type '%s' has Py_TPFLAGS_HAVE_GC but no tp_traverse",
                  type->tp_name);
     return -1;
@@ -744,6 +750,20 @@ PyObject* TypeCall(PyObject* callable, PyObject* args, PyObject* kwds) {
 
 }  // namespace
 
+bool ReadyBuiltinTypes() {
+  static PyTypeObject* const kTypes[] = {
+      &PyBaseObject_Type, &PyType_Type, &PyDict_Type, &PyTuple_Type, &PyUnicode_Type,
+      &PyList_Type, &PyLong_Type, &PyBool_Type, &PyFloat_Type, &PyBytes_Type, &_PyNone_Type,
+      &_PyNotImplemented_Type, &PyCFunction_Type, &PyMethodDescr_Type,
+      &PyClassMethodDescr_Type, &PyMemberDescr_Type, &PyGetSetDescr_Type,
+      &PyStaticMethod_Type, &PyClassMethod_Type, &PyDictProxy_Type, &PyModule_Type,
+  };
+  for (PyTypeObject* type : kTypes) {
+    if (PyType_Ready(type) < 0) return false;
+  }
+  return true;
+}
+
 // Takes the published fields off the readied static types and clears READY; returns the
 // objects that held them, for the caller to release (or drop, once the heap is gone).
 std::vector<PyObject*> DetachReadiedTypes() {
@@ -754,7 +774,8 @@ std::vector<PyObject*> DetachReadiedTypes() {
     if (readied.bases) objects.push_back(std::exchange(type->tp_bases, nullptr));
     if (readied.mro) objects.push_back(std::exchange(type->tp_mro, nullptr));
     if (readied.dict) objects.push_back(std::exchange(type->tp_dict, nullptr));
-    type->tp_flags &= ~(Py_TPFLAGS_READY | Py_TPFLAGS_READYING);
+    __atomic_fetch_and(&type->tp_flags, ~(Py_TPFLAGS_READY | Py_TPFLAGS_READYING),
+                       __ATOMIC_RELAXED);
   }
   ReadiedTypes().clear();
   return objects;
