@@ -68,6 +68,7 @@
 #include "pinion_python/methodobject.h"
 #include "pinion_python/descrobject.h"
 #include "pinion_python/funcobject.h"
+#include "pinion_python/classobject.h"
 #include "pinion_python/moduleobject.h"
 #include "pinion_python/modsupport.h"
 #include "pinion_python/import.h"

@@ -2,8 +2,8 @@
  * staticmethod wrapper types (runtime in runtime/descr.cc). PyType_Ready wraps METH_STATIC
  * entries of tp_methods in a staticmethod, as CPython does.
  *
- * classmethod(f): reading it from a type or an instance gives f bound to the type (a
- * builtin method whose self is the type). staticmethod(f): gives f itself. Both are GC
+ * classmethod(f): reading it from a type or an instance gives f bound to the type (f's own
+ * tp_descr_get, or a bound method, classobject.h). staticmethod(f): gives f itself. Both are GC
  * objects holding f. Python function objects (PyFunction_*) do not exist in Pinion: there is
  * no interpreter.
  *

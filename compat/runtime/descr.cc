@@ -284,13 +284,7 @@ PyObject* ClassMethodWrapperGet(PyObject* op, PyObject* obj, PyObject* type) {
   if (type == nullptr) type = reinterpret_cast<PyObject*>(Py_TYPE(obj));
   PyObject* callable = AsWrapper(op)->callable;
   if (descrgetfunc get = Py_TYPE(callable)->tp_descr_get) return get(callable, type, type);
-  // CPython binds other callables in a bound-method object (PyMethod_Type), which Pinion
-  // does not have.
-  PyErr_Format(PyExc_TypeError,
-               "classmethod of a '%.100s' object: binding a non-descriptor is not supported "
-               "by Pinion",
-               Py_TYPE(callable)->tp_name);
-  return nullptr;
+  return PyMethod_New(callable, type);
 }
 
 PyObject* ClassMethodRepr(PyObject* op) {

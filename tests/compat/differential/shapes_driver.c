@@ -51,6 +51,20 @@ static PyObject* make(PyObject* type, PyObject* args, PyObject* kwargs) {
   return result;
 }
 
+/* Only the type of the exception: CPython's PyErr_BadInternalCall names its source file. */
+static void show_error_type(const char* label, PyObject* o) {
+  if (o != NULL) {
+    show(label, o);
+    return;
+  }
+  PyObject *type, *value, *traceback;
+  PyErr_Fetch(&type, &value, &traceback);
+  out("%s: raised %s\n", label, type != NULL ? ((PyTypeObject*)type)->tp_name : "nothing");
+  Py_XDECREF(type);
+  Py_XDECREF(value);
+  Py_XDECREF(traceback);
+}
+
 static void show_type_of(const char* label, PyObject* o) {
   if (o == NULL) {
     show(label, NULL);
@@ -553,6 +567,35 @@ static void drive_descriptor_api(PyObject* module, PyObject* Point) {
     show("staticmethod.__func__", PyObject_GetAttrString(sm, "__func__"));
     show("classmethod.__func__", PyObject_GetAttrString(cm, "__func__"));
     show("staticmethod.__get__(None, Point)", Py_TYPE(sm)->tp_descr_get(sm, NULL, Point));
+    PyObject* bound = Py_TYPE(cm)->tp_descr_get(cm, NULL, Point);
+    show("classmethod.__get__(None, Point)", Py_XNewRef(bound));
+    out("PyMethod_Check: %d, of helper: %d\n", PyMethod_Check(bound), PyMethod_Check(helper));
+    show("bound()", PyObject_CallNoArgs(bound));
+    show("PyMethod_Function(bound)", Py_XNewRef(PyMethod_Function(bound)));
+    show("PyMethod_Self(bound)", Py_XNewRef(PyMethod_Self(bound)));
+    show("PyMethod_GET_SELF(bound)", Py_NewRef(PyMethod_GET_SELF(bound)));
+    show("PyMethod_GET_FUNCTION(bound)", Py_NewRef(PyMethod_GET_FUNCTION(bound)));
+    get("bound", bound, "__self__");
+    show_error_type("PyMethod_Function(helper)", Py_XNewRef(PyMethod_Function(helper)));
+    show_error_type("PyMethod_Self(helper)", Py_XNewRef(PyMethod_Self(helper)));
+    PyObject* again = PyMethod_New(helper, Point);
+    out("bound == PyMethod_New(helper, Point): %d\n", PyObject_RichCompareBool(bound, again, Py_EQ));
+    out("hash(bound) == hash(again): %d\n", PyObject_Hash(bound) == PyObject_Hash(again));
+    Py_DECREF(again);
+    Py_XDECREF(bound);
+    show_error_type("PyMethod_New(helper, NULL)", PyMethod_New(helper, NULL));
+    PyObject* im = PyInstanceMethod_New(helper);
+    out("PyInstanceMethod_Check: %d\n", PyInstanceMethod_Check(im));
+    show("PyInstanceMethod_Function(im)", Py_XNewRef(PyInstanceMethod_Function(im)));
+    show("PyInstanceMethod_GET_FUNCTION(im)", Py_NewRef(PyInstanceMethod_GET_FUNCTION(im)));
+    show_error_type("PyInstanceMethod_Function(helper)", Py_XNewRef(PyInstanceMethod_Function(helper)));
+    show("im.__get__(None, Point)", Py_TYPE(im)->tp_descr_get(im, NULL, Point));
+    PyObject* im_bound = Py_TYPE(im)->tp_descr_get(im, Point, (PyObject*)Py_TYPE(Point));
+    show("im.__get__(Point)", Py_XNewRef(im_bound));
+    show("im.__get__(Point)()", PyObject_CallNoArgs(im_bound));
+    Py_XDECREF(im_bound);
+    show("im(5)", PyObject_CallOneArg(im, PyLong_FromLong(5)));
+    Py_DECREF(im);
     out("PyDescr_IsData(staticmethod): %d\n", PyDescr_IsData(sm));
     Py_DECREF(sm);
     Py_DECREF(cm);
