@@ -93,6 +93,8 @@
 #include "pinion_python/abstract_number.h"
 #include "pinion_python/object_extras.h"
 #include "pinion_python/methodobject.h"
+#include "pinion_python/descrobject.h"
+#include "pinion_python/funcobject.h"
 #include "pinion_python/classobject.h"
 #include "pinion_python/moduleobject.h"
 #include "pinion_python/modsupport.h"

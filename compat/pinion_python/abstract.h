@@ -7,9 +7,9 @@
  * with the rest of those protocols and iterators: abstract_containers.h). Truth
  * (PyObject_IsTrue) is CPython's: None and False are false, then nb_bool, mp_length,
  * sq_length decide, else true. The number protocol is in abstract_number.h, the calls
- * (PyObject_Call*, vectorcall) in call.h. Generic attribute lookup finds an instance's
- * __dict__ (tp_dictoffset > 0), then methods in tp_methods (bound builtin methods) and
- * entries of tp_dict along the tp_base chain; tp_members and tp_getset are not looked at.
+ * (PyObject_Call*, vectorcall) in call.h. Generic attribute lookup is CPython's
+ * descriptor protocol over the type's MRO (runtime/generic_attr.cc): data descriptors, then
+ * the instance __dict__ (tp_dictoffset), then other descriptors and class attributes.
  *
  * Threads: any attached thread.
  */
@@ -79,11 +79,13 @@ PyAPI_FUNC(int) PyObject_SetAttrString(PyObject* o, const char* attr_name, PyObj
 /* 1 or 0; any error while looking is cleared. */
 PyAPI_FUNC(int) PyObject_HasAttr(PyObject* o, PyObject* attr_name);
 PyAPI_FUNC(int) PyObject_HasAttrString(PyObject* o, const char* attr_name);
-/* The instance dict (tp_dictoffset > 0), then tp_methods along the tp_base chain (a bound
- * builtin method; METH_CLASS binds the type, METH_STATIC nothing), then tp_dict along it. */
+/* CPython's: a data descriptor found along type(o)'s MRO (tp_descr_get(d, o, type)), else
+ * the instance dict (tp_dictoffset, negative offsets included), else a non-data descriptor
+ * bound, or a class attribute; AttributeError "'T' object has no attribute 'x'". */
 PyAPI_FUNC(PyObject*) PyObject_GenericGetAttr(PyObject* o, PyObject* name);
-/* Sets or deletes in the instance dict (created on first use; the type's tp_traverse must
- * visit it); AttributeError for types without one. */
+/* A data descriptor's tp_descr_set, else the instance dict (created on first use; the
+ * type's tp_traverse must visit it); AttributeError for types without one ("... is
+ * read-only" when the type has the attribute). */
 PyAPI_FUNC(int) PyObject_GenericSetAttr(PyObject* o, PyObject* name, PyObject* value);
 
 /* ---- Calls: pinion_python/call.h ------------------------------------------------------ */

@@ -28,8 +28,9 @@
  * qualified name as CPython's messages give it: "f()" when m_module is NULL, None or
  * "builtins", and "T.f()" for a method bound to an instance of (or to) the type T.
  * METH_CLASS and METH_STATIC only say what to bind as m_self: functions that set them cannot
- * be module functions (ValueError, as CPython), and type attribute lookup (abstract.h) binds
- * them. METH_COEXIST has no effect. Other combinations are SystemError "f() method: bad call
+ * be module functions (ValueError, as CPython); in a type's tp_methods, PyType_Ready makes
+ * them a classmethod_descriptor or a staticmethod (descrobject.h, funcobject.h), and
+ * METH_COEXIST lets an entry replace a name already in the type's dict. Other combinations are SystemError "f() method: bad call
  * flags" when the function is made. A function that returns NULL without an exception set,
  * or a result with one set, raises SystemError, as CPython.
  *

@@ -270,13 +270,21 @@ struct _typeobject {
 #define Py_TPFLAGS_DICT_SUBCLASS (1UL << 29)
 #define Py_TPFLAGS_BASE_EXC_SUBCLASS (1UL << 30)
 #define Py_TPFLAGS_TYPE_SUBCLASS (1UL << 31)
-#define Py_TPFLAGS_DEFAULT 0UL
 /* For pattern matching in CPython: instances are sequences (list, tuple) or mappings (dict).
  * Inherited by a type that sets neither. */
 #ifndef Py_LIMITED_API
 #define Py_TPFLAGS_SEQUENCE (1UL << 5)
 #define Py_TPFLAGS_MAPPING (1UL << 6)
 #endif
+#define Py_TPFLAGS_HAVE_STACKLESS_EXTENSION 0
+#define Py_TPFLAGS_HAVE_VERSION_TAG (1UL << 18) /* always set, as in CPython: no meaning */
+#define Py_TPFLAGS_VALID_VERSION_TAG (1UL << 19) /* never set: Pinion has no method cache */
+#define Py_TPFLAGS_DEFAULT (Py_TPFLAGS_HAVE_STACKLESS_EXTENSION | Py_TPFLAGS_HAVE_VERSION_TAG)
+/* Py_TPFLAGS_IMMUTABLETYPE is set by PyType_Ready on static types (they refuse attribute
+ * assignment), Py_TPFLAGS_DISALLOW_INSTANTIATION on static types based on object that
+ * define no tp_new (calling them raises TypeError): both are defined with the heap types. */
+#define Py_TPFLAGS_METHOD_DESCRIPTOR (1UL << 17)
+#define Py_TPFLAGS_IS_ABSTRACT (1UL << 20)
 
 PyAPI_DATA(PyTypeObject) PyType_Type;
 PyAPI_DATA(PyTypeObject) PyBaseObject_Type;
@@ -400,9 +408,13 @@ static inline int PyType_HasFeature(PyTypeObject* type, unsigned long feature) {
 }
 #define PyType_FastSubclass(type, flag) PyType_HasFeature(type, flag)
 #define PyType_Check(op) PyObject_TypeCheck(op, &PyType_Type)
+#define PyType_CheckExact(op) Py_IS_TYPE((op), &PyType_Type)
 
-/* Fills in inherited slots and defaults (tp_alloc, tp_new, tp_free, tp_dealloc...). 0 on
- * success, -1 with an exception set. */
+/* CPython 3.11's type_ready (runtime/type.cc describes the steps): tp_base (default
+ * object), tp_bases, tp_mro (C3), the slots inherited as CPython inherits them, and tp_dict
+ * filled with descriptors for tp_methods (METH_CLASS, METH_STATIC, METH_COEXIST honoured),
+ * tp_members and tp_getset, plus __doc__. 0 on success, -1 with an exception set. Safe to
+ * call from several threads at once. PyType_IsSubtype searches tp_mro. */
 PyAPI_FUNC(int) PyType_Ready(PyTypeObject* type);
 PyAPI_FUNC(PyObject*) PyType_GenericAlloc(PyTypeObject* type, Py_ssize_t nitems);
 PyAPI_FUNC(PyObject*) PyType_GenericNew(PyTypeObject* type, PyObject* args, PyObject* kwds);
@@ -412,6 +424,18 @@ PyAPI_FUNC(PyObject*) PyType_GenericNew(PyTypeObject* type, PyObject* args, PyOb
  * end of a variable-size object, as CPython's), or NULL if its type has none. */
 PyAPI_FUNC(PyObject**) _PyObject_GetDictPtr(PyObject* obj);
 #endif
+/* CPython's _PyType_Lookup: `name` in the dicts of type's MRO (tp_mro), a borrowed
+ * reference, or NULL with no exception set. Readies the type if needed. */
+PyAPI_FUNC(PyObject*) _PyType_Lookup(PyTypeObject* type, PyObject* name);
+/* Pinion keeps no method cache: a no-op, for code that changes tp_dict after PyType_Ready;
+ * and ClearCache clears nothing (returns 0). */
+PyAPI_FUNC(void) PyType_Modified(PyTypeObject* type);
+PyAPI_FUNC(unsigned int) PyType_ClearCache(void);
+/* The getter and setter of a __dict__ getset (PyGetSetDef) for types with a tp_dictoffset:
+ * the instance dict, created on first use. AttributeError "This object has no __dict__"
+ * for types without one; SetDict takes dicts only and refuses deletion (TypeError). */
+PyAPI_FUNC(PyObject*) PyObject_GenericGetDict(PyObject* o, void* context);
+PyAPI_FUNC(int) PyObject_GenericSetDict(PyObject* o, PyObject* value, void* context);
 
 /* Rich comparison opcodes. */
 #define Py_LT 0

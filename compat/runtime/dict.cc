@@ -325,6 +325,68 @@ PySequenceMethods kDictAsSequence = {
     .sq_contains = &PyDict_Contains,
 };
 
+// dict.__new__ for dict and its subtypes: an empty dict of `type` from its tp_alloc.
+PyObject* DictNew(PyTypeObject* type, PyObject*, PyObject*) {
+  PyObject* self = type->tp_alloc(type, 0);
+  if (self == nullptr) return nullptr;
+  AsDict(self)->_pinion_table = NewTable(kMinSlots);
+  if (AsDict(self)->_pinion_table == nullptr) {
+    Py_DECREF(self);
+    return nullptr;
+  }
+  return self;
+}
+
+// CPython's PyDict_MergeFromSeq2 for the sequences Pinion can iterate (lists and tuples of
+// pairs). -1 with TypeError or ValueError as CPython's.
+int MergeFromPairs(PyObject* self, PyObject* seq) {
+  if (!PyList_Check(seq) && !PyTuple_Check(seq)) {
+    PyErr_Format(PyExc_TypeError, "'%.200s' object is not iterable", Py_TYPE(seq)->tp_name);
+    return -1;
+  }
+  for (Py_ssize_t i = 0; i < Py_SIZE(seq); ++i) {
+    PyObject* item = PyList_Check(seq) ? _PyPinion_List_GetItemRef(seq, i)
+                                       : Py_NewRef(PyTuple_GET_ITEM(seq, i));
+    if (item == nullptr) return -1;
+    int result = -1;
+    if (!PyList_Check(item) && !PyTuple_Check(item)) {
+      PyErr_Format(PyExc_TypeError,
+                   "cannot convert dictionary update sequence element #%zd to a sequence", i);
+    } else if (Py_SIZE(item) != 2) {
+      PyErr_Format(PyExc_ValueError,
+                   "dictionary update sequence element #%zd has length %zd; 2 is required", i,
+                   Py_SIZE(item));
+    } else {
+      PyObject* key = PyList_Check(item) ? _PyPinion_List_GetItemRef(item, 0)
+                                         : Py_NewRef(PyTuple_GET_ITEM(item, 0));
+      PyObject* value = PyList_Check(item) ? _PyPinion_List_GetItemRef(item, 1)
+                                           : Py_NewRef(PyTuple_GET_ITEM(item, 1));
+      if (key != nullptr && value != nullptr) result = PyDict_SetItem(self, key, value);
+      Py_XDECREF(key);
+      Py_XDECREF(value);
+    }
+    Py_DECREF(item);
+    if (result < 0) return -1;
+  }
+  return 0;
+}
+
+// dict.__init__(self, mapping_or_pairs=(), **kwargs), as CPython's dict_update_common.
+int DictInit(PyObject* self, PyObject* args, PyObject* kwargs) {
+  const Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+  if (nargs > 1) {
+    PyErr_Format(PyExc_TypeError, "dict expected at most 1 argument, got %zd", nargs);
+    return -1;
+  }
+  if (nargs == 1) {
+    PyObject* arg = PyTuple_GET_ITEM(args, 0);
+    const int result = PyDict_Check(arg) ? PyDict_Merge(self, arg, 1) : MergeFromPairs(self, arg);
+    if (result < 0) return -1;
+  }
+  if (kwargs != nullptr && PyDict_GET_SIZE(kwargs) != 0) return PyDict_Merge(self, kwargs, 1);
+  return 0;
+}
+
 }  // namespace
 }  // namespace pinion::compat
 
@@ -339,12 +401,15 @@ PyTypeObject PyDict_Type = {
     .tp_as_sequence = &kDictAsSequence,
     .tp_as_mapping = &kDictAsMapping,
     .tp_hash = &PyObject_HashNotImplemented,
-    .tp_flags =
-        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_MAPPING,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE |
+                Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_MAPPING,
     .tp_doc = "Built-in mapping (insertion-ordered).",
     .tp_traverse = &DictTraverse,
     .tp_richcompare = &DictRichCompare,
     .tp_iter = &DictIter,
+    .tp_init = &DictInit,
+    .tp_alloc = &PyType_GenericAlloc,
+    .tp_new = &DictNew,
     .tp_free = &PyObject_GC_Del,
 };
 

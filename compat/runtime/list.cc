@@ -287,6 +287,56 @@ PyMappingMethods kListAsMapping = {
     .mp_ass_subscript = &ListAssSubscript,
 };
 
+// list.__new__ for list and its subtypes: an empty list of `type` from its tp_alloc, with
+// the one-slot array every list has.
+PyObject* ListNew(PyTypeObject* type, PyObject*, PyObject*) {
+  PyObject* self = type->tp_alloc(type, 0);
+  if (self == nullptr) return nullptr;
+  PyObject** items = NewArray(1);
+  if (items == nullptr) {
+    Py_DECREF(self);
+    return nullptr;
+  }
+  Publish(AsList(self), items, 1, 0);
+  return self;
+}
+
+// The items of `iterable` as a new list. Pinion has no general iteration yet: lists, tuples
+// and dicts (their keys) are accepted; other objects raise TypeError "not iterable".
+PyObject* ItemsOf(PyObject* iterable) {
+  if (PyDict_Check(iterable)) return PyDict_Keys(iterable);
+  if (PyList_Check(iterable)) return PyList_GetSlice(iterable, 0, Py_SIZE(iterable));
+  if (PyTuple_Check(iterable)) {
+    PyObject* list = PyList_New(PyTuple_GET_SIZE(iterable));
+    if (list == nullptr) return nullptr;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(iterable); ++i) {
+      PyList_SET_ITEM(list, i, Py_NewRef(PyTuple_GET_ITEM(iterable, i)));
+    }
+    return list;
+  }
+  return PyErr_Format(PyExc_TypeError, "'%.200s' object is not iterable",
+                      Py_TYPE(iterable)->tp_name);
+}
+
+// list.__init__(self, iterable=()), as CPython's: the list is emptied, then extended.
+int ListInit(PyObject* self, PyObject* args, PyObject* kwargs) {
+  if (Py_TYPE(self)->tp_new == &ListNew && kwargs != nullptr && PyDict_GET_SIZE(kwargs) != 0) {
+    PyErr_SetString(PyExc_TypeError, "list() takes no keyword arguments");
+    return -1;
+  }
+  const Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+  if (nargs > 1) {
+    PyErr_Format(PyExc_TypeError, "list expected at most 1 argument, got %zd", nargs);
+    return -1;
+  }
+  PyObject* items = nargs == 1 ? ItemsOf(PyTuple_GET_ITEM(args, 0)) : nullptr;
+  if (nargs == 1 && items == nullptr) return -1;
+  int result = PyList_SetSlice(self, 0, Py_SIZE(self), nullptr);
+  if (result == 0 && items != nullptr) result = PyList_SetSlice(self, 0, 0, items);
+  Py_XDECREF(items);
+  return result;
+}
+
 }  // namespace
 
 PyObject* ListExtend(PyObject* list, PyObject* iterable) {
@@ -321,12 +371,15 @@ PyTypeObject PyList_Type = {
     .tp_as_sequence = &kListAsSequence,
     .tp_as_mapping = &kListAsMapping,
     .tp_hash = &PyObject_HashNotImplemented,
-    .tp_flags =
-        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_LIST_SUBCLASS | Py_TPFLAGS_SEQUENCE,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE |
+                Py_TPFLAGS_LIST_SUBCLASS | Py_TPFLAGS_SEQUENCE,
     .tp_doc = "Built-in mutable sequence.",
     .tp_traverse = &ListTraverse,
     .tp_richcompare = &ListRichCompare,
     .tp_iter = &ListIter,
+    .tp_init = &ListInit,
+    .tp_alloc = &PyType_GenericAlloc,
+    .tp_new = &ListNew,
     .tp_free = &PyObject_GC_Del,
 };
 

@@ -107,7 +107,14 @@ TypeId LeafType() {
   return type;
 }
 
+
+}  // namespace
+
 void BaseDealloc(PyObject* op) { Py_TYPE(op)->tp_free(op); }
+
+void NoteFinalizer() { g_finalizers_exist.store(true, std::memory_order_relaxed); }
+
+namespace {
 
 // True if objects of `type` need the collector to call them back.
 bool NeedsCallback(PyTypeObject* type, bool gc) {
@@ -144,12 +151,16 @@ void InheritTable(Table*& own, Table* base) {
   }
 }
 
+}  // namespace
+
 void InheritSlotTables(PyTypeObject* type, PyTypeObject* base) {
   InheritTable(type->tp_as_async, base->tp_as_async);
   InheritTable(type->tp_as_number, base->tp_as_number);
   InheritTable(type->tp_as_sequence, base->tp_as_sequence);
   InheritTable(type->tp_as_mapping, base->tp_as_mapping);
 }
+
+namespace {
 
 bool IsHeapObject(const void* p) { return p != nullptr && FindObject(p) == p; }
 
@@ -198,153 +209,6 @@ PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc) {
 using pinion::compat::AllocObject;
 using pinion::compat::HasFlag;
 using pinion::compat::VarSize;
-
-// ---- Types ----------------------------------------------------------------------------------
-
-namespace pinion::compat {
-namespace {
-
-// Calling a type: type(o) is o's type; any other type makes an instance with tp_new and,
-// when tp_new returned an instance of the type, initialises it with tp_init.
-PyObject* TypeCall(PyObject* callable, PyObject* args, PyObject* kwds) {
-  PyTypeObject* type = reinterpret_cast<PyTypeObject*>(callable);
-  if (type == &PyType_Type && PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 1 &&
-      (kwds == nullptr || PyDict_GET_SIZE(kwds) == 0)) {
-    return Py_NewRef(reinterpret_cast<PyObject*>(Py_TYPE(PyTuple_GET_ITEM(args, 0))));
-  }
-  // A static type is readied on first use (its tp_new may be inherited).
-  if ((__atomic_load_n(&type->tp_flags, __ATOMIC_ACQUIRE) & Py_TPFLAGS_READY) == 0 &&
-      PyType_Ready(type) < 0) {
-    return nullptr;
-  }
-  if (type->tp_new == nullptr) {
-    return PyErr_Format(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
-  }
-  PyObject* self = type->tp_new(type, args, kwds);
-  if (self == nullptr || !PyObject_TypeCheck(self, type)) return self;
-  if (initproc init = Py_TYPE(self)->tp_init) {
-    if (init(self, args, kwds) < 0) {
-      Py_DECREF(self);
-      return nullptr;
-    }
-  }
-  return self;
-}
-
-}  // namespace
-}  // namespace pinion::compat
-
-PyTypeObject PyType_Type = {
-    _PyPinion_TYPE_HEAD,
-    .tp_name = "type",
-    .tp_basicsize = sizeof(PyTypeObject),
-    .tp_dealloc = &pinion::compat::HeapTypeDealloc,  // heap types only (heap_type.cc)
-    .tp_call = &pinion::compat::TypeCall,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_TYPE_SUBCLASS,
-    .tp_doc = "type(object) -> the object's type",
-    .tp_traverse = &pinion::compat::HeapTypeTraverse,
-    .tp_clear = &pinion::compat::HeapTypeClear,
-    .tp_base = &PyBaseObject_Type,
-};
-
-PyTypeObject PyBaseObject_Type = {
-    _PyPinion_TYPE_HEAD,
-    .tp_name = "object",
-    .tp_basicsize = sizeof(PyObject),
-    .tp_dealloc = &pinion::compat::BaseDealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_doc = "The base class of the class hierarchy.",
-    .tp_alloc = &PyType_GenericAlloc,
-    .tp_new = &PyType_GenericNew,
-    .tp_free = &PyObject_Free,
-};
-
-extern "C" int PyType_IsSubtype(PyTypeObject* a, PyTypeObject* b) {
-  for (PyTypeObject* t = a; t != nullptr; t = t->tp_base) {
-    if (t == b) return 1;
-  }
-  return b == &PyBaseObject_Type;
-}
-
-extern "C" int PyType_Ready(PyTypeObject* type) {
-  if (__atomic_load_n(&type->tp_flags, __ATOMIC_ACQUIRE) & Py_TPFLAGS_READY) return 0;
-  // One type at a time; readying a base readies it first, under the same lock.
-  static std::recursive_mutex mu;
-  std::lock_guard<std::recursive_mutex> lock(mu);
-  if (type->tp_flags & Py_TPFLAGS_READY) return 0;
-  if (type->tp_name == nullptr) {
-    PyErr_SetString(PyExc_SystemError, "PyType_Ready: type has no tp_name");
-    return -1;
-  }
-  if (Py_TYPE(type) == nullptr) Py_SET_TYPE(type, &PyType_Type);
-  PyTypeObject* base = type->tp_base;
-  if (base == nullptr && type != &PyBaseObject_Type) base = type->tp_base = &PyBaseObject_Type;
-  if (base != nullptr && PyType_Ready(base) < 0) return -1;
-  if (base != nullptr) {
-    if (type->tp_basicsize == 0) type->tp_basicsize = base->tp_basicsize;
-    if (type->tp_itemsize == 0) type->tp_itemsize = base->tp_itemsize;
-    // GC-ness is inherited with the traversal, as CPython does.
-    if (!(type->tp_flags & Py_TPFLAGS_HAVE_GC) && (base->tp_flags & Py_TPFLAGS_HAVE_GC) &&
-        type->tp_traverse == nullptr && type->tp_clear == nullptr) {
-      type->tp_flags |= Py_TPFLAGS_HAVE_GC;
-      type->tp_traverse = base->tp_traverse;
-      type->tp_clear = base->tp_clear;
-    }
-    // Vectorcall, as CPython's inherit_slots: the offset always (for PyVectorcall_Call), the
-    // flag only into static types that inherit tp_call too (checked before it is inherited).
-    if (type->tp_vectorcall_offset == 0) type->tp_vectorcall_offset = base->tp_vectorcall_offset;
-    if (type->tp_call == nullptr && (base->tp_flags & Py_TPFLAGS_HAVE_VECTORCALL) &&
-        !(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
-      type->tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL;
-    }
-#define PINION_INHERIT(slot) \
-  if (type->slot == nullptr) type->slot = base->slot
-    PINION_INHERIT(tp_dealloc);
-    PINION_INHERIT(tp_repr);
-    PINION_INHERIT(tp_str);
-    PINION_INHERIT(tp_call);
-    PINION_INHERIT(tp_getattro);
-    PINION_INHERIT(tp_setattro);
-    PINION_INHERIT(tp_iter);
-    PINION_INHERIT(tp_iternext);
-    PINION_INHERIT(tp_init);
-    PINION_INHERIT(tp_alloc);
-    PINION_INHERIT(tp_finalize);
-    if (base != &PyBaseObject_Type) PINION_INHERIT(tp_new);
-    // As CPython: the instance dict's place, and the fast subclass bits (PyTuple_Check,
-    // PyExceptionInstance_Check...), are inherited.
-    if (type->tp_dictoffset == 0) type->tp_dictoffset = base->tp_dictoffset;
-    type->tp_flags |= base->tp_flags & (Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
-                                        Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_BYTES_SUBCLASS |
-                                        Py_TPFLAGS_UNICODE_SUBCLASS | Py_TPFLAGS_DICT_SUBCLASS |
-                                        Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS);
-    if (type->tp_hash == nullptr && type->tp_richcompare == nullptr) {
-      type->tp_hash = base->tp_hash;
-      type->tp_richcompare = base->tp_richcompare;
-    }
-#undef PINION_INHERIT
-    pinion::compat::InheritSlotTables(type, base);
-    constexpr unsigned long kCollectionFlags = Py_TPFLAGS_SEQUENCE | Py_TPFLAGS_MAPPING;
-    if ((type->tp_flags & kCollectionFlags) == 0) {
-      type->tp_flags |= base->tp_flags & kCollectionFlags;
-    }
-  }
-  if (type->tp_alloc == nullptr) type->tp_alloc = &PyType_GenericAlloc;
-  if (type->tp_free == nullptr) {
-    type->tp_free = (type->tp_flags & Py_TPFLAGS_HAVE_GC) ? &PyObject_GC_Del : &PyObject_Free;
-  }
-  if ((type->tp_flags & Py_TPFLAGS_HAVE_GC) && type->tp_traverse == nullptr) {
-    PyErr_Format(PyExc_SystemError, "type '%s' has Py_TPFLAGS_HAVE_GC but no tp_traverse",
-                 type->tp_name);
-    return -1;
-  }
-  if (type->tp_finalize != nullptr) {
-    pinion::compat::g_finalizers_exist.store(true, std::memory_order_relaxed);
-  }
-  // Release: a thread that sees READY (acquire, above) sees the filled slots.
-  __atomic_fetch_or(&type->tp_flags, Py_TPFLAGS_READY, __ATOMIC_RELEASE);
-  return 0;
-}
 
 extern "C" PyObject* PyType_GenericAlloc(PyTypeObject* type, Py_ssize_t nitems) {
   const size_t size = VarSize(type, nitems);

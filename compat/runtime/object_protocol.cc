@@ -77,37 +77,6 @@ bool CheckAttributeName(PyObject* name) {
   return false;
 }
 
-// The instance dict slot of `o` (tp_dictoffset > 0), or nullptr. Negative offsets
-// (CPython's for variable-size objects) are not supported.
-PyObject** InstanceDict(PyObject* o) {
-  const Py_ssize_t offset = Py_TYPE(o)->tp_dictoffset;
-  if (offset <= 0) return nullptr;
-  return reinterpret_cast<PyObject**>(reinterpret_cast<char*>(o) + offset);
-}
-
-// The method `name` of `type` or its bases (tp_methods), or nullptr.
-PyMethodDef* FindMethod(PyTypeObject* type, const char* name) {
-  for (PyTypeObject* t = type; t != nullptr; t = t->tp_base) {
-    for (PyMethodDef* def = t->tp_methods; def != nullptr && def->ml_name != nullptr; ++def) {
-      if (std::strcmp(def->ml_name, name) == 0) return def;
-    }
-  }
-  return nullptr;
-}
-
-// The builtin method object for o.<def>: bound to o, to its type (METH_CLASS), or to
-// nothing (METH_STATIC).
-PyObject* BindMethod(PyMethodDef* def, PyObject* o) {
-  PyObject* self = o;
-  if (def->ml_flags & METH_STATIC) {
-    self = nullptr;
-  } else if (def->ml_flags & METH_CLASS) {
-    self = reinterpret_cast<PyObject*>(Py_TYPE(o));
-  }
-  // Only METH_METHOD functions take a defining class (PyCMethod_New refuses one otherwise).
-  return PyCMethod_New(def, self, nullptr, (def->ml_flags & METH_METHOD) ? Py_TYPE(o) : nullptr);
-}
-
 }  // namespace
 
 // ---- Helpers for the container types (containers.h) --------------------------------------
@@ -367,57 +336,6 @@ extern "C" int PyObject_HasAttrString(PyObject* o, const char* name) {
   }
   Py_DECREF(value);
   return 1;
-}
-
-extern "C" PyObject* PyObject_GenericGetAttr(PyObject* o, PyObject* name) {
-  if (!CheckAttributeName(name)) return nullptr;
-  const char* utf8 = PyUnicode_AsUTF8(name);
-  if (utf8 == nullptr) return nullptr;
-  PyObject** dict = InstanceDict(o);
-  if (dict != nullptr && *dict != nullptr) {
-    PyObject* value = PyDict_GetItemWithError(*dict, name);
-    if (value != nullptr) return Py_NewRef(value);
-    if (PyErr_Occurred()) return nullptr;
-  }
-  if (PyMethodDef* def = FindMethod(Py_TYPE(o), utf8)) return BindMethod(def, o);
-  for (PyTypeObject* t = Py_TYPE(o); t != nullptr; t = t->tp_base) {
-    if (t->tp_dict != nullptr && PyDict_Check(t->tp_dict)) {
-      PyObject* value = PyDict_GetItemWithError(t->tp_dict, name);
-      if (value != nullptr) return Py_NewRef(value);
-      if (PyErr_Occurred()) return nullptr;
-    }
-  }
-  PyErr_Format(PyExc_AttributeError, "'%s' object has no attribute '%s'", Py_TYPE(o)->tp_name,
-               utf8);
-  return nullptr;
-}
-
-extern "C" int PyObject_GenericSetAttr(PyObject* o, PyObject* name, PyObject* value) {
-  if (!CheckAttributeName(name)) return -1;
-  const char* utf8 = PyUnicode_AsUTF8(name);
-  if (utf8 == nullptr) return -1;
-  PyObject** dict = InstanceDict(o);
-  if (dict == nullptr) {
-    const bool method = FindMethod(Py_TYPE(o), utf8) != nullptr;
-    PyErr_Format(PyExc_AttributeError,
-                 method ? "'%s' object attribute '%s' is read-only"
-                        : "'%s' object has no attribute '%s'",
-                 Py_TYPE(o)->tp_name, utf8);
-    return -1;
-  }
-  if (value == nullptr) {
-    const int deleted = *dict != nullptr ? PyDict_DelItem(*dict, name) : -1;
-    if (deleted < 0 && (*dict == nullptr || PyErr_ExceptionMatches(PyExc_KeyError))) {
-      PyErr_Format(PyExc_AttributeError, "'%s' object has no attribute '%s'",
-                   Py_TYPE(o)->tp_name, utf8);
-    }
-    return deleted;
-  }
-  if (*dict == nullptr) {
-    *dict = PyDict_New();  // its reference is the object's from now on
-    if (*dict == nullptr) return -1;
-  }
-  return PyDict_SetItem(*dict, name, value);
 }
 
 extern "C" PyObject* PyObject_Type(PyObject* o) {

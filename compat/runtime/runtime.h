@@ -65,6 +65,49 @@ void ForgetImportedModules();
 // does, or with an exception set if binding failed. (object_extras.cc)
 PyObject* LookupSpecialMethod(PyObject* o, const char* name);
 
+// ---- Types (object.cc, type.cc, generic_attr.cc) ---------------------------------------
+
+// object's tp_dealloc: tp_free only. Objects of types whose tp_dealloc is this one need no
+// callback from the collector unless they are GC objects or have a tp_finalize.
+void BaseDealloc(PyObject* op);
+
+// Records that some type has a tp_finalize (deallocation then waits for a second finding).
+void NoteFinalizer();
+
+// CPython's inheritance of the tp_as_* tables from `base` (object.cc).
+void InheritSlotTables(PyTypeObject* type, PyTypeObject* base);
+
+// CPython's _PyType_Lookup: `name` in the tp_dict of each type of `type`'s MRO, first found;
+// a borrowed reference (the dicts of types live as long as their types), or nullptr with no
+// exception set. Readies `type` if needed (nullptr with an exception if that fails).
+PyObject* TypeLookup(PyTypeObject* type, PyObject* name);
+
+// The address of `o`'s instance dict slot (tp_dictoffset, negative offsets counted from the
+// end of a variable-size object, as in CPython), or nullptr when its type has none.
+PyObject** InstanceDictPtr(PyObject* o);
+
+// At Py_Initialize, on its one thread: readies the runtime's own types, which readying any
+// type uses (dict, tuple, str, the descriptor types...). Readied lazily from several threads
+// at once, a type could be used by one (its readying under way there) while another
+// publishes its flags. (type.cc)
+bool ReadyBuiltinTypes();
+
+// At Py_Finalize: the static types readied since Py_Initialize lose the tp_bases, tp_mro
+// and tp_dict PyType_Ready gave them (heap objects) and their READY flag, so that the next
+// Py_Initialize readies them again. Release unpins those objects, for the last collections
+// to reclaim (a type used after it is readied again); Forget, once the heap is gone, only
+// clears the fields. (type.cc)
+void ReleaseReadiedTypes();
+void ForgetReadiedTypes();
+
+// CPython's _PyType_DocWithoutSignature: `doc` less a leading "name(...)\n--\n\n" (the
+// signature Argument Clinic writes), or `doc` itself. (type.cc)
+const char* DocWithoutSignature(const char* name, const char* doc);
+
+// The short name of a type (tp_name after its last dot) and its module (before it, or
+// "builtins"), as CPython's type.__name__ and type.__module__ give them for static types.
+const char* TypeShortName(PyTypeObject* type);
+
 }  // namespace pinion::compat
 
 #endif  // PINION_COMPAT_RUNTIME_RUNTIME_H_

@@ -46,6 +46,9 @@ extern "C" void Py_Initialize(void) {
                  "fields have no write barrier); unset PINION_MODE=concurrent");
   }
   g_main_scope = new ThreadScope(*g_heap);
+  if (!ReadyBuiltinTypes()) {
+    ReportMisuse(Misuse::kBadArgument, "Py_Initialize: the builtin types could not be readied");
+  }
 }
 
 extern "C" void Py_InitializeEx(int) { Py_Initialize(); }
@@ -70,6 +73,13 @@ extern "C" int Py_FinalizeEx(void) {
     g_heap->Collect();
     if (RunFinalizers() == 0 && PendingFinalization().queued == 0) break;
   }
+  // Then the types' dicts, MROs and bases (once no finalizer can look anything up in them),
+  // whose deallocators free what the dicts hold outside the heap.
+  ReleaseReadiedTypes();
+  for (int round = 0; round < kFinalizeRounds; ++round) {
+    g_heap->Collect();
+    if (RunFinalizers() == 0 && PendingFinalization().queued == 0) break;
+  }
   PyErr_Clear();  // the thread's exception pins its value, which is about to go
   PyErr_SetHandledException(nullptr);  // and so does the exception it was handling
   delete g_main_scope;
@@ -77,6 +87,7 @@ extern "C" int Py_FinalizeEx(void) {
   delete g_heap;  // reports kHeapInUse if another thread is still attached
   g_heap = nullptr;
   g_finalizing.store(false, std::memory_order_relaxed);
+  ForgetReadiedTypes();  // their dicts, MROs and bases were on that heap
   return 0;
 }
 
