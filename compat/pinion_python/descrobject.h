@@ -46,6 +46,7 @@ struct PyGetSetDef {
 typedef struct PyGetSetDef PyGetSetDef;
 typedef struct PyMemberDef PyMemberDef; /* defined by structmember.h, as in CPython */
 
+#ifndef Py_LIMITED_API
 typedef struct {
   PyObject_HEAD
   PyTypeObject* d_type;
@@ -72,6 +73,7 @@ typedef struct {
   PyDescr_COMMON;
   PyGetSetDef* d_getset;
 } PyGetSetDescrObject;
+#endif /* !Py_LIMITED_API */
 
 PyAPI_DATA(PyTypeObject) PyClassMethodDescr_Type;
 PyAPI_DATA(PyTypeObject) PyGetSetDescr_Type;
@@ -90,7 +92,9 @@ PyAPI_FUNC(PyObject*) PyDictProxy_New(PyObject* mapping);
 
 /* 1 if `descr`'s type has tp_descr_set (a data descriptor: it takes precedence over the
  * instance dict), else 0. */
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(int) PyDescr_IsData(PyObject* descr);
+#endif
 
 _PyPinion_EXTERN_C_END
 

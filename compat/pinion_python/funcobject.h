@@ -14,6 +14,7 @@
 
 #include "pinion_python/object.h"
 
+#ifndef Py_LIMITED_API /* funcobject.h is not part of the limited API */
 _PyPinion_EXTERN_C_BEGIN
 
 PyAPI_DATA(PyTypeObject) PyClassMethod_Type;
@@ -24,5 +25,6 @@ PyAPI_FUNC(PyObject*) PyClassMethod_New(PyObject* callable);
 PyAPI_FUNC(PyObject*) PyStaticMethod_New(PyObject* callable);
 
 _PyPinion_EXTERN_C_END
+#endif /* !Py_LIMITED_API */
 
 #endif /* PINION_PYTHON_FUNCOBJECT_H_ */

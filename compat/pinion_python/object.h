@@ -426,7 +426,9 @@ PyAPI_FUNC(PyObject**) _PyObject_GetDictPtr(PyObject* obj);
 #endif
 /* CPython's _PyType_Lookup: `name` in the dicts of type's MRO (tp_mro), a borrowed
  * reference, or NULL with no exception set. Readies the type if needed. */
+#ifndef Py_LIMITED_API
 PyAPI_FUNC(PyObject*) _PyType_Lookup(PyTypeObject* type, PyObject* name);
+#endif
 /* Pinion keeps no method cache: a no-op, for code that changes tp_dict after PyType_Ready;
  * and ClearCache clears nothing (returns 0). */
 PyAPI_FUNC(void) PyType_Modified(PyTypeObject* type);
@@ -434,8 +436,12 @@ PyAPI_FUNC(unsigned int) PyType_ClearCache(void);
 /* The getter and setter of a __dict__ getset (PyGetSetDef) for types with a tp_dictoffset:
  * the instance dict, created on first use. AttributeError "This object has no __dict__"
  * for types without one; SetDict takes dicts only and refuses deletion (TypeError). */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x030A0000
 PyAPI_FUNC(PyObject*) PyObject_GenericGetDict(PyObject* o, void* context);
+#endif
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
 PyAPI_FUNC(int) PyObject_GenericSetDict(PyObject* o, PyObject* value, void* context);
+#endif
 
 /* Rich comparison opcodes. */
 #define Py_LT 0

@@ -86,7 +86,10 @@ PyObject* TypeErrorWithFunctionStr(PyObject* op, const char* format, Py_ssize_t 
 PyObject* MethodGet(PyObject* op, PyObject* obj, PyObject*) {
   if (obj == nullptr) return Py_NewRef(op);
   if (!DescrCheck(op, obj)) return nullptr;
-  return PyCMethod_New(AsMethod(op)->d_method, obj, nullptr, AsDescr(op)->d_type);
+  // CPython's method_get: only METH_METHOD functions are given their defining class.
+  PyMethodDef* def = AsMethod(op)->d_method;
+  PyTypeObject* cls = (def->ml_flags & METH_METHOD) ? AsDescr(op)->d_type : nullptr;
+  return PyCMethod_New(def, obj, nullptr, cls);
 }
 
 // T.m(obj, *args, **kwargs): CPython's checks (self given and of the type, the argument
@@ -140,7 +143,8 @@ PyObject* ClassMethodGet(PyObject* op, PyObject* obj, PyObject* type) {
                         d->d_name, "?", d->d_type->tp_name,
                         reinterpret_cast<PyTypeObject*>(type)->tp_name);
   }
-  return PyCMethod_New(AsMethod(op)->d_method, type, nullptr, d->d_type);
+  PyMethodDef* def = AsMethod(op)->d_method;
+  return PyCMethod_New(def, type, nullptr, (def->ml_flags & METH_METHOD) ? d->d_type : nullptr);
 }
 
 PyObject* ClassMethodCall(PyObject* op, PyObject* args, PyObject* kwargs) {
