@@ -33,7 +33,10 @@
 /* Limited-API builds see no pin-log internals: Py_INCREF/Py_DECREF call Py_IncRef/Py_DecRef
  * (below), so such an extension does not depend on the pin log's layout. */
 #elif defined(__cplusplus)
+/* C++ even when Python.h is included inside extern "C" { } (as pythoncapi_compat.h does). */
+extern "C++" {
 #include "pinning/pin.h"
+}
 #define _PyPinion_PIN(o) ::pinion::Pin(o)
 #define _PyPinion_UNPIN(o) ::pinion::Unpin(o)
 #define _PyPinion_TRY_CANCEL(o) ::pinion::internal::t_pin_log->TryCancel(o)
