@@ -10,8 +10,8 @@
  * Indices: a slice's start/stop/step may be int, None, or any object whose type has
  * nb_index (PyIndex_Check); other objects raise TypeError ("slice indices must be integers
  * or None or have an __index__ method"); values beyond Py_ssize_t are clamped, as CPython
- * does. The start, stop and step attributes are not provided yet (read them from the
- * struct).
+ * does. The start, stop and step attributes are read-only members, as in CPython (the
+ * indices() method is not provided).
  *
  * Threads: any attached thread; slices are immutable.
  */

@@ -13,6 +13,7 @@
 #include "compat/runtime/containers.h"
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/sequences.h"
+#include "structmember.h"
 
 namespace pinion::compat {
 namespace {
@@ -97,6 +98,14 @@ PyObject* SliceFromIndices(Py_ssize_t start, Py_ssize_t stop) {
 
 using namespace pinion::compat;
 
+// start, stop and step, read-only, as CPython's slice members.
+static PyMemberDef kSliceMembers[] = {
+    {"start", T_OBJECT, offsetof(PySliceObject, start), READONLY, nullptr},
+    {"stop", T_OBJECT, offsetof(PySliceObject, stop), READONLY, nullptr},
+    {"step", T_OBJECT, offsetof(PySliceObject, step), READONLY, nullptr},
+    {nullptr, 0, 0, 0, nullptr},
+};
+
 PyTypeObject PySlice_Type = {
     _PyPinion_TYPE_HEAD,
     .tp_name = "slice",
@@ -108,6 +117,7 @@ PyTypeObject PySlice_Type = {
     .tp_doc = "slice(stop)\nslice(start, stop[, step])",
     .tp_traverse = &SliceTraverse,
     .tp_richcompare = &SliceRichCompare,
+    .tp_members = kSliceMembers,
     .tp_free = &PyObject_GC_Del,
 };
 

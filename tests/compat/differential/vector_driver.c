@@ -336,6 +336,11 @@ static void slices(PyObject* module) {
   show("slice(1, 2) < slice(1, 3)", PyObject_RichCompare(a, b, Py_LT));
   show("slice(1, 2) == slice(1, 3)", PyObject_RichCompare(a, b, Py_EQ));
   show_n("hash(slice)", (Py_ssize_t)PyObject_Hash(a));
+  show("slice(1, 2).start", PyObject_GetAttrString(a, "start"));
+  show("slice(1, 2).stop", PyObject_GetAttrString(a, "stop"));
+  show("slice(1, 2).step", PyObject_GetAttrString(a, "step"));
+  out("slice(1, 2).start = 0: %d\n", PyObject_SetAttrString(a, "start", Py_None));
+  show("after setting start", NULL);
   Py_DECREF(b);
   Py_DECREF(a);
 
