@@ -121,8 +121,8 @@ PyObject* BytesRepeat(PyObject* self, Py_ssize_t n) {
 }
 
 int BytesContains(PyObject* self, PyObject* arg) {
-  if (IsIndex(arg)) {
-    const Py_ssize_t byte = AsSsize(arg, nullptr);
+  if (PyIndex_Check(arg)) {
+    const Py_ssize_t byte = PyNumber_AsSsize_t(arg, nullptr);
     if (byte == -1 && PyErr_Occurred()) return -1;
     if (byte < 0 || byte >= 256) {
       PyErr_SetString(PyExc_ValueError, "byte must be in range(0, 256)");
@@ -139,8 +139,8 @@ int BytesContains(PyObject* self, PyObject* arg) {
 }
 
 PyObject* BytesSubscript(PyObject* self, PyObject* key) {
-  if (IsIndex(key)) {
-    Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+  if (PyIndex_Check(key)) {
+    Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
     if (i == -1 && PyErr_Occurred()) return nullptr;
     if (i < 0) i += Py_SIZE(self);
     return BytesItem(self, i);

@@ -173,8 +173,8 @@ PyObject* ListInplaceRepeat(PyObject* self, Py_ssize_t n) {
 }
 
 PyObject* ListSubscript(PyObject* self, PyObject* key) {
-  if (IsIndex(key)) {
-    Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+  if (PyIndex_Check(key)) {
+    Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
     if (i == -1 && PyErr_Occurred()) return nullptr;
     if (i < 0) i += Py_SIZE(self);
     return ListItem(self, i);
@@ -210,8 +210,8 @@ int DeleteExtended(PyObject* self, Py_ssize_t start, Py_ssize_t step, Py_ssize_t
 }
 
 int ListAssSubscript(PyObject* self, PyObject* key, PyObject* value) {
-  if (IsIndex(key)) {
-    Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+  if (PyIndex_Check(key)) {
+    Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
     if (i == -1 && PyErr_Occurred()) return -1;
     if (i < 0) i += Py_SIZE(self);
     return ListAssItem(self, i, value);

@@ -130,46 +130,6 @@ PyObject* MethodOutputAsList(PyObject* o, const char* method) {
 
 // ---- Index helpers (sequences.h) -------------------------------------------------------------
 
-bool IsIndex(PyObject* o) {
-  if (PyLong_Check(o)) return true;
-  PyNumberMethods* nb = Py_TYPE(o)->tp_as_number;
-  return nb != nullptr && nb->nb_index != nullptr;
-}
-
-Py_ssize_t AsSsize(PyObject* o, PyObject* overflow) {
-  PyObject* value;
-  if (PyLong_Check(o)) {
-    value = Py_NewRef(o);
-  } else if (IsIndex(o)) {
-    value = Py_TYPE(o)->tp_as_number->nb_index(o);
-    if (value == nullptr) return -1;
-    if (!PyLong_Check(value)) {
-      PyErr_Format(PyExc_TypeError, "__index__ returned non-int (type %.200s)",
-                   Py_TYPE(value)->tp_name);
-      Py_DECREF(value);
-      return -1;
-    }
-  } else {
-    PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
-                 Py_TYPE(o)->tp_name);
-    return -1;
-  }
-  int sign = 0;
-  long result = PyLong_AsLongAndOverflow(value, &sign);
-  Py_DECREF(value);
-  if (result == -1 && PyErr_Occurred()) return -1;
-  static_assert(sizeof(long) == sizeof(Py_ssize_t));
-  if (sign != 0) {
-    if (overflow != nullptr) {
-      PyErr_Format(overflow, "cannot fit '%.200s' into an index-sized integer",
-                   Py_TYPE(o)->tp_name);
-      return -1;
-    }
-    result = sign < 0 ? PY_SSIZE_T_MIN : PY_SSIZE_T_MAX;
-  }
-  return result;
-}
-
 PyObject* ItemsSlice(PyObject* seq, Py_ssize_t start, Py_ssize_t step, Py_ssize_t n,
                      bool tuple) {
   PyObject* result = tuple ? PyTuple_New(n) : PyList_New(n);
@@ -207,8 +167,8 @@ extern "C" PyObject* PyObject_GetItem(PyObject* o, PyObject* key) {
   if (o == nullptr || key == nullptr) return NullError();
   if (Map(o) != nullptr && Map(o)->mp_subscript != nullptr) return Map(o)->mp_subscript(o, key);
   if (Seq(o) != nullptr && Seq(o)->sq_item != nullptr) {
-    if (!IsIndex(key)) return TypeError("sequence index must be integer, not '%.200s'", key);
-    const Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+    if (!PyIndex_Check(key)) return TypeError("sequence index must be integer, not '%.200s'", key);
+    const Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
     if (i == -1 && PyErr_Occurred()) return nullptr;
     return PySequence_GetItem(o, i);
   }
@@ -234,8 +194,8 @@ static int AssignItem(PyObject* o, PyObject* key, PyObject* value) {
     return Map(o)->mp_ass_subscript(o, key, value);
   }
   if (Seq(o) != nullptr) {
-    if (IsIndex(key)) {
-      const Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+    if (PyIndex_Check(key)) {
+      const Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
       if (i == -1 && PyErr_Occurred()) return -1;
       return value != nullptr ? PySequence_SetItem(o, i, value) : PySequence_DelItem(o, i);
     }

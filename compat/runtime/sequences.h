@@ -1,9 +1,6 @@
 // Internals the sequence and mapping types share with the protocols (not part of the C API):
-// index conversion, slice helpers, the builtin containers' iterators, list extension.
-//
-// Index conversion stands in for the number protocol's PyIndex_Check/PyNumber_AsSsize_t
-// (the "numbers" work provides those; these helpers then forward to them): int and its
-// subclasses directly, other objects through their type's nb_index.
+// slice helpers, the builtin containers' iterators, list extension. (Indices are converted
+// with the number protocol's PyIndex_Check and PyNumber_AsSsize_t.)
 //
 // Threads: mutators (attached, running).
 #ifndef PINION_COMPAT_RUNTIME_SEQUENCES_H_
@@ -12,14 +9,6 @@
 #include "Python.h"
 
 namespace pinion::compat {
-
-// PyIndex_Check: o is an int or its type has nb_index.
-bool IsIndex(PyObject* o);
-
-// PyNumber_AsSsize_t: o (IsIndex) as a Py_ssize_t. Out of range: clamped when `overflow` is
-// nullptr, else `overflow` raised ("cannot fit 'T' into an index-sized integer"). -1 with
-// an exception set on error (TypeError when o is not an index).
-Py_ssize_t AsSsize(PyObject* o, PyObject* overflow);
 
 // A new slice(start, stop, None) of two Py_ssize_t (CPython's _PySlice_FromIndices).
 PyObject* SliceFromIndices(Py_ssize_t start, Py_ssize_t stop);

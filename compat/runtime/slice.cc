@@ -65,12 +65,12 @@ PyObject* EllipsisRepr(PyObject*) { return PyUnicode_FromString("Ellipsis"); }
 // CPython's _PyEval_SliceIndex: None leaves *out alone; an index is clamped to Py_ssize_t.
 bool SliceIndex(PyObject* v, Py_ssize_t* out) {
   if (v == Py_None) return true;
-  if (!IsIndex(v)) {
+  if (!PyIndex_Check(v)) {
     PyErr_SetString(PyExc_TypeError,
                     "slice indices must be integers or None or have an __index__ method");
     return false;
   }
-  const Py_ssize_t x = AsSsize(v, nullptr);
+  const Py_ssize_t x = PyNumber_AsSsize_t(v, nullptr);
   if (x == -1 && PyErr_Occurred()) return false;
   *out = x;
   return true;

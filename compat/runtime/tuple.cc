@@ -113,8 +113,8 @@ int TupleContains(PyObject* self, PyObject* value) {
 }
 
 PyObject* TupleSubscript(PyObject* self, PyObject* key) {
-  if (IsIndex(key)) {
-    Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+  if (PyIndex_Check(key)) {
+    Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
     if (i == -1 && PyErr_Occurred()) return nullptr;
     if (i < 0) i += Py_SIZE(self);
     return TupleItem(self, i);

@@ -254,8 +254,8 @@ int StrContains(PyObject* self, PyObject* sub) {
 
 PyObject* StrSubscript(PyObject* self, PyObject* key) {
   PyUnicodeObject* op = AsStr(self);
-  if (IsIndex(key)) {
-    Py_ssize_t i = AsSsize(key, PyExc_IndexError);
+  if (PyIndex_Check(key)) {
+    Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
     if (i == -1 && PyErr_Occurred()) return nullptr;
     if (i < 0) i += op->length;
     return StrItem(self, i);
