@@ -105,5 +105,8 @@
 #include "pinion_python/pytime.h"
 #include "pinion_python/pyframe.h"
 #include "pinion_python/weakrefobject.h"
+/* Issue 11: capsules, threads and locks. */
+#include "pinion_python/pycapsule.h"
+#include "pinion_python/pythread.h"
 
 #endif /* Py_PYTHON_H */

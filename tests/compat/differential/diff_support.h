@@ -73,10 +73,16 @@ static inline PyObject* diff_import(const char* name) {
   return module;
 }
 
+/* DIFFERENTIAL_MAIN2("name", PyInit_name, "other", PyInit_other, drive): the same, with a
+ * second module in the inittab, which the first (or drive) imports. */
+#define DIFFERENTIAL_MAIN(name, init, drive) DIFFERENTIAL_MAIN_(name, init, drive, 0)
+#define DIFFERENTIAL_MAIN2(name, init, name2, init2, drive) \
+  DIFFERENTIAL_MAIN_(name, init, drive, PyImport_AppendInittab((name2), (init2)))
+
 #ifndef PINION_DIFF_THREADS
-#define DIFFERENTIAL_MAIN(name, init, drive)           \
+#define DIFFERENTIAL_MAIN_(name, init, drive, register2) \
   int main(void) {                                     \
-    if (PyImport_AppendInittab((name), (init)) < 0) return 2; \
+    if (PyImport_AppendInittab((name), (init)) < 0 || (register2) < 0) return 2; \
     Py_Initialize();                                   \
     PyObject* module = diff_import(name);              \
     if (module == NULL) return 1;                      \
@@ -157,9 +163,9 @@ static inline void* diff_collector(void* arg) {
   return NULL;
 }
 
-#define DIFFERENTIAL_MAIN(name, init, drive)                                               \
+#define DIFFERENTIAL_MAIN_(name, init, drive, register2)                                   \
   int main(void) {                                                                         \
-    if (PyImport_AppendInittab((name), (init)) < 0) return 2;                              \
+    if (PyImport_AppendInittab((name), (init)) < 0 || (register2) < 0) return 2;           \
     Py_Initialize();                                                                       \
     struct diff_run run = {(name), (drive), NULL, 0, 0};                                   \
     char* reference = diff_capture(&run);                                                  \
