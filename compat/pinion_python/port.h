@@ -29,7 +29,6 @@ typedef uintptr_t Py_uintptr_t;
 #define PY_LLONG_MIN LLONG_MIN
 #define PY_LLONG_MAX LLONG_MAX
 #define PY_ULLONG_MAX ULLONG_MAX
-#define PY_TIMEOUT_MAX LLONG_MAX
 #define PY_DWORD_MAX 4294967295U
 #define PY_LONG_LONG long long
 #define PY_INT32_T int32_t
