@@ -19,7 +19,10 @@
 //      member_descriptor for tp_members, getset_descriptor for tp_getset (first wins, except
 //      METH_COEXIST), __doc__ (tp_doc without its signature, or None), __new__ (a builtin
 //      method calling tp_new) and __hash__ = None for unhashable types;
-//   5. under the lock, published with Py_TPFLAGS_READY (release; readers acquire).
+//   5. under the lock, published with Py_TPFLAGS_READY (release; readers acquire). A
+//      tp_dict the extension set before PyType_Ready gets the entries of ours it lacks
+//      first, without the lock (key comparisons may run extension code), by one thread at a
+//      time (ClaimMerge; others wait in a native region).
 // Two threads readying one type both build; the first to publish wins and the other's
 // objects are dropped. Readying on one thread re-enters for the types its step 4 allocates
 // (descriptor types, tuple, dict, str): a type being readied on the calling thread counts as
@@ -34,9 +37,11 @@
 //
 // Threads: any attached thread.
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -387,9 +392,52 @@ struct ReadyingScope {
   ~ReadyingScope() { t_readying.pop_back(); }
 };
 
+// The types whose preset tp_dict a thread is merging into (step 5), and that thread; under
+// g_ready_mu. g_merge_done is notified when one leaves.
+std::vector<std::pair<PyTypeObject*, std::thread::id>>& Merging() {
+  static auto* merging = new std::vector<std::pair<PyTypeObject*, std::thread::id>>;
+  return *merging;
+}
+std::condition_variable g_merge_done;
+
+// With g_ready_mu held (by `lock`): true if the calling thread now owns the merge into
+// `type`'s preset dict; false if the type is READY (another thread published it) or the
+// calling thread is merging it already (readying re-entered from a key's __eq__). While
+// another thread merges, waits for it in a native region (the merge may allocate, so it may
+// wait for a collection, which must not wait for this thread).
+bool ClaimMerge(PyTypeObject* type, std::unique_lock<std::mutex>& lock) {
+  const auto self = std::this_thread::get_id();
+  for (;;) {
+    if (type->tp_flags & Py_TPFLAGS_READY) return false;
+    auto it = std::find_if(Merging().begin(), Merging().end(),
+                           [type](const auto& entry) { return entry.first == type; });
+    if (it == Merging().end()) {
+      Merging().emplace_back(type, self);
+      return true;
+    }
+    if (it->second == self) return false;
+    lock.unlock();
+    PyThreadState* saved = PyGILState_Check() ? PyEval_SaveThread() : nullptr;
+    {
+      std::unique_lock<std::mutex> wait_lock(g_ready_mu);
+      g_merge_done.wait(wait_lock, [type] {
+        return std::none_of(Merging().begin(), Merging().end(),
+                            [type](const auto& entry) { return entry.first == type; });
+      });
+    }  // g_ready_mu released before the native region is left (which may wait)
+    if (saved != nullptr) PyEval_RestoreThread(saved);
+    lock.lock();
+  }
+}
+
+// Under g_ready_mu: the calling thread's merge into `type` is over.
+void EndMerge(PyTypeObject* type) {
+  std::erase_if(Merging(), [type](const auto& entry) { return entry.first == type; });
+}
+
 // Adds to `preset` (a dict the extension gave the type before PyType_Ready) what `ours`
-// has that it lacks. Under g_ready_mu: no heap allocation (str keys hash without one, and a
-// dict's table is malloc'd).
+// has that it lacks. Without g_ready_mu, by the thread that claimed the merge (ClaimMerge):
+// comparing keys may run extension code.
 bool MergeInto(PyObject* preset, PyObject* ours) {
   Py_ssize_t pos = 0;
   PyObject *key, *value;
@@ -473,10 +521,23 @@ int Ready(PyTypeObject* type) {
   bool ok = bases_tuple != nullptr && mro_tuple != nullptr && dict != nullptr &&
             FillDict(type, dict);
   // 5. Publication.
+  bool merged = false;  // this thread claimed the merge into a preset tp_dict
   if (ok) {
-    std::lock_guard<std::mutex> lock(g_ready_mu);
-    if (!(type->tp_flags & Py_TPFLAGS_READY)) {
-      if (type->tp_dict != nullptr) ok = MergeInto(type->tp_dict, dict);
+    std::unique_lock<std::mutex> lock(g_ready_mu);
+    bool publish = !(type->tp_flags & Py_TPFLAGS_READY);
+    if (publish && type->tp_dict != nullptr) {
+      // The merge compares keys (a key's __eq__ may be extension code, which may allocate):
+      // it runs without the lock, by the one thread that claims it.
+      publish = merged = ClaimMerge(type, lock);
+      if (merged) {
+        PyObject* preset = type->tp_dict;
+        lock.unlock();
+        ok = MergeInto(preset, dict);
+        lock.lock();
+        publish = !(type->tp_flags & Py_TPFLAGS_READY);
+      }
+    }
+    if (publish) {
       if (ok) {
         Readied readied{type, type->tp_bases == nullptr, type->tp_mro == nullptr,
                         type->tp_dict == nullptr};
@@ -489,6 +550,13 @@ int Ready(PyTypeObject* type) {
                          __ATOMIC_RELEASE);
       }
     }
+  }
+  if (merged) {
+    {
+      std::lock_guard<std::mutex> lock(g_ready_mu);
+      EndMerge(type);
+    }
+    g_merge_done.notify_all();
   }
   // What was not published: another thread's won, or an error.
   Py_XDECREF(bases_tuple);

@@ -4,6 +4,7 @@
 // when the collector finds the capsule unreachable.
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -138,6 +139,49 @@ TEST_CASE("a capsule's destructor runs when a collection finds the capsule unrea
   CHECK(destroyed.load() == 0);
   for (int i = 0; i < 4 && destroyed.load() == 0; ++i) PyGC_Collect();
   CHECK(destroyed.load() == 1);
+}
+
+PyTypeObject g_raced = {
+    .ob_base = PyVarObject_HEAD_INIT(nullptr, 0)
+    .tp_name = "threads_test.Raced",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+};
+
+TEST_CASE("threads readying one type with a preset dict while another collects") {
+  Interpreter interpreter;
+  PyObject* dict = PyDict_New();
+  PyObject* value = PyLong_FromLong(5);
+  REQUIRE(PyDict_SetItemString(dict, "extra", value) == 0);
+  Py_DECREF(value);
+  g_raced.tp_dict = dict;  // merged into by whichever thread publishes (outside g_ready_mu)
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  pinion::test_support::Deadline deadline("PyType_Ready from threads beside collections", 60);
+  Py_BEGIN_ALLOW_THREADS
+  std::thread collector([&] {
+    PyGILState_STATE state = PyGILState_Ensure();
+    while (!done.load()) PyGC_Collect();
+    PyGILState_Release(state);
+  });
+  std::vector<std::thread> readiers;
+  for (int i = 0; i < 4; ++i) {
+    readiers.emplace_back([&] {
+      PyGILState_STATE state = PyGILState_Ensure();
+      if (PyType_Ready(&g_raced) != 0) failures.fetch_add(1);
+      PyGILState_Release(state);
+    });
+  }
+  for (std::thread& t : readiers) t.join();
+  done.store(true);
+  collector.join();
+  Py_END_ALLOW_THREADS
+  CHECK(failures.load() == 0);
+  CHECK(g_raced.tp_dict == dict);
+  CHECK(PyDict_GetItemString(dict, "extra") != nullptr);
+  CHECK(PyDict_GetItemString(dict, "__doc__") == Py_None);  // ours, merged in once
+  g_raced.tp_dict = nullptr;
+  Py_DECREF(dict);
 }
 
 }  // namespace
