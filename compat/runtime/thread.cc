@@ -184,8 +184,11 @@ extern "C" void PyThread_release_lock(PyThread_type_lock lock) {
       return;
     }
     l->locked = false;
+    // Notified with mu held: the thread that acquires the lock next may free it as soon as
+    // it has it, and it cannot have it before mu is released, which is this thread's last
+    // touch of the lock.
+    l->released.notify_one();
   }
-  l->released.notify_one();
 }
 
 extern "C" size_t PyThread_get_stacksize(void) {
