@@ -116,6 +116,22 @@ extern "C" PyObject* PyImport_ImportModule(const char* name) {
       Py_DECREF(parent);
       return module;
     }
+    // As importlib: only a module with __path__ is a package.
+    PyObject* path = PyObject_GetAttrString(parent, "__path__");
+    if (path == nullptr) {
+      PyErr_Clear();
+      Py_DECREF(parent);
+      PyObject* message = PyUnicode_FromFormat("No module named '%s'; '%s' is not a package",
+                                               name, key.substr(0, dot).c_str());
+      PyObject* name_object = PyUnicode_FromString(name);
+      if (message != nullptr && name_object != nullptr) {
+        PyErr_SetImportErrorSubclass(PyExc_ModuleNotFoundError, message, name_object, nullptr);
+      }
+      Py_XDECREF(message);
+      Py_XDECREF(name_object);
+      return nullptr;
+    }
+    Py_DECREF(path);
   }
   PyObject* module = ImportSharedModule(name);
   if (module != nullptr) module = Enter(key, module);
@@ -129,7 +145,7 @@ extern "C" PyObject* PyImport_ImportModule(const char* name) {
 
 extern "C" PyObject* PyImport_Import(PyObject* name) {
   if (name == nullptr || !PyUnicode_Check(name)) {
-    PyErr_SetString(PyExc_TypeError, "module name must be str");
+    PyErr_SetString(PyExc_TypeError, "module name must be a string");
     return nullptr;
   }
   const char* text = PyUnicode_AsUTF8(name);

@@ -10,7 +10,8 @@
 #   - an embedding program built with --embed (libpinion-python.so) imports them from
 #     PINION_PYTHONPATH and calls them; built with --embed --static (libpinion-python.a,
 #     -rdynamic) it imports them from _PyPinion_SetModuleSearchPath's path;
-#   - ModuleNotFoundError and ImportError as CPython's.
+#   - ModuleNotFoundError and ImportError as CPython's (dlerror()'s text for a file that is
+#     not a shared object).
 set -euo pipefail
 cc=${CC:-gcc}
 src=$PWD/tests/compat/install
@@ -65,6 +66,7 @@ else
     $("$config" --ldflags)
 fi
 "$cc" -shared -fPIC -o path/noinit.so "$src/noinit.c"
+echo 'not a shared object' >path/broken.so
 # shellcheck disable=SC2046
 "$cc" "${sanitize[@]}" $("$config" --cflags) -o embed "$src/embed.c" \
   $("$config" --embed --ldflags)
@@ -84,6 +86,8 @@ pkg.ham is the package'"'"'s attribute: yes
 import nothere: ModuleNotFoundError: No module named '"'nothere'"'
 import pkg.nothere: ModuleNotFoundError: No module named '"'pkg.nothere'"'
 import nothere.ham: ModuleNotFoundError: No module named '"'nothere'"'
+import spam.x: ModuleNotFoundError: No module named '"'spam.x'"'; '"'spam'"' is not a package
+import broken: ImportError: '"$tmp"'/path/broken.so: file too short
 import noinit: ImportError: dynamic module does not define module export function (PyInit_noinit)'
 
 check() {  # label, output

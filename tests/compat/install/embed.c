@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
   show("import nothere", PyImport_ImportModule("nothere"));
   show("import pkg.nothere", PyImport_ImportModule("pkg.nothere"));
   show("import nothere.ham", PyImport_ImportModule("nothere.ham"));
+  show("import spam.x", PyImport_ImportModule("spam.x"));
+  show("import broken", PyImport_ImportModule("broken"));
   show("import noinit", PyImport_ImportModule("noinit"));
   return Py_FinalizeEx() == 0 ? 0 : 1;
 }
