@@ -30,10 +30,12 @@ echo "ok   installed; --extension-suffix $suffix"
 
 # Under --config=asan/tsan the runtime is instrumented: the program must link the same
 # sanitizer (modules need not).
+# (The symbols are read whole first: grep -q closing the pipe early would fail it.)
 sanitize=()
-if nm -D "$tmp/prefix/lib/libpinion-python.so" | grep -q ' __asan_init'; then
+symbols=$(nm -D "$tmp/prefix/lib/libpinion-python.so")
+if grep -q ' __asan_init' <<<"$symbols"; then
   sanitize=(-fsanitize=address,undefined)
-elif nm -D "$tmp/prefix/lib/libpinion-python.so" | grep -q ' __tsan_init'; then
+elif grep -q ' __tsan_init' <<<"$symbols"; then
   sanitize=(-fsanitize=thread)
 fi
 
