@@ -9,7 +9,8 @@
 #     directory with no __init__), built with `cc --cflags -shared -fPIC ... --ldflags`;
 #   - an embedding program built with --embed (libpinion-python.so) imports them from
 #     PINION_PYTHONPATH and calls them; built with --embed --static (libpinion-python.a,
-#     -rdynamic) it imports them from _PyPinion_SetModuleSearchPath's path;
+#     -rdynamic) it imports them from _PyPinion_SetModuleSearchPath's path; first from 3
+#     threads at once (each gets the module the table kept);
 #   - ModuleNotFoundError and ImportError as CPython's (dlerror()'s text for a file that is
 #     not a shared object).
 set -euo pipefail
@@ -77,7 +78,9 @@ echo 'not a shared object' >path/broken.so
   $("$config" --embed --static --ldflags)
 echo "ok   modules and programs built"
 
-expected='spam.add(2, 3): 5
+expected='threads imported one pkg.ham and one spam: yes
+and the table'"'"'s: yes
+spam.add(2, 3): 5
 spam.__name__: '"'spam'"'
 imported once: yes
 spam.add(1): TypeError: add() takes exactly 2 arguments (1 given)
@@ -92,15 +95,19 @@ import spam.x: ModuleNotFoundError: No module named '"'spam.x'"'; '"'spam'"' is 
 import broken: ImportError: '"$tmp"'/path/broken.so: file too short
 import noinit: ImportError: dynamic module does not define module export function (PyInit_noinit)'
 
-check() {  # label, output
-  if [ "$2" != "$expected" ]; then
-    echo "FAIL $1:"
-    diff <(echo "$expected") <(echo "$2") || true
+check() {  # label, command...: it must exit 0 and print $expected
+  local label=$1 out status=0
+  shift
+  out=$("$@") || status=$?
+  if [ "$status" != 0 ] || [ "$out" != "$expected" ]; then
+    echo "FAIL $label: exit status $status"
+    diff <(echo "$expected") <(echo "$out") || true
     exit 1
   fi
-  echo "ok   $1"
+  echo "ok   $label"
 }
-check "embedded (shared runtime, PINION_PYTHONPATH)" \
-  "$(PINION_PYTHONPATH="$tmp/missing::$tmp/path" ./embed)"
-check "embedded (static runtime, _PyPinion_SetModuleSearchPath)" \
-  "$(PINION_PYTHONPATH=/nonexistent ./embed_static "$tmp/missing:$tmp/path")"
+PINION_PYTHONPATH="$tmp/missing::$tmp/path" \
+  check "embedded (shared runtime, PINION_PYTHONPATH)" ./embed
+PINION_PYTHONPATH=/nonexistent \
+  check "embedded (static runtime, _PyPinion_SetModuleSearchPath)" \
+  ./embed_static "$tmp/missing:$tmp/path"

@@ -3,6 +3,44 @@
  * given as argv[1] through _PyPinion_SetModuleSearchPath), calls them, and prints what it
  * got; the test compares the output with CPython's behaviour written out in the script. */
 #include <Python.h>
+#include <pthread.h>
+
+/* Three threads import the same modules for the first time at once: each must get the
+ * module the table kept. */
+enum { kThreads = 3 };
+static PyObject* g_got[kThreads][2];
+
+static void* import_in_thread(void* arg) {
+  PyObject** got = (PyObject**)arg;
+  PyGILState_STATE state = PyGILState_Ensure();
+  got[0] = PyImport_ImportModule("pkg.ham");
+  got[1] = PyImport_ImportModule("spam");
+  if (got[0] == NULL || got[1] == NULL) PyErr_Clear();
+  PyGILState_Release(state);
+  return NULL;
+}
+
+static void import_from_threads(void) {
+  pthread_t threads[kThreads];
+  Py_BEGIN_ALLOW_THREADS
+  for (int i = 0; i < kThreads; ++i) pthread_create(&threads[i], NULL, import_in_thread, g_got[i]);
+  for (int i = 0; i < kThreads; ++i) pthread_join(threads[i], NULL);
+  Py_END_ALLOW_THREADS
+  int same = 1;
+  for (int i = 0; i < kThreads; ++i) {
+    for (int j = 0; j < 2; ++j) {
+      same = same && g_got[i][j] != NULL && g_got[i][j] == g_got[0][j];
+    }
+  }
+  printf("threads imported one pkg.ham and one spam: %s\n", same ? "yes" : "no");
+  PyObject* ham = PyImport_ImportModule("pkg.ham");
+  printf("and the table's: %s\n", ham == g_got[0][0] ? "yes" : "no");
+  Py_XDECREF(ham);
+  for (int i = 0; i < kThreads; ++i) {
+    Py_XDECREF(g_got[i][0]);
+    Py_XDECREF(g_got[i][1]);
+  }
+}
 
 static void show(const char* label, PyObject* o) {
   if (o == NULL) {
@@ -26,6 +64,7 @@ static void show(const char* label, PyObject* o) {
 int main(int argc, char** argv) {
   if (argc > 1) _PyPinion_SetModuleSearchPath(argv[1]);
   Py_Initialize();
+  import_from_threads();
 
   PyObject* spam = PyImport_ImportModule("spam");
   if (spam == NULL) {
