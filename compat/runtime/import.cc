@@ -1,4 +1,6 @@
-// Imports of builtin modules (import.h): the inittab and the imported-module table.
+// Imports (import.h): the inittab, the imported-module table, and dotted names (the package
+// is imported first and gets the submodule as an attribute); modules on disk are loaded by
+// import_shared.cc.
 //
 // State: g_inittab (names and init functions, appended before Py_Initialize, read after) and
 // g_imported (name -> module, each pinned: a root until Py_Finalize unpins it), under
@@ -57,6 +59,18 @@ PyObject* InitModule(const InittabEntry& entry) {
   return ModuleFromInitResult(result, entry.name);
 }
 
+// Enters `module` (a new reference, which the table keeps) as `key`, unless another thread
+// entered one first: everyone gets that one. A new reference to the module entered.
+PyObject* Enter(const std::string& key, PyObject* module) {
+  std::lock_guard<std::mutex> lock(g_imported_mu);
+  auto [it, inserted] = Imported().emplace(key, module);
+  if (!inserted) {
+    Py_DECREF(module);  // another thread imported it first (a pin event: no allocation)
+    module = it->second;
+  }
+  return Py_NewRef(module);
+}
+
 }  // namespace
 
 void ForgetImportedModules() {
@@ -80,7 +94,7 @@ extern "C" int PyImport_AppendInittab(const char* name, PyObject* (*initfunc)(vo
 }
 
 extern "C" PyObject* PyImport_ImportModule(const char* name) {
-  if (name == nullptr) {
+  if (name == nullptr || name[0] == '\0') {
     PyErr_SetString(PyExc_ValueError, "Empty module name");
     return nullptr;
   }
@@ -89,21 +103,49 @@ extern "C" PyObject* PyImport_ImportModule(const char* name) {
   for (const InittabEntry& entry : Inittab()) {
     if (key != entry.name) continue;
     PyObject* module = InitModule(entry);
-    if (module == nullptr) return nullptr;
-    std::lock_guard<std::mutex> lock(g_imported_mu);
-    auto [it, inserted] = Imported().emplace(key, module);
-    if (!inserted) {
-      Py_DECREF(module);  // another thread imported it first: everyone gets that one
-      module = it->second;
-    }
-    return Py_NewRef(module);  // the table keeps the reference init returned
+    return module != nullptr ? Enter(key, module) : nullptr;
   }
-  return PyErr_Format(PyExc_ModuleNotFoundError, "No module named '%s'", name);
+  // "pkg.mod": the package first (as importlib), then pkg/mod<suffix> on the search path,
+  // which becomes the package's attribute "mod".
+  const size_t dot = key.rfind('.');
+  PyObject* parent = nullptr;
+  if (dot != std::string::npos) {
+    parent = PyImport_ImportModule(key.substr(0, dot).c_str());
+    if (parent == nullptr) return nullptr;
+    if (PyObject* module = Lookup(key)) {  // the package's init imported it
+      Py_DECREF(parent);
+      return module;
+    }
+    // As importlib: only a module with __path__ is a package.
+    PyObject* path = PyObject_GetAttrString(parent, "__path__");
+    if (path == nullptr) {
+      PyErr_Clear();
+      Py_DECREF(parent);
+      PyObject* message = PyUnicode_FromFormat("No module named '%s'; '%s' is not a package",
+                                               name, key.substr(0, dot).c_str());
+      PyObject* name_object = PyUnicode_FromString(name);
+      if (message != nullptr && name_object != nullptr) {
+        PyErr_SetImportErrorSubclass(PyExc_ModuleNotFoundError, message, name_object, nullptr);
+      }
+      Py_XDECREF(message);
+      Py_XDECREF(name_object);
+      return nullptr;
+    }
+    Py_DECREF(path);
+  }
+  PyObject* module = ImportSharedModule(name);
+  if (module != nullptr) module = Enter(key, module);
+  if (module != nullptr && parent != nullptr &&
+      PyObject_SetAttrString(parent, key.c_str() + dot + 1, module) < 0) {
+    Py_CLEAR(module);
+  }
+  Py_XDECREF(parent);
+  return module;
 }
 
 extern "C" PyObject* PyImport_Import(PyObject* name) {
   if (name == nullptr || !PyUnicode_Check(name)) {
-    PyErr_SetString(PyExc_TypeError, "module name must be str");
+    PyErr_SetString(PyExc_TypeError, "module name must be a string");
     return nullptr;
   }
   const char* text = PyUnicode_AsUTF8(name);

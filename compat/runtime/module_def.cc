@@ -83,16 +83,17 @@ PyTypeObject g_spec_type = {
     .tp_dictoffset = offsetof(SpecObject, dict),
 };
 
-// A spec for the built-in module `name`: name=name, origin="built-in" (what importlib's
-// BuiltinImporter gives). New reference, or nullptr with an exception set.
-PyObject* NewBuiltinSpec(const char* name) {
+// A spec for the module `name`: name=name, origin=origin ("built-in" is what importlib's
+// BuiltinImporter gives; a shared object's path what its ExtensionFileLoader gives). New
+// reference, or nullptr with an exception set.
+PyObject* NewSpec(const char* name, const char* origin_text) {
   PyObject* spec = _PyObject_GC_New(&g_spec_type);
   if (spec == nullptr) return nullptr;
   PyObject* dict = PyDict_New();
   reinterpret_cast<SpecObject*>(spec)->dict = dict;
   PyObject_GC_Track(spec);
   PyObject* name_object = PyUnicode_FromString(name);
-  PyObject* origin = PyUnicode_FromString("built-in");
+  PyObject* origin = PyUnicode_FromString(origin_text);
   const bool ok = dict != nullptr && name_object != nullptr && origin != nullptr &&
                   PyDict_SetItemString(dict, "name", name_object) == 0 &&
                   PyDict_SetItemString(dict, "origin", origin) == 0;
@@ -214,10 +215,10 @@ int AddByIndex(PyObject* module, PyModuleDef* def) {
 
 }  // namespace
 
-PyObject* ModuleFromInitResult(PyObject* result, const char* name) {
+PyObject* ModuleFromInitResult(PyObject* result, const char* name, const char* origin) {
   if (PyObject_TypeCheck(result, &PyModuleDef_Type)) {
     PyModuleDef* def = reinterpret_cast<PyModuleDef*>(result);
-    PyObject* spec = NewBuiltinSpec(name);
+    PyObject* spec = NewSpec(name, origin);
     if (spec == nullptr) return nullptr;
     PyObject* module = PyModule_FromDefAndSpec(def, spec);
     // As importlib: the module's __spec__ is set before its exec slots run.

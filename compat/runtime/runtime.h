@@ -42,10 +42,19 @@ PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc);
 size_t VarSize(PyTypeObject* type, Py_ssize_t nitems);
 
 // What a module's PyInit_* function returned (a new reference: a module, or a PyModuleDef
-// for multi-phase initialisation, which it creates from the def and a built-in module spec,
-// then executes) made into a module named `name`; steals `result`. A single-phase module is
-// added to PyState's table. nullptr with an exception set on failure. (module_def.cc)
-PyObject* ModuleFromInitResult(PyObject* result, const char* name);
+// for multi-phase initialisation, which it creates from the def and a module spec whose
+// origin is `origin` ("built-in", or a shared object's path), then executes) made into a
+// module named `name`; steals `result`. A single-phase module is added to PyState's table.
+// nullptr with an exception set on failure. (module_def.cc)
+PyObject* ModuleFromInitResult(PyObject* result, const char* name,
+                               const char* origin = "built-in");
+
+// Imports the extension module `name` ("pkg.mod" too) from a shared object on the module
+// search path (PINION_PYTHONPATH, or _PyPinion_SetModuleSearchPath's). A new reference to
+// the module, not yet entered in the imported-module table; nullptr with ModuleNotFoundError
+// set when no file is found, or another exception when loading or init fails.
+// (import_shared.cc)
+PyObject* ImportSharedModule(const char* name);
 
 // Releases PyState's table of single-phase modules, at Py_Finalize. (module_def.cc)
 void ForgetModulesByIndex();
