@@ -7,6 +7,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include "pythread.h" /* as real modules include it, by name */
 
 /* The TLS key API is deprecated since 3.7; this module checks that it still works. */
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
