@@ -87,6 +87,7 @@
 #include "pinion_python/tupleobject.h"
 #include "pinion_python/listobject.h"
 #include "pinion_python/dictobject.h"
+#include "pinion_python/setobject.h"
 #include "pinion_python/sliceobject.h"
 #include "pinion_python/iterobject.h"
 #include "pinion_python/abstract.h"
