@@ -100,6 +100,7 @@
 #include "pinion_python/moduleobject.h"
 #include "pinion_python/modsupport.h"
 #include "pinion_python/import.h"
+#include "pinion_python/sysmodule.h"
 /* Appended for python/pythoncapi-compat's pythoncapi_compat.h (issue 10): hashing and clock
  * helpers; frames and weak references, declared unsupported. */
 #include "pinion_python/pyhash.h"

@@ -21,9 +21,7 @@
 
 #include "pinion_python/object.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+_PyPinion_EXTERN_C_BEGIN
 
 PyAPI_DATA(PyTypeObject) PySet_Type;
 PyAPI_DATA(PyTypeObject) PyFrozenSet_Type;
@@ -83,8 +81,6 @@ typedef struct {
 #define PySet_GET_SIZE(so) (assert(PyAnySet_Check(so)), (((PySetObject*)(so))->used))
 #endif /* !Py_LIMITED_API */
 
-#ifdef __cplusplus
-}
-#endif
+_PyPinion_EXTERN_C_END
 
 #endif /* PINION_PYTHON_SETOBJECT_H_ */

@@ -214,6 +214,28 @@ static void drive(PyObject* module) {
   /* Growing and shrinking past the small table, with dummies. */
   SHOW_CALL(module, "churn", "(10)", Py_BuildValue("(i)", 10));
   SHOW_CALL(module, "churn", "(100)", Py_BuildValue("(i)", 100));
+
+  /* PyBytes_FromFormat(V), PyDict_SetDefault, PySys_GetObject/SetObject. */
+  SHOW_CALL(module, "bytes_format", "()", NULL);
+  SHOW_CALL(module, "setdefault", "({1: 2}, 1, 5)", Py_BuildValue("({i:i}ii)", 1, 2, 1, 5));
+  SHOW_CALL(module, "setdefault", "({1: 2}, 3, 5)", Py_BuildValue("({i:i}ii)", 1, 2, 3, 5));
+  SHOW_CALL(module, "setdefault", "({}, [], 5)", Py_BuildValue("({}[]i)", 5));
+  SHOW_CALL(module, "setdefault", "([], 1, 5)", Py_BuildValue("([]ii)", 1, 5));
+  SHOW_CALL(module, "sys_get", "('maxsize')", Py_BuildValue("(s)", "maxsize"));
+  SHOW_CALL(module, "sys_get", "('maxunicode')", Py_BuildValue("(s)", "maxunicode"));
+  SHOW_CALL(module, "sys_get", "('byteorder')", Py_BuildValue("(s)", "byteorder"));
+  SHOW_CALL(module, "sys_get", "('api_version')", Py_BuildValue("(s)", "api_version"));
+  SHOW_CALL(module, "sys_get", "('no_such_name')", Py_BuildValue("(s)", "no_such_name"));
+  SHOW_CALL(module, "sys_roundtrip", "((1, 2))", Py_BuildValue("((ii))", 1, 2));
+  /* CPython's hexversion is its build's (3.11.x); Pinion's says 3.11.0. */
+  PyObject* hex = call(module, "sys_get", Py_BuildValue("(s)", "hexversion"));
+  if (hex != NULL) {
+    out("[differs] sys.hexversion: 0x%lx\n", PyLong_AsLong(hex));
+    out("sys.hexversion is 3.11: %d\n", (PyLong_AsLong(hex) >> 16) == 0x030B);
+    Py_DECREF(hex);
+  } else {
+    show("sys_get('hexversion')", NULL);
+  }
 }
 
 DIFFERENTIAL_MAIN("sets", PyInit_sets, drive)

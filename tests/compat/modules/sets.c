@@ -10,6 +10,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 /* CPython's SystemError for a bad argument names its source file and line: only the type
@@ -291,7 +293,75 @@ static PyObject* subclass(PyObject* self, PyObject* arg) {
                                                 : (PyObject*)&PySet_Type);
 }
 
+/* ---- Beside sets: bytes formatting, dict.setdefault, the sys dictionary ----------------- */
+
+static PyObject* vformat(const char* format, ...) {
+  va_list vargs;
+  va_start(vargs, format);
+  PyObject* result = PyBytes_FromFormatV(format, vargs);
+  va_end(vargs);
+  return result;
+}
+
+/* bytes_format(): one result per format code (an exception's text in place of a result). */
+static PyObject* bytes_format(PyObject* self, PyObject* unused) {
+  static const char text[] = "hello";
+  return Py_BuildValue(
+      "[NNNNNNNNNNNNNNNN]", one_op(PyBytes_FromFormat("plain")),
+      one_op(PyBytes_FromFormat("%c%c%c", 'a', 0, 255)), one_op(PyBytes_FromFormat("%c", 256)),
+      one_op(PyBytes_FromFormat("%c", -1)),
+      one_op(PyBytes_FromFormat("%d %i %u %x", -42, 17, 4000000000u, 255)),
+      one_op(PyBytes_FromFormat("%ld %lu", -9000000000L, 18000000000UL)),
+      one_op(PyBytes_FromFormat("%zd %zu", (Py_ssize_t)-5, (size_t)7)),
+      one_op(PyBytes_FromFormat("[%s] [%.3s] [%.10s] [%5s]", text, text, text, text)),
+      one_op(PyBytes_FromFormat("%p", (void*)0x1234)), one_op(PyBytes_FromFormat("100%%")),
+      one_op(PyBytes_FromFormat("%10d|%-3d|%05d", 1, 2, 3)),
+      one_op(vformat("a%qb %d", 5)), one_op(PyBytes_FromFormat("%lx", 5L)),
+      one_op(vformat("%s=%d", "v", 3)), one_op(PyBytes_FromFormat("%s", "")),
+      one_op(vformat("end%")));
+}
+
+/* setdefault(dict, key, default) -> (value, dict) */
+static PyObject* setdefault(PyObject* self, PyObject* args) {
+  PyObject *dict, *key, *deflt;
+  if (!PyArg_ParseTuple(args, "OOO", &dict, &key, &deflt)) return NULL;
+  PyObject* value = PyDict_SetDefault(dict, key, deflt);
+  if (value == NULL) return plain_bad_call();
+  return Py_BuildValue("(OO)", value, dict);
+}
+
+/* sys_get(name): sys.<name>, or the string "missing" (and whether an exception was set). */
+static PyObject* sys_get(PyObject* self, PyObject* args) {
+  const char* name;
+  if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
+  PyObject* value = PySys_GetObject(name);
+  if (value == NULL) {
+    return Py_BuildValue("(si)", "missing", PyErr_Occurred() != NULL);
+  }
+  return Py_NewRef(value);
+}
+
+/* sys_roundtrip(value): under a name of its own, set, read back, delete, read, delete again. */
+static PyObject* sys_roundtrip(PyObject* self, PyObject* value) {
+  PyObject* marker = PyList_New(0); /* a fresh address names this call's key */
+  if (marker == NULL) return NULL;
+  char name[64];
+  snprintf(name, sizeof(name), "sets_test_%p", (void*)marker);
+  int set_rc = PySys_SetObject(name, value);
+  PyObject* got = PySys_GetObject(name);
+  int same = got == value;
+  int del_rc = PySys_SetObject(name, NULL);
+  PyObject* after = PySys_GetObject(name);
+  int del_again = PySys_SetObject(name, NULL);
+  Py_DECREF(marker);
+  return Py_BuildValue("(iiiii)", set_rc, same, del_rc, after == NULL, del_again);
+}
+
 static PyMethodDef methods[] = {
+    {"bytes_format", bytes_format, METH_NOARGS, NULL},
+    {"setdefault", setdefault, METH_VARARGS, NULL},
+    {"sys_get", sys_get, METH_VARARGS, NULL},
+    {"sys_roundtrip", sys_roundtrip, METH_O, NULL},
     {"subclass", subclass, METH_O, NULL},
     {"new_set", new_set, METH_VARARGS, NULL},
     {"new_frozenset", new_frozenset, METH_VARARGS, NULL},
