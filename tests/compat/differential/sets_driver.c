@@ -2,6 +2,8 @@
  * sequence protocols, comparisons, hashing, iteration and their methods. */
 #include "diff_support.h"
 
+#include <math.h>
+
 PyMODINIT_FUNC PyInit_sets(void);
 
 /* A fresh set of `items` (a tuple built by Py_BuildValue), for the calls that mutate one. */
@@ -227,6 +229,64 @@ static void drive(PyObject* module) {
   SHOW_CALL(module, "sys_get", "('api_version')", Py_BuildValue("(s)", "api_version"));
   SHOW_CALL(module, "sys_get", "('no_such_name')", Py_BuildValue("(s)", "no_such_name"));
   SHOW_CALL(module, "sys_roundtrip", "((1, 2))", Py_BuildValue("((ii))", 1, 2));
+  /* Complex numbers. */
+  static const double parts[][2] = {{1, 2}, {0, 1}, {-0.0, -1}, {0, 0}, {-0.0, 0}, {1.5, -0.0},
+                                    {1e16, 1e-5}, {0, 2.5e-300}, {123456789012345678.0, 1}};
+  for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); ++i) {
+    char label[96];
+    snprintf(label, sizeof(label), "complex_make(%g, %g)", parts[i][0], parts[i][1]);
+    show(label, call(module, "complex_make", Py_BuildValue("(dd)", parts[i][0], parts[i][1])));
+  }
+  SHOW_CALL(module, "complex_make", "(inf, nan)", Py_BuildValue("(dd)", INFINITY, NAN));
+  SHOW_CALL(module, "complex_make", "(-inf, -nan)", Py_BuildValue("(dd)", -INFINITY, -NAN));
+  SHOW_CALL(module, "complex_parts", "(2.5)", Py_BuildValue("(d)", 2.5));
+  SHOW_CALL(module, "complex_parts", "(7)", Py_BuildValue("(i)", 7));
+  SHOW_CALL(module, "complex_parts", "('x')", Py_BuildValue("(s)", "x"));
+  SHOW_CALL(module, "complex_c", "()", NULL);
+  {
+    PyObject* c12 = PyComplex_FromDoubles(1, 2);
+    PyObject* c0 = PyComplex_FromDoubles(0, 0);
+    PyObject* c30 = PyComplex_FromDoubles(3, 0);
+    PyObject* cbig = PyComplex_FromDoubles(1e300, 1e300);
+    PyObject* chalf = PyComplex_FromDoubles(0.5, 0.25);
+    SHOW_CALL(module, "complex_ops", "(1+2j, 2-1j)", Py_BuildValue("(ON)", c12, PyComplex_FromDoubles(2, -1)));
+    SHOW_CALL(module, "complex_ops", "(1+2j, 0j)", Py_BuildValue("(OO)", c12, c0));
+    SHOW_CALL(module, "complex_ops", "(0j, -1)", Py_BuildValue("(Oi)", c0, -1));
+    SHOW_CALL(module, "complex_ops", "(0j, 1j)", Py_BuildValue("(ON)", c0, PyComplex_FromDoubles(0, 1)));
+    SHOW_CALL(module, "complex_ops", "(0j, 0)", Py_BuildValue("(Oi)", c0, 0));
+    SHOW_CALL(module, "complex_ops", "(3+0j, 3)", Py_BuildValue("(Oi)", c30, 3));
+    SHOW_CALL(module, "complex_ops", "(3+0j, 3.0)", Py_BuildValue("(Od)", c30, 3.0));
+    SHOW_CALL(module, "complex_ops", "(2**53+0j, 2**53+1)",
+              Py_BuildValue("(NL)", PyComplex_FromDoubles(9007199254740992.0, 0), 9007199254740993LL));
+    SHOW_CALL(module, "complex_ops", "(1+2j, 10)", Py_BuildValue("(Oi)", c12, 10));
+    SHOW_CALL(module, "complex_ops", "(1+2j, -3)", Py_BuildValue("(Oi)", c12, -3));
+    SHOW_CALL(module, "complex_ops", "(1+2j, 0.5)", Py_BuildValue("(Od)", c12, 0.5));
+    SHOW_CALL(module, "complex_ops", "(1+2j, 0.5+0.25j)", Py_BuildValue("(OO)", c12, chalf));
+    SHOW_CALL(module, "complex_ops", "(1e300+1e300j, 1e300+1e300j)", Py_BuildValue("(OO)", cbig, cbig));
+    SHOW_CALL(module, "complex_ops", "(1e300+1e300j, 200)", Py_BuildValue("(Oi)", cbig, 200));
+    SHOW_CALL(module, "complex_ops", "(1+2j, 'x')", Py_BuildValue("(Os)", c12, "x"));
+    SHOW_CALL(module, "complex_ops", "(2, 1+2j)", Py_BuildValue("(iO)", 2, c12));
+    SHOW_CALL(module, "complex_ops", "(2.5, 1+2j)", Py_BuildValue("(dO)", 2.5, c12));
+    SHOW_CALL(module, "hash", "({1+2j, 3+0j, 0j})",
+              Py_BuildValue("(N)", frozen_of(module, Py_BuildValue("(OOO)", c12, c30, c0))));
+    Py_DECREF(c12);
+    Py_DECREF(c0);
+    Py_DECREF(c30);
+    Py_DECREF(cbig);
+    Py_DECREF(chalf);
+  }
+  SHOW_CALL(module, "call", "(complex, (1, 2))",
+            Py_BuildValue("(O(ii))", (PyObject*)&PyComplex_Type, 1, 2));
+  SHOW_CALL(module, "call", "(complex, ())", Py_BuildValue("(O())", (PyObject*)&PyComplex_Type));
+  SHOW_CALL(module, "call", "(complex, (1j, 1j))",
+            Py_BuildValue("(O(NN))", (PyObject*)&PyComplex_Type, PyComplex_FromDoubles(0, 1),
+                          PyComplex_FromDoubles(0, 1)));
+  SHOW_CALL(module, "call", "(complex, (2.5,), {'imag': -1})",
+            Py_BuildValue("(O(d){s:i})", (PyObject*)&PyComplex_Type, 2.5, "imag", -1));
+  SHOW_CALL(module, "call", "(complex, ([],))", Py_BuildValue("(O([]))", (PyObject*)&PyComplex_Type));
+  SHOW_CALL(module, "method", "(1+2j, 'conjugate', ())",
+            Py_BuildValue("(Ns())", PyComplex_FromDoubles(1, 2), "conjugate"));
+
   /* CPython's hexversion is its build's (3.11.x); Pinion's says 3.11.0. */
   PyObject* hex = call(module, "sys_get", Py_BuildValue("(s)", "hexversion"));
   if (hex != NULL) {

@@ -10,6 +10,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -357,7 +358,74 @@ static PyObject* sys_roundtrip(PyObject* self, PyObject* value) {
   return Py_BuildValue("(iiiii)", set_rc, same, del_rc, after == NULL, del_again);
 }
 
+/* ---- Complex numbers ------------------------------------------------------------------ */
+
+/* complex_make(re, im): PyComplex_FromDoubles, with its parts and checks read back. */
+static PyObject* complex_make(PyObject* self, PyObject* args) {
+  double re, im;
+  if (!PyArg_ParseTuple(args, "dd", &re, &im)) return NULL;
+  PyObject* c = PyComplex_FromDoubles(re, im);
+  if (c == NULL) return NULL;
+  Py_complex cc = PyComplex_AsCComplex(c);
+  return Py_BuildValue("(NddddiiN)", c, PyComplex_RealAsDouble(c), PyComplex_ImagAsDouble(c),
+                       cc.real, cc.imag, PyComplex_Check(c), PyComplex_CheckExact(c),
+                       PyComplex_FromCComplex(cc));
+}
+
+/* complex_parts(o): RealAsDouble, ImagAsDouble and AsCComplex of any object. */
+static PyObject* complex_parts(PyObject* self, PyObject* o) {
+  double re = PyComplex_RealAsDouble(o);
+  if (re == -1.0 && PyErr_Occurred()) return NULL;
+  double im = PyComplex_ImagAsDouble(o);
+  Py_complex c = PyComplex_AsCComplex(o);
+  if (c.real == -1.0 && PyErr_Occurred()) return NULL;
+  return Py_BuildValue("(dddd)", re, im, c.real, c.imag);
+}
+
+/* complex_ops(a, b): a+b, a-b, a*b, a/b, a**b, -a, +a, abs(a), bool(a), a==b, a!=b, hash(a),
+ * each an exception's text where it raises. */
+static PyObject* complex_ops(PyObject* self, PyObject* args) {
+  PyObject *a, *b;
+  if (!PyArg_ParseTuple(args, "OO", &a, &b)) return NULL;
+  int truth = PyObject_IsTrue(a);
+  Py_hash_t h = PyObject_Hash(a);
+  PyObject* hash_value = h == -1 ? one_op(NULL) : PyLong_FromSsize_t(h);
+  return Py_BuildValue("(NNNNNNNNiNNN)", one_op(PyNumber_Add(a, b)),
+                       one_op(PyNumber_Subtract(a, b)), one_op(PyNumber_Multiply(a, b)),
+                       one_op(PyNumber_TrueDivide(a, b)), one_op(PyNumber_Power(a, b, Py_None)),
+                       one_op(PyNumber_Negative(a)), one_op(PyNumber_Positive(a)),
+                       one_op(PyNumber_Absolute(a)), truth,
+                       one_op(PyObject_RichCompare(a, b, Py_EQ)),
+                       one_op(PyObject_RichCompare(a, b, Py_NE)), hash_value);
+}
+
+/* complex_c(): the _Py_c_* functions, with errno where they set it. */
+static PyObject* complex_c(PyObject* self, PyObject* unused) {
+  Py_complex a = {1.5, -2.0}, b = {0.5, 4.0}, zero = {0.0, 0.0};
+  Py_complex sum = _Py_c_sum(a, b), diff = _Py_c_diff(a, b), neg = _Py_c_neg(a);
+  Py_complex prod = _Py_c_prod(a, b), quot = _Py_c_quot(a, b), pw = _Py_c_pow(a, b);
+  errno = 0;
+  Py_complex bad = _Py_c_quot(a, zero);
+  int quot_errno = errno == EDOM;
+  errno = 0;
+  Py_complex bad_pow = _Py_c_pow(zero, (Py_complex){-1.0, 0.0});
+  int pow_errno = errno == EDOM;
+  errno = 0;
+  double big = _Py_c_abs((Py_complex){1e308, 1e308});
+  int abs_errno = errno == ERANGE;
+  return Py_BuildValue("(NNNNNNNiNidid)", PyComplex_FromCComplex(sum),
+                       PyComplex_FromCComplex(diff), PyComplex_FromCComplex(neg),
+                       PyComplex_FromCComplex(prod), PyComplex_FromCComplex(quot),
+                       PyComplex_FromCComplex(pw), PyComplex_FromCComplex(bad), quot_errno,
+                       PyComplex_FromCComplex(bad_pow), pow_errno, big, abs_errno,
+                       _Py_c_abs((Py_complex){3.0, 4.0}));
+}
+
 static PyMethodDef methods[] = {
+    {"complex_make", complex_make, METH_VARARGS, NULL},
+    {"complex_parts", complex_parts, METH_O, NULL},
+    {"complex_ops", complex_ops, METH_VARARGS, NULL},
+    {"complex_c", complex_c, METH_NOARGS, NULL},
     {"bytes_format", bytes_format, METH_NOARGS, NULL},
     {"setdefault", setdefault, METH_VARARGS, NULL},
     {"sys_get", sys_get, METH_VARARGS, NULL},
