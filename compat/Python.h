@@ -82,11 +82,13 @@
 #include "pinion_python/boolobject.h"
 #include "pinion_python/longobject.h"
 #include "pinion_python/floatobject.h"
+#include "pinion_python/complexobject.h"
 #include "pinion_python/unicodeobject.h"
 #include "pinion_python/bytesobject.h"
 #include "pinion_python/tupleobject.h"
 #include "pinion_python/listobject.h"
 #include "pinion_python/dictobject.h"
+#include "pinion_python/setobject.h"
 #include "pinion_python/sliceobject.h"
 #include "pinion_python/iterobject.h"
 #include "pinion_python/abstract.h"
@@ -99,6 +101,7 @@
 #include "pinion_python/moduleobject.h"
 #include "pinion_python/modsupport.h"
 #include "pinion_python/import.h"
+#include "pinion_python/sysmodule.h"
 /* Appended for python/pythoncapi-compat's pythoncapi_compat.h (issue 10): hashing and clock
  * helpers; frames and weak references, declared unsupported. */
 #include "pinion_python/pyhash.h"

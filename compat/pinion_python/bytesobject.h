@@ -43,6 +43,14 @@ PyAPI_FUNC(PyObject*) PyBytes_FromString(const char* v);
 /* A copy of `len` bytes of `v` (which may hold NULs), or `len` zeroed bytes to fill if `v`
  * is NULL; SystemError for a negative `len`. */
 PyAPI_FUNC(PyObject*) PyBytes_FromStringAndSize(const char* v, Py_ssize_t len);
+/* printf-style bytes (runtime/bytes_format.cc), CPython 3.11's codes: %c (an int in
+ * [0; 255], else OverflowError), %d %i %u %x with the l (d, u) and z (d, u) modifiers, %s (a
+ * precision caps its length), %p (always "0x..."), %%; widths are ignored; an unknown code
+ * copies the rest of the format unchanged. */
+PyAPI_FUNC(PyObject*) PyBytes_FromFormatV(const char* format, va_list vargs)
+    Py_GCC_ATTRIBUTE((format(printf, 1, 0)));
+PyAPI_FUNC(PyObject*) PyBytes_FromFormat(const char* format, ...)
+    Py_GCC_ATTRIBUTE((format(printf, 1, 2)));
 /* The buffer (owned by the object: valid while it lives). NULL with TypeError if `o` is not
  * bytes. */
 PyAPI_FUNC(char*) PyBytes_AsString(PyObject* o);

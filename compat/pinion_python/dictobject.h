@@ -87,6 +87,9 @@ PyAPI_FUNC(int) PyDict_Merge(PyObject* a, PyObject* b, int override);
  * PyDict_Pop calls): the value removed (a new reference), else a new reference to `deflt`,
  * else NULL with KeyError(key). */
 PyAPI_FUNC(PyObject*) _PyDict_Pop(PyObject* dict, PyObject* key, PyObject* deflt);
+/* dict.setdefault(key, defaultobj): the value of `key` (a borrowed reference), inserting
+ * `defaultobj` first when missing; NULL with an exception. */
+PyAPI_FUNC(PyObject*) PyDict_SetDefault(PyObject* p, PyObject* key, PyObject* defaultobj);
 #endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END

@@ -615,3 +615,11 @@ extern "C" int PyDict_Merge(PyObject* a, PyObject* b, int override) {
 }
 
 extern "C" int PyDict_Update(PyObject* a, PyObject* b) { return PyDict_Merge(a, b, 1); }
+
+extern "C" PyObject* PyDict_SetDefault(PyObject* p, PyObject* key, PyObject* defaultobj) {
+  if (!CheckDict(p)) return nullptr;
+  PyObject* value = PyDict_GetItemWithError(p, key);
+  if (value != nullptr || PyErr_Occurred()) return value;
+  if (PyDict_SetItem(p, key, defaultobj) < 0) return nullptr;
+  return defaultobj;  // borrowed: the dict holds it now
+}

@@ -28,6 +28,8 @@ namespace {
 
 double Value(PyObject* op) { return reinterpret_cast<PyFloatObject*>(op)->ob_fval; }
 
+}  // namespace
+
 // Python's repr of a double.
 std::string ReprDouble(double v) {
   if (std::isnan(v)) return "nan";
@@ -71,6 +73,8 @@ std::string ReprDouble(double v) {
   return out;
 }
 
+namespace {
+
 PyObject* FloatRepr(PyObject* self) {
   const std::string repr = ReprDouble(Value(self));
   return PyUnicode_FromStringAndSize(repr.data(), static_cast<Py_ssize_t>(repr.size()));
@@ -79,8 +83,9 @@ PyObject* FloatRepr(PyObject* self) {
 // CPython's _Py_HashDouble: the value modulo 2^61 - 1, computed exactly from the mantissa
 // 28 bits at a time, so a float that equals an int hashes as the int. NaN hashes by
 // identity (CPython's _Py_HashPointer).
-Py_hash_t FloatHash(PyObject* self) {
-  const double v = Value(self);
+}  // namespace
+
+Py_hash_t HashDouble(PyObject* self, double v) {
   if (std::isinf(v)) return v > 0 ? kHashInf : -kHashInf;
   if (std::isnan(v)) {
     const auto address = reinterpret_cast<uintptr_t>(self);
@@ -111,6 +116,10 @@ Py_hash_t FloatHash(PyObject* self) {
   x = x * static_cast<Py_uhash_t>(sign);
   return x == static_cast<Py_uhash_t>(-1) ? -2 : static_cast<Py_hash_t>(x);
 }
+
+namespace {
+
+Py_hash_t FloatHash(PyObject* self) { return HashDouble(self, Value(self)); }
 
 // The ordering of the exact values of an int and a (non-NaN) double: <0, 0, >0.
 int CompareIntDouble(int64_t i, double d) {

@@ -9,8 +9,8 @@
 // 3.11's ("float division by zero", "float modulo", "float divmod()", "float floor
 // division by zero").
 //
-// Pinion has no complex type: a negative float raised to a non-integral power raises
-// ValueError instead of returning a complex.
+// A negative float raised to a non-integral power is a complex, as in CPython (complex's
+// nb_power computes it: complex.cc).
 //
 // Threads: any attached thread; nothing here has state.
 #include <cerrno>
@@ -163,12 +163,7 @@ PyObject* FloatPower(PyObject* v, PyObject* w, PyObject* z) {
   }
   bool negate = false;
   if (iv < 0.0) {
-    if (iw != std::floor(iw)) {
-      PyErr_SetString(PyExc_ValueError,
-                      "Pinion has no complex numbers: a negative number raised to a "
-                      "fractional power");
-      return nullptr;
-    }
+    if (iw != std::floor(iw)) return PyComplex_Type.tp_as_number->nb_power(v, w, z);
     iv = -iv;
     negate = IsOddInteger(iw);
   }

@@ -69,6 +69,9 @@ void HeapTypeDealloc(PyObject* type);
 // Releases the modules PyImport_ImportModule holds, at Py_Finalize. (import.cc)
 void ForgetImportedModules();
 
+// Releases the sys dict (PySys_GetObject's), at Py_Finalize. (sysmodule.cc)
+void ReleaseSysDict();
+
 // The special method `name` ("__format__", "__length_hint__"...) that o's type or a base
 // other than object defines in tp_methods, bound to o (a new reference); nullptr when none
 // does, or with an exception set if binding failed. (object_extras.cc)

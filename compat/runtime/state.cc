@@ -65,6 +65,7 @@ extern "C" int Py_FinalizeEx(void) {
   if (g_heap == nullptr) return 0;
   g_finalizing.store(true, std::memory_order_relaxed);
   ForgetImportedModules();  // sys.modules goes first, as in CPython
+  ReleaseSysDict();
   // Collect until a collection finds nothing more to finalize or deallocate, so that the
   // deallocators of unreachable objects run (and release what they own outside the heap).
   // Each round moves garbage one step on: finalized, deallocated, or released by a

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "Python.h"
@@ -22,6 +23,13 @@ namespace pinion::compat {
 inline constexpr int kHashBits = 61;
 inline constexpr Py_uhash_t kHashModulus = (Py_uhash_t{1} << kHashBits) - 1;
 inline constexpr Py_hash_t kHashInf = 314159;
+
+// Python's repr of a double ("1.0", "1e+16", "nan", "-inf"). (float.cc)
+std::string ReprDouble(double v);
+
+// CPython's _Py_HashDouble: the hash of `v` (a NaN hashes by the identity of `inst`, the
+// object holding it). (float.cc)
+Py_hash_t HashDouble(PyObject* inst, double v);
 
 // tp_hash of int and bool (long.cc).
 Py_hash_t IntHash(PyObject* self);
