@@ -1,0 +1,128 @@
+/* Drives tests/compat/modules/buffers.c: the buffer protocol through an extension type that
+ * counts its exports, bytes' read-only buffer, the PyBuffer_* helpers, and the argument
+ * formats s* z* y* w* s# y# y. Each line is one call and what it gave. */
+#include "diff_support.h"
+
+PyMODINIT_FUNC PyInit_buffers(void);
+
+static PyObject* block(PyObject* module, const char* type, Py_ssize_t n, int readonly) {
+  return call(module, type, Py_BuildValue("(ni)", n, readonly));
+}
+
+static void show_exports(const char* label, PyObject* o) {
+  show(label, PyObject_CallMethod(o, "exports", NULL));
+}
+
+static void drive(PyObject* module) {
+  PyObject* rw = block(module, "Block", 5, 0);
+  PyObject* ro = block(module, "Block", 4, 1);
+  PyObject* sub = block(module, "SubBlock", 3, 0);
+  PyObject* heap = block(module, "HeapBlock", 6, 0);
+  PyObject* bytes = PyBytes_FromString("hello");
+  PyObject* text = PyUnicode_FromString("caf\xc3\xa9");
+  PyObject* number = PyLong_FromLong(7);
+  if (rw == NULL || ro == NULL || sub == NULL || heap == NULL) {
+    show("setup", NULL);
+    return;
+  }
+  show("HEAP_HAS_GETBUFFER", PyObject_GetAttrString(module, "HEAP_HAS_GETBUFFER"));
+
+  /* PyObject_CheckBuffer: the exporter, its subclass, the heap type, bytes; not str/int. */
+  SHOW_CALL(module, "checkbuffer", "(rw)", Py_BuildValue("(O)", rw));
+  SHOW_CALL(module, "checkbuffer", "(sub)", Py_BuildValue("(O)", sub));
+  SHOW_CALL(module, "checkbuffer", "(heap)", Py_BuildValue("(O)", heap));
+  SHOW_CALL(module, "checkbuffer", "(b'hello')", Py_BuildValue("(O)", bytes));
+  SHOW_CALL(module, "checkbuffer", "('cafe')", Py_BuildValue("(O)", text));
+  SHOW_CALL(module, "checkbuffer", "(7)", Py_BuildValue("(O)", number));
+
+  /* PyObject_GetBuffer with each kind of request. */
+  SHOW_CALL(module, "getbuf", "(rw, SIMPLE)", Py_BuildValue("(Oi)", rw, PyBUF_SIMPLE));
+  SHOW_CALL(module, "getbuf", "(rw, WRITABLE)", Py_BuildValue("(Oi)", rw, PyBUF_WRITABLE));
+  SHOW_CALL(module, "getbuf", "(rw, FORMAT)", Py_BuildValue("(Oi)", rw, PyBUF_FORMAT));
+  SHOW_CALL(module, "getbuf", "(rw, ND)", Py_BuildValue("(Oi)", rw, PyBUF_ND));
+  SHOW_CALL(module, "getbuf", "(rw, STRIDES)", Py_BuildValue("(Oi)", rw, PyBUF_STRIDES));
+  SHOW_CALL(module, "getbuf", "(rw, FULL)", Py_BuildValue("(Oi)", rw, PyBUF_FULL));
+  SHOW_CALL(module, "getbuf", "(rw, RECORDS_RO)", Py_BuildValue("(Oi)", rw, PyBUF_RECORDS_RO));
+  SHOW_CALL(module, "getbuf", "(ro, CONTIG_RO)", Py_BuildValue("(Oi)", ro, PyBUF_CONTIG_RO));
+  SHOW_CALL(module, "getbuf", "(ro, CONTIG)", Py_BuildValue("(Oi)", ro, PyBUF_CONTIG));
+  SHOW_CALL(module, "getbuf", "(sub, STRIDED_RO)", Py_BuildValue("(Oi)", sub, PyBUF_STRIDED_RO));
+  SHOW_CALL(module, "getbuf", "(heap, STRIDED)", Py_BuildValue("(Oi)", heap, PyBUF_STRIDED));
+  SHOW_CALL(module, "getbuf", "(b'hello', FULL_RO)", Py_BuildValue("(Oi)", bytes, PyBUF_FULL_RO));
+  SHOW_CALL(module, "getbuf", "(b'hello', WRITABLE)",
+            Py_BuildValue("(Oi)", bytes, PyBUF_WRITABLE));
+  SHOW_CALL(module, "getbuf", "(b'hello', RECORDS)", Py_BuildValue("(Oi)", bytes, PyBUF_RECORDS));
+  SHOW_CALL(module, "getbuf", "('cafe', SIMPLE)", Py_BuildValue("(Oi)", text, PyBUF_SIMPLE));
+  SHOW_CALL(module, "getbuf", "(7, SIMPLE)", Py_BuildValue("(Oi)", number, PyBUF_SIMPLE));
+  out("flags: %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d\n", PyBUF_MAX_NDIM,
+      PyBUF_SIMPLE, PyBUF_WRITABLE, PyBUF_WRITEABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES,
+      PyBUF_C_CONTIGUOUS, PyBUF_F_CONTIGUOUS, PyBUF_ANY_CONTIGUOUS, PyBUF_INDIRECT,
+      PyBUF_CONTIG, PyBUF_CONTIG_RO, PyBUF_STRIDED, PyBUF_RECORDS, PyBUF_FULL, PyBUF_FULL_RO,
+      PyBUF_READ, PyBUF_WRITE);
+
+  /* Exports are counted while views are held and drop back on release. */
+  SHOW_CALL(module, "hold_two", "(rw)", Py_BuildValue("(O)", rw));
+  SHOW_CALL(module, "hold_two", "(heap)", Py_BuildValue("(O)", heap));
+  show_exports("rw.exports()", rw);
+
+  /* Argument formats. */
+  SHOW_CALL(module, "ystar", "(rw)", Py_BuildValue("(O)", rw));
+  SHOW_CALL(module, "ystar", "(b'hello')", Py_BuildValue("(O)", bytes));
+  SHOW_CALL(module, "ystar", "('cafe')", Py_BuildValue("(O)", text));
+  SHOW_CALL(module, "ystar", "(7)", Py_BuildValue("(O)", number));
+  SHOW_CALL(module, "sstar", "('cafe')", Py_BuildValue("(O)", text));
+  SHOW_CALL(module, "sstar", "(ro)", Py_BuildValue("(O)", ro));
+  SHOW_CALL(module, "sstar", "(None)", Py_BuildValue("(O)", Py_None));
+  SHOW_CALL(module, "zstar", "(None)", Py_BuildValue("(O)", Py_None));
+  SHOW_CALL(module, "zstar", "(b'hello')", Py_BuildValue("(O)", bytes));
+  SHOW_CALL(module, "zstar", "(7)", Py_BuildValue("(O)", number));
+  SHOW_CALL(module, "wstar", "(rw)", Py_BuildValue("(O)", rw));
+  SHOW_CALL(module, "getbuf", "(rw, SIMPLE) after w*", Py_BuildValue("(Oi)", rw, PyBUF_SIMPLE));
+  SHOW_CALL(module, "wstar", "(ro)", Py_BuildValue("(O)", ro));
+  SHOW_CALL(module, "wstar", "(b'hello')", Py_BuildValue("(O)", bytes));
+  SHOW_CALL(module, "wstar", "('cafe')", Py_BuildValue("(O)", text));
+  show_exports("ro.exports() after refused w*", ro);
+  SHOW_CALL(module, "ystar_str", "(rw, 7)", Py_BuildValue("(OO)", rw, number));
+  show_exports("rw.exports() after a failed parse", rw);
+  SHOW_CALL(module, "ystar_str", "(rw, 'x')", Py_BuildValue("(Os)", rw, "x"));
+  show_exports("rw.exports()", rw);
+  SHOW_CALL(module, "ysharp", "(b'hello')", Py_BuildValue("(O)", bytes));
+  SHOW_CALL(module, "ysharp", "(rw)", Py_BuildValue("(O)", rw));
+  SHOW_CALL(module, "ysharp", "('cafe')", Py_BuildValue("(O)", text));
+  SHOW_CALL(module, "ysharp", "(7)", Py_BuildValue("(O)", number));
+  SHOW_CALL(module, "ssharp", "('cafe')", Py_BuildValue("(O)", text));
+  SHOW_CALL(module, "ssharp", "(b'hello')", Py_BuildValue("(O)", bytes));
+  SHOW_CALL(module, "ssharp", "(rw)", Py_BuildValue("(O)", rw));
+  SHOW_CALL(module, "ssharp", "(7)", Py_BuildValue("(O)", number));
+  SHOW_CALL(module, "yplain", "(b'hello')", Py_BuildValue("(O)", bytes));
+  SHOW_CALL(module, "yplain", "(b'a\\0b')",
+            Py_BuildValue("(N)", PyBytes_FromStringAndSize("a\0b", 3)));
+  SHOW_CALL(module, "yplain", "(7)", Py_BuildValue("(O)", number));
+
+  /* The helpers. */
+  SHOW_CALL(module, "fillinfo", "(1, SIMPLE)", Py_BuildValue("(ii)", 1, PyBUF_SIMPLE));
+  SHOW_CALL(module, "fillinfo", "(0, CONTIG)", Py_BuildValue("(ii)", 0, PyBUF_CONTIG));
+  SHOW_CALL(module, "fillinfo", "(1, WRITABLE)", Py_BuildValue("(ii)", 1, PyBUF_WRITABLE));
+  SHOW_CALL(module, "fillinfo_null", "()", PyTuple_New(0));
+  SHOW_CALL(module, "copydata", "(rw, b'HEL')", Py_BuildValue("(Oy)", rw, "HEL"));
+  SHOW_CALL(module, "copydata", "(rw, b'toolong')", Py_BuildValue("(Oy)", rw, "toolong"));
+  SHOW_CALL(module, "copydata", "(b'hello', rw)", Py_BuildValue("(OO)", bytes, rw));
+  SHOW_CALL(module, "copydata", "(rw, 'cafe')", Py_BuildValue("(OO)", rw, text));
+  show_exports("rw.exports() after copies", rw);
+  const char* formats[] = {"B", "i", "d", "<q", "=l", "@bi", "3s", "2h", "!H", "?", "P", "e"};
+  for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+    char label[64];
+    snprintf(label, sizeof(label), "sizefromformat('%s')", formats[i]);
+    show(label, call(module, "sizefromformat", Py_BuildValue("(s)", formats[i])));
+  }
+  SHOW_CALL(module, "strided", "()", PyTuple_New(0));
+
+  Py_DECREF(rw);
+  Py_DECREF(ro);
+  Py_DECREF(sub);
+  Py_DECREF(heap);
+  Py_XDECREF(bytes);
+  Py_XDECREF(text);
+  Py_XDECREF(number);
+}
+
+DIFFERENTIAL_MAIN("buffers", PyInit_buffers, drive)
