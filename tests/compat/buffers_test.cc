@@ -169,3 +169,22 @@ TEST_CASE("a bytes object reachable only through a view keeps its contents") {
   CHECK(TakeError(PyExc_TypeError));
   PyBuffer_Release(&view);
 }
+
+TEST_CASE("a bytearray reachable only through a view keeps its block; resizing waits") {
+  Interpreter py;
+  PyObject* array = PyByteArray_FromStringAndSize(kPayload, sizeof(kPayload));
+  Py_buffer view;
+  REQUIRE(PyObject_GetBuffer(array, &view, PyBUF_WRITABLE) == 0);
+  CHECK(PyByteArray_Resize(array, 1) == -1);
+  CHECK(TakeError(PyExc_BufferError));
+  Py_DECREF(array);
+  CollectRounds(3);
+  CHECK(std::memcmp(view.buf, kPayload, sizeof(kPayload)) == 0);
+  PyObject* still = view.obj;
+  PyBuffer_Release(&view);
+  // The caller's own reference again: resizing is allowed once no view is held.
+  Py_INCREF(still);
+  CHECK(PyByteArray_Resize(still, 1) == 0);
+  CHECK(PyByteArray_GET_SIZE(still) == 1);
+  Py_DECREF(still);
+}

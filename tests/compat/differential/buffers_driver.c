@@ -13,6 +13,73 @@ static void show_exports(const char* label, PyObject* o) {
   show(label, PyObject_CallMethod(o, "exports", NULL));
 }
 
+static void show_n(const char* label, Py_ssize_t n) {
+  if (n == -1 && PyErr_Occurred()) {
+    show(label, NULL);
+  } else {
+    out("%s: %zd\n", label, n);
+  }
+}
+
+static void drive_bytearray(PyObject* module, PyObject* bytes, PyObject* text, PyObject* number) {
+  PyObject* ba = PyByteArray_FromStringAndSize("abc", 3);
+  if (ba == NULL) {
+    show("bytearray", NULL);
+    return;
+  }
+  show("bytearray repr", PyObject_Repr(ba));
+  show_n("PyByteArray_Size", PyByteArray_Size(ba));
+  out("PyByteArray_AsString: %s\n", PyByteArray_AsString(ba));
+  out("AS_STRING/GET_SIZE: %.*s %zd\n", (int)PyByteArray_GET_SIZE(ba), PyByteArray_AS_STRING(ba),
+      PyByteArray_GET_SIZE(ba));
+  out("Check: %d %d %d %d\n", PyByteArray_Check(ba), PyByteArray_CheckExact(ba),
+      PyByteArray_Check(bytes), PyObject_CheckBuffer(ba));
+  show("FromObject(b'hello')", PyByteArray_FromObject(bytes));
+  show("FromObject([1, 2, 255])", PyByteArray_FromObject(Py_BuildValue("[iii]", 1, 2, 255)));
+  show("FromObject(7)", PyByteArray_FromObject(number));
+  show("FromObject('cafe')", PyByteArray_FromObject(text));
+  show("FromObject([256])", PyByteArray_FromObject(Py_BuildValue("[i]", 256)));
+  show("FromObject(1.5)", PyByteArray_FromObject(Py_BuildValue("d", 1.5)));
+  show("FromObject(ba)", PyByteArray_FromObject(ba));
+  PyObject* fresh = PyByteArray_FromStringAndSize(NULL, 2); /* contents unspecified */
+  show_n("Size(FromStringAndSize(NULL, 2))", fresh != NULL ? PyByteArray_Size(fresh) : -1);
+  Py_XDECREF(fresh);
+  show("FromStringAndSize(NULL, -1)", PyByteArray_FromStringAndSize(NULL, -1));
+  show("Concat(ba, b'hello')", PyByteArray_Concat(ba, bytes));
+  show("Concat(b'hello', ba)", PyByteArray_Concat(bytes, ba));
+  show("Concat(ba, 7)", PyByteArray_Concat(ba, number));
+  show("bytearray(b'xy')", PyObject_CallFunction((PyObject*)&PyByteArray_Type, "(O)", bytes));
+  show("bytearray()", PyObject_CallNoArgs((PyObject*)&PyByteArray_Type));
+  show("ba[1]", PySequence_GetItem(ba, 1));
+  show("ba[-1]", PyObject_GetItem(ba, PyLong_FromLong(-1)));
+  show("ba[9]", PySequence_GetItem(ba, 9));
+  out("ba[0] = 300: %d\n", PySequence_SetItem(ba, 0, PyLong_FromLong(300)));
+  show("error", NULL);
+  out("ba[0] = 65: %d\n", PySequence_SetItem(ba, 0, PyLong_FromLong(65)));
+  out("98 in ba: %d\n", PySequence_Contains(ba, PyLong_FromLong(98)));
+  show("ba == b'Abc'", PyObject_RichCompare(ba, PyBytes_FromString("Abc"), Py_EQ));
+  show("ba < b'B'", PyObject_RichCompare(ba, PyBytes_FromString("B"), Py_LT));
+  show("hash(ba)", PyLong_FromSsize_t(PyObject_Hash(ba)));
+  out("Resize(ba, 5): %d\n", PyByteArray_Resize(ba, 5)); /* the new bytes are unspecified */
+  out("after Resize: %.3s %zd\n", PyByteArray_AS_STRING(ba), PyByteArray_GET_SIZE(ba));
+  Py_buffer view;
+  if (PyObject_GetBuffer(ba, &view, PyBUF_WRITABLE) == 0) {
+    out("Resize(ba, 2) while exported: %d\n", PyByteArray_Resize(ba, 2));
+    show("error", NULL);
+    out("Resize(ba, 5) while exported (same size): %d\n", PyByteArray_Resize(ba, 5));
+    ((char*)view.buf)[4] = 'z';
+    PyBuffer_Release(&view);
+  }
+  out("Resize(ba, 2): %d\n", PyByteArray_Resize(ba, 2));
+  show("after Resize", PyObject_Repr(ba));
+  SHOW_CALL(module, "ystar", "(ba)", Py_BuildValue("(O)", ba));
+  SHOW_CALL(module, "wstar", "(ba)", Py_BuildValue("(O)", ba));
+  SHOW_CALL(module, "ysharp", "(ba)", Py_BuildValue("(O)", ba));
+  SHOW_CALL(module, "getbuf", "(ba, CONTIG)", Py_BuildValue("(Oi)", ba, PyBUF_CONTIG));
+  SHOW_CALL(module, "copydata", "(ba, b'hello')", Py_BuildValue("(OO)", ba, bytes));
+  Py_DECREF(ba);
+}
+
 static void drive(PyObject* module) {
   PyObject* rw = block(module, "Block", 5, 0);
   PyObject* ro = block(module, "Block", 4, 1);
@@ -115,6 +182,8 @@ static void drive(PyObject* module) {
     show(label, call(module, "sizefromformat", Py_BuildValue("(s)", formats[i])));
   }
   SHOW_CALL(module, "strided", "()", PyTuple_New(0));
+
+  drive_bytearray(module, bytes, text, number);
 
   Py_DECREF(rw);
   Py_DECREF(ro);
