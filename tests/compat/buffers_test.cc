@@ -188,3 +188,29 @@ TEST_CASE("a bytearray reachable only through a view keeps its block; resizing w
   CHECK(PyByteArray_GET_SIZE(still) == 1);
   Py_DECREF(still);
 }
+
+TEST_CASE("a memoryview pins its base until released, or until it is itself collected") {
+  Interpreter py;
+  const int before = g_deallocs.load(std::memory_order_relaxed);
+  PyObject* exporter = NewExporter();
+  PyObject* mv = PyMemoryView_FromObject(exporter);
+  REQUIRE(mv != nullptr);
+  CHECK(PyMemoryView_GET_BASE(mv) == exporter);
+  Py_DECREF(exporter);
+  CollectRounds(3);
+  CHECK(g_deallocs.load(std::memory_order_relaxed) == before);
+  CHECK(std::memcmp(PyMemoryView_GET_BUFFER(mv)->buf, kPayload, sizeof(kPayload)) == 0);
+  PyObject* none = PyObject_CallMethod(mv, "release", nullptr);
+  CHECK(none == Py_None);
+  Py_XDECREF(none);
+  CHECK(CollectedAfter(before + 1));
+  Py_DECREF(mv);
+
+  // Dropped without release(): collecting the memoryview releases its view, then the base.
+  exporter = NewExporter();
+  mv = PyMemoryView_FromObject(exporter);
+  REQUIRE(mv != nullptr);
+  Py_DECREF(exporter);
+  Py_DECREF(mv);
+  CHECK(CollectedAfter(before + 2));
+}

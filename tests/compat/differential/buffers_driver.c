@@ -80,6 +80,137 @@ static void drive_bytearray(PyObject* module, PyObject* bytes, PyObject* text, P
   Py_DECREF(ba);
 }
 
+static void attr(PyObject* o, const char* name) {
+  char label[64];
+  snprintf(label, sizeof(label), "mv.%s", name);
+  show(label, PyObject_GetAttrString(o, name));
+}
+
+static void method(PyObject* o, const char* name) {
+  char label[64];
+  snprintf(label, sizeof(label), "mv.%s()", name);
+  show(label, PyObject_CallMethod(o, name, NULL));
+}
+
+static void drive_memoryview(PyObject* module, PyObject* rw, PyObject* bytes, PyObject* number) {
+  PyObject* mv = PyMemoryView_FromObject(rw);
+  if (mv == NULL) {
+    show("memoryview", NULL);
+    return;
+  }
+  out("PyMemoryView_Check: %d %d\n", PyMemoryView_Check(mv), PyMemoryView_Check(rw));
+  out("GET_BASE is rw: %d, GET_BUFFER len %zd\n", PyMemoryView_GET_BASE(mv) == rw,
+      PyMemoryView_GET_BUFFER(mv)->len);
+  show_exports("rw.exports() with a memoryview", rw);
+  show_n("len(mv)", PyObject_Length(mv));
+  method(mv, "tolist");
+  method(mv, "tobytes");
+  attr(mv, "readonly");
+  attr(mv, "nbytes");
+  attr(mv, "format");
+  attr(mv, "itemsize");
+  attr(mv, "ndim");
+  attr(mv, "c_contiguous");
+  show("mv[0]", PySequence_GetItem(mv, 0));
+  show("mv[-1]", PyObject_GetItem(mv, PyLong_FromLong(-1)));
+  show("mv[10]", PyObject_GetItem(mv, PyLong_FromLong(10)));
+  show("mv['a']", PyObject_GetItem(mv, PyUnicode_FromString("a")));
+  out("mv[0] = 77: %d\n", PyObject_SetItem(mv, PyLong_FromLong(0), PyLong_FromLong(77)));
+  out("mv[0] = 300: %d\n", PyObject_SetItem(mv, PyLong_FromLong(0), PyLong_FromLong(300)));
+  show("error", NULL);
+  out("mv[0] = 'x': %d\n", PyObject_SetItem(mv, PyLong_FromLong(0), PyUnicode_FromString("x")));
+  show("error", NULL);
+  SHOW_CALL(module, "ystar", "(mv)", Py_BuildValue("(O)", mv));
+  SHOW_CALL(module, "getbuf", "(mv, FULL)", Py_BuildValue("(Oi)", mv, PyBUF_FULL));
+  PyObject* mv2 = PyMemoryView_FromObject(mv);
+  show("mv2.tolist()", mv2 != NULL ? PyObject_CallMethod(mv2, "tolist", NULL) : NULL);
+  method(mv, "release"); /* mv2 stays valid: its view is its own */
+  if (mv2 != NULL) {
+    show("mv2.tolist() after mv.release()", PyObject_CallMethod(mv2, "tolist", NULL));
+    show("mv2.release()", PyObject_CallMethod(mv2, "release", NULL));
+    Py_DECREF(mv2);
+  }
+  method(mv, "release");
+  show_exports("rw.exports() after release", rw);
+  show_n("len(released)", PyObject_Length(mv));
+  method(mv, "tolist");
+  SHOW_CALL(module, "ystar", "(released)", Py_BuildValue("(O)", mv));
+  method(mv, "release");
+  Py_DECREF(mv);
+
+  PyObject* ro = PyObject_CallFunction((PyObject*)&PyMemoryView_Type, "(O)", bytes);
+  if (ro != NULL) {
+    method(ro, "tolist");
+    attr(ro, "readonly");
+    show("ro.obj is bytes", PyBool_FromLong(PyMemoryView_GET_BASE(ro) == bytes));
+    out("ro[0] = 1: %d\n", PyObject_SetItem(ro, PyLong_FromLong(0), PyLong_FromLong(1)));
+    show("error", NULL);
+    SHOW_CALL(module, "wstar", "(ro)", Py_BuildValue("(O)", ro));
+    Py_DECREF(ro);
+  }
+  show("memoryview(7)", PyMemoryView_FromObject(number));
+
+  char memory[4] = {1, 2, 3, 4};
+  PyObject* readable = PyMemoryView_FromMemory(memory, 4, PyBUF_READ);
+  PyObject* writable = PyMemoryView_FromMemory(memory, 4, PyBUF_WRITE);
+  if (readable != NULL && writable != NULL) {
+    method(readable, "tolist");
+    attr(readable, "readonly");
+    attr(writable, "readonly");
+    out("writable[3] = 9: %d\n", PyObject_SetItem(writable, PyLong_FromLong(3),
+                                                  PyLong_FromLong(9)));
+    out("memory[3]: %d\n", memory[3]);
+    show("readable.obj", PyObject_GetAttrString(readable, "obj"));
+  }
+  Py_XDECREF(readable);
+  Py_XDECREF(writable);
+
+  /* A 2x3 array stored column by column: a non-contiguous view. */
+  char data[6] = {'a', 'd', 'b', 'e', 'c', 'f'};
+  Py_ssize_t shape[2] = {2, 3}, strides[2] = {1, 2};
+  Py_buffer info = {0};
+  info.buf = data;
+  info.len = 6;
+  info.itemsize = 1;
+  info.ndim = 2;
+  info.format = "B";
+  info.shape = shape;
+  info.strides = strides;
+  PyObject* grid = PyMemoryView_FromBuffer(&info);
+  if (grid != NULL) {
+    show_n("len(grid)", PyObject_Length(grid));
+    attr(grid, "ndim");
+    attr(grid, "c_contiguous");
+    method(grid, "tobytes");
+    PyObject* c = PyMemoryView_GetContiguous(grid, PyBUF_READ, 'C');
+    show("GetContiguous(grid, READ, 'C').tobytes()",
+         c != NULL ? PyObject_CallMethod(c, "tobytes", NULL) : NULL);
+    Py_XDECREF(c);
+    PyObject* f = PyMemoryView_GetContiguous(grid, PyBUF_WRITE, 'F');
+    show("GetContiguous(grid, WRITE, 'F').c_contiguous",
+         f != NULL ? PyObject_GetAttrString(f, "c_contiguous") : NULL);
+    Py_XDECREF(f);
+    show("GetContiguous(grid, WRITE, 'C')", PyMemoryView_GetContiguous(grid, PyBUF_WRITE, 'C'));
+    method(grid, "release");
+    Py_DECREF(grid);
+  }
+  info.buf = NULL;
+  show("FromBuffer(buf NULL)", PyMemoryView_FromBuffer(&info));
+  PyObject* whole = PyMemoryView_GetContiguous(rw, PyBUF_WRITE, 'C');
+  show("GetContiguous(rw, WRITE, 'C').tolist()",
+       whole != NULL ? PyObject_CallMethod(whole, "tolist", NULL) : NULL);
+  Py_XDECREF(whole);
+
+  PyObject* array = PyByteArray_FromStringAndSize("xyz", 3);
+  PyObject* held = PyMemoryView_FromObject(array);
+  out("Resize(bytearray, 1) under a memoryview: %d\n", PyByteArray_Resize(array, 1));
+  show("error", NULL);
+  method(held, "release");
+  out("Resize(bytearray, 1) after release: %d\n", PyByteArray_Resize(array, 1));
+  Py_DECREF(held);
+  Py_DECREF(array);
+}
+
 static void drive(PyObject* module) {
   PyObject* rw = block(module, "Block", 5, 0);
   PyObject* ro = block(module, "Block", 4, 1);
@@ -184,6 +315,7 @@ static void drive(PyObject* module) {
   SHOW_CALL(module, "strided", "()", PyTuple_New(0));
 
   drive_bytearray(module, bytes, text, number);
+  drive_memoryview(module, rw, bytes, number);
 
   Py_DECREF(rw);
   Py_DECREF(ro);
