@@ -13,6 +13,19 @@ static void show_exports(const char* label, PyObject* o) {
   show(label, PyObject_CallMethod(o, "exports", NULL));
 }
 
+/* Temporaries passed to calls that borrow them: dropped at the end of the section. */
+typedef struct {
+  PyObject* items[64];
+  int n;
+} Pool;
+static PyObject* keep(Pool* pool, PyObject* o) {
+  if (o != NULL && pool->n < 64) pool->items[pool->n++] = o;
+  return o;
+}
+static void drain(Pool* pool) {
+  while (pool->n > 0) Py_DECREF(pool->items[--pool->n]);
+}
+
 static void show_n(const char* label, Py_ssize_t n) {
   if (n == -1 && PyErr_Occurred()) {
     show(label, NULL);
@@ -22,6 +35,7 @@ static void show_n(const char* label, Py_ssize_t n) {
 }
 
 static void drive_bytearray(PyObject* module, PyObject* bytes, PyObject* text, PyObject* number) {
+  Pool pool = {{0}, 0};
   PyObject* ba = PyByteArray_FromStringAndSize("abc", 3);
   if (ba == NULL) {
     show("bytearray", NULL);
@@ -35,11 +49,11 @@ static void drive_bytearray(PyObject* module, PyObject* bytes, PyObject* text, P
   out("Check: %d %d %d %d\n", PyByteArray_Check(ba), PyByteArray_CheckExact(ba),
       PyByteArray_Check(bytes), PyObject_CheckBuffer(ba));
   show("FromObject(b'hello')", PyByteArray_FromObject(bytes));
-  show("FromObject([1, 2, 255])", PyByteArray_FromObject(Py_BuildValue("[iii]", 1, 2, 255)));
+  show("FromObject([1, 2, 255])", PyByteArray_FromObject(keep(&pool, Py_BuildValue("[iii]", 1, 2, 255))));
   show("FromObject(7)", PyByteArray_FromObject(number));
   show("FromObject('cafe')", PyByteArray_FromObject(text));
-  show("FromObject([256])", PyByteArray_FromObject(Py_BuildValue("[i]", 256)));
-  show("FromObject(1.5)", PyByteArray_FromObject(Py_BuildValue("d", 1.5)));
+  show("FromObject([256])", PyByteArray_FromObject(keep(&pool, Py_BuildValue("[i]", 256))));
+  show("FromObject(1.5)", PyByteArray_FromObject(keep(&pool, Py_BuildValue("d", 1.5))));
   show("FromObject(ba)", PyByteArray_FromObject(ba));
   PyObject* fresh = PyByteArray_FromStringAndSize(NULL, 2); /* contents unspecified */
   show_n("Size(FromStringAndSize(NULL, 2))", fresh != NULL ? PyByteArray_Size(fresh) : -1);
@@ -51,14 +65,14 @@ static void drive_bytearray(PyObject* module, PyObject* bytes, PyObject* text, P
   show("bytearray(b'xy')", PyObject_CallFunction((PyObject*)&PyByteArray_Type, "(O)", bytes));
   show("bytearray()", PyObject_CallNoArgs((PyObject*)&PyByteArray_Type));
   show("ba[1]", PySequence_GetItem(ba, 1));
-  show("ba[-1]", PyObject_GetItem(ba, PyLong_FromLong(-1)));
+  show("ba[-1]", PyObject_GetItem(ba, keep(&pool, PyLong_FromLong(-1))));
   show("ba[9]", PySequence_GetItem(ba, 9));
-  out("ba[0] = 300: %d\n", PySequence_SetItem(ba, 0, PyLong_FromLong(300)));
+  out("ba[0] = 300: %d\n", PySequence_SetItem(ba, 0, keep(&pool, PyLong_FromLong(300))));
   show("error", NULL);
-  out("ba[0] = 65: %d\n", PySequence_SetItem(ba, 0, PyLong_FromLong(65)));
-  out("98 in ba: %d\n", PySequence_Contains(ba, PyLong_FromLong(98)));
-  show("ba == b'Abc'", PyObject_RichCompare(ba, PyBytes_FromString("Abc"), Py_EQ));
-  show("ba < b'B'", PyObject_RichCompare(ba, PyBytes_FromString("B"), Py_LT));
+  out("ba[0] = 65: %d\n", PySequence_SetItem(ba, 0, keep(&pool, PyLong_FromLong(65))));
+  out("98 in ba: %d\n", PySequence_Contains(ba, keep(&pool, PyLong_FromLong(98))));
+  show("ba == b'Abc'", PyObject_RichCompare(ba, keep(&pool, PyBytes_FromString("Abc")), Py_EQ));
+  show("ba < b'B'", PyObject_RichCompare(ba, keep(&pool, PyBytes_FromString("B")), Py_LT));
   show("hash(ba)", PyLong_FromSsize_t(PyObject_Hash(ba)));
   out("Resize(ba, 5): %d\n", PyByteArray_Resize(ba, 5)); /* the new bytes are unspecified */
   out("after Resize: %.3s %zd\n", PyByteArray_AS_STRING(ba), PyByteArray_GET_SIZE(ba));
@@ -78,6 +92,7 @@ static void drive_bytearray(PyObject* module, PyObject* bytes, PyObject* text, P
   SHOW_CALL(module, "getbuf", "(ba, CONTIG)", Py_BuildValue("(Oi)", ba, PyBUF_CONTIG));
   SHOW_CALL(module, "copydata", "(ba, b'hello')", Py_BuildValue("(OO)", ba, bytes));
   Py_DECREF(ba);
+  drain(&pool);
 }
 
 static void attr(PyObject* o, const char* name) {
@@ -93,6 +108,7 @@ static void method(PyObject* o, const char* name) {
 }
 
 static void drive_memoryview(PyObject* module, PyObject* rw, PyObject* bytes, PyObject* number) {
+  Pool pool = {{0}, 0};
   PyObject* mv = PyMemoryView_FromObject(rw);
   if (mv == NULL) {
     show("memoryview", NULL);
@@ -112,13 +128,13 @@ static void drive_memoryview(PyObject* module, PyObject* rw, PyObject* bytes, Py
   attr(mv, "ndim");
   attr(mv, "c_contiguous");
   show("mv[0]", PySequence_GetItem(mv, 0));
-  show("mv[-1]", PyObject_GetItem(mv, PyLong_FromLong(-1)));
-  show("mv[10]", PyObject_GetItem(mv, PyLong_FromLong(10)));
-  show("mv['a']", PyObject_GetItem(mv, PyUnicode_FromString("a")));
-  out("mv[0] = 77: %d\n", PyObject_SetItem(mv, PyLong_FromLong(0), PyLong_FromLong(77)));
-  out("mv[0] = 300: %d\n", PyObject_SetItem(mv, PyLong_FromLong(0), PyLong_FromLong(300)));
+  show("mv[-1]", PyObject_GetItem(mv, keep(&pool, PyLong_FromLong(-1))));
+  show("mv[10]", PyObject_GetItem(mv, keep(&pool, PyLong_FromLong(10))));
+  show("mv['a']", PyObject_GetItem(mv, keep(&pool, PyUnicode_FromString("a"))));
+  out("mv[0] = 77: %d\n", PyObject_SetItem(mv, keep(&pool, PyLong_FromLong(0)), keep(&pool, PyLong_FromLong(77))));
+  out("mv[0] = 300: %d\n", PyObject_SetItem(mv, keep(&pool, PyLong_FromLong(0)), keep(&pool, PyLong_FromLong(300))));
   show("error", NULL);
-  out("mv[0] = 'x': %d\n", PyObject_SetItem(mv, PyLong_FromLong(0), PyUnicode_FromString("x")));
+  out("mv[0] = 'x': %d\n", PyObject_SetItem(mv, keep(&pool, PyLong_FromLong(0)), keep(&pool, PyUnicode_FromString("x"))));
   show("error", NULL);
   SHOW_CALL(module, "ystar", "(mv)", Py_BuildValue("(O)", mv));
   SHOW_CALL(module, "getbuf", "(mv, FULL)", Py_BuildValue("(Oi)", mv, PyBUF_FULL));
@@ -143,7 +159,7 @@ static void drive_memoryview(PyObject* module, PyObject* rw, PyObject* bytes, Py
     method(ro, "tolist");
     attr(ro, "readonly");
     show("ro.obj is bytes", PyBool_FromLong(PyMemoryView_GET_BASE(ro) == bytes));
-    out("ro[0] = 1: %d\n", PyObject_SetItem(ro, PyLong_FromLong(0), PyLong_FromLong(1)));
+    out("ro[0] = 1: %d\n", PyObject_SetItem(ro, keep(&pool, PyLong_FromLong(0)), keep(&pool, PyLong_FromLong(1))));
     show("error", NULL);
     SHOW_CALL(module, "wstar", "(ro)", Py_BuildValue("(O)", ro));
     Py_DECREF(ro);
@@ -157,8 +173,8 @@ static void drive_memoryview(PyObject* module, PyObject* rw, PyObject* bytes, Py
     method(readable, "tolist");
     attr(readable, "readonly");
     attr(writable, "readonly");
-    out("writable[3] = 9: %d\n", PyObject_SetItem(writable, PyLong_FromLong(3),
-                                                  PyLong_FromLong(9)));
+    out("writable[3] = 9: %d\n", PyObject_SetItem(writable, keep(&pool, PyLong_FromLong(3)),
+                                                  keep(&pool, PyLong_FromLong(9))));
     out("memory[3]: %d\n", memory[3]);
     show("readable.obj", PyObject_GetAttrString(readable, "obj"));
   }
@@ -209,6 +225,7 @@ static void drive_memoryview(PyObject* module, PyObject* rw, PyObject* bytes, Py
   out("Resize(bytearray, 1) after release: %d\n", PyByteArray_Resize(array, 1));
   Py_DECREF(held);
   Py_DECREF(array);
+  drain(&pool);
 }
 
 static void drive(PyObject* module) {

@@ -92,12 +92,18 @@ static PyTypeObject SubBlock_Type = {
     .tp_doc = "A Block subclass.",
 };
 
-/* A heap type given the buffer table by slots. */
+/* A heap type given the buffer table by slots; its instances own a reference to it. */
+static void HeapBlock_dealloc(PyObject* self) {
+  PyTypeObject* type = Py_TYPE(self);
+  Block_dealloc(self);
+  Py_DECREF(type);
+}
+
 static PyType_Slot HeapBlock_slots[] = {
     {Py_bf_getbuffer, Block_getbuffer},
     {Py_bf_releasebuffer, Block_releasebuffer},
     {Py_tp_new, Block_new},
-    {Py_tp_dealloc, Block_dealloc},
+    {Py_tp_dealloc, HeapBlock_dealloc},
     {Py_tp_methods, Block_methods},
     {0, NULL},
 };
