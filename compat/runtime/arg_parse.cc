@@ -386,7 +386,9 @@ class Converter {
     } else {
       return Mismatch(code == 's' ? "str" : "str or None", arg);
     }
-    if (!sized && data != nullptr && std::strlen(data) != static_cast<size_t>(size)) {
+    // memchr, not CPython's strlen: a buffer need not be NUL-terminated.
+    if (!sized && data != nullptr &&
+        std::memchr(data, '\0', static_cast<size_t>(size)) != nullptr) {
       PyErr_SetString(PyExc_ValueError,
                       code == 'y' ? "embedded null byte" : "embedded null character");
       return kRaised;

@@ -55,7 +55,8 @@ PyObject* FromView(const Py_buffer* src) {
   v.format = format_copy;
   if (ndim >= 1) {
     for (int i = 0; i < ndim; ++i) {
-      shape[i] = src->shape != nullptr ? src->shape[i] : src->len / std::max<Py_ssize_t>(src->itemsize, 1);
+      shape[i] = src->shape != nullptr ? src->shape[i]
+                                       : src->len / std::max<Py_ssize_t>(src->itemsize, 1);
     }
     if (src->strides != nullptr) {
       std::memcpy(strides, src->strides, sizeof(Py_ssize_t) * ndim);
@@ -250,7 +251,8 @@ PyObject* GetNdim(PyObject* self, void*) {
   return Released(self) ? nullptr : PyLong_FromLong(AsView(self)->view.ndim);
 }
 PyObject* GetCContiguous(PyObject* self, void*) {
-  return Released(self) ? nullptr : PyBool_FromLong(PyBuffer_IsContiguous(&AsView(self)->view, 'C'));
+  if (Released(self)) return nullptr;
+  return PyBool_FromLong(PyBuffer_IsContiguous(&AsView(self)->view, 'C'));
 }
 
 PyObject* MemoryViewNew(PyTypeObject*, PyObject* args, PyObject* kwargs) {

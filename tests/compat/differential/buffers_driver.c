@@ -18,6 +18,7 @@ typedef struct {
   PyObject* items[64];
   int n;
 } Pool;
+#define I(v) keep(&pool, PyLong_FromLong(v))
 static PyObject* keep(Pool* pool, PyObject* o) {
   if (o != NULL && pool->n < 64) pool->items[pool->n++] = o;
   return o;
@@ -49,7 +50,8 @@ static void drive_bytearray(PyObject* module, PyObject* bytes, PyObject* text, P
   out("Check: %d %d %d %d\n", PyByteArray_Check(ba), PyByteArray_CheckExact(ba),
       PyByteArray_Check(bytes), PyObject_CheckBuffer(ba));
   show("FromObject(b'hello')", PyByteArray_FromObject(bytes));
-  show("FromObject([1, 2, 255])", PyByteArray_FromObject(keep(&pool, Py_BuildValue("[iii]", 1, 2, 255))));
+  show("FromObject([1, 2, 255])",
+       PyByteArray_FromObject(keep(&pool, Py_BuildValue("[iii]", 1, 2, 255))));
   show("FromObject(7)", PyByteArray_FromObject(number));
   show("FromObject('cafe')", PyByteArray_FromObject(text));
   show("FromObject([256])", PyByteArray_FromObject(keep(&pool, Py_BuildValue("[i]", 256))));
@@ -131,10 +133,10 @@ static void drive_memoryview(PyObject* module, PyObject* rw, PyObject* bytes, Py
   show("mv[-1]", PyObject_GetItem(mv, keep(&pool, PyLong_FromLong(-1))));
   show("mv[10]", PyObject_GetItem(mv, keep(&pool, PyLong_FromLong(10))));
   show("mv['a']", PyObject_GetItem(mv, keep(&pool, PyUnicode_FromString("a"))));
-  out("mv[0] = 77: %d\n", PyObject_SetItem(mv, keep(&pool, PyLong_FromLong(0)), keep(&pool, PyLong_FromLong(77))));
-  out("mv[0] = 300: %d\n", PyObject_SetItem(mv, keep(&pool, PyLong_FromLong(0)), keep(&pool, PyLong_FromLong(300))));
+  out("mv[0] = 77: %d\n", PyObject_SetItem(mv, I(0), I(77)));
+  out("mv[0] = 300: %d\n", PyObject_SetItem(mv, I(0), I(300)));
   show("error", NULL);
-  out("mv[0] = 'x': %d\n", PyObject_SetItem(mv, keep(&pool, PyLong_FromLong(0)), keep(&pool, PyUnicode_FromString("x"))));
+  out("mv[0] = 'x': %d\n", PyObject_SetItem(mv, I(0), keep(&pool, PyUnicode_FromString("x"))));
   show("error", NULL);
   SHOW_CALL(module, "ystar", "(mv)", Py_BuildValue("(O)", mv));
   SHOW_CALL(module, "getbuf", "(mv, FULL)", Py_BuildValue("(Oi)", mv, PyBUF_FULL));
@@ -159,7 +161,7 @@ static void drive_memoryview(PyObject* module, PyObject* rw, PyObject* bytes, Py
     method(ro, "tolist");
     attr(ro, "readonly");
     show("ro.obj is bytes", PyBool_FromLong(PyMemoryView_GET_BASE(ro) == bytes));
-    out("ro[0] = 1: %d\n", PyObject_SetItem(ro, keep(&pool, PyLong_FromLong(0)), keep(&pool, PyLong_FromLong(1))));
+    out("ro[0] = 1: %d\n", PyObject_SetItem(ro, I(0), I(1)));
     show("error", NULL);
     SHOW_CALL(module, "wstar", "(ro)", Py_BuildValue("(O)", ro));
     Py_DECREF(ro);
