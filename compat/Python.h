@@ -85,6 +85,8 @@
 #include "pinion_python/complexobject.h"
 #include "pinion_python/unicodeobject.h"
 #include "pinion_python/bytesobject.h"
+#include "pinion_python/bytearrayobject.h"
+#include "pinion_python/memoryobject.h"
 #include "pinion_python/tupleobject.h"
 #include "pinion_python/listobject.h"
 #include "pinion_python/dictobject.h"

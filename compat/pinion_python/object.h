@@ -74,6 +74,8 @@ typedef struct {
   Py_ssize_t ob_size; /* number of items in variable part */
 } PyVarObject;
 
+#include "pinion_python/pybuffer.h"
+
 #define PyObject_HEAD PyObject ob_base;
 #define PyObject_VAR_HEAD PyVarObject ob_base;
 #define PyObject_HEAD_INIT(type) {_PyPinion_IMMORTAL_REFCNT, (type)},
@@ -192,13 +194,13 @@ typedef struct {
   sendfunc am_send;
 } PyAsyncMethods;
 
-/* The buffer protocol is not provided yet: naming PyBufferProcs fails to compile, with a
- * message, and tp_as_buffer (typed by the bare struct tag) must stay NULL. */
-#define _PyPinion_UNSUPPORTED_TYPE(why) \
-  __attribute__((unavailable("not supported by Pinion: " why)))
-typedef struct _PyPinion_BufferProcs PyBufferProcs _PyPinion_UNSUPPORTED_TYPE(
-    "PyBufferProcs (the buffer protocol): leave tp_as_buffer NULL");
-
+/* The buffer protocol (pybuffer.h, runtime/buffer.cc): CPython 3.11's table. */
+typedef int (*getbufferproc)(PyObject*, Py_buffer*, int);
+typedef void (*releasebufferproc)(PyObject*, Py_buffer*);
+typedef struct {
+  getbufferproc bf_getbuffer;
+  releasebufferproc bf_releasebuffer;
+} PyBufferProcs;
 
 /* The field order is CPython's (3.11), so positional static initialisers compile. */
 struct _typeobject {
@@ -219,7 +221,7 @@ struct _typeobject {
   reprfunc tp_str;
   getattrofunc tp_getattro;
   setattrofunc tp_setattro;
-  struct _PyPinion_BufferProcs* tp_as_buffer;
+  PyBufferProcs* tp_as_buffer;
   unsigned long tp_flags;
   const char* tp_doc;
   traverseproc tp_traverse;
@@ -527,12 +529,6 @@ PyAPI_FUNC(void*) PyType_GetModuleState(PyTypeObject* type);
 struct PyModuleDef;
 PyAPI_FUNC(PyObject*) PyType_GetModuleByDef(PyTypeObject* type, struct PyModuleDef* def);
 
-/* Layout-compatible with CPython's buffer table (PyBufferProcs itself is not provided). */
-typedef struct {
-  void* bf_getbuffer;
-  void* bf_releasebuffer;
-} _PyPinion_HeapBufferProcs;
-
 /* The layout of a heap type, as in CPython 3.11 (extensions may read ht_module, ht_name...;
  * prefer the PyType_Get* functions). Members copied from the spec follow it. */
 typedef struct _heaptypeobject {
@@ -541,7 +537,7 @@ typedef struct _heaptypeobject {
   PyNumberMethods as_number;
   PyMappingMethods as_mapping;
   PySequenceMethods as_sequence;
-  _PyPinion_HeapBufferProcs as_buffer;
+  PyBufferProcs as_buffer;
   PyObject *ht_name, *ht_slots, *ht_qualname;
   void* ht_cached_keys; /* unused */
   PyObject* ht_module;

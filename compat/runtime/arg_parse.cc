@@ -10,7 +10,10 @@
 // The first failure stops the parse: outputs already written stay written, as in CPython.
 //
 // Outputs are borrowed: objects from `args`/`kwargs` and pointers into str and bytes
-// objects, valid while the caller holds the arguments. Nothing here takes a reference.
+// objects, valid while the caller holds the arguments. The exception: s* z* y* w* fill a
+// Py_buffer, which pins its exporter until the caller's PyBuffer_Release (a failed parse
+// releases the ones it filled, as CPython's cleanup list does). s# z# y# and y accept
+// read-only buffers that need no release (CPython's convertbuffer).
 //
 // Threads: any attached thread; no shared state.
 #include <algorithm>
@@ -30,7 +33,7 @@ static_assert(sizeof(long) == 8 && sizeof(long long) == 8 && sizeof(Py_ssize_t) 
 
 constexpr int kMaxDepth = 32;                  // nesting of "(...)" items, as CPython
 constexpr Py_ssize_t kNone = PY_SSIZE_T_MAX;  // no '|' or '$' in the format
-constexpr char kCodes[] = "bBhHiIlkLKncCfdszySUOp";
+constexpr char kCodes[] = "bBhHiIlkLKncCfdszySUOpw";
 
 using ConverterFunction = int (*)(PyObject*, void*);
 
@@ -69,7 +72,14 @@ const char* ScanItem(const char* f, int depth, const char** bad) {
     return nullptr;
   }
   const char code = *f++;
-  if ((code == 's' || code == 'z' || code == 'y') && *f == '#') return f + 1;
+  if ((code == 's' || code == 'z' || code == 'y') && (*f == '#' || *f == '*')) return f + 1;
+  if (code == 'w') {  // only "w*"
+    if (*f != '*') {
+      *bad = f - 1;
+      return nullptr;
+    }
+    return f + 1;
+  }
   if (code == 'O' && (*f == '!' || *f == '&')) return f + 1;
   return f;
 }
@@ -146,6 +156,17 @@ bool InRange(long long v, long long min, long long max, const char* what) {
 class Converter {
  public:
   explicit Converter(va_list* va) : va_(va) {}
+  // A failed parse releases the Py_buffers it filled (CPython's cleanup list); a successful
+  // one leaves them to the caller (Keep).
+  ~Converter() {
+    for (Py_buffer* view : views_) PyBuffer_Release(view);
+  }
+  Converter(const Converter&) = delete;
+  Converter& operator=(const Converter&) = delete;
+  int Keep() {
+    views_.clear();
+    return 1;
+  }
 
   // Converts `arg` by the item at *f and advances *f past it. On failure levels[] holds the
   // path into nested tuples (1-based item numbers, 0-terminated).
@@ -174,12 +195,15 @@ class Converter {
     if (**f == '#') {           // only after s, z, y (scanned)
       ++*f;
       (void)va_arg(*va_, Py_ssize_t*);
+    } else if (**f == '*') {  // s* z* y* w*: the output was the Py_buffer*
+      ++*f;
     }
   }
 
   static constexpr char kRaised[] = "(exception set)";
 
  private:
+  std::vector<Py_buffer*> views_;  // filled by s* z* y* w*, released if the parse fails
   // The next output pointer.
   template <typename T>
   T* Out() {
@@ -250,7 +274,10 @@ class Converter {
         return code == 'f' ? Store<float>(static_cast<float>(value)) : Store<double>(value);
       }
       case 's': case 'z': case 'y':
+        if (**f == '*') return Buffer(code, arg, f);
         return Text(code, arg, f);
+      case 'w':
+        return Buffer(code, arg, f);
       case 'S':
         return PyBytes_Check(arg) ? Store<PyObject*>(arg) : Mismatch("bytes", arg);
       case 'U':
@@ -290,7 +317,59 @@ class Converter {
     }
   }
 
-  // s s# z z# y y#: a pointer to the UTF-8 of a str or to the bytes of a bytes object.
+  // CPython's getbuffer: a simple C-contiguous view of `arg`, else the expected kind.
+  static const char* GetBuffer(PyObject* arg, Py_buffer* view) {
+    if (PyObject_GetBuffer(arg, view, PyBUF_SIMPLE) != 0) return "bytes-like object";
+    if (!PyBuffer_IsContiguous(view, 'C')) {
+      PyBuffer_Release(view);
+      return "contiguous buffer";
+    }
+    return nullptr;
+  }
+
+  // s* z* y* w*: a Py_buffer the caller releases (the view pins the exporter).
+  const char* Buffer(char code, PyObject* arg, const char** f) {
+    ++*f;  // '*'
+    Py_buffer* view = Out<Py_buffer>();
+    const char* expected = nullptr;
+    if (code == 'w') {
+      if (PyObject_GetBuffer(arg, view, PyBUF_WRITABLE) < 0) {
+        PyErr_Clear();
+        expected = "read-write bytes-like object";
+      } else if (!PyBuffer_IsContiguous(view, 'C')) {
+        PyBuffer_Release(view);
+        expected = "contiguous buffer";
+      }
+    } else if (code == 'z' && arg == Py_None) {
+      PyBuffer_FillInfo(view, nullptr, nullptr, 0, 1, 0);
+    } else if (code != 'y' && PyUnicode_Check(arg)) {
+      Py_ssize_t size;
+      const char* data = PyUnicode_AsUTF8AndSize(arg, &size);
+      if (data == nullptr) return kRaised;
+      PyBuffer_FillInfo(view, arg, const_cast<char*>(data), size, 1, 0);
+    } else {
+      expected = GetBuffer(arg, view);
+    }
+    if (expected != nullptr) return Mismatch(expected, arg);
+    views_.push_back(view);
+    return nullptr;
+  }
+
+  // CPython's convertbuffer: the bytes of a read-only buffer that needs no release.
+  const char* ReadOnlyBuffer(PyObject* arg, const char** data, Py_ssize_t* size) {
+    PyBufferProcs* pb = Py_TYPE(arg)->tp_as_buffer;
+    if (pb != nullptr && pb->bf_releasebuffer != nullptr) {
+      return Mismatch("read-only bytes-like object", arg);
+    }
+    Py_buffer view;
+    if (const char* expected = GetBuffer(arg, &view)) return Mismatch(expected, arg);
+    *data = static_cast<const char*>(view.buf);
+    *size = view.len;
+    PyBuffer_Release(&view);
+    return nullptr;
+  }
+
+  // s s# z z# y y#: a pointer to the UTF-8 of a str or to the bytes of a read-only buffer.
   const char* Text(char code, PyObject* arg, const char** f) {
     const bool sized = **f == '#';
     if (sized) ++*f;
@@ -302,17 +381,14 @@ class Converter {
     } else if (code != 'y' && PyUnicode_Check(arg)) {
       data = PyUnicode_AsUTF8AndSize(arg, &size);
       if (data == nullptr) return kRaised;
-    } else if (PyBytes_Check(arg) && (code == 'y' || sized)) {
-      data = PyBytes_AS_STRING(arg);
-      size = PyBytes_GET_SIZE(arg);
-    } else if (code == 'y') {
-      return Mismatch("bytes", arg);
-    } else if (code == 's') {
-      return Mismatch(sized ? "str or bytes-like object" : "str", arg);
+    } else if (code == 'y' || sized) {
+      if (const char* complaint = ReadOnlyBuffer(arg, &data, &size)) return complaint;
     } else {
-      return Mismatch(sized ? "str, bytes-like object or None" : "str or None", arg);
+      return Mismatch(code == 's' ? "str" : "str or None", arg);
     }
-    if (!sized && data != nullptr && std::strlen(data) != static_cast<size_t>(size)) {
+    // memchr, not CPython's strlen: a buffer need not be NUL-terminated.
+    if (!sized && data != nullptr &&
+        std::memchr(data, '\0', static_cast<size_t>(size)) != nullptr) {
       PyErr_SetString(PyExc_ValueError,
                       code == 'y' ? "embedded null byte" : "embedded null character");
       return kRaised;
@@ -402,7 +478,7 @@ int ParseTuple(PyObject* args, const char* format_text, va_list* va) {
       return 0;
     }
   }
-  return 1;
+  return converter.Keep();
 }
 
 // CPython's vgetargskeywords: positional arguments fill the items in order, then keywords
@@ -488,10 +564,10 @@ int ParseTupleAndKeywords(PyObject* args, PyObject* kwargs, const char* format_t
       }
       return 0;
     }
-    if (nkwargs == 0) return 1;  // nothing left to fill
+    if (nkwargs == 0) return converter.Keep();  // nothing left to fill
     converter.Skip(&f);
   }
-  if (nkwargs == 0) return 1;
+  if (nkwargs == 0) return converter.Keep();
   // Keywords left over: one names an argument also given by position, or no parameter.
   for (Py_ssize_t i = positional_only; i < nargs; ++i) {
     if (PyDict_GetItemString(kwargs, keywords[i]) != nullptr) {

@@ -175,6 +175,15 @@ PyMappingMethods kBytesAsMapping = {
     .mp_subscript = &BytesSubscript,
 };
 
+// Read-only buffers over ob_sval (CPython's bytes_buffer_getbuffer): the view pins the bytes.
+int BytesGetBuffer(PyObject* self, Py_buffer* view, int flags) {
+  return PyBuffer_FillInfo(view, self, AsBytes(self)->ob_sval, Py_SIZE(self), 1, flags);
+}
+
+PyBufferProcs kBytesAsBuffer = {
+    .bf_getbuffer = &BytesGetBuffer,
+};
+
 }  // namespace
 }  // namespace pinion::compat
 
@@ -189,6 +198,7 @@ PyTypeObject PyBytes_Type = {
     .tp_as_sequence = &pinion::compat::kBytesAsSequence,
     .tp_as_mapping = &pinion::compat::kBytesAsMapping,
     .tp_hash = &pinion::compat::BytesHash,
+    .tp_as_buffer = &pinion::compat::kBytesAsBuffer,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BYTES_SUBCLASS,
     .tp_doc = "bytes: an immutable byte string",
     .tp_richcompare = &pinion::compat::BytesRichCompare,

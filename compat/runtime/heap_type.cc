@@ -59,7 +59,7 @@ struct SlotInfo {
 #define PINION_NB(f) {Table::kNumber, offsetof(PyNumberMethods, f)}
 #define PINION_MP(f) {Table::kMapping, offsetof(PyMappingMethods, f)}
 #define PINION_SQ(f) {Table::kSequence, offsetof(PySequenceMethods, f)}
-#define PINION_BF(f) {Table::kBuffer, offsetof(_PyPinion_HeapBufferProcs, f)}
+#define PINION_BF(f) {Table::kBuffer, offsetof(PyBufferProcs, f)}
 // Indexed by id (typeslots.h): CPython 3.11's ids 1..81.
 constexpr SlotInfo kSlots[] = {
     {Table::kNone, 0},  // 0 ends a table
@@ -221,7 +221,7 @@ PyHeapTypeObject* AllocHeapType(const Extras& extras, const MemberLayout* member
   type->tp_as_number = &ht->as_number;
   type->tp_as_mapping = &ht->as_mapping;
   type->tp_as_sequence = &ht->as_sequence;
-  type->tp_as_buffer = reinterpret_cast<struct _PyPinion_BufferProcs*>(&ht->as_buffer);
+  type->tp_as_buffer = &ht->as_buffer;
   type->tp_flags = Py_TPFLAGS_HEAPTYPE;
   PyObject_GC_Track(op);
   return ht;

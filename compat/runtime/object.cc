@@ -158,6 +158,7 @@ void InheritSlotTables(PyTypeObject* type, PyTypeObject* base) {
   InheritTable(type->tp_as_number, base->tp_as_number);
   InheritTable(type->tp_as_sequence, base->tp_as_sequence);
   InheritTable(type->tp_as_mapping, base->tp_as_mapping);
+  InheritTable(type->tp_as_buffer, base->tp_as_buffer);
 }
 
 namespace {

@@ -719,11 +719,12 @@ TEST_CASE("PyArg_ParseTuple: strings, bytes and objects") {
       {"s", bytes, PyExc_TypeError, "argument 1 must be str, not bytes"},
       {"s", Py_None, PyExc_TypeError, "argument 1 must be str, not None"},
       {"s", nul_str.get(), PyExc_ValueError, "embedded null character"},
-      {"s#", number.get(), PyExc_TypeError, "argument 1 must be str or bytes-like object, not int"},
+      // s# z# y: a non-str is read as a buffer; PyObject_GetBuffer's error stands (CPython
+      // 3.11's convertbuffer, confirmed by the buffers differential test).
+      {"s#", number.get(), PyExc_TypeError, "a bytes-like object is required, not 'int'"},
       {"z", number.get(), PyExc_TypeError, "argument 1 must be str or None, not int"},
-      {"z#", number.get(), PyExc_TypeError,
-       "argument 1 must be str, bytes-like object or None, not int"},
-      {"y", str, PyExc_TypeError, "argument 1 must be bytes, not str"},
+      {"z#", number.get(), PyExc_TypeError, "a bytes-like object is required, not 'int'"},
+      {"y", str, PyExc_TypeError, "a bytes-like object is required, not 'str'"},
       {"y", bytes, PyExc_ValueError, "embedded null byte"},
       {"S", str, PyExc_TypeError, "argument 1 must be bytes, not str"},
       {"U", bytes, PyExc_TypeError, "argument 1 must be str, not bytes"},
@@ -806,8 +807,9 @@ TEST_CASE("PyArg_ParseTuple: a bad format raises SystemError before converting a
   }
   CHECK_FALSE(PyArg_ParseTuple(two.get(), "i(i", nullptr, nullptr));
   CHECK(Raised(PyExc_SystemError) == "PyArg_ParseTuple: unmatched '(' in format \"i(i\"");
-  CHECK_FALSE(PyArg_ParseTuple(two.get(), "iw*", nullptr, nullptr));
-  CHECK(Raised(PyExc_SystemError) == "PyArg_ParseTuple: bad format char 'w' at 1 in \"iw*\"");
+  // "w" is only "w*" (CPython refuses a bare w when converting; Pinion when scanning).
+  CHECK_FALSE(PyArg_ParseTuple(two.get(), "iw", nullptr, nullptr));
+  CHECK(Raised(PyExc_SystemError) == "PyArg_ParseTuple: bad format char 'w' at 1 in \"iw\"");
   CHECK_FALSE(PyArg_ParseTuple(Py_None, "i", nullptr));
   CHECK(Raised(PyExc_SystemError) == "new style getargs format but argument is not a tuple");
 }
