@@ -14,27 +14,10 @@
 
 namespace {
 
+using pinion::py_test::CaptureStderr;
 using pinion::py_test::Interpreter;
 using pinion::py_test::Str;
 using pinion::py_test::TakeError;
-
-template <typename F>
-std::string CaptureStderr(F print) {
-  std::fflush(stderr);
-  const int saved = dup(2);
-  std::FILE* file = std::tmpfile();
-  dup2(fileno(file), 2);
-  print();
-  std::fflush(stderr);
-  dup2(saved, 2);
-  close(saved);
-  std::rewind(file);
-  std::string out;
-  char buffer[512];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), file)) > 0;) out.append(buffer, n);
-  std::fclose(file);
-  return out;
-}
 
 // Runs `body` in a child process; its stderr and whether it died of SIGABRT.
 template <typename F>

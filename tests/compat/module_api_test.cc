@@ -17,6 +17,7 @@
 
 namespace {
 
+using pinion::py_test::CaptureStderr;
 using pinion::py_test::Interpreter;
 using pinion::py_test::Str;
 
@@ -63,25 +64,6 @@ void Collect() {
   for (int i = 0; i < 3; ++i) PyGC_Collect();
 }
 
-
-// What `print` writes to stderr.
-template <class F>
-std::string CaptureStderr(F print) {
-  std::fflush(stderr);
-  const int saved = dup(2);
-  std::FILE* file = std::tmpfile();
-  dup2(fileno(file), 2);
-  print();
-  std::fflush(stderr);
-  dup2(saved, 2);
-  close(saved);
-  std::rewind(file);
-  std::string out;
-  char buffer[512];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), file)) > 0;) out.append(buffer, n);
-  std::fclose(file);
-  return out;
-}
 
 // ---- Probe: a GC type that counts its deallocations and may reference one object -----------
 
