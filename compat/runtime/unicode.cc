@@ -21,6 +21,7 @@
 
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/sequences.h"
+#include "compat/runtime/unicode_text.h"
 #include "compat/runtime/values.h"
 
 namespace pinion::compat {
@@ -302,6 +303,54 @@ PyMappingMethods kStrAsMapping = {
 };
 
 }  // namespace
+
+bool StrCodePoints(PyObject* str, std::u32string* out) {
+  if (str == nullptr || !PyUnicode_Check(str)) {
+    PyErr_Format(PyExc_TypeError, "expected str, got %s",
+                 str == nullptr ? "NULL" : Py_TYPE(str)->tp_name);
+    return false;
+  }
+  const std::string_view utf8 = View(str);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
+  out->clear();
+  out->reserve(static_cast<size_t>(AsStr(str)->length));
+  for (size_t i = 0; i < utf8.size();) {
+    const CodePoint c = DecodeOne(bytes + i, utf8.size() - i);  // valid by the invariant
+    out->push_back(c.value);
+    i += c.size;
+  }
+  return true;
+}
+
+PyObject* StrFromCodePoints(const char32_t* text, size_t size) {
+  std::string utf8;
+  utf8.reserve(size);
+  for (size_t i = 0; i < size; ++i) {
+    const char32_t c = text[i];
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+      PyErr_Format(PyExc_ValueError, "code point U+%04X cannot be held by a Pinion str",
+                   static_cast<unsigned>(c));
+      return nullptr;
+    }
+    if (c < 0x80) {
+      utf8 += static_cast<char>(c);
+    } else if (c < 0x800) {
+      utf8 += static_cast<char>(0xC0 | (c >> 6));
+      utf8 += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      utf8 += static_cast<char>(0xE0 | (c >> 12));
+      utf8 += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      utf8 += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      utf8 += static_cast<char>(0xF0 | (c >> 18));
+      utf8 += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      utf8 += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      utf8 += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return FromValidUtf8(utf8);
+}
+
 }  // namespace pinion::compat
 
 using pinion::compat::AsStr;
