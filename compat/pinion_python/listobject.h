@@ -59,8 +59,10 @@ PyAPI_FUNC(int) PyList_Reverse(PyObject* list);
 /* A new tuple of the list's items. */
 PyAPI_FUNC(PyObject*) PyList_AsTuple(PyObject* list);
 
-PyAPI_FUNC(int) PyList_Sort(PyObject* list) _PyPinion_UNSUPPORTED(
-    "PyList_Sort: copy the items out (PyList_GET_ITEM) and sort them in C");
+/* Sorts the list in place by `<` (PyObject_RichCompareBool), stably, as list.sort(): 0, or
+ * -1 with the comparison's exception (the items then in some order) or with ValueError "list
+ * modified during sort" when a comparison changed the list (it looks empty meanwhile). */
+PyAPI_FUNC(int) PyList_Sort(PyObject* list);
 
 #ifndef Py_LIMITED_API
 /* Unchecked access. SET_ITEM steals `v` and does not release the old item (as CPython): use
@@ -72,6 +74,9 @@ static inline void PyList_SET_ITEM(PyObject* op, Py_ssize_t i, PyObject* v) {
   ((PyListObject*)op)->ob_item[i] = v;
 }
 #define PyList_SET_ITEM(op, i, v) PyList_SET_ITEM(_PyObject_CAST(op), (i), _PyObject_CAST(v))
+/* CPython 3.11's private list.extend(iterable): None (a new reference), or NULL with an
+ * exception. */
+PyAPI_FUNC(PyObject*) _PyList_Extend(PyListObject* list, PyObject* iterable);
 #endif /* !Py_LIMITED_API */
 
 _PyPinion_EXTERN_C_END

@@ -293,6 +293,12 @@ struct _typeobject {
 
 PyAPI_DATA(PyTypeObject) PyType_Type;
 PyAPI_DATA(PyTypeObject) PyBaseObject_Type;
+/* super(type, obj) and super(type) (runtime/super.cc), as CPython 3.11's: attribute lookup
+ * starts after `type` in the MRO of obj's type (or of obj, when obj is a subtype of type),
+ * binding what it finds to obj; __thisclass__, __self__ and __self_class__ are read-only.
+ * super() with no arguments takes them from the running Python frame, which C code never
+ * has: RuntimeError "super(): no current frame", as CPython says from C. */
+PyAPI_DATA(PyTypeObject) PySuper_Type;
 
 /* ---- Reference counts -------------------------------------------------------------------- */
 

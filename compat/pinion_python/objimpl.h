@@ -89,10 +89,19 @@ PyAPI_FUNC(int) PyObject_IS_GC(PyObject* op);
   } while (0)
 
 /* Collections are the collector's; dealloc recursion does not exist (Py_DECREF frees
- * nothing), so the trashcan is a no-op. */
+ * nothing), so the trashcan only opens and closes a block, as CPython's does around the
+ * code between BEGIN and END. The SAFE forms are CPython 3.11's deprecated aliases. */
 #ifndef Py_LIMITED_API
-#define Py_TRASHCAN_BEGIN(op, dealloc)
-#define Py_TRASHCAN_END
+#define Py_TRASHCAN_BEGIN(op, dealloc) do {
+#define Py_TRASHCAN_END } while (0);
+Py_DEPRECATED(3.11) typedef int UsingDeprecatedTrashcanMacro; /* warns as CPython's do */
+#define Py_TRASHCAN_SAFE_BEGIN(op)       \
+  do {                                   \
+    UsingDeprecatedTrashcanMacro cond = 1; \
+    (void)cond;
+#define Py_TRASHCAN_SAFE_END(op) \
+  }                              \
+  while (0);
 #endif /* !Py_LIMITED_API */
 
 /* gc.collect(): a full collection, then the finalizers it queued, on this thread. Returns

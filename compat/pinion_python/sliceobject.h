@@ -69,6 +69,15 @@ PyAPI_FUNC(Py_ssize_t) PySlice_AdjustIndices(Py_ssize_t length, Py_ssize_t* star
                                              Py_ssize_t* stop, Py_ssize_t step);
 #endif
 
+#ifndef Py_LIMITED_API
+/* CPython 3.11's private slice-index readers (declared in its cpython/ceval.h), which
+ * PyArg_ParseTuple's "O&" converters often name: *pi = v as Py_ssize_t (clamped), 1; or 0
+ * with TypeError for a value without __index__. SliceIndex leaves *pi alone for None;
+ * SliceIndexNotNone refuses None. */
+PyAPI_FUNC(int) _PyEval_SliceIndex(PyObject* v, Py_ssize_t* pi);
+PyAPI_FUNC(int) _PyEval_SliceIndexNotNone(PyObject* v, Py_ssize_t* pi);
+#endif /* !Py_LIMITED_API */
+
 _PyPinion_EXTERN_C_END
 
 #endif /* PINION_PYTHON_SLICEOBJECT_H_ */

@@ -358,6 +358,33 @@ PyObject* ListExtend(PyObject* list, PyObject* iterable) {
   Py_RETURN_NONE;
 }
 
+// Sorts items[0, n) by `<` (PyObject_RichCompareBool), stably: a bottom-up merge sort that
+// stays in bounds whatever the comparisons answer (a user's __lt__ need not be a strict weak
+// order). After the first failed comparison no more are made and false is returned, with the
+// exception set and the items a permutation of what they were.
+bool StableSortByLess(PyObject** items, Py_ssize_t n) {
+  std::vector<PyObject*> scratch(static_cast<size_t>(n));
+  bool ok = true;
+  auto less = [&ok](PyObject* a, PyObject* b) {
+    if (!ok) return false;
+    const int lt = PyObject_RichCompareBool(a, b, Py_LT);
+    if (lt < 0) ok = false;
+    return lt > 0;
+  };
+  for (Py_ssize_t width = 1; width < n; width *= 2) {
+    for (Py_ssize_t lo = 0; lo < n - width; lo += 2 * width) {
+      const Py_ssize_t mid = lo + width, hi = std::min(lo + 2 * width, n);
+      Py_ssize_t i = lo, j = mid, k = lo;
+      // Take from the right run only when it is strictly less: equal items keep their order.
+      while (i < mid && j < hi) scratch[k++] = less(items[j], items[i]) ? items[j++] : items[i++];
+      while (i < mid) scratch[k++] = items[i++];
+      while (j < hi) scratch[k++] = items[j++];
+      std::copy(scratch.begin() + lo, scratch.begin() + hi, items + lo);
+    }
+  }
+  return ok;
+}
+
 }  // namespace pinion::compat
 
 using namespace pinion::compat;
@@ -520,6 +547,43 @@ extern "C" int PyList_SetSlice(PyObject* list, Py_ssize_t low, Py_ssize_t high,
   PyMem_Free(old);
   Py_XDECREF(source);
   return 0;
+}
+
+// As CPython's list.sort(): while the comparisons run the list is empty, with `allocated`
+// -1 as a sentinel (every change to a list publishes a new array and resets it), so that a
+// comparison changing the list is seen afterwards: ValueError "list modified during sort",
+// what it added dropped. The items stay pinned by the list throughout, in the unpublished
+// array.
+extern "C" int PyList_Sort(PyObject* list) {
+  if (list == nullptr || !PyList_Check(list)) {
+    PyErr_BadInternalCall();
+    return -1;
+  }
+  PyListObject* self = AsList(list);
+  PyObject** empty = NewArray(1);
+  if (empty == nullptr) return -1;
+  const Py_ssize_t size = Py_SIZE(list), capacity = self->allocated;
+  PyObject** items = Publish(self, empty, /*capacity=*/-1, 0);
+  const bool sorted = StableSortByLess(items, size);
+  const bool modified = self->allocated != -1 || Py_SIZE(list) != 0;
+  const Py_ssize_t added = Py_SIZE(list);
+  PyObject** during = Publish(self, items, capacity, size);
+  for (Py_ssize_t i = 0; i < added; ++i) Py_XDECREF(during[i]);
+  PyMem_Free(during);
+  if (!sorted) return -1;
+  if (modified) {
+    PyErr_SetString(PyExc_ValueError, "list modified during sort");
+    return -1;
+  }
+  return 0;
+}
+
+extern "C" PyObject* _PyList_Extend(PyListObject* list, PyObject* iterable) {
+  if (list == nullptr || !PyList_Check(list)) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  return ListExtend(reinterpret_cast<PyObject*>(list), iterable);
 }
 
 extern "C" int PyList_Reverse(PyObject* list) {

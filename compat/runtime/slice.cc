@@ -182,6 +182,17 @@ extern "C" int PySlice_GetIndicesEx(PyObject* r, Py_ssize_t length, Py_ssize_t* 
   return 0;
 }
 
+extern "C" int _PyEval_SliceIndex(PyObject* v, Py_ssize_t* pi) { return SliceIndex(v, pi); }
+
+extern "C" int _PyEval_SliceIndexNotNone(PyObject* v, Py_ssize_t* pi) {
+  if (!PyIndex_Check(v)) {
+    PyErr_SetString(PyExc_TypeError,
+                    "slice indices must be integers or have an __index__ method");
+    return 0;
+  }
+  return SliceIndex(v, pi);
+}
+
 extern "C" int PySlice_Unpack(PyObject* slice, Py_ssize_t* start, Py_ssize_t* stop,
                               Py_ssize_t* step) {
   if (slice == nullptr || !PySlice_Check(slice)) {

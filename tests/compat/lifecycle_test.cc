@@ -1,9 +1,12 @@
 // The life-cycle API that the lifecycle differential test (tests/compat/differential/
 // lifecycle_driver.c) cannot compare with CPython: initialising and finalising the runtime
 // (Py_InitializeEx, Py_FinalizeEx), an object whose finalizer has run
-// (PyObject_GC_IsFinalized), and Pinion's misuse reports for PyObject_GC_Del and
-// PyEval_RestoreThread.
+// (PyObject_GC_IsFinalized), PyObject_ClearWeakRefs (which CPython refuses on a live object,
+// and which has nothing to clear in Pinion), and Pinion's misuse reports for PyObject_GC_Del
+// and PyEval_RestoreThread.
 #include <doctest/doctest.h>
+
+#include <cstddef>
 
 #include "Python.h"
 #include "gc/errors.h"
@@ -45,6 +48,21 @@ PyTypeObject PhoenixType = {
     .tp_traverse = PhoenixTraverse,
     .tp_free = PyObject_GC_Del,
     .tp_finalize = PhoenixFinalize,
+};
+
+// An object whose type supports weak references (tp_weaklistoffset), as wrapt's and
+// pyrsistent's do.
+struct Weakable {
+  PyObject_HEAD
+  PyObject* weakreflist;
+};
+
+PyTypeObject WeakableType = {
+    _PyPinion_TYPE_HEAD,
+    .tp_name = "lifecycle_test.Weakable",
+    .tp_basicsize = sizeof(Weakable),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_weaklistoffset = offsetof(Weakable, weakreflist),
 };
 
 }  // namespace
@@ -105,4 +123,24 @@ TEST_CASE("PyEval_RestoreThread without its PyEval_SaveThread is reported") {
   CHECK(saved == state);
   PyEval_RestoreThread(saved);
   CHECK(MisuseLog::Count(Misuse::kBadNesting) == 1);
+}
+
+TEST_CASE("PyObject_ClearWeakRefs: nothing to clear; SystemError without weak reference support") {
+  Interpreter py;
+  REQUIRE(PyType_Ready(&WeakableType) == 0);
+  PyObject* weakable = PyObject_New(PyObject, &WeakableType);
+  REQUIRE(weakable != nullptr);
+  reinterpret_cast<Weakable*>(weakable)->weakreflist = nullptr;
+  PyObject_ClearWeakRefs(weakable);
+  CHECK(PyErr_Occurred() == nullptr);
+  Py_DECREF(weakable);
+
+  PyObject* number = PyLong_FromLong(1000);  // int has no tp_weaklistoffset
+  PyObject_ClearWeakRefs(number);
+  CHECK(PyErr_ExceptionMatches(PyExc_SystemError));
+  PyErr_Clear();
+  Py_DECREF(number);
+  PyObject_ClearWeakRefs(nullptr);
+  CHECK(PyErr_ExceptionMatches(PyExc_SystemError));
+  PyErr_Clear();
 }

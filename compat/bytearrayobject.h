@@ -1,0 +1,7 @@
+/* CPython's <bytearrayobject.h>, for extension source that includes it by name. Pinion's Python.h
+ * declares all of the C API Pinion provides, and this header only includes it: a name
+ * Pinion lacks still fails to compile where it is used (docs/compat_coverage.md). */
+#ifndef PINION_FWD_BYTEARRAYOBJECT_H_
+#define PINION_FWD_BYTEARRAYOBJECT_H_
+#include "Python.h"
+#endif /* PINION_FWD_BYTEARRAYOBJECT_H_ */
