@@ -1,6 +1,6 @@
-// Imports (import.h): the inittab, the imported-module table, and dotted names (the package
-// is imported first and gets the submodule as an attribute); modules on disk are loaded by
-// import_shared.cc.
+// Imports (import.h): the inittab, the runtime's builtin modules (datetime), the
+// imported-module table, and dotted names (the package is imported first and gets the
+// submodule as an attribute); modules on disk are loaded by import_shared.cc.
 //
 // State: g_inittab (names and init functions, appended before Py_Initialize, read after) and
 // g_imported (name -> module, each pinned: a root until Py_Finalize unpins it), under
@@ -28,6 +28,9 @@ std::vector<InittabEntry>& Inittab() {
   static std::vector<InittabEntry>* table = new std::vector<InittabEntry>;
   return *table;
 }
+
+// The runtime's own builtin modules, found after the inittab (whose entries replace them).
+const InittabEntry kBuiltinModules[] = {{"datetime", &InitDateTimeModule}};
 
 std::mutex g_imported_mu;
 std::map<std::string, PyObject*>& Imported() {
@@ -101,6 +104,11 @@ extern "C" PyObject* PyImport_ImportModule(const char* name) {
   const std::string key(name);
   if (PyObject* module = Lookup(key)) return module;
   for (const InittabEntry& entry : Inittab()) {
+    if (key != entry.name) continue;
+    PyObject* module = InitModule(entry);
+    return module != nullptr ? Enter(key, module) : nullptr;
+  }
+  for (const InittabEntry& entry : kBuiltinModules) {
     if (key != entry.name) continue;
     PyObject* module = InitModule(entry);
     return module != nullptr ? Enter(key, module) : nullptr;

@@ -46,7 +46,7 @@ extern "C" void Py_Initialize(void) {
                  "fields have no write barrier); unset PINION_MODE=concurrent");
   }
   g_main_scope = new ThreadScope(*g_heap);
-  if (!ReadyBuiltinTypes()) {
+  if (!ReadyBuiltinTypes() || !ReadyDateTimeTypes()) {
     ReportMisuse(Misuse::kBadArgument, "Py_Initialize: the builtin types could not be readied");
   }
 }
