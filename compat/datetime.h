@@ -11,8 +11,12 @@
  * messages ("month must be in 1..12", "days=...; must have magnitude <= 999999999"); the
  * types offer a subset of their Python-level methods (docs/user_guide.md, "datetime").
  *
- * Where Pinion differs: the objects are collected, not freed on the last Py_DECREF (as every
- * Pinion object); tzinfo is a GC object only through the tzinfo it holds.
+ * Where Pinion differs: the objects are collected, not freed at their last Py_DECREF (as
+ * every Pinion object); hash values are not CPython's (equal objects hash equal);
+ * TimeZone_FromTimeZone of a non-timedelta raises TypeError (CPython reads its memory as a
+ * timedelta's); DateTime_FromTimestamp and Date_FromTimestamp are not provided yet
+ * (NotImplementedError), nor strftime, fromisoformat, astimezone and the other Python-level
+ * methods the user guide lists.
  *
  * Not part of the limited API: under Py_LIMITED_API this header declares nothing, as
  * CPython's.

@@ -75,14 +75,14 @@ PyObject* DateToOrdinal(PyObject* self, PyObject*) { return PyLong_FromLong(Ordi
 
 Py_hash_t DateHash(PyObject* self) {
   PyDateTime_Date* d = AsDate(self);
-  if (d->hashcode == -1) {
+  if (CachedHash(&d->hashcode) == -1) {
     PyObject* key = PyLong_FromLong(Ordinal(self));
     if (key == nullptr) return -1;
     const Py_hash_t hash = PyObject_Hash(key);
     Py_DECREF(key);
-    d->hashcode = hash;  // a benign race: every thread computes the same value
+    CacheHash(&d->hashcode, hash);
   }
-  return d->hashcode;
+  return CachedHash(&d->hashcode);
 }
 
 // Dates compare with dates; a datetime's own comparison handles datetime operands (it is a

@@ -193,7 +193,7 @@ PyObject* DateTimeRichCompare(PyObject* a, PyObject* b, int op) {
 
 Py_hash_t DateTimeHash(PyObject* self) {
   PyDateTime_DateTime* dt = AsDateTime(self);
-  if (dt->hashcode != -1) return dt->hashcode;
+  if (CachedHash(&dt->hashcode) != -1) return CachedHash(&dt->hashcode);
   PyObject* offset = Offset(self);
   if (offset == nullptr) return -1;
   __int128 us = LocalUs(self);
@@ -204,7 +204,7 @@ Py_hash_t DateTimeHash(PyObject* self) {
   if (key == nullptr) return -1;
   const Py_hash_t hash = PyObject_Hash(key);
   Py_DECREF(key);
-  dt->hashcode = hash;  // a benign race: every thread computes the same value
+  CacheHash(&dt->hashcode, hash);
   return hash;
 }
 

@@ -83,14 +83,14 @@ PyObject* DeltaStr(PyObject* self) {
 
 Py_hash_t DeltaHash(PyObject* self) {
   PyDateTime_Delta* d = AsDelta(self);
-  if (d->hashcode == -1) {
+  if (CachedHash(&d->hashcode) == -1) {
     PyObject* key = Py_BuildValue("(iii)", d->days, d->seconds, d->microseconds);
     if (key == nullptr) return -1;
     const Py_hash_t hash = PyObject_Hash(key);
     Py_DECREF(key);
-    d->hashcode = hash;  // a benign race: every thread computes the same value
+    CacheHash(&d->hashcode, hash);
   }
-  return d->hashcode;
+  return CachedHash(&d->hashcode);
 }
 
 PyObject* DeltaRichCompare(PyObject* a, PyObject* b, int op) {

@@ -107,7 +107,7 @@ PyObject* TimeRichCompare(PyObject* a, PyObject* b, int op) {
 
 Py_hash_t TimeHash(PyObject* self) {
   PyDateTime_Time* t = AsTime(self);
-  if (t->hashcode != -1) return t->hashcode;
+  if (CachedHash(&t->hashcode) != -1) return CachedHash(&t->hashcode);
   PyObject* offset = Offset(self);
   if (offset == nullptr) return -1;
   long long us = TimeUs(self);
@@ -117,7 +117,7 @@ Py_hash_t TimeHash(PyObject* self) {
   if (key == nullptr) return -1;
   const Py_hash_t hash = PyObject_Hash(key);
   Py_DECREF(key);
-  t->hashcode = hash;  // a benign race: every thread computes the same value
+  CacheHash(&t->hashcode, hash);
   return hash;
 }
 

@@ -48,6 +48,16 @@ inline bool IsDateTime(PyObject* o) { return PyObject_TypeCheck(o, &g_datetime_t
 inline bool IsTime(PyObject* o) { return PyObject_TypeCheck(o, &g_time_type); }
 inline bool IsTzInfo(PyObject* o) { return PyObject_TypeCheck(o, &g_tzinfo_type); }
 
+// The hash cache (`hashcode`, -1 until computed): relaxed atomics, as two threads may hash
+// one object at once (both store the same value).
+inline Py_hash_t CachedHash(const Py_hash_t* slot) {
+  return __atomic_load_n(slot, __ATOMIC_RELAXED);
+}
+inline Py_hash_t CacheHash(Py_hash_t* slot, Py_hash_t hash) {
+  __atomic_store_n(slot, hash, __ATOMIC_RELAXED);
+  return hash;
+}
+
 // ---- Allocation ---------------------------------------------------------------------------
 
 // A zeroed object of `type` (one of the six or a subtype), untracked; nullptr with an
