@@ -14,9 +14,8 @@
  * Where Pinion differs: the objects are collected, not freed at their last Py_DECREF (as
  * every Pinion object); hash values are not CPython's (equal objects hash equal);
  * TimeZone_FromTimeZone of a non-timedelta raises TypeError (CPython reads its memory as a
- * timedelta's); DateTime_FromTimestamp and Date_FromTimestamp are not provided yet
- * (NotImplementedError), nor strftime, fromisoformat, astimezone and the other Python-level
- * methods the user guide lists.
+ * timedelta's); strftime, fromisoformat, astimezone and the other Python-level methods the
+ * user guide lists are not provided yet.
  *
  * Not part of the limited API: under Py_LIMITED_API this header declares nothing, as
  * CPython's.
@@ -151,8 +150,9 @@ typedef struct {
    * between -24h and 24h. */
   PyObject* (*TimeZone_FromTimeZone)(PyObject* offset, PyObject* name);
 
-  /* (type, args tuple (timestamp[, tz]), kwargs) and (type, args (timestamp,)): not
-   * provided by Pinion yet, they raise NotImplementedError. */
+  /* (type, args tuple (timestamp[, tz]), kwargs) and (type, args (timestamp,)):
+   * datetime.fromtimestamp (local time, or tz.fromutc() of the UTC time) and
+   * date.fromtimestamp (local date). */
   PyObject* (*DateTime_FromTimestamp)(PyObject*, PyObject*, PyObject*);
   PyObject* (*Date_FromTimestamp)(PyObject*, PyObject*);
 

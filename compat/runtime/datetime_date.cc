@@ -225,12 +225,6 @@ std::string DateIso(PyObject* date) {
   return buffer;
 }
 
-PyObject* DateFromTimestamp(PyObject*, PyObject*) {
-  PyErr_SetString(PyExc_NotImplementedError,
-                  "date.fromtimestamp is not provided by Pinion yet");
-  return nullptr;
-}
-
 PyTypeObject g_date_type = {
     _PyPinion_TYPE_HEAD,
     .tp_name = "datetime.date",

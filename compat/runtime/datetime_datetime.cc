@@ -352,12 +352,6 @@ PyObject* DateTimeFromDateAndTime(int year, int month, int day, int hour, int mi
                                         type);
 }
 
-PyObject* DateTimeFromTimestamp(PyObject*, PyObject*, PyObject*) {
-  PyErr_SetString(PyExc_NotImplementedError,
-                  "datetime.fromtimestamp is not provided by Pinion yet");
-  return nullptr;
-}
-
 PyTypeObject g_datetime_type = {
     _PyPinion_TYPE_HEAD,
     .tp_name = "datetime.datetime",

@@ -7,6 +7,7 @@
 //   datetime_datetime.cc  datetime: fields, tzinfo, offsets, arithmetic, comparison
 //   datetime_time.cc      time
 //   datetime_tz.cc        tzinfo (abstract) and timezone (fixed offsets, timezone.utc)
+//   datetime_timestamp.cc POSIX timestamps into datetimes and dates
 //   datetime_module.cc    the builtin module "datetime" and its capsule
 //
 // The object layouts are datetime.h's (CPython's). Every object is immutable once its
@@ -109,7 +110,8 @@ PyObject* TimeFromTimeAndFold(int hour, int minute, int second, int us, PyObject
                               int fold, PyTypeObject* type);
 PyObject* TimeFromTime(int hour, int minute, int second, int us, PyObject* tzinfo,
                        PyTypeObject* type);
-// The C API's timestamp constructors: not provided yet (NotImplementedError).
+// The C API's timestamp constructors (datetime_timestamp.cc): datetime.fromtimestamp(t,
+// tz=None) with args (t[, tz]) and kwargs, date.fromtimestamp(t) with args (t,).
 PyObject* DateTimeFromTimestamp(PyObject* type, PyObject* args, PyObject* kwargs);
 PyObject* DateFromTimestamp(PyObject* type, PyObject* args);
 

@@ -1,6 +1,6 @@
-// datetime.tzinfo (the abstract base of time zones, subclassed by extension modules such as
-// pendulum's FixedOffset) and datetime.timezone (a fixed offset from UTC with an optional
-// name), with timezone.utc; and the checked calls of the tzinfo protocol the other types
+// datetime.tzinfo (the abstract base of time zones, with CPython's default fromutc(),
+// subclassed by extension modules such as pendulum's FixedOffset) and datetime.timezone (a
+// fixed offset from UTC with an optional name), with timezone.utc; and the checked calls of the tzinfo protocol the other types
 // make (CallOffset).
 //
 // Invariants: a timezone's offset is a timedelta strictly between -24h and 24h; its name a
@@ -46,7 +46,63 @@ PyObject* TzInfoTzName(PyObject*, PyObject*) { return TzInfoNotImplemented("tzna
 PyObject* TzInfoUtcOffset(PyObject*, PyObject*) { return TzInfoNotImplemented("utcoffset"); }
 PyObject* TzInfoDst(PyObject*, PyObject*) { return TzInfoNotImplemented("dst"); }
 
+// fromutc's argument: a datetime whose tzinfo is `self`; false with CPython's exception.
+bool CheckFromUtcArgument(PyObject* self, PyObject* dt) {
+  if (!IsDateTime(dt)) {
+    PyErr_SetString(PyExc_TypeError, "fromutc: argument must be a datetime");
+    return false;
+  }
+  if (PyDateTime_DATE_GET_TZINFO(dt) != self) {
+    PyErr_SetString(PyExc_ValueError, "fromutc: dt.tzinfo is not self");
+    return false;
+  }
+  return true;
+}
+
+// tzinfo.fromutc(dt), CPython's default: dt + (utcoffset - dst), then + the dst found there.
+PyObject* TzInfoFromUtc(PyObject* self, PyObject* dt) {
+  if (!CheckFromUtcArgument(self, dt)) return nullptr;
+  PyObject* offset = CallOffset(self, "utcoffset", dt);
+  if (offset == nullptr) return nullptr;
+  if (offset == Py_None) {
+    Py_DECREF(offset);
+    PyErr_SetString(PyExc_ValueError, "fromutc: non-None utcoffset() result required");
+    return nullptr;
+  }
+  PyObject* dst = CallOffset(self, "dst", dt);
+  if (dst == nullptr || dst == Py_None) {
+    Py_DECREF(offset);
+    if (dst == Py_None) {
+      Py_DECREF(dst);
+      PyErr_SetString(PyExc_ValueError, "fromutc: non-None dst() result required");
+    }
+    return nullptr;
+  }
+  PyObject* standard = PyNumber_Subtract(offset, dst);
+  Py_DECREF(offset);
+  Py_DECREF(dst);
+  if (standard == nullptr) return nullptr;
+  PyObject* local = PyNumber_Add(dt, standard);
+  Py_DECREF(standard);
+  if (local == nullptr) return nullptr;
+  dst = CallOffset(self, "dst", local);
+  if (dst == nullptr || dst == Py_None) {
+    Py_DECREF(local);
+    if (dst == Py_None) {
+      Py_DECREF(dst);
+      PyErr_SetString(PyExc_ValueError,
+                      "fromutc: tz.dst() gave inconsistent results; cannot convert");
+    }
+    return nullptr;
+  }
+  PyObject* result = PyNumber_Add(local, dst);
+  Py_DECREF(local);
+  Py_DECREF(dst);
+  return result;
+}
+
 PyMethodDef kTzInfoMethods[] = {
+    {"fromutc", &TzInfoFromUtc, METH_O, "datetime in UTC -> datetime in local time."},
     {"tzname", &TzInfoTzName, METH_O, "datetime -> string name of time zone."},
     {"utcoffset", &TzInfoUtcOffset, METH_O,
      "datetime -> timedelta showing offset from UTC, negative values indicating West of UTC"},
@@ -125,7 +181,14 @@ PyObject* TimeZoneNew(PyTypeObject*, PyObject* args, PyObject* kwargs) {
   return TimeZoneFromTimeZone(offset, name);
 }
 
+// timezone.fromutc(dt): dt + offset.
+PyObject* TimeZoneFromUtc(PyObject* self, PyObject* dt) {
+  if (!CheckFromUtcArgument(self, dt)) return nullptr;
+  return PyNumber_Add(dt, AsTimeZone(self)->offset);
+}
+
 PyMethodDef kTimeZoneMethods[] = {
+    {"fromutc", &TimeZoneFromUtc, METH_O, "datetime in UTC -> datetime in local time."},
     {"tzname", &TimeZoneTzName, METH_O,
      "If name is specified when timezone is created, returns the name.  Otherwise returns "
      "offset as 'UTC(+|-)HH:MM'."},

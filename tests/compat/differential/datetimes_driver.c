@@ -273,6 +273,51 @@ static void drive(PyObject* module) {
   SHOW_CALL(module, "new", "('time', (), {'tzinfo': 1})",
             Py_BuildValue("(s(){s:i})", "time", "tzinfo", 1));
 
+  /* Timestamps (the results in UTC or a fixed offset; local time only as a date, which
+   * both builds read from the same TZ) and fromutc(). */
+  SHOW_CALL(module, "from_timestamp", "(1.5, utc)",
+            Py_BuildValue("(dN)", 1.5, make(module, "utc", NULL)));
+  SHOW_CALL(module, "from_timestamp", "(-1.0000005, utc)",
+            Py_BuildValue("(dN)", -1.0000005, make(module, "utc", NULL)));
+  SHOW_CALL(module, "from_timestamp", "(2.5e-6, utc)",
+            Py_BuildValue("(dN)", 2.5e-6, make(module, "utc", NULL)));
+  SHOW_CALL(module, "from_timestamp", "(1600000000, tz(-18000, 'EST'))",
+            Py_BuildValue("(iN)", 1600000000, make(module, "tz", Py_BuildValue("(is)", -18000, "EST"))));
+  SHOW_CALL(module, "from_timestamp", "(1600000000, fixed(7200))",
+            Py_BuildValue("(iN)", 1600000000, make(module, "fixed", Py_BuildValue("(i)", 7200))));
+  SHOW_CALL(module, "from_timestamp", "(-62135596800, utc)",
+            Py_BuildValue("(LN)", -62135596800LL, make(module, "utc", NULL)));
+  SHOW_CALL(module, "from_timestamp", "(-62135596801, utc)",
+            Py_BuildValue("(LN)", -62135596801LL, make(module, "utc", NULL)));
+  SHOW_CALL(module, "from_timestamp", "(253402300800, utc)",
+            Py_BuildValue("(LN)", 253402300800LL, make(module, "utc", NULL)));
+  SHOW_CALL(module, "from_timestamp", "(1e20, utc)", Py_BuildValue("(dN)", 1e20, make(module, "utc", NULL)));
+  SHOW_CALL(module, "from_timestamp", "(nan)", Py_BuildValue("(d)", Py_NAN));
+  SHOW_CALL(module, "from_timestamp", "('x')", Py_BuildValue("(s)", "x"));
+  SHOW_CALL(module, "from_timestamp", "(0, 5)", Py_BuildValue("(ii)", 0, 5));
+  SHOW_CALL(module, "date_from_timestamp", "(31579200.0)", Py_BuildValue("(d)", 31579200.0));
+  SHOW_CALL(module, "date_from_timestamp", "(1600000000)", Py_BuildValue("(i)", 1600000000));
+  SHOW_CALL(module, "method", "(utc, 'fromutc', 5)",
+            Py_BuildValue("(Nsi)", make(module, "utc", NULL), "fromutc", 5));
+  SHOW_CALL(module, "method", "(utc, 'fromutc', naive(...))",
+            Py_BuildValue("(NsN)", make(module, "utc", NULL), "fromutc", NAIVE(2020, 1, 1, 0, 0, 0, 0)));
+  {
+    PyObject* zone = make(module, "fixed", Py_BuildValue("(i)", -3600));
+    if (zone != NULL) {
+      SHOW_CALL(module, "method", "(fixed(-3600), 'fromutc', aware(2020, 1, 1, 0, 30, 0, 0, itself))",
+                Py_BuildValue("(OsN)", zone, "fromutc",
+                              make(module, "aware", Py_BuildValue("(iiiiiiiO)", 2020, 1, 1, 0, 30, 0, 0, zone))));
+      Py_DECREF(zone);
+    }
+    PyObject* base = make(module, "new", Py_BuildValue("(s())", "tzinfo"));
+    if (base != NULL) {
+      SHOW_CALL(module, "method", "(tzinfo(), 'fromutc', aware(..., itself))",
+                Py_BuildValue("(OsN)", base, "fromutc",
+                              make(module, "aware", Py_BuildValue("(iiiiiiiO)", 2020, 1, 1, 0, 30, 0, 0, base))));
+      Py_DECREF(base);
+    }
+  }
+
   /* Arithmetic. */
   show_op(module, "delta(1, 2, 3) + delta(0, 86399, 999999)", DELTA(1, 2, 3), "+", DELTA(0, 86399, 999999));
   show_op(module, "delta(1, 2, 3) - delta(2, 0, 0)", DELTA(1, 2, 3), "-", DELTA(2, 0, 0));

@@ -2,7 +2,7 @@
  * do: PyDateTime_IMPORT in its init function, the PyDateTimeAPI constructors (the macros and
  * the table's members called with a type), the GET macros and the struct fields
  * (hastzinfo, tzinfo), the type checks, PyDelta_FromDSU, PyTimeZone_FromOffset(AndName),
- * PyDateTime_TimeZone_UTC, and a tzinfo subclass written in C (pendulum's FixedOffset: its
+ * PyDateTime_TimeZone_UTC, PyDateTime_FromTimestamp/PyDate_FromTimestamp, and a tzinfo subclass written in C (pendulum's FixedOffset: its
  * tp_base is PyDateTimeAPI->TZInfoType, its utcoffset() a PyDelta_FromDSU).
  */
 #define PY_SSIZE_T_CLEAN
@@ -147,6 +147,16 @@ static PyObject* utc(PyObject* self, PyObject* unused) {
 /* fixed(seconds): a FixedOffset. */
 static PyObject* fixed(PyObject* self, PyObject* args) {
   return PyObject_CallObject((PyObject*)&FixedOffset_type, args);
+}
+
+/* from_timestamp(t[, tz]): PyDateTime_FromTimestamp, as psycopg2's DB API constructors;
+ * date_from_timestamp(t): PyDate_FromTimestamp. */
+static PyObject* from_timestamp(PyObject* self, PyObject* args) {
+  return PyDateTime_FromTimestamp(args);
+}
+
+static PyObject* date_from_timestamp(PyObject* self, PyObject* args) {
+  return PyDate_FromTimestamp(args);
 }
 
 /* ---- Reading them ------------------------------------------------------------------------ */
@@ -310,6 +320,8 @@ static PyMethodDef methods[] = {
     {"tz_of", tz_of, METH_O, NULL},
     {"utc", utc, METH_NOARGS, NULL},
     {"fixed", fixed, METH_VARARGS, NULL},
+    {"from_timestamp", from_timestamp, METH_VARARGS, NULL},
+    {"date_from_timestamp", date_from_timestamp, METH_VARARGS, NULL},
     {"fields", fields, METH_O, NULL},
     {"checks", checks, METH_O, NULL},
     {"utc_offset_seconds", utc_offset_seconds, METH_O, NULL},
