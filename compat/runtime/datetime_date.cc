@@ -53,17 +53,16 @@ PyObject* DateFromOrdinal(long long ordinal, PyTypeObject* type) {
 PyObject* DateNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   static const char* keywords[] = {"year", "month", "day", nullptr};
   int year, month, day;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iii:date", const_cast<char**>(keywords),
-                                   &year, &month, &day)) {
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iii:date", const_cast<char**>(keywords), &year,
+                                   &month, &day)) {
     return nullptr;
   }
   return DateFromDate(year, month, day, type);
 }
 
 PyObject* DateRepr(PyObject* self) {
-  return PyUnicode_FromFormat("%s(%d, %d, %d)", Py_TYPE(self)->tp_name,
-                              PyDateTime_GET_YEAR(self), PyDateTime_GET_MONTH(self),
-                              PyDateTime_GET_DAY(self));
+  return PyUnicode_FromFormat("%s(%d, %d, %d)", Py_TYPE(self)->tp_name, PyDateTime_GET_YEAR(self),
+                              PyDateTime_GET_MONTH(self), PyDateTime_GET_DAY(self));
 }
 
 PyObject* DateStr(PyObject* self) { return PyUnicode_FromString(DateIso(self).c_str()); }

@@ -24,19 +24,16 @@
 namespace pinion::compat {
 namespace {
 
-PyDateTime_DateTime* AsDateTime(PyObject* op) {
-  return reinterpret_cast<PyDateTime_DateTime*>(op);
-}
+PyDateTime_DateTime* AsDateTime(PyObject* op) { return reinterpret_cast<PyDateTime_DateTime*>(op); }
 
 PyObject* TzInfoOf(PyObject* dt) { return PyDateTime_DATE_GET_TZINFO(dt); }
 
 // Microseconds since 0001-01-01T00:00 of the local (wall) time.
 __int128 LocalUs(PyObject* dt) {
-  const int ordinal = YmdToOrdinal(PyDateTime_GET_YEAR(dt), PyDateTime_GET_MONTH(dt),
-                                   PyDateTime_GET_DAY(dt));
+  const int ordinal =
+      YmdToOrdinal(PyDateTime_GET_YEAR(dt), PyDateTime_GET_MONTH(dt), PyDateTime_GET_DAY(dt));
   const long long seconds = PyDateTime_DATE_GET_HOUR(dt) * 3600LL +
-                            PyDateTime_DATE_GET_MINUTE(dt) * 60LL +
-                            PyDateTime_DATE_GET_SECOND(dt);
+                            PyDateTime_DATE_GET_MINUTE(dt) * 60LL + PyDateTime_DATE_GET_SECOND(dt);
   return (static_cast<__int128>(ordinal) * kSecondsPerDay + seconds) * kUsPerSecond +
          PyDateTime_DATE_GET_MICROSECOND(dt);
 }
@@ -71,19 +68,18 @@ PyObject* DateTimeNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
                                    &minute, &second, &us, &tzinfo, &fold)) {
     return nullptr;
   }
-  return DateTimeFromDateAndTimeAndFold(year, month, day, hour, minute, second, us, tzinfo,
-                                        fold, type);
+  return DateTimeFromDateAndTimeAndFold(year, month, day, hour, minute, second, us, tzinfo, fold,
+                                        type);
 }
 
 PyObject* DateTimeRepr(PyObject* self) {
   const int us = PyDateTime_DATE_GET_MICROSECOND(self);
   const int second = PyDateTime_DATE_GET_SECOND(self);
-  std::string out = std::string(Py_TYPE(self)->tp_name) + "(" +
-                    std::to_string(PyDateTime_GET_YEAR(self)) + ", " +
-                    std::to_string(PyDateTime_GET_MONTH(self)) + ", " +
-                    std::to_string(PyDateTime_GET_DAY(self)) + ", " +
-                    std::to_string(PyDateTime_DATE_GET_HOUR(self)) + ", " +
-                    std::to_string(PyDateTime_DATE_GET_MINUTE(self));
+  std::string out =
+      std::string(Py_TYPE(self)->tp_name) + "(" + std::to_string(PyDateTime_GET_YEAR(self)) + ", " +
+      std::to_string(PyDateTime_GET_MONTH(self)) + ", " + std::to_string(PyDateTime_GET_DAY(self)) +
+      ", " + std::to_string(PyDateTime_DATE_GET_HOUR(self)) + ", " +
+      std::to_string(PyDateTime_DATE_GET_MINUTE(self));
   if (second != 0 || us != 0) out += ", " + std::to_string(second);
   if (us != 0) out += ", " + std::to_string(us);
   if (PyDateTime_DATE_GET_FOLD(self) != 0) out += ", fold=1";
@@ -93,10 +89,10 @@ PyObject* DateTimeRepr(PyObject* self) {
 
 // "YYYY-MM-DD<sep>HH:MM:SS[.ffffff][+HH:MM[:SS[.ffffff]]]".
 PyObject* IsoFormat(PyObject* self, char sep) {
-  std::string out = DateIso(self) + sep +
-                    TimeIso(PyDateTime_DATE_GET_HOUR(self), PyDateTime_DATE_GET_MINUTE(self),
-                            PyDateTime_DATE_GET_SECOND(self),
-                            PyDateTime_DATE_GET_MICROSECOND(self));
+  std::string out =
+      DateIso(self) + sep +
+      TimeIso(PyDateTime_DATE_GET_HOUR(self), PyDateTime_DATE_GET_MINUTE(self),
+              PyDateTime_DATE_GET_SECOND(self), PyDateTime_DATE_GET_MICROSECOND(self));
   PyObject* offset = Offset(self);
   if (offset == nullptr) return nullptr;
   if (offset != Py_None) out += FormatOffset(offset, ":");
@@ -121,9 +117,7 @@ PyObject* DateTimeIsoFormat(PyObject* self, PyObject* args, PyObject* kwargs) {
 }
 
 PyObject* DateTimeUtcOffset(PyObject* self, PyObject*) { return Offset(self); }
-PyObject* DateTimeDst(PyObject* self, PyObject*) {
-  return CallOffset(TzInfoOf(self), "dst", self);
-}
+PyObject* DateTimeDst(PyObject* self, PyObject*) { return CallOffset(TzInfoOf(self), "dst", self); }
 PyObject* DateTimeTzName(PyObject* self, PyObject*) {
   if (TzInfoOf(self) == Py_None) Py_RETURN_NONE;
   PyObject* name = PyObject_CallMethod(TzInfoOf(self), "tzname", "O", self);
@@ -210,8 +204,10 @@ Py_hash_t DateTimeHash(PyObject* self) {
 
 // datetime + timedelta, either order: the same tzinfo, fold 0.
 PyObject* DateTimeAdd(PyObject* a, PyObject* b) {
-  if (IsDateTime(a) && IsDelta(b)) return FromLocalUs(LocalUs(a) + DeltaToUs(b), TzInfoOf(a), Py_TYPE(a));
-  if (IsDelta(a) && IsDateTime(b)) return FromLocalUs(LocalUs(b) + DeltaToUs(a), TzInfoOf(b), Py_TYPE(b));
+  if (IsDateTime(a) && IsDelta(b))
+    return FromLocalUs(LocalUs(a) + DeltaToUs(b), TzInfoOf(a), Py_TYPE(a));
+  if (IsDelta(a) && IsDateTime(b))
+    return FromLocalUs(LocalUs(b) + DeltaToUs(a), TzInfoOf(b), Py_TYPE(b));
   Py_RETURN_NOTIMPLEMENTED;
 }
 
@@ -279,7 +275,8 @@ PyMethodDef kDateTimeMethods[] = {
     {"tzname", &DateTimeTzName, METH_NOARGS, "Return self.tzinfo.tzname(self)."},
     {"dst", &DateTimeDst, METH_NOARGS, "Return self.tzinfo.dst(self)."},
     {"date", &DateTimeGetDate, METH_NOARGS, "Return date object with same year, month and day."},
-    {"time", &DateTimeGetTime, METH_NOARGS, "Return time object with same time but with tzinfo=None."},
+    {"time", &DateTimeGetTime, METH_NOARGS,
+     "Return time object with same time but with tzinfo=None."},
     {nullptr, nullptr, 0, nullptr},
 };
 
@@ -346,8 +343,8 @@ PyObject* DateTimeFromDateAndTimeAndFold(int year, int month, int day, int hour,
   return Publish(op);
 }
 
-PyObject* DateTimeFromDateAndTime(int year, int month, int day, int hour, int minute,
-                                  int second, int us, PyObject* tzinfo, PyTypeObject* type) {
+PyObject* DateTimeFromDateAndTime(int year, int month, int day, int hour, int minute, int second,
+                                  int us, PyObject* tzinfo, PyTypeObject* type) {
   return DateTimeFromDateAndTimeAndFold(year, month, day, hour, minute, second, us, tzinfo, 0,
                                         type);
 }

@@ -71,8 +71,8 @@ PyObject* DeltaStr(PyObject* self) {
     out = std::to_string(d->days) + (d->days == 1 || d->days == -1 ? " day, " : " days, ");
   }
   char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%d:%02d:%02d", d->seconds / 3600,
-                d->seconds / 60 % 60, d->seconds % 60);
+  std::snprintf(buffer, sizeof(buffer), "%d:%02d:%02d", d->seconds / 3600, d->seconds / 60 % 60,
+                d->seconds % 60);
   out += buffer;
   if (d->microseconds != 0) {
     std::snprintf(buffer, sizeof(buffer), ".%06d", d->microseconds);
@@ -126,19 +126,17 @@ PyObject* DeltaTotalSeconds(PyObject* self, PyObject*) {
 // timedelta(days=0, seconds=0, microseconds=0, milliseconds=0, minutes=0, hours=0,
 // weeks=0), ints only.
 PyObject* DeltaNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  static const char* keywords[] = {"days",  "seconds", "microseconds", "milliseconds",
-                                   "minutes", "hours", "weeks",        nullptr};
+  static const char* keywords[] = {"days",    "seconds", "microseconds", "milliseconds",
+                                   "minutes", "hours",   "weeks",        nullptr};
   long long days = 0, seconds = 0, us = 0, ms = 0, minutes = 0, hours = 0, weeks = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|LLLLLLL:timedelta",
-                                   const_cast<char**>(keywords), &days, &seconds, &us, &ms,
-                                   &minutes, &hours, &weeks)) {
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|LLLLLLL:timedelta", const_cast<char**>(keywords),
+                                   &days, &seconds, &us, &ms, &minutes, &hours, &weeks)) {
     return nullptr;
   }
-  const __int128 total_seconds = static_cast<__int128>(seconds) + minutes * 60LL +
-                                 static_cast<__int128>(hours) * 3600;
-  return NewDelta(static_cast<__int128>(days) + static_cast<__int128>(weeks) * 7,
-                  total_seconds, static_cast<__int128>(us) + static_cast<__int128>(ms) * 1000,
-                  type);
+  const __int128 total_seconds =
+      static_cast<__int128>(seconds) + minutes * 60LL + static_cast<__int128>(hours) * 3600;
+  return NewDelta(static_cast<__int128>(days) + static_cast<__int128>(weeks) * 7, total_seconds,
+                  static_cast<__int128>(us) + static_cast<__int128>(ms) * 1000, type);
 }
 
 PyObject* GetDays(PyObject* self, void*) { return PyLong_FromLong(AsDelta(self)->days); }
@@ -150,13 +148,13 @@ PyObject* GetMicroseconds(PyObject* self, void*) {
 PyGetSetDef kDeltaGetSet[] = {
     {"days", &GetDays, nullptr, "Number of days.", nullptr},
     {"seconds", &GetSeconds, nullptr, "Number of seconds (>= 0 and less than 1 day).", nullptr},
-    {"microseconds", &GetMicroseconds, nullptr, "Number of microseconds (>= 0 and less than 1 second).", nullptr},
+    {"microseconds", &GetMicroseconds, nullptr,
+     "Number of microseconds (>= 0 and less than 1 second).", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
 };
 
 PyMethodDef kDeltaMethods[] = {
-    {"total_seconds", &DeltaTotalSeconds, METH_NOARGS,
-     "Total seconds in the duration."},
+    {"total_seconds", &DeltaTotalSeconds, METH_NOARGS, "Total seconds in the duration."},
     {nullptr, nullptr, 0, nullptr},
 };
 
@@ -179,10 +177,10 @@ PyObject* NewDelta(__int128 days, __int128 seconds, __int128 us, PyTypeObject* t
   seconds = rem;
   if (days > kMaxDeltaDays || days < -kMaxDeltaDays) {
     // "days=N": N may exceed 64 bits only with absurd arguments; clamp its text to long long.
-    const long long shown = days > 0 ? (days > LLONG_MAX ? LLONG_MAX : static_cast<long long>(days))
-                                     : (days < LLONG_MIN ? LLONG_MIN : static_cast<long long>(days));
-    PyErr_Format(PyExc_OverflowError, "days=%lld; must have magnitude <= %d", shown,
-                 kMaxDeltaDays);
+    const long long shown = days > 0
+                                ? (days > LLONG_MAX ? LLONG_MAX : static_cast<long long>(days))
+                                : (days < LLONG_MIN ? LLONG_MIN : static_cast<long long>(days));
+    PyErr_Format(PyExc_OverflowError, "days=%lld; must have magnitude <= %d", shown, kMaxDeltaDays);
     return nullptr;
   }
   PyObject* op = NewDateTimeObject(type);

@@ -3,8 +3,8 @@
 // PyDateTime_IMPORT reads. import.cc finds it after the inittab (an inittab entry named
 // "datetime" replaces it).
 //
-// Invariant: the table is static and constant after its (dynamic) initialisation; the types it names are
-// readied by Py_Initialize (ReadyDateTimeTypes).
+// Invariant: the table is static and constant after its (dynamic) initialisation; the types it
+// names are readied by Py_Initialize (ReadyDateTimeTypes).
 //
 // Threads: any attached thread may import the module (import.cc keeps one per interpreter).
 #include "compat/runtime/datetime_types.h"
@@ -46,9 +46,9 @@ PyObject* InitDateTimeModule() {
   const struct {
     const char* name;
     PyTypeObject* type;
-  } kClasses[] = {{"date", &g_date_type},         {"datetime", &g_datetime_type},
-                  {"time", &g_time_type},         {"timedelta", &g_delta_type},
-                  {"tzinfo", &g_tzinfo_type},     {"timezone", &g_timezone_type}};
+  } kClasses[] = {{"date", &g_date_type},     {"datetime", &g_datetime_type},
+                  {"time", &g_time_type},     {"timedelta", &g_delta_type},
+                  {"tzinfo", &g_tzinfo_type}, {"timezone", &g_timezone_type}};
   for (const auto& entry : kClasses) {
     if (PyModule_AddObjectRef(module, entry.name, reinterpret_cast<PyObject*>(entry.type)) < 0) {
       Py_DECREF(module);

@@ -63,9 +63,9 @@ PyObject* TimeRepr(PyObject* self) {
 }
 
 PyObject* TimeStr(PyObject* self) {
-  std::string out = TimeIso(PyDateTime_TIME_GET_HOUR(self), PyDateTime_TIME_GET_MINUTE(self),
-                            PyDateTime_TIME_GET_SECOND(self),
-                            PyDateTime_TIME_GET_MICROSECOND(self));
+  std::string out =
+      TimeIso(PyDateTime_TIME_GET_HOUR(self), PyDateTime_TIME_GET_MINUTE(self),
+              PyDateTime_TIME_GET_SECOND(self), PyDateTime_TIME_GET_MICROSECOND(self));
   PyObject* offset = Offset(self);
   if (offset == nullptr) return nullptr;
   if (offset != Py_None) out += FormatOffset(offset, ":");
@@ -171,8 +171,8 @@ std::string TimeIso(int hour, int minute, int second, int us) {
   return buffer;
 }
 
-PyObject* TimeFromTimeAndFold(int hour, int minute, int second, int us, PyObject* tzinfo,
-                              int fold, PyTypeObject* type) {
+PyObject* TimeFromTimeAndFold(int hour, int minute, int second, int us, PyObject* tzinfo, int fold,
+                              PyTypeObject* type) {
   if (type == nullptr || !PyType_IsSubtype(type, &g_time_type) || tzinfo == nullptr) {
     PyErr_BadInternalCall();
     return nullptr;

@@ -76,8 +76,8 @@ PyObject* DateTimeFromTimestamp(PyObject* cls, PyObject* args, PyObject* kwargs)
     PyErr_BadInternalCall();
     return nullptr;
   }
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O:fromtimestamp",
-                                   const_cast<char**>(keywords), &timestamp, &tz) ||
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O:fromtimestamp", const_cast<char**>(keywords),
+                                   &timestamp, &tz) ||
       !CheckTzInfoArg(tz)) {
     return nullptr;
   }
@@ -88,9 +88,9 @@ PyObject* DateTimeFromTimestamp(PyObject* cls, PyObject* args, PyObject* kwargs)
       !BreakDown(seconds, /*local=*/tz == Py_None, &tm)) {
     return nullptr;
   }
-  PyObject* dt = DateTimeFromDateAndTime(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                                         tm.tm_hour, tm.tm_min, tm.tm_sec, us, tz,
-                                         reinterpret_cast<PyTypeObject*>(cls));
+  PyObject* dt =
+      DateTimeFromDateAndTime(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                              tm.tm_sec, us, tz, reinterpret_cast<PyTypeObject*>(cls));
   if (dt == nullptr || tz == Py_None) return dt;
   PyObject* local = PyObject_CallMethod(tz, "fromutc", "O", dt);
   Py_DECREF(dt);

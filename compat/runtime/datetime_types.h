@@ -104,10 +104,10 @@ std::string DateIso(PyObject* date);
 PyObject* DateTimeFromDateAndTimeAndFold(int year, int month, int day, int hour, int minute,
                                          int second, int us, PyObject* tzinfo, int fold,
                                          PyTypeObject* type);
-PyObject* DateTimeFromDateAndTime(int year, int month, int day, int hour, int minute,
-                                  int second, int us, PyObject* tzinfo, PyTypeObject* type);
-PyObject* TimeFromTimeAndFold(int hour, int minute, int second, int us, PyObject* tzinfo,
-                              int fold, PyTypeObject* type);
+PyObject* DateTimeFromDateAndTime(int year, int month, int day, int hour, int minute, int second,
+                                  int us, PyObject* tzinfo, PyTypeObject* type);
+PyObject* TimeFromTimeAndFold(int hour, int minute, int second, int us, PyObject* tzinfo, int fold,
+                              PyTypeObject* type);
 PyObject* TimeFromTime(int hour, int minute, int second, int us, PyObject* tzinfo,
                        PyTypeObject* type);
 // The C API's timestamp constructors (datetime_timestamp.cc): datetime.fromtimestamp(t,

@@ -1,7 +1,7 @@
 // datetime.tzinfo (the abstract base of time zones, with CPython's default fromutc(),
 // subclassed by extension modules such as pendulum's FixedOffset) and datetime.timezone (a
-// fixed offset from UTC with an optional name), with timezone.utc; and the checked calls of the tzinfo protocol the other types
-// make (CallOffset).
+// fixed offset from UTC with an optional name), with timezone.utc; and the checked calls of the
+// tzinfo protocol the other types make (CallOffset).
 //
 // Invariants: a timezone's offset is a timedelta strictly between -24h and 24h; its name a
 // str or NULL. timezone.utc is a static immortal object (as its zero offset), so it outlives
@@ -19,9 +19,8 @@ namespace pinion::compat {
 namespace {
 
 struct TimeZone {
-  PyObject_HEAD
-  PyObject* offset;  // a timedelta
-  PyObject* name;    // a str, or NULL
+  PyObject_HEAD PyObject* offset;  // a timedelta
+  PyObject* name;                  // a str, or NULL
 };
 
 TimeZone* AsTimeZone(PyObject* op) { return reinterpret_cast<TimeZone*>(op); }
@@ -30,7 +29,8 @@ bool IsTimeZone(PyObject* o) { return PyObject_TypeCheck(o, &g_timezone_type); }
 // timezone.utc and its offset, timedelta(0): static and immortal.
 PyDateTime_Delta g_zero_delta = {{_PyPinion_IMMORTAL_REFCNT, &g_delta_type}, -1, 0, 0, 0};
 TimeZone g_utc = {{_PyPinion_IMMORTAL_REFCNT, &g_timezone_type},
-                  reinterpret_cast<PyObject*>(&g_zero_delta), nullptr};
+                  reinterpret_cast<PyObject*>(&g_zero_delta),
+                  nullptr};
 
 // Whether `offset` (a timedelta) is strictly within a day, as timezone and utcoffset() need.
 bool OffsetInRange(PyObject* offset) {
@@ -192,8 +192,7 @@ PyMethodDef kTimeZoneMethods[] = {
     {"tzname", &TimeZoneTzName, METH_O,
      "If name is specified when timezone is created, returns the name.  Otherwise returns "
      "offset as 'UTC(+|-)HH:MM'."},
-    {"utcoffset", &TimeZoneUtcOffset, METH_O,
-     "Return fixed offset."},
+    {"utcoffset", &TimeZoneUtcOffset, METH_O, "Return fixed offset."},
     {"dst", &TimeZoneDst, METH_O, "Return None."},
     {nullptr, nullptr, 0, nullptr},
 };
@@ -233,8 +232,8 @@ PyObject* CallOffset(PyObject* tzinfo, const char* name, PyObject* arg) {
   PyObject* offset = PyObject_CallMethod(tzinfo, name, "O", arg);
   if (offset == nullptr || offset == Py_None) return offset;
   if (!IsDelta(offset)) {
-    PyErr_Format(PyExc_TypeError, "tzinfo.%s() must return None or timedelta, not '%.200s'",
-                 name, Py_TYPE(offset)->tp_name);
+    PyErr_Format(PyExc_TypeError, "tzinfo.%s() must return None or timedelta, not '%.200s'", name,
+                 Py_TYPE(offset)->tp_name);
     Py_DECREF(offset);
     return nullptr;
   }

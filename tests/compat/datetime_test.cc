@@ -3,12 +3,13 @@
 // Py_Finalize, and datetimes and times keep their tzinfo alive through collections (they
 // are GC objects that trace it). CPython-comparable behaviour is in the differential test
 // tests/compat/differential/datetimes_driver.c.
-#include <string>
+#include "datetime.h"
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "Python.h"
-#include "datetime.h"
 #include "tests/compat/py_test_support.h"
 
 namespace pinion::py_test {
@@ -48,9 +49,8 @@ TEST_CASE("datetime is imported afresh by each interpreter; timezone.utc outlive
     Py_XDECREF(utc);
     Py_DECREF(timezone);
     Py_DECREF(module);
-    CHECK(Repr(PyDateTimeAPI->DateTime_FromDateAndTime(2020, 1, 2, 3, 4, 5, 0,
-                                                       PyDateTime_TimeZone_UTC,
-                                                       PyDateTimeAPI->DateTimeType)) ==
+    CHECK(Repr(PyDateTimeAPI->DateTime_FromDateAndTime(
+              2020, 1, 2, 3, 4, 5, 0, PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType)) ==
           "datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)");
   }
 }

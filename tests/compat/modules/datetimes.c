@@ -2,20 +2,19 @@
  * do: PyDateTime_IMPORT in its init function, the PyDateTimeAPI constructors (the macros and
  * the table's members called with a type), the GET macros and the struct fields
  * (hastzinfo, tzinfo), the type checks, PyDelta_FromDSU, PyTimeZone_FromOffset(AndName),
- * PyDateTime_TimeZone_UTC, PyDateTime_FromTimestamp/PyDate_FromTimestamp, and a tzinfo subclass written in C (pendulum's FixedOffset: its
- * tp_base is PyDateTimeAPI->TZInfoType, its utcoffset() a PyDelta_FromDSU).
+ * PyDateTime_TimeZone_UTC, PyDateTime_FromTimestamp/PyDate_FromTimestamp, and a tzinfo subclass
+ * written in C (pendulum's FixedOffset: its tp_base is PyDateTimeAPI->TZInfoType, its utcoffset() a
+ * PyDelta_FromDSU).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <datetime.h>
-
 #include <string.h>
 
 /* ---- FixedOffset: a tzinfo subclass in C, as pendulum's ---------------------------------- */
 
 typedef struct {
-  PyObject_HEAD
-  int offset; /* seconds east of UTC */
+  PyObject_HEAD int offset; /* seconds east of UTC */
   char name[16];
 } FixedOffset;
 
@@ -51,8 +50,7 @@ static PyMethodDef FixedOffset_methods[] = {
 };
 
 static PyTypeObject FixedOffset_type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "datetimes.FixedOffset",
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "datetimes.FixedOffset",
     .tp_basicsize = sizeof(FixedOffset),
     .tp_repr = (reprfunc)FixedOffset_repr,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
@@ -190,11 +188,17 @@ static PyObject* fields(PyObject* self, PyObject* o) {
 
 /* checks(o): the ten type-check macros, as a string of 0s and 1s. */
 static PyObject* checks(PyObject* self, PyObject* o) {
-  char text[11] = {
-      '0' + PyDate_Check(o),     '0' + PyDate_CheckExact(o),  '0' + PyDateTime_Check(o),
-      '0' + PyDateTime_CheckExact(o), '0' + PyTime_Check(o),  '0' + PyTime_CheckExact(o),
-      '0' + PyDelta_Check(o),    '0' + PyDelta_CheckExact(o), '0' + PyTZInfo_Check(o),
-      '0' + PyTZInfo_CheckExact(o), 0};
+  char text[11] = {'0' + PyDate_Check(o),
+                   '0' + PyDate_CheckExact(o),
+                   '0' + PyDateTime_Check(o),
+                   '0' + PyDateTime_CheckExact(o),
+                   '0' + PyTime_Check(o),
+                   '0' + PyTime_CheckExact(o),
+                   '0' + PyDelta_Check(o),
+                   '0' + PyDelta_CheckExact(o),
+                   '0' + PyTZInfo_Check(o),
+                   '0' + PyTZInfo_CheckExact(o),
+                   0};
   return PyUnicode_FromString(text);
 }
 
@@ -275,12 +279,18 @@ static PyObject* new_(PyObject* self, PyObject* args) {
   if (!PyArg_ParseTuple(args, "sO!|O", &kind, &PyTuple_Type, &call_args, &kwargs)) return NULL;
   if (kwargs == Py_None) kwargs = NULL;
   PyObject* type = NULL;
-  if (strcmp(kind, "date") == 0) type = Py_NewRef(PyDateTimeAPI->DateType);
-  else if (strcmp(kind, "datetime") == 0) type = Py_NewRef(PyDateTimeAPI->DateTimeType);
-  else if (strcmp(kind, "time") == 0) type = Py_NewRef(PyDateTimeAPI->TimeType);
-  else if (strcmp(kind, "timedelta") == 0) type = Py_NewRef(PyDateTimeAPI->DeltaType);
-  else if (strcmp(kind, "tzinfo") == 0) type = Py_NewRef(PyDateTimeAPI->TZInfoType);
-  else type = Py_NewRef(Py_TYPE(PyDateTime_TimeZone_UTC));
+  if (strcmp(kind, "date") == 0)
+    type = Py_NewRef(PyDateTimeAPI->DateType);
+  else if (strcmp(kind, "datetime") == 0)
+    type = Py_NewRef(PyDateTimeAPI->DateTimeType);
+  else if (strcmp(kind, "time") == 0)
+    type = Py_NewRef(PyDateTimeAPI->TimeType);
+  else if (strcmp(kind, "timedelta") == 0)
+    type = Py_NewRef(PyDateTimeAPI->DeltaType);
+  else if (strcmp(kind, "tzinfo") == 0)
+    type = Py_NewRef(PyDateTimeAPI->TZInfoType);
+  else
+    type = Py_NewRef(Py_TYPE(PyDateTime_TimeZone_UTC));
   PyObject* result = PyObject_Call(type, call_args, kwargs);
   Py_DECREF(type);
   return result;
