@@ -48,7 +48,7 @@ Py_UCS4 MaxOf(const T* data, Py_ssize_t n) {
 template <typename To, typename From>
 void Convert(To* to, const From* from, Py_ssize_t n) {
   if constexpr (sizeof(To) == sizeof(From)) {
-    std::memcpy(to, from, static_cast<size_t>(n) * sizeof(To));
+    if (n > 0) std::memcpy(to, from, static_cast<size_t>(n) * sizeof(To));  // from may be NULL
   } else {
     for (Py_ssize_t i = 0; i < n; ++i) to[i] = static_cast<To>(from[i]);
   }
