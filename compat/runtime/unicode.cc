@@ -9,9 +9,9 @@
 // collector nothing at death, where a malloc'd copy would need every non-ASCII str to be
 // finalizable (slow-path allocation, a sweep-time callback each) and would leak the copies
 // of strings still alive at Py_Finalize. The price: the marker reads each live non-ASCII str
-// (one load), and a copy made after a concurrent marker visited the str needs no barrier,
-// because the field only ever goes from NULL to an object allocated black in that same cycle
-// (no safepoint lies between the copy's allocation and its store).
+// (one load). The field goes once from NULL to a copy allocated just before, with no
+// safepoint between (the CPython layer's heap is stop-the-world; a concurrent marker would
+// need no barrier either: nothing is overwritten, and the copy is allocated black).
 //
 // Invariants: unicode_storage.h's. Threads: any attached thread.
 #include <algorithm>
