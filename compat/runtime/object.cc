@@ -7,7 +7,9 @@
 //     references tp_traverse reports are subtracted from pin counts and only outside pins
 //     are roots) and types whose tp_dealloc or tp_finalize is their own.
 //   LeafType() — objects of types that hold no references and have neither (int, float, str,
-//     bytes): pointer-free, never scanned, never called back.
+//     bytes): pointer-free, never scanned, never called back. (AllocUnwatchedObject puts
+//     such an object on a type of its own instead: a non-ASCII str, traced for its UTF-8
+//     copy, unicode.cc.)
 //
 // Finalization (OnUnreachable, on a mutator, from pinion::RunFinalizers): the first time the
 // collector finds an object unreachable its tp_finalize runs (at most once: _PyPinion_F_

@@ -5,7 +5,8 @@
 //   - builtin types are static PyTypeObjects; AllocObject readies a type on first use;
 //   - objects of types that hold no references and need no dealloc (int, float, str,
 //     bytes) are allocated pointer-free and unregistered: the collector never scans them and
-//     never calls them back;
+//     never calls them back (but a non-ASCII str is scanned for its UTF-8 copy: unicode.cc,
+//     AllocUnwatchedObject);
 //   - containers are GC types: tp_traverse visits what they hold, tp_dealloc DECREFs it.
 //
 // Threads: mutators (attached, running), except where a function says otherwise.

@@ -242,7 +242,7 @@ using pinion::compat::StrOrder;
 PyTypeObject PyUnicode_Type = {
     _PyPinion_TYPE_HEAD,
     .tp_name = "str",
-    .tp_basicsize = sizeof(PyASCIIObject),
+    .tp_basicsize = sizeof(PyUnicodeObject),  // CPython's (every str is compact: NewStr sizes it)
     .tp_itemsize = 0,
     .tp_repr = &pinion::compat::StrRepr,
     .tp_as_sequence = &pinion::compat::kStrAsSequence,
