@@ -206,14 +206,18 @@ PyAPI_FUNC(PyObject*) PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar);
  * size and for a code point above U+10FFFF; ValueError for a negative size. */
 PyAPI_FUNC(PyObject*) PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size);
 /* Copies up to how_many characters of from[from_start:] to to[to_start:]: the number copied,
- * or -1 with an exception: SystemError (bad indexes, `to` shared (more than one reference:
- * Pinion does not count, so it does not check), or a character `to`'s kind cannot hold). */
+ * or -1 with an exception, as CPython: IndexError for a start out of range, SystemError for a
+ * negative how_many, no room in `to`, a character `to`'s kind cannot hold, or a `to` already
+ * hashed or interned. Pinion differs: CPython also refuses a `to` with more than one
+ * reference, which Pinion does not count. CopyCharacters, Fill and WriteChar are for strings
+ * not yet shared (fresh from PyUnicode_New). */
 PyAPI_FUNC(Py_ssize_t) PyUnicode_CopyCharacters(PyObject* to, Py_ssize_t to_start,
                                                 PyObject* from, Py_ssize_t from_start,
                                                 Py_ssize_t how_many);
-/* Fills unicode[start:start+length] (clipped to the str) with fill_char: the number written,
- * or -1: ValueError if fill_char is above the str's maximum, IndexError for a negative start
- * or a start past the end, SystemError for a non-str. As CopyCharacters, for fresh strings. */
+/* Fills unicode[start:start+length] (clipped to the str) with fill_char: the number written
+ * (0 from a start past the end), or -1: IndexError for a negative start, ValueError if
+ * fill_char is above the str's maximum, SystemError for a non-str or (as CopyCharacters) a
+ * str already hashed or interned. */
 PyAPI_FUNC(Py_ssize_t) PyUnicode_Fill(PyObject* unicode, Py_ssize_t start, Py_ssize_t length,
                                       Py_UCS4 fill_char);
 #endif /* !Py_LIMITED_API */
@@ -279,9 +283,8 @@ PyAPI_FUNC(Py_ssize_t) PyUnicode_GetLength(PyObject* unicode);
  * BadArgument) for a non-str. */
 PyAPI_FUNC(Py_UCS4) PyUnicode_ReadChar(PyObject* unicode, Py_ssize_t index);
 /* Writes `character` at `index` of a str not yet shared (from PyUnicode_New): 0, or -1 with
- * IndexError out of range, ValueError if the str's kind cannot hold it, SystemError for a
- * non-str. Pinion differs: CPython also refuses a str with other references (Pinion does
- * not count them). */
+ * TypeError for a non-str, IndexError out of range, ValueError if the str's kind cannot hold
+ * it, SystemError (as CopyCharacters) for a str already hashed or interned. */
 PyAPI_FUNC(int) PyUnicode_WriteChar(PyObject* unicode, Py_ssize_t index, Py_UCS4 character);
 /* The code points into `buffer` of `buflen` (plus a NUL if copy_null and there is room):
  * buffer, or NULL with SystemError if it is too small (as CPython) or for a NULL argument. */

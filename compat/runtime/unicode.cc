@@ -90,6 +90,17 @@ PyObject* CheckStr(PyObject* op) {
   return op;
 }
 
+// CPython's unicode_check_modifiable, less the reference count Pinion does not keep: 0, or -1
+// with SystemError if the str has been hashed or interned (so it may be shared already).
+int CheckModifiable(PyObject* op) {
+  if (__atomic_load_n(&reinterpret_cast<PyASCIIObject*>(op)->hash, __ATOMIC_RELAXED) != -1 ||
+      PyUnicode_CHECK_INTERNED(op)) {
+    PyErr_SetString(PyExc_SystemError, "Cannot modify a string currently used");
+    return -1;
+  }
+  return 0;
+}
+
 // The largest code point `op`'s kind can hold: a maxchar giving the same kind to NewStr.
 Py_UCS4 KindMax(PyObject* op) { return PyUnicode_MAX_CHAR_VALUE(op); }
 
@@ -254,13 +265,14 @@ extern "C" Py_UCS4 PyUnicode_ReadChar(PyObject* unicode, Py_ssize_t index) {
 
 extern "C" int PyUnicode_WriteChar(PyObject* unicode, Py_ssize_t index, Py_UCS4 character) {
   if (unicode == nullptr || !PyUnicode_Check(unicode)) {
-    PyErr_BadInternalCall();
+    PyErr_BadArgument();
     return -1;
   }
   if (index < 0 || index >= PyUnicode_GET_LENGTH(unicode)) {
     PyErr_SetString(PyExc_IndexError, "string index out of range");
     return -1;
   }
+  if (pinion::compat::CheckModifiable(unicode) < 0) return -1;
   if (character > KindMax(unicode)) {
     PyErr_SetString(PyExc_ValueError, "character out of range");
     return -1;
@@ -279,7 +291,7 @@ extern "C" Py_UCS4* PyUnicode_AsUCS4(PyObject* unicode, Py_UCS4* buffer, Py_ssiz
   const Py_ssize_t n = PyUnicode_GET_LENGTH(unicode);
   if (buflen < n || (copy_null && buflen == n)) {
     PyErr_Format(PyExc_SystemError, "string is longer than the buffer");
-    if (copy_null && buflen > 0) buffer[buflen - 1] = 0;
+    if (copy_null && buflen > 0) buffer[0] = 0;  // as CPython
     return nullptr;
   }
   CopyChars(PyUnicode_4BYTE_KIND, buffer, 0, PyUnicode_KIND(unicode), PyUnicode_DATA(unicode), 0,
@@ -307,9 +319,12 @@ extern "C" Py_ssize_t PyUnicode_CopyCharacters(PyObject* to, Py_ssize_t to_start
   }
   const Py_ssize_t from_length = PyUnicode_GET_LENGTH(from);
   const Py_ssize_t to_length = PyUnicode_GET_LENGTH(to);
-  if (from_start < 0 || from_start > from_length || to_start < 0 || to_start > to_length ||
-      how_many < 0) {
+  if (from_start < 0 || from_start > from_length || to_start < 0 || to_start > to_length) {
     PyErr_SetString(PyExc_IndexError, "string index out of range");
+    return -1;
+  }
+  if (how_many < 0) {
+    PyErr_SetString(PyExc_SystemError, "how_many cannot be negative");
     return -1;
   }
   how_many = std::min(how_many, from_length - from_start);
@@ -319,6 +334,7 @@ extern "C" Py_ssize_t PyUnicode_CopyCharacters(PyObject* to, Py_ssize_t to_start
     return -1;
   }
   if (how_many == 0) return 0;
+  if (pinion::compat::CheckModifiable(to) < 0) return -1;
   const int from_kind = PyUnicode_KIND(from);
   if (from_kind > PyUnicode_KIND(to) || (PyUnicode_IS_ASCII(to) && !PyUnicode_IS_ASCII(from))) {
     const Py_UCS4 max =
@@ -344,24 +360,21 @@ extern "C" Py_ssize_t PyUnicode_Fill(PyObject* unicode, Py_ssize_t start, Py_ssi
     PyErr_BadInternalCall();
     return -1;
   }
-  if (fill_char > KindMax(unicode)) {
-    PyErr_SetString(PyExc_ValueError, "fill character is bigger than the string maximum character");
-    return -1;
-  }
-  const Py_ssize_t size = PyUnicode_GET_LENGTH(unicode);
+  if (pinion::compat::CheckModifiable(unicode) < 0) return -1;
   if (start < 0) {
     PyErr_SetString(PyExc_IndexError, "string index out of range");
     return -1;
   }
-  if (start > size) {
-    PyErr_SetString(PyExc_ValueError, "fill start is bigger than the string length");
+  if (fill_char > KindMax(unicode)) {
+    PyErr_SetString(PyExc_ValueError, "fill character is bigger than the string maximum character");
     return -1;
   }
-  length = std::min(length, size - start);
+  length = std::min(length, PyUnicode_GET_LENGTH(unicode) - start);
+  if (length <= 0) return 0;
   const int kind = PyUnicode_KIND(unicode);
   void* data = PyUnicode_DATA(unicode);
   for (Py_ssize_t i = 0; i < length; ++i) PyUnicode_WRITE(kind, data, start + i, fill_char);
-  return length < 0 ? 0 : length;
+  return length;
 }
 
 extern "C" PyObject* PyUnicode_FromOrdinal(int ordinal) {

@@ -352,7 +352,8 @@ static PyObject* writer_wide(PyObject* self, PyObject* unused) {
 
 /* copy_fill(s): a str of len(s) + 4 filled with PyUnicode_Fill('*') then
  * PyUnicode_CopyCharacters(s) at 2, WriteChar at the end; and the errors: a character too
- * wide for the target, bad indexes, Fill past the end, WriteChar out of range. */
+ * wide for the target, bad indexes, Fill past the end, WriteChar out of range or on a non-str,
+ * a negative count, and changing a str once it has been hashed. */
 static PyObject* copy_fill(PyObject* self, PyObject* s) {
   const Py_ssize_t n = PyUnicode_GET_LENGTH(s);
   PyObject* target = PyUnicode_New(n + 4, PyUnicode_MAX_CHAR_VALUE(s));
@@ -372,10 +373,18 @@ static PyObject* copy_fill(PyObject* self, PyObject* s) {
   PyObject* write_out_error = write_out < 0 ? error_text() : PyLong_FromLong(write_out);
   const int write_wide = PyUnicode_WriteChar(narrow, 0, 0x10000);
   PyObject* write_wide_error = write_wide < 0 ? error_text() : PyLong_FromLong(write_wide);
+  const Py_ssize_t fill_past = PyUnicode_Fill(narrow, n + 5, 3, 'y');
+  const Py_ssize_t negative = PyUnicode_CopyCharacters(narrow, 0, s, 0, -1);
+  PyObject* negative_error = negative < 0 ? error_text() : PyLong_FromSsize_t(negative);
+  const int not_str = PyUnicode_WriteChar(Py_None, 0, 'x');
+  PyObject* not_str_error = not_str < 0 ? error_text() : PyLong_FromLong(not_str);
+  PyObject_Hash(narrow);  /* a hashed str may be shared: no longer modifiable */
+  const Py_ssize_t hashed = PyUnicode_Fill(narrow, 0, 1, 'z');
+  PyObject* hashed_error = hashed < 0 ? error_text() : PyLong_FromSsize_t(hashed);
   Py_DECREF(narrow);
-  return Py_BuildValue("(NnniNNnNNN)", target, filled, copied, wrote, too_wide_error,
+  return Py_BuildValue("(NnniNNnNNNnNNN)", target, filled, copied, wrote, too_wide_error,
                        bad_index_error, clipped, fill_wide_error, write_out_error,
-                       write_wide_error);
+                       write_wide_error, fill_past, negative_error, not_str_error, hashed_error);
 }
 
 /* compare(a, b): PyUnicode_Compare, rich comparison (< == >), _PyUnicode_EQ, equal hashes,
