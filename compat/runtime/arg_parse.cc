@@ -127,16 +127,6 @@ bool ScanFormat(const char* format, const char* function, bool with_keywords, Fo
   return false;
 }
 
-// The UTF-8 sequence at `utf8` (valid: it comes from a str) as a code point.
-int DecodeCodePoint(const char* utf8) {
-  const auto* s = reinterpret_cast<const unsigned char*>(utf8);
-  if (s[0] < 0x80) return s[0];
-  const int continuation = s[0] >= 0xF0 ? 3 : s[0] >= 0xE0 ? 2 : 1;
-  int c = s[0] & (0x3F >> continuation);
-  for (int i = 1; i <= continuation; ++i) c = (c << 6) | (s[i] & 0x3F);
-  return c;
-}
-
 // OverflowError with CPython's message unless min <= v <= max.
 bool InRange(long long v, long long min, long long max, const char* what) {
   if (v < min) {
@@ -266,7 +256,7 @@ class Converter {
         if (!PyUnicode_Check(arg) || PyUnicode_GET_LENGTH(arg) != 1) {
           return Mismatch("a unicode character", arg);
         }
-        return Store<int>(DecodeCodePoint(PyUnicode_AsUTF8(arg)));
+        return Store<int>(static_cast<int>(PyUnicode_READ_CHAR(arg, 0)));
       case 'f': case 'd': {
         if (!PyFloat_Check(arg) && !PyLong_Check(arg)) return Mismatch("float", arg);
         const double value = PyFloat_AsDouble(arg);

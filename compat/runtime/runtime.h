@@ -5,7 +5,8 @@
 //   - builtin types are static PyTypeObjects; AllocObject readies a type on first use;
 //   - objects of types that hold no references and need no dealloc (int, float, str,
 //     bytes) are allocated pointer-free and unregistered: the collector never scans them and
-//     never calls them back;
+//     never calls them back (but a non-ASCII str is scanned for its UTF-8 copy: unicode.cc,
+//     AllocUnwatchedObject);
 //   - containers are GC types: tp_traverse visits what they hold, tp_dealloc DECREFs it.
 //
 // Threads: mutators (attached, running), except where a function says otherwise.
@@ -15,6 +16,10 @@
 #include <cstddef>
 
 #include "Python.h"
+
+namespace pinion {
+class TypeId;
+}  // namespace pinion
 
 namespace pinion::compat {
 
@@ -36,6 +41,12 @@ inline void ClearFlag(PyObject* op, Py_ssize_t flag) {
 // reference; for GC types (`gc`), untracked. nullptr with MemoryError set when the heap is
 // exhausted; with SystemError set when the thread is not attached.
 PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc);
+
+// As AllocObject for a non-GC object whose type needs no callback (its tp_dealloc is
+// BaseDealloc, no tp_finalize), on the Pinion heap type `heap_type` (gc/type.h) rather than
+// the pointer-free leaf type: for objects holding heap pointers the runtime manages itself
+// (a traced type, without on_unreachable), such as a str's UTF-8 copy (unicode.cc).
+PyObject* AllocUnwatchedObject(PyTypeObject* type, size_t size, pinion::TypeId heap_type);
 
 // The size of a variable object of `type` with `nitems` items (tp_basicsize + n *
 // tp_itemsize, rounded to 8), or 0 with OverflowError set.
@@ -71,6 +82,10 @@ void ForgetImportedModules();
 
 // Releases the sys dict (PySys_GetObject's), at Py_Finalize. (sysmodule.cc)
 void ReleaseSysDict();
+
+// Releases the interned strings (PyUnicode_InternInPlace's), at Py_Finalize.
+// (unicode_type.cc)
+void ReleaseInternedStrings();
 
 // The special method `name` ("__format__", "__length_hint__"...) that o's type or a base
 // other than object defines in tp_methods, bound to o (a new reference); nullptr when none

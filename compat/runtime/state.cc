@@ -66,6 +66,7 @@ extern "C" int Py_FinalizeEx(void) {
   g_finalizing.store(true, std::memory_order_relaxed);
   ForgetImportedModules();  // sys.modules goes first, as in CPython
   ReleaseSysDict();
+  ReleaseInternedStrings();
   // Collect until a collection finds nothing more to finalize or deallocate, so that the
   // deallocators of unreachable objects run (and release what they own outside the heap).
   // Each round moves garbage one step on: finalized, deallocated, or released by a

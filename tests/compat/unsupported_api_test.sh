@@ -36,8 +36,6 @@ echo "ok   supported API compiles"
 
 expect_error "Py_SET_REFCNT" "not supported by Pinion: Py_SET_REFCNT" \
   'void f(PyObject* o) { Py_SET_REFCNT(o, 1); }'
-expect_error "PyUnicode_KIND" "not supported by Pinion: PyUnicode_KIND" \
-  'int f(PyObject* s) { return PyUnicode_KIND(s); }'
 expect_error "frames" "not supported by Pinion: PyFrame_GetBack" \
   'PyFrameObject* f(PyFrameObject* frame) { return PyFrame_GetBack(frame); }'
 expect_error "weak references" "not supported by Pinion: PyWeakref_NewRef" \

@@ -1,8 +1,9 @@
 // The value types: None/NotImplemented/bool, int, float, str and bytes (compat/runtime/
 // none_bool.cc, long.cc, float.cc, unicode.cc, unicode_format.cc, bytes.cc). Checked:
 // conversions at the limits and their errors; small ints and singletons are immortal; repr,
-// hash and comparison agree with CPython; UTF-8 is validated and measured; FromFormat;
-// values held as new references survive collections; values shared across threads.
+// hash and comparison agree with CPython; UTF-8 is validated and measured; FromFormat; a
+// str's UTF-8 copy; values held as new references survive collections; values shared across
+// threads.
 #include <doctest/doctest.h>
 
 #include <cfloat>
@@ -370,7 +371,7 @@ TEST_CASE("float conversions, repr round trip, hash and comparison") {
   }
 }
 
-TEST_CASE("str stores validated UTF-8 and counts code points") {
+TEST_CASE("str decodes UTF-8 and counts code points") {
   Interpreter py;
   struct Case {
     const char* text;
@@ -423,7 +424,7 @@ TEST_CASE("str stores validated UTF-8 and counts code points") {
   PyObject* ignored = PyUnicode_DecodeUTF8("a\xff\xc3z", 4, "ignore");
   CHECK(PyUnicode_GetLength(ignored) == 2);
   CHECK(Utf8(ignored) == "az");
-  CHECK(PyUnicode_DecodeUTF8("a", 1, "surrogateescape") == nullptr);
+  CHECK(PyUnicode_DecodeUTF8("a\xff", 2, "bogus") == nullptr);  // looked up when needed
   CHECK(TakeError(PyExc_LookupError));
 
   // Sizes and NULL data.
@@ -564,8 +565,7 @@ TEST_CASE("PyUnicode_FromFormat") {
   CHECK(TakeError(PyExc_SystemError));
   CHECK(PyUnicode_FromFormat("%lc", 1) == nullptr);
   CHECK(TakeError(PyExc_SystemError));
-  CHECK(PyUnicode_FromFormat("%A", number) == nullptr);
-  CHECK(TakeError(PyExc_SystemError));
+  CHECK(Format("%A|%.3A", japanese, japanese) == "'\\u65e5\\u672c\\u8a9e'|'\\u");
   CHECK(PyUnicode_FromFormat("trailing %") == nullptr);
   CHECK(TakeError(PyExc_SystemError));
   CHECK(PyUnicode_FromFormat("%c", 0x110000) == nullptr);
@@ -695,6 +695,79 @@ TEST_CASE("values held as new references survive collections") {
     for (PyObject* o : *list) Py_DECREF(o);
   }
   PyGC_Collect();
+}
+
+TEST_CASE("a non-ASCII str's UTF-8 copy is made once, raced safely, and kept while the str is") {
+  Interpreter py;
+  const Py_UCS4 text[] = {'c', 0xE9, 0x20AC, 0x1F600, 'x'};
+  const std::string expected = "c\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80x";
+  PyObject* s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text, 5);
+  REQUIRE(s != nullptr);
+  constexpr int kThreads = 4;
+  const char* seen[kThreads] = {};
+  std::vector<std::thread> threads;
+  Py_BEGIN_ALLOW_THREADS
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([s, t, &seen] {
+      PyGILState_STATE state = PyGILState_Ensure();
+      seen[t] = PyUnicode_AsUTF8(s);  // the threads race to make the copy
+      for (int i = 0; i < 200; ++i) {  // garbage copies of other strings, and collections
+        PyObject* other = PyUnicode_FromFormat("%c%d", 0x20AC, i);
+        CHECK(PyUnicode_AsUTF8(other) != nullptr);
+        Py_DECREF(other);
+        if (i % 50 == 0) PyGC_Collect();
+      }
+      PyGILState_Release(state);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  Py_END_ALLOW_THREADS
+  for (const char* p : seen) CHECK(p == seen[0]);  // one copy, whoever won
+  for (int i = 0; i < 3; ++i) PyGC_Collect();
+  Py_ssize_t size = 0;
+  CHECK(PyUnicode_AsUTF8AndSize(s, &size) == seen[0]);
+  CHECK(std::string(seen[0], static_cast<size_t>(size)) == expected);
+  CHECK(seen[0][size] == '\0');
+  Py_DECREF(s);
+  // An ASCII str's UTF-8 is its data: no copy.
+  PyObject* ascii = PyUnicode_FromString("ascii");
+  CHECK(PyUnicode_AsUTF8(ascii) == PyUnicode_DATA(ascii));
+  Py_DECREF(ascii);
+}
+
+TEST_CASE("str construction errors Pinion reports where CPython asserts") {
+  Interpreter py;
+  CHECK(PyUnicode_New(-1, 0) == nullptr);
+  CHECK(TakeError(PyExc_SystemError));
+  CHECK(PyUnicode_New(1, 0x110000) == nullptr);
+  CHECK(TakeError(PyExc_SystemError));
+  PyObject* text = PyUnicode_FromString("abc");
+  _PyUnicodeWriter writer;
+  _PyUnicodeWriter_Init(&writer);
+  CHECK(_PyUnicodeWriter_WriteASCIIString(&writer, "caf\xc3\xa9", -1) == -1);
+  CHECK(TakeError(PyExc_ValueError));
+  CHECK(_PyUnicodeWriter_WriteChar(&writer, 0x110000) == -1);
+  CHECK(TakeError(PyExc_ValueError));
+  CHECK(_PyUnicodeWriter_WriteStr(&writer, Py_None) == -1);
+  CHECK(TakeError(PyExc_TypeError));
+  CHECK(_PyUnicodeWriter_WriteSubstring(&writer, text, 2, 4) == -1);
+  CHECK(TakeError(PyExc_SystemError));
+  CHECK(_PyUnicodeWriter_WriteSubstring(&writer, text, 1, 3) == 0);
+  PyObject* result = _PyUnicodeWriter_Finish(&writer);
+  CHECK(PyUnicode_CompareWithASCIIString(result, "bc") == 0);
+  Py_DECREF(result);
+  // Interning leaves anything but an exact str alone, and gives equal text one object.
+  PyObject* number = PyLong_FromLong(7);
+  PyObject* same = number;
+  PyUnicode_InternInPlace(&same);
+  CHECK(same == number);
+  Py_DECREF(number);
+  PyObject* a = PyUnicode_InternFromString("abc");
+  PyUnicode_InternInPlace(&text);
+  CHECK(text == a);
+  CHECK(PyUnicode_CHECK_INTERNED(a) == SSTATE_INTERNED_MORTAL);
+  Py_DECREF(a);
+  Py_DECREF(text);
 }
 
 TEST_CASE("values are shared across threads") {
