@@ -21,6 +21,7 @@
 
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/sequences.h"
+#include "compat/runtime/str_text.h"
 #include "compat/runtime/unicode_text.h"
 #include "compat/runtime/values.h"
 
@@ -365,6 +366,7 @@ PyTypeObject PyUnicode_Type = {
     .tp_basicsize = offsetof(PyUnicodeObject, utf8) + 1,  // the NUL
     .tp_itemsize = 1,
     .tp_repr = &pinion::compat::StrRepr,
+    .tp_as_number = &pinion::compat::kStrAsNumber,
     .tp_as_sequence = &pinion::compat::kStrAsSequence,
     .tp_as_mapping = &pinion::compat::kStrAsMapping,
     .tp_hash = &pinion::compat::StrHash,
@@ -373,6 +375,7 @@ PyTypeObject PyUnicode_Type = {
     .tp_doc = "str: immutable text, stored as UTF-8",
     .tp_richcompare = &pinion::compat::StrRichCompare,
     .tp_iter = &pinion::compat::StrIter,
+    .tp_methods = pinion::compat::kStrMethods,
 };
 
 extern "C" PyObject* PyUnicode_FromString(const char* u) {
