@@ -5,8 +5,9 @@
 // Latin-1), including the mappings that leave Latin-1 (µ upper is U+039C, ÿ upper is U+0178,
 // ß upper is "SS", title "Ss", casefold "ss"). Whitespace and line breaks are exact for every
 // code point (their sets are small and fixed). Above U+00FF every other code point counts as
-// uncased, not a letter, not a digit and not an identifier character: that is where Pinion
-// differs from CPython (docs/user_guide.md, "str methods").
+// uncased, not a letter, not a digit and not an identifier character, and printability is
+// approximated: that is where Pinion differs from CPython (docs/user_guide.md, "str
+// algorithms and methods").
 //
 // Owns nothing: pure functions. Threads: any.
 #ifndef PINION_COMPAT_RUNTIME_STR_CHARS_H_
@@ -54,6 +55,19 @@ inline bool IsAlnum(char32_t c) { return IsAlpha(c) || IsNumeric(c); }
 inline bool IsIdentifierStart(char32_t c) { return c == '_' || IsAlpha(c); }
 inline bool IsIdentifierContinue(char32_t c) {
   return IsIdentifierStart(c) || IsDecimal(c) || c == 0xB7;
+}
+
+// str.isprintable. Exact below U+0100; above it, the common invisible separators and format
+// characters, private use, tags and noncharacters are not printable, everything else
+// (unassigned code points included, which CPython counts as not printable) is. (The same
+// approximation as str's repr in unicode.cc.)
+inline bool IsPrintable(char32_t c) {
+  if (c < 0x80) return c >= 0x20 && c < 0x7F;
+  return !(c <= 0xA0 || c == 0xAD || c == 0x61C || c == 0x1680 || c == 0x180E ||
+           (c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
+           (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0xFEFF ||
+           (c >= 0xE000 && c <= 0xF8FF) || (c >= 0xFFF9 && c <= 0xFFFB) ||
+           (c & 0xFFFE) == 0xFFFE || c >= 0xE0000);
 }
 
 // Simple (one code point) mappings.

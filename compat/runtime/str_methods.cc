@@ -7,8 +7,9 @@
 // is*) are str_chars.h's: exact for ASCII and Latin-1, and above U+00FF every code point is
 // uncased, neither letter nor digit (Pinion has no Unicode database).
 //
-// Not provided: str.format, format_map, maketrans, encode (runtime/codecs), removeprefix,
-// removesuffix, isprintable, __getnewargs__.
+// str.format and format_map are str_format.cc's. Not provided: encode (the codecs'),
+// __getnewargs__.
+// isprintable is exact below U+0100 only (str_chars.h).
 //
 // Written against the code-point view (unicode_text.h). Threads: any attached thread.
 #include <algorithm>
@@ -176,6 +177,104 @@ PyObject* StrReplace(PyObject* self, PyObject* args) {
   Py_ssize_t count = -1;
   if (count_obj != nullptr && !SizeArg(count_obj, &count)) return nullptr;
   return PyUnicode_Replace(self, old_obj, new_obj, count);
+}
+
+// removeprefix / removesuffix.
+PyObject* RemoveAffix(PyObject* self, PyObject* affix, const char* name, int direction) {
+  if (!PyUnicode_Check(affix)) {
+    return PyErr_Format(PyExc_TypeError, "%s() argument must be str, not %.100s", name,
+                        Py_TYPE(affix)->tp_name);
+  }
+  std::u32string text;
+  const Py_ssize_t match = PyUnicode_Tailmatch(self, affix, 0, PY_SSIZE_T_MAX, direction);
+  if (match == -1 || !StrCodePoints(self, &text)) return nullptr;
+  const Py_ssize_t length = PyUnicode_GetLength(affix);
+  if (!match || length == 0) return PyUnicode_CheckExact(self) ? Py_NewRef(self) : Result(text);
+  return direction < 0 ? StrFromCodePoints(text.data() + length, text.size() - size_t(length))
+                       : StrFromCodePoints(text.data(), text.size() - size_t(length));
+}
+
+PyObject* StrRemoveprefix(PyObject* self, PyObject* prefix) {
+  return RemoveAffix(self, prefix, "removeprefix", -1);
+}
+PyObject* StrRemovesuffix(PyObject* self, PyObject* suffix) {
+  return RemoveAffix(self, suffix, "removesuffix", +1);
+}
+
+// str.maketrans(x[, y[, z]]), a static method: the dict str.translate takes.
+bool SetCodePoint(PyObject* dict, char32_t key, PyObject* value) {
+  PyObject* k = PyLong_FromUnsignedLong(key);
+  const int rc = k != nullptr ? PyDict_SetItem(dict, k, value) : -1;
+  Py_XDECREF(k);
+  return rc == 0;
+}
+
+PyObject* StrMaketrans(PyObject*, PyObject* args) {
+  PyObject *x, *y = nullptr, *z = nullptr;
+  if (!PyArg_UnpackTuple(args, "maketrans", 1, 3, &x, &y, &z)) return nullptr;
+  PyObject* const typed[] = {y, z};
+  for (int i = 0; i < 2; ++i) {
+    if (typed[i] != nullptr && !PyUnicode_Check(typed[i])) {
+      return PyErr_Format(PyExc_TypeError, "maketrans() argument %d must be str, not %.100s",
+                          i + 2, Py_TYPE(typed[i])->tp_name);
+    }
+  }
+  PyObject* table = PyDict_New();
+  if (table == nullptr) return nullptr;
+  auto fail = [table] {
+    Py_DECREF(table);
+    return nullptr;
+  };
+  if (y == nullptr) {
+    if (!PyDict_CheckExact(x)) {
+      PyErr_SetString(PyExc_TypeError,
+                      "if you give only one argument to maketrans it must be a dict");
+      return fail();
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    std::u32string text;
+    while (PyDict_Next(x, &pos, &key, &value)) {
+      if (PyUnicode_Check(key)) {
+        if (!StrCodePoints(key, &text)) return fail();
+        if (text.size() != 1) {
+          PyErr_SetString(PyExc_ValueError, "string keys in translate table must be of length 1");
+          return fail();
+        }
+        if (!SetCodePoint(table, text[0], value)) return fail();
+      } else if (PyLong_Check(key)) {
+        if (PyDict_SetItem(table, key, value) < 0) return fail();
+      } else {
+        PyErr_SetString(PyExc_TypeError, "keys in translate table must be strings or integers");
+        return fail();
+      }
+    }
+    return table;
+  }
+  if (!PyUnicode_Check(x)) {
+    PyErr_SetString(PyExc_TypeError,
+                    "first maketrans argument must be a string if there is a second argument");
+    return fail();
+  }
+  std::u32string from, to, deleted;
+  if (!StrCodePoints(x, &from) || !StrCodePoints(y, &to)) return fail();
+  if (from.size() != to.size()) {
+    PyErr_SetString(PyExc_ValueError, "the first two maketrans arguments must have equal length");
+    return fail();
+  }
+  for (size_t i = 0; i < from.size(); ++i) {
+    PyObject* value = PyLong_FromUnsignedLong(to[i]);
+    const bool ok = value != nullptr && SetCodePoint(table, from[i], value);
+    Py_XDECREF(value);
+    if (!ok) return fail();
+  }
+  if (z != nullptr) {
+    if (!StrCodePoints(z, &deleted)) return fail();
+    for (char32_t c : deleted) {
+      if (!SetCodePoint(table, c, Py_None)) return fail();
+    }
+  }
+  return table;
 }
 
 PyObject* StrTranslate(PyObject* self, PyObject* table) {
@@ -393,6 +492,12 @@ PyObject* StrIsdigit(PyObject* self, PyObject*) { return All(self, chars::IsDigi
 PyObject* StrIsdecimal(PyObject* self, PyObject*) { return All(self, chars::IsDecimal); }
 PyObject* StrIsnumeric(PyObject* self, PyObject*) { return All(self, chars::IsNumeric); }
 
+PyObject* StrIsprintable(PyObject* self, PyObject*) {
+  std::u32string text;
+  if (!StrCodePoints(self, &text)) return nullptr;
+  return PyBool_FromLong(std::all_of(text.begin(), text.end(), chars::IsPrintable));
+}
+
 PyObject* StrIsascii(PyObject* self, PyObject*) {
   std::u32string text;
   if (!StrCodePoints(self, &text)) return nullptr;
@@ -453,6 +558,9 @@ PyMethodDef kStrMethods[] = {
     {"rpartition", StrRpartition, METH_O, nullptr},
     {"replace", StrReplace, METH_VARARGS, nullptr},
     {"translate", StrTranslate, METH_O, nullptr},
+    {"maketrans", StrMaketrans, METH_VARARGS | METH_STATIC, nullptr},
+    {"removeprefix", StrRemoveprefix, METH_O, nullptr},
+    {"removesuffix", StrRemovesuffix, METH_O, nullptr},
     {"find", StrFind, METH_VARARGS, nullptr},
     {"rfind", StrRfind, METH_VARARGS, nullptr},
     {"index", StrIndex, METH_VARARGS, nullptr},
@@ -481,10 +589,13 @@ PyMethodDef kStrMethods[] = {
     {"isdecimal", StrIsdecimal, METH_NOARGS, nullptr},
     {"isnumeric", StrIsnumeric, METH_NOARGS, nullptr},
     {"isascii", StrIsascii, METH_NOARGS, nullptr},
+    {"isprintable", StrIsprintable, METH_NOARGS, nullptr},
     {"isupper", StrIsupper, METH_NOARGS, nullptr},
     {"islower", StrIslower, METH_NOARGS, nullptr},
     {"istitle", StrIstitle, METH_NOARGS, nullptr},
     {"isidentifier", StrIsidentifier, METH_NOARGS, nullptr},
+    {"format", Kw<StrFormat>(), METH_VARARGS | METH_KEYWORDS, nullptr},
+    {"format_map", StrFormatMap, METH_O, nullptr},
     {"__format__", StrFormatMethod, METH_O, nullptr},
     {nullptr, nullptr, 0, nullptr},
 };

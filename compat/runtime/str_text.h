@@ -1,6 +1,6 @@
-// What the str algorithm files (unicode_methods.cc, unicode_percent.cc, str_methods.cc) share:
-// reading a str argument as code points with CPython's messages, slice-index adjustment,
-// searching in a code-point range, and str's method table.
+// What the str algorithm files (unicode_methods.cc, unicode_percent.cc, str_methods.cc,
+// str_format.cc) share: reading a str argument as code points with CPython's messages,
+// slice-index adjustment, searching in a code-point range, and str's method table.
 //
 // Owns nothing. Threads: any attached thread.
 #ifndef PINION_COMPAT_RUNTIME_STR_TEXT_H_
@@ -47,6 +47,10 @@ inline Py_ssize_t FindIn(std::u32string_view text, std::u32string_view sub, Py_s
 // tp_methods and tp_as_number.
 extern PyMethodDef kStrMethods[];
 extern PyNumberMethods kStrAsNumber;
+
+// str.format(*args, **kwargs) and str.format_map(mapping) (str_format.cc).
+PyObject* StrFormat(PyObject* self, PyObject* args, PyObject* kwargs);
+PyObject* StrFormatMap(PyObject* self, PyObject* mapping);
 
 }  // namespace pinion::compat
 

@@ -408,6 +408,24 @@ static void drive_methods(PyObject* module) {
   METH(ASCII, "replace", "(sss)", "a", "b", "c");
   METH("abc", "translate", "({i:s,i:O})", 'a', EMOJI, 'b', Py_None);
   METH("abc", "translate", "(i)", 1);
+  METH("", "maketrans", "({i:i,s:s,s:O})", 1, 2, "a", "b", "c", Py_None);
+  METH("", "maketrans", "(ss)", "a\xc3\xa9", "b" EMOJI);
+  METH("", "maketrans", "(sss)", "a\xc3\xa9", "b" EMOJI, "xy");
+  METH("", "maketrans", "(i)", 1);
+  METH("", "maketrans", "({s:i})", "ab", 1);
+  METH("", "maketrans", "({d:i})", 1.5, 1);
+  METH("", "maketrans", "(ss)", "ab", "c");
+  METH("", "maketrans", "(is)", 1, "c");
+  METH("", "maketrans", "(si)", "a", 1);
+  METH("", "maketrans", "(ssi)", "a", "b", 1);
+  METH("", "maketrans", "()");
+  METH("", "maketrans", "(ssss)", "a", "b", "c", "d");
+  METH(ASTRAL, "removeprefix", "(s)", "a" EMOJI);
+  METH(ASTRAL, "removeprefix", "(s)", "b");
+  METH(LATIN1, "removesuffix", "(s)", "l\xc3\xa9\x65");
+  METH(LATIN1, "removesuffix", "(s)", "");
+  METH(LATIN1, "removeprefix", "(i)", 1);
+  METH(LATIN1, "removesuffix", "(i)", 1);
   METH(" \t\xc2\xa0 x y \xe3\x80\x80\n", "strip", "()");
   METH(" \t x y \n", "lstrip", "()");
   METH(" \t x y \n", "rstrip", "(O)", Py_None);
@@ -473,7 +491,7 @@ static void drive_methods(PyObject* module) {
   };
   static const char* const kClassMethods[] = {
       "isalpha", "isalnum", "isdigit", "isdecimal", "isnumeric", "isspace", "isascii",
-      "isupper", "islower", "istitle", "isidentifier"};
+      "isupper", "islower", "istitle", "isidentifier", "isprintable"};
   for (size_t i = 0; i < sizeof(kClassed) / sizeof(kClassed[0]); ++i) {
     for (size_t m = 0; m < sizeof(kClassMethods) / sizeof(kClassMethods[0]); ++m) {
       METH(kClassed[i], kClassMethods[m], "()");
@@ -481,6 +499,36 @@ static void drive_methods(PyObject* module) {
   }
   METH("abc", "isdigit", "(i)", 1);
   METH_DIFFERS("\xce\xb1\xce\xb2", "isalpha"); /* αβ */
+
+  /* str.format and str.format_map. */
+  METH("{} {} {}", "format", "(s" "i" "d)", LATIN1, 42, 2.5);
+  METH("{1}{0}{1}|{{}}|}}{{", "format", "(ss)", "a", EMOJI);
+  METH("{a.real} {b[0]} {b[x]} {c[1]} {a.imag:+}", "format", "(){s:N,s:{s:i,i:i},s:s}", "a",
+       PyComplex_FromDoubles(1.5, -2.0), "b", "x", 2, 0, 3, "c", BMP);
+  METH("{0!r:>{1}}|{0!s:^7}|{0!a}|{1:<8}", "format", "(si)", "\xc3\xa9" EMOJI, 9);
+  METH("{!r:>{}}|{:x}|{:>{}.{}f}", "format", "(siidii)", "a", 5, 255, 3.14159, 10, 2);
+  METH("{:{}}|{}", "format", "(iis)", 1, 5, "z");
+  METH("{00}|{\xc3\xa9}|{a[b][c]}|{0[-1]}", "format", "({s:s}){s:i,s:{s:{s:i}}}", "-1", "m",
+       "\xc3\xa9", 1, "a", "b", "c", 4);
+  METH("{0[1]}|{0[1]}", "format", "(s)", ASTRAL);
+  METH("", "format", "()");
+  METH("x{}", "format", "(ii)", 1, 2);
+  static const char* const kBadFormats[] = {
+      "{0} {1}", "{} {0}", "{0} {}", "{", "}", "{}}", "{{}", "{!x}", "{0!}", "{0!r", "{0!rr}",
+      "{0!\x01}", "{0[0}", "{0]}", "{0[0]x}", "{0.a.}", "{0..a}", "{0[]}", "{0:{1:{2}}}",
+      "{a", "{:{", "{x}", "{5}", "{0x}", "{ 0}", "{0.nope}", "{:d}", "{0:{:{}}}",
+      "{999999999999999999999}", "{0{}", "{0!r:}", "{0!",
+  };
+  for (size_t i = 0; i < sizeof(kBadFormats) / sizeof(kBadFormats[0]); ++i) {
+    METH(kBadFormats[i], "format", "(sii)", "s", 1, 2);
+  }
+  METH("{a}-{b!r}", "format_map", "({s:i,s:s})", "a", 1, "b", EMOJI);
+  METH("{a}", "format_map", "({})");
+  METH("{0}", "format_map", "({})");
+  METH("{}", "format_map", "({})");
+  METH("{a}", "format_map", "(i)", 5);
+  METH("{a[0]}", "format_map", "({s:[s]})", "a", LATIN1);
+  METH("{a}", "format_map", "()");
 
   /* __format__ and the % operator as a method call. */
   METH(LATIN1, "__format__", "(s)", ">20");
