@@ -1,7 +1,8 @@
 /* str algorithms: searching, splitting, joining, replacing, comparing, % formatting and
  * translating str objects (CPython 3.11's unicodeobject.h declares them; Pinion implements
- * them in runtime/unicode_methods.cc, runtime/unicode_percent.cc and runtime/str_methods.cc,
- * which also holds str's Python-level methods: PyObject_CallMethod(s, "split", ...)).
+ * them in runtime/unicode_methods.cc and runtime/unicode_percent.cc). str's Python-level
+ * methods, for PyObject_CallMethod(s, "split", ...), are runtime/str_methods.cc's and
+ * runtime/str_format.cc's.
  *
  * Indices count code points. `start`/`end` arguments are adjusted as slice bounds are
  * (negative ones count from the end, then both are clipped to the string). Unless stated

@@ -5,11 +5,8 @@
 // messages and call the C API (unicode_methods.cc, unicode_percent.cc) where one exists;
 // case mappings and character classes (lower, upper, casefold, title, capitalize, swapcase,
 // is*) are str_chars.h's: exact for ASCII and Latin-1, and above U+00FF every code point is
-// uncased, neither letter nor digit (Pinion has no Unicode database).
-//
-// str.format and format_map are str_format.cc's. Not provided: encode (the codecs'),
-// __getnewargs__.
-// isprintable is exact below U+0100 only (str_chars.h).
+// uncased, neither letter nor digit, and isprintable is approximated (Pinion has no Unicode
+// database). str.format and format_map are str_format.cc's; encode is the codecs'.
 //
 // Written against the code-point view (unicode_text.h). Threads: any attached thread.
 #include <algorithm>
