@@ -84,6 +84,7 @@
 #include "pinion_python/floatobject.h"
 #include "pinion_python/complexobject.h"
 #include "pinion_python/unicodeobject.h"
+#include "pinion_python/unicode_methods.h"
 #include "pinion_python/bytesobject.h"
 #include "pinion_python/bytearrayobject.h"
 #include "pinion_python/memoryobject.h"

@@ -20,24 +20,14 @@
 
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/sequences.h"
+#include "compat/runtime/str_chars.h"
+#include "compat/runtime/str_text.h"
 #include "compat/runtime/unicode_storage.h"
 #include "compat/runtime/unicode_text.h"
 #include "compat/runtime/values.h"
 
 namespace pinion::compat {
 namespace {
-
-// Python's str.isprintable for a non-ASCII code point, approximated without a Unicode
-// database: Latin-1's controls and no-break space, the soft hyphen, the common invisible
-// separators and format characters, surrogates, private use, tags and noncharacters are not
-// printable; everything else (including unassigned code points) is.
-bool IsPrintableNonAscii(Py_UCS4 c) {
-  return !(c <= 0xA0 || c == 0xAD || c == 0x61C || c == 0x1680 || c == 0x180E ||
-           (c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
-           (c >= 0x205F && c <= 0x206F) || c == 0x3000 || (c >= 0xD800 && c <= 0xDFFF) ||
-           c == 0xFEFF || (c >= 0xE000 && c <= 0xF8FF) || (c >= 0xFFF9 && c <= 0xFFFB) ||
-           (c & 0xFFFE) == 0xFFFE || c >= 0xE0000);
-}
 
 PyObject* StrRepr(PyObject* self) {
   const int kind = PyUnicode_KIND(self);
@@ -62,7 +52,7 @@ PyObject* StrRepr(PyObject* self) {
       out += U"\\n";
     } else if (c == '\r') {
       out += U"\\r";
-    } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && !IsPrintableNonAscii(c))) {
+    } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && !str_chars::IsPrintable(c))) {
       char escape[12];
       const char* format = c < 0x100 ? "\\x%02x" : (c < 0x10000 ? "\\u%04x" : "\\U%08x");
       std::snprintf(escape, sizeof(escape), format, static_cast<unsigned>(c));
@@ -245,6 +235,7 @@ PyTypeObject PyUnicode_Type = {
     .tp_basicsize = sizeof(PyUnicodeObject),  // CPython's (every str is compact: NewStr sizes it)
     .tp_itemsize = 0,
     .tp_repr = &pinion::compat::StrRepr,
+    .tp_as_number = &pinion::compat::kStrAsNumber,
     .tp_as_sequence = &pinion::compat::kStrAsSequence,
     .tp_as_mapping = &pinion::compat::kStrAsMapping,
     .tp_hash = &pinion::compat::StrHash,
@@ -253,6 +244,7 @@ PyTypeObject PyUnicode_Type = {
     .tp_doc = "str: immutable text (PEP 393: Latin-1, UCS-2 or UCS-4 by content)",
     .tp_richcompare = &pinion::compat::StrRichCompare,
     .tp_iter = &pinion::compat::StrIter,
+    .tp_methods = pinion::compat::kStrMethods,
 };
 
 extern "C" int PyUnicode_Compare(PyObject* left, PyObject* right) {
