@@ -346,7 +346,8 @@ extern "C" int _PyLong_AsByteArray(PyLongObject* v, unsigned char* bytes, size_t
   // In range: [0, 2^bits) unsigned, [-2^(bits-1), 2^(bits-1)) signed.
   bool fits;
   if (n == 0) {
-    fits = mpz_sgn(x) == 0;
+    // As CPython's: 0, and -1 when signed (its sign bits need no byte), fit in no bytes.
+    fits = mpz_sgn(x) == 0 || (is_signed && mpz_cmp_si(x, -1) == 0);
   } else if (!is_signed) {
     fits = mpz_sizeinbase(x, 2) <= bits;
   } else {
@@ -384,4 +385,24 @@ extern "C" PyObject* _PyLong_GCD(PyObject* a, PyObject* b) {
   Mpz x(a), y(b), g;
   mpz_gcd(g, x, y);
   return LongFromMpz(g);
+}
+
+// ---- From text (long_text.cc) -------------------------------------------------------------
+
+extern "C" PyObject* PyLong_FromString(const char* str, char** pend, int base) {
+  if (str == nullptr) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  const char* stop = nullptr;  // stays null for a bad base or the limit: *pend is then not set
+  PyObject* result = LongFromText(str, std::strlen(str), base, nullptr, &stop);
+  if (pend != nullptr && stop != nullptr) *pend = const_cast<char*>(stop);
+  return result;
+}
+
+extern "C" PyObject* PyLong_FromUnicodeObject(PyObject* u, int base) {
+  Py_ssize_t size;
+  const char* text = PyUnicode_AsUTF8AndSize(u, &size);
+  if (text == nullptr) return nullptr;
+  return LongFromText(text, size, base, u, nullptr);
 }
