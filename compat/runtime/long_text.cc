@@ -83,6 +83,7 @@ PyObject* LongFromText(const char* text, size_t size, int base, PyObject* origin
     PyErr_SetString(PyExc_ValueError, "int() arg 2 must be >= 2 and <= 36");
     return nullptr;
   }
+  const int given_base = base;
   const char* p = text;
   const char* end = text + size;
   auto at = [&](const char* q) { return q < end ? *q : '\0'; };
@@ -155,7 +156,10 @@ PyObject* LongFromText(const char* text, size_t size, int base, PyObject* origin
     if (p != end) valid = false;
   }
   if (stop != nullptr) *stop = p;
-  if (!valid) return InvalidLiteral(text, size, base, original);
+  // A C string's error names the base read (16 for "0x..." with base 0; 0 for an old octal
+  // literal), a str's or bytes' the base given, as CPython's PyLong_FromUnicodeObject and
+  // _PyLong_FromBytes re-raise it.
+  if (!valid) return InvalidLiteral(text, size, original != nullptr ? given_base : base, original);
   return FromDigits(digits, only_zero ? 10 : base, negative);
 }
 

@@ -34,7 +34,8 @@ inline constexpr int kLongStrDigitsCheckThreshold = 640;
 // int(text, base) for the literal in text[0, size), by CPython's rules (whitespace around
 // it, a sign, a 0x/0o/0b prefix for base 0 or the matching base, single underscores between
 // digits; base 0 or 2..36): a new int of any size, or nullptr with ValueError "invalid
-// literal for int() with base 10: <repr of `original`, or of the text when it is null>", or
+// literal for int() with base 10: <repr of `original`, or of the text when it is null>" (the
+// base read from a prefix for C text, the base given for an `original` object), or
 // the limit's ValueError for more than kLongMaxStrDigits digits in a base that is not a
 // power of two. *stop (if not null) is where parsing stopped. (long_text.cc)
 PyObject* LongFromText(const char* text, size_t size, int base, PyObject* original,

@@ -154,7 +154,8 @@ static void random_literal(uint64_t* rng, int base, char* out, size_t size) {
     base = 16;
   }
   const int real_base = base == 0 ? digit_base : base;
-  const size_t length = 1 + (size_t)(next_random(rng) % (next_random(rng) % 4 == 0 ? 300 : 25));
+  const uint64_t longest = next_random(rng) % 4 == 0 ? 300 : 25; /* drawn first: sequenced */
+  const size_t length = 1 + (size_t)(next_random(rng) % longest);
   for (size_t i = 0; i < length && k + 4 < size; ++i) {
     const uint64_t r = next_random(rng);
     int d = (int)(r % (uint64_t)real_base);
@@ -183,6 +184,7 @@ static void conversions(PyObject* module, PyObject* v, int i) {
       copy != NULL ? PyObject_RichCompare(copy, v, Py_EQ) : NULL);
   Py_XDECREF(copy);
   put(label(l, sizeof l, "as_c(v%d)", i, 0), call(module, "as_c", PyTuple_Pack(1, v)));
+  put(label(l, sizeof l, "parse(v%d)", i, 0), call(module, "parse", PyTuple_Pack(1, v)));
   out("hash(v%d): %zd\n", i, PyObject_Hash(v));
   put(label(l, sizeof l, "-v%d", i, 0), PyNumber_Negative(v));
   put(label(l, sizeof l, "+v%d", i, 0), PyNumber_Positive(v));

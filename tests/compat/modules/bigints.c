@@ -75,6 +75,39 @@ static PyObject* as_c(PyObject* Py_UNUSED(module), PyObject* n) {
   return tuple;
 }
 
+/* `n` through each integer code of PyArg_ParseTuple: a tuple of values or error texts. */
+static PyObject* parse(PyObject* Py_UNUSED(module), PyObject* args) {
+  static const char* const kFormats[] = {"b", "B", "h", "H", "i", "I", "l", "k", "L", "K", "n"};
+  PyObject* tuple = PyTuple_New(11);
+  if (tuple == NULL) return NULL;
+  for (int k = 0; k < 11; ++k) {
+    unsigned long long storage = 0;
+    PyObject* item;
+    if (!PyArg_ParseTuple(args, kFormats[k], &storage)) {
+      item = error_text();
+    } else {
+      switch (kFormats[k][0]) {
+        case 'b': case 'B': item = PyLong_FromLong(*(unsigned char*)&storage); break;
+        case 'h': item = PyLong_FromLong(*(short*)&storage); break;
+        case 'H': item = PyLong_FromLong(*(unsigned short*)&storage); break;
+        case 'i': item = PyLong_FromLong(*(int*)&storage); break;
+        case 'I': item = PyLong_FromUnsignedLong(*(unsigned int*)&storage); break;
+        case 'l': item = PyLong_FromLong(*(long*)&storage); break;
+        case 'k': item = PyLong_FromUnsignedLong(*(unsigned long*)&storage); break;
+        case 'L': item = PyLong_FromLongLong(*(long long*)&storage); break;
+        case 'K': item = PyLong_FromUnsignedLongLong(storage); break;
+        default: item = PyLong_FromSsize_t(*(Py_ssize_t*)&storage); break;
+      }
+    }
+    if (item == NULL) {
+      Py_DECREF(tuple);
+      return NULL;
+    }
+    PyTuple_SET_ITEM(tuple, k, item);
+  }
+  return tuple;
+}
+
 /* CPython's representation of `n`: (Py_SIZE, a checksum of the digits, the top digit). */
 static PyObject* digits(PyObject* Py_UNUSED(module), PyObject* n) {
   PyLongObject* v = (PyLongObject*)n;
@@ -171,6 +204,7 @@ static PyObject* info(PyObject* Py_UNUSED(module), PyObject* Py_UNUSED(args)) {
 
 static PyMethodDef bigints_methods[] = {
     {"as_c", as_c, METH_O, "Every C conversion of an int."},
+    {"parse", parse, METH_VARARGS, "An int through PyArg_ParseTuple's integer codes."},
     {"digits", digits, METH_O, "CPython's representation of an int, summarised."},
     {"rebuild", rebuild, METH_O, "An int rebuilt digit by digit with _PyLong_New."},
     {"to_bytes", to_bytes, METH_VARARGS, "_PyLong_AsByteArray."},
