@@ -11,9 +11,10 @@
 #include "compat/runtime/values.h"
 
 extern "C" int _PyLong_AsInt(PyObject* obj) {
-  const long value = PyLong_AsLong(obj);
+  int overflow;
+  const long value = PyLong_AsLongAndOverflow(obj, &overflow);
   if (value == -1 && PyErr_Occurred()) return -1;
-  if (value < INT_MIN || value > INT_MAX) {
+  if (overflow != 0 || value < INT_MIN || value > INT_MAX) {
     PyErr_SetString(PyExc_OverflowError, "Python int too large to convert to C int");
     return -1;
   }

@@ -9,6 +9,7 @@
 #include <cfloat>
 #include <climits>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -152,13 +153,24 @@ TEST_CASE("int conversions round-trip at the limits and raise on overflow") {
   CHECK(PyLong_AsSize_t(max) == static_cast<size_t>(PY_SSIZE_T_MAX));
   Py_DECREF(max);
 
-  // Beyond 64 signed bits: OverflowError, not a wrapped value.
-  CHECK(PyLong_FromUnsignedLong(ULONG_MAX) == nullptr);
+  // Beyond 64 signed bits: a big int, not a wrapped value nor an OverflowError.
+  PyObject* umax = PyLong_FromUnsignedLong(ULONG_MAX);
+  REQUIRE(umax != nullptr);
+  CHECK(PyLong_AsUnsignedLong(umax) == ULONG_MAX);
+  CHECK(PyLong_AsLong(umax) == -1);
   CHECK(TakeError(PyExc_OverflowError));
-  CHECK(PyLong_FromUnsignedLongLong(1ULL << 63) == nullptr);
-  CHECK(TakeError(PyExc_OverflowError));
-  CHECK(PyLong_FromSize_t(SIZE_MAX) == nullptr);
-  CHECK(TakeError(PyExc_OverflowError));
+  int big_overflow = 0;
+  CHECK(PyLong_AsLongAndOverflow(umax, &big_overflow) == -1);
+  CHECK(big_overflow == 1);
+  CHECK(PyErr_Occurred() == nullptr);
+  CHECK(PyLong_AsUnsignedLongLongMask(umax) == ULLONG_MAX);
+  PyObject* negated = PyNumber_Negative(umax);
+  CHECK(PyLong_AsLongAndOverflow(negated, &big_overflow) == -1);
+  CHECK(big_overflow == -1);
+  CHECK(PyLong_AsUnsignedLongMask(negated) == 1UL);
+  CHECK(Py_SIZE(negated) == -3);  // 64 bits: three 30-bit digits
+  Py_DECREF(negated);
+  Py_DECREF(umax);
 
   // Negative values do not convert to unsigned types.
   PyObject* minus_one = PyLong_FromLong(-1);
@@ -202,12 +214,55 @@ TEST_CASE("int conversions round-trip at the limits and raise on overflow") {
   CHECK(from_double(-3.99) == -3);
   CHECK(from_double(-0x1p63) == LLONG_MIN);
   CHECK(from_double(0x1p62) == 1LL << 62);
-  CHECK(PyLong_FromDouble(0x1p63) == nullptr);
-  CHECK(TakeError(PyExc_OverflowError));
+  PyObject* two_63 = PyLong_FromDouble(0x1p63);
+  REQUIRE(two_63 != nullptr);
+  CHECK(PyLong_AsUnsignedLongLong(two_63) == 1ULL << 63);
+  Py_DECREF(two_63);
   CHECK(PyLong_FromDouble(HUGE_VAL) == nullptr);
   CHECK(TakeError(PyExc_OverflowError));
   CHECK(PyLong_FromDouble(NAN) == nullptr);
   CHECK(TakeError(PyExc_ValueError));
+}
+
+TEST_CASE("an int is CPython's representation only: 32 bytes below 2^60, digits filled in") {
+  Interpreter py;
+  // Pinion's int was 48 bytes (an int64_t beside three digits); now CPython's layout.
+  CHECK(sizeof(PyLongObject) == 32);
+  CHECK(PyLong_Type.tp_basicsize == offsetof(PyLongObject, ob_digit));
+  CHECK(PyLong_Type.tp_itemsize == sizeof(digit));
+  // _PyLong_New: zeroed digits the caller fills before sharing, as Cython does.
+  PyLongObject* v = _PyLong_New(3);
+  REQUIRE(v != nullptr);
+  CHECK(Py_SIZE(v) == 3);
+  CHECK((v->ob_digit[0] | v->ob_digit[1] | v->ob_digit[2]) == 0);
+  v->ob_digit[0] = 5;
+  v->ob_digit[2] = 1;  // 2^60 + 5
+  Py_SET_SIZE(v, -3);
+  PyObject* o = reinterpret_cast<PyObject*>(v);
+  CHECK(PyLong_AsLongLong(o) == -((1LL << 60) + 5));
+  CHECK(Repr(o) == "-1152921504606846981");
+  // A result of ob_size 0 or small values are the static small ints.
+  PyObject* sum = PyNumber_Add(o, o);
+  PyObject* zero = PyNumber_Subtract(o, o);
+  CHECK(zero == PyLong_FromLong(0));
+  CHECK(Py_SIZE(zero) == 0);
+  CHECK(Repr(sum) == "-2305843009213693962");
+  Py_DECREF(sum);
+  Py_DECREF(zero);
+  Py_DECREF(o);
+  CHECK(_PyLong_New(-1) == nullptr);
+  CHECK(TakeError(PyExc_SystemError));
+  // Beyond 2^34 bits: MemoryError before anything is computed.
+  PyObject* one = PyLong_FromLong(1);
+  PyObject* shift = PyLong_FromLongLong(1LL << 40);
+  CHECK(PyNumber_Lshift(one, shift) == nullptr);
+  CHECK(TakeError(PyExc_MemoryError));
+  PyObject* two = PyLong_FromLong(2);
+  CHECK(PyNumber_Power(two, shift, Py_None) == nullptr);
+  CHECK(TakeError(PyExc_MemoryError));
+  Py_DECREF(two);
+  Py_DECREF(shift);
+  Py_DECREF(one);
 }
 
 TEST_CASE("int repr, hash and comparison follow CPython") {
