@@ -38,12 +38,12 @@ PyAPI_FUNC(PyObject*) PyEval_GetGlobals(void);
 PyAPI_FUNC(PyObject*) PyEval_GetLocals(void);
 PyAPI_FUNC(PyFrameObject*) PyEval_GetFrame(void);
 
-/* Queues func(arg) (at most 32 waiting: -1 when full, no exception set; 0 when queued).
+/* Queues func(arg) (at most 31 waiting, as CPython's: -1 when full, no exception set; 0 when queued).
  * From any thread, attached or not, but not from a signal handler (Pinion's queue has a
  * lock; CPython allows it). */
 PyAPI_FUNC(int) Py_AddPendingCall(int (*func)(void*), void* arg);
 /* On the main thread (Py_Initialize's): KeyboardInterrupt (-1) if a SIGINT arrived, then the
- * queued calls in order, up to 32; -1 with the failing call's exception at the first that
+ * queued calls in order; -1 with the failing call's exception at the first that
  * returns -1 (the rest stay queued), else 0. On other threads, or inside a pending call: 0,
  * nothing run (as CPython). There is no evaluation loop to run them on its own: they run
  * here, and at Py_Finalize. */

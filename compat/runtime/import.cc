@@ -150,7 +150,9 @@ PyObject* ImportAbsolute(const char* name) {
   PyObject* parent = nullptr;
   if (dot != nullptr) {
     const std::string parent_name(name, dot - name);
-    parent = ImportAbsolute(parent_name.c_str());
+    // As importlib: a parent sys.modules holds (even None) is used as it is.
+    parent = Lookup(parent_name.c_str());
+    if (parent == nullptr && !PyErr_Occurred()) parent = ImportAbsolute(parent_name.c_str());
     if (parent == nullptr) return nullptr;
     module = Cached(name, &found);  // the package's init may have imported it
     if (found) {

@@ -3,7 +3,8 @@
 // there. Pinion has no evaluation loop to run them "as soon as possible": they run when the
 // main thread calls Py_MakePendingCalls, and at Py_Finalize.
 //
-// Owns: g_queue (at most kMaxPending calls, as CPython's NPENDINGCALLS), under g_pending_mu,
+// Owns: the queue (at most kMaxPending calls: CPython's ring of NPENDINGCALLS = 32 slots,
+// one always free), under g_pending_mu,
 // which is held only to push or pop (malloc'd storage: no heap allocation, no extension code
 // under it; an AddPendingCall from a signal handler is not supported: it may block). t_busy:
 // the calling thread is running pending calls (a pending call that calls
@@ -24,7 +25,7 @@ struct PendingCall {
   void* arg;
 };
 
-constexpr size_t kMaxPending = 32;
+constexpr size_t kMaxPending = 31;
 std::mutex g_pending_mu;
 std::deque<PendingCall>& Queue() {  // under g_pending_mu
   static std::deque<PendingCall>* queue = new std::deque<PendingCall>;
@@ -46,7 +47,7 @@ int RunPending() {
   t_busy = true;
   int rc = 0;
   PendingCall call;
-  for (size_t i = 0; i < kMaxPending && rc == 0 && Pop(&call); ++i) {
+  for (size_t i = 0; i <= kMaxPending && rc == 0 && Pop(&call); ++i) {
     rc = call.func(call.arg) < 0 ? -1 : 0;
   }
   t_busy = false;

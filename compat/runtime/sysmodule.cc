@@ -241,7 +241,6 @@ void SetArgv(int argc, wchar_t** argv, int updatepath) {
       auto lock = LockSys();
       rc = PyList_Insert(path, 0, path0);
     }
-    Py_DECREF(path);
     if (rc < 0) Py_FatalError("can't prepend path0 to sys.path");
   }
   Py_XDECREF(path);
