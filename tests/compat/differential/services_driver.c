@@ -418,7 +418,8 @@ static void drive_main_thread_only(void) {
   out("MakePendingCalls with a failing call: %d\n", Py_MakePendingCalls());
   show_error("its exception");
   out("count (the next still queued): %d\n", pending_count);
-  out("MakePendingCalls again: %d, count %d\n", Py_MakePendingCalls(), pending_count);
+  out("MakePendingCalls again: %d\n", Py_MakePendingCalls());
+  out("count: %d\n", pending_count);
   int full = 0;
   for (int i = 0; i < 40 && Py_AddPendingCall(pending_add, (void*)(intptr_t)0) == 0; ++i) ++full;
   out("AddPendingCall accepted %d before the queue was full\n", full);
