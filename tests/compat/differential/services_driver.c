@@ -407,7 +407,7 @@ static int pending_fail(void* arg) {
 static void at_exit_first(void) { printf("Py_AtExit: the first registered runs last\n"); }
 static void at_exit_second(void) { printf("Py_AtExit: the second registered runs first\n"); }
 
-static void drive_main_thread_only(void) {
+static void drive_main_thread_only(PyObject* module) {
   out("AddPendingCall: %d\n", Py_AddPendingCall(pending_add, (void*)(intptr_t)1));
   out("AddPendingCall: %d\n", Py_AddPendingCall(pending_add, (void*)(intptr_t)10));
   out("count before MakePendingCalls: %d\n", pending_count);
@@ -439,6 +439,8 @@ static void drive_main_thread_only(void) {
   out("Py_AtExit: %d\n", Py_AtExit(at_exit_first));
   out("Py_AtExit: %d\n", Py_AtExit(at_exit_second));
   fflush(stdout);
+  /* main()'s reference: Py_Exit ends the process before main would release it. */
+  Py_DECREF(module);
   Py_Exit(3);
 }
 #endif
@@ -453,7 +455,7 @@ static void drive(PyObject* module) {
   drive_signals();
   drive_imports();
 #ifndef PINION_DIFF_THREADS
-  drive_main_thread_only();
+  drive_main_thread_only(module);
 #endif
 }
 
