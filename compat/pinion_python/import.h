@@ -1,5 +1,5 @@
-/* Importing modules: the inittab, shared objects on a search path, and the table of imported
- * modules (runtime in runtime/import.cc and runtime/import_shared.cc).
+/* Importing modules: sys.modules, the inittab, and shared objects on a search path (runtime
+ * in runtime/import.cc and runtime/import_shared.cc).
  *
  * An embedder (or a test driver) registers an extension module's PyInit_* function with
  * PyImport_AppendInittab before Py_Initialize, as with CPython; PyImport_ImportModule then

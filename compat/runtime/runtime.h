@@ -53,7 +53,7 @@ PyObject* ModuleFromInitResult(PyObject* result, const char* name,
 
 // Imports the extension module `name` ("pkg.mod" too) from a shared object on the module
 // search path (PINION_PYTHONPATH, or _PyPinion_SetModuleSearchPath's). A new reference to
-// the module, not yet entered in the imported-module table; nullptr with ModuleNotFoundError
+// the module, not yet entered in sys.modules; nullptr with ModuleNotFoundError
 // set when no file is found, or another exception when loading or init fails.
 // (import_shared.cc)
 PyObject* ImportSharedModule(const char* name);
@@ -72,7 +72,7 @@ int HeapTypeTraverse(PyObject* type, visitproc visit, void* arg);
 int HeapTypeClear(PyObject* type);
 void HeapTypeDealloc(PyObject* type);
 
-// Releases the modules PyImport_ImportModule holds, at Py_Finalize. (import.cc)
+// Clears and releases sys.modules, at Py_Finalize. (import.cc)
 void ForgetImportedModules();
 
 // Releases the sys dict (PySys_GetObject's), at Py_Finalize. (sysmodule.cc)

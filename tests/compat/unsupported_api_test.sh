@@ -38,6 +38,8 @@ expect_error "Py_SET_REFCNT" "not supported by Pinion: Py_SET_REFCNT" \
   'void f(PyObject* o) { Py_SET_REFCNT(o, 1); }'
 expect_error "PyList_Sort" "not supported by Pinion: PyList_Sort" \
   'int f(PyObject* l) { return PyList_Sort(l); }'
+expect_error "Py_NewInterpreter" "not supported by Pinion: Py_NewInterpreter" \
+  'PyThreadState* f(void) { return Py_NewInterpreter(); }'
 expect_error "PyUnicode_KIND" "not supported by Pinion: PyUnicode_KIND" \
   'int f(PyObject* s) { return PyUnicode_KIND(s); }'
 expect_error "frames" "not supported by Pinion: PyFrame_GetBack" \
