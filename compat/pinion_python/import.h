@@ -88,8 +88,8 @@ PyAPI_FUNC(PyObject*) PyImport_ImportModuleLevelObject(PyObject* name, PyObject*
 #define PyImport_ImportModuleEx(n, g, l, f) PyImport_ImportModuleLevel(n, g, l, f, 0)
 PyAPI_FUNC(PyObject*) PyImport_Import(PyObject* name);
 /* The module again (a new reference), as CPython's importlib.reload gives an extension
- * module: its init does not run again (a multi-phase module with no state yet re-runs its
- * exec slots). TypeError "reload() argument must be a module"; ImportError "module x not in
+ * module: its init does not run again, nor the exec slots of a multi-phase module (only one
+ * with m_size < 0, which has no state, executes again). TypeError "reload() argument must be a module"; ImportError "module x not in
  * sys.modules" if sys.modules holds another object under its name. */
 PyAPI_FUNC(PyObject*) PyImport_ReloadModule(PyObject* m);
 /* 0: Pinion has no frozen modules (CPython's answer for a name it has none of). */

@@ -339,6 +339,10 @@ extern "C" PyObject* PyImport_GetModuleDict(void) {
 }
 
 extern "C" PyObject* PyImport_GetModule(PyObject* name) {
+  if (name == nullptr) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
   PyObject* modules = ModulesDict();
   if (modules == nullptr) return nullptr;
   if (name != nullptr && PyUnicode_CheckExact(name)) return LookupLocked(modules, name);
@@ -494,11 +498,13 @@ extern "C" PyObject* PyImport_ReloadModule(PyObject* m) {
     return nullptr;
   }
   Py_DECREF(name);
-  // As CPython's extension loaders: an extension module is not initialised again; only a
-  // multi-phase module with no state yet (m_size 0) runs its exec slots once more.
+  // As CPython's extension loaders (exec_builtin_or_dynamic): an extension module is not
+  // initialised again; only a multi-phase module never executed (no state: PyModule_ExecDef
+  // sets one even for m_size 0, as CPython's, unless m_size < 0) runs its exec slots.
   ModuleObject* module = AsModule(m);
-  if (module->md_def != nullptr && module->md_def->m_slots != nullptr &&
-      module->md_state == nullptr && PyModule_ExecDef(m, module->md_def) < 0) {
+  PyModuleDef* def = module->md_def;
+  if (def != nullptr && def->m_slots != nullptr && module->md_state == nullptr &&
+      PyModule_ExecDef(m, def) < 0) {
     Py_DECREF(cached);
     return nullptr;
   }

@@ -308,7 +308,11 @@ extern "C" void PySys_AddWarnOption(const wchar_t* s) {
 
 extern "C" int PySys_HasWarnOptions(void) {
   PyObject* options = SysGet("warnoptions");
-  const int has = options != nullptr && PyList_Check(options) && PyList_GET_SIZE(options) > 0;
+  int has = 0;
+  if (options != nullptr && PyList_Check(options)) {
+    auto lock = LockSys();
+    has = PyList_GET_SIZE(options) > 0;
+  }
   Py_XDECREF(options);
   return has;
 }

@@ -17,6 +17,7 @@
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 PyMODINIT_FUNC PyInit_services(void);
+PyMODINIT_FUNC PyInit_services_mp(void);
 
 static pthread_mutex_t section_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -380,6 +381,20 @@ static void drive_imports(void) {
   yes_no("ReloadModule(services) gives the module", reloaded != NULL && reloaded == current);
   if (reloaded == NULL) show("ReloadModule", NULL);
   Py_XDECREF(reloaded);
+  /* A multi-phase module with m_size 0: executed once (its state, of 0 bytes, marks it), so
+   * reloading does not run its exec slot again. */
+  PyObject* mp = PyImport_ImportModule("services_mp");
+  PyObject* before = mp != NULL ? PyObject_GetAttrString(mp, "executions") : NULL;
+  PyObject* mp_reloaded = mp != NULL ? PyImport_ReloadModule(mp) : NULL;
+  PyObject* after = mp_reloaded != NULL ? PyObject_GetAttrString(mp, "executions") : NULL;
+  yes_no("ReloadModule(services_mp) gives the module", mp_reloaded == mp && mp != NULL);
+  yes_no("  and left its exec slot alone", before != NULL && after != NULL &&
+                                              PyLong_AsLong(after) == PyLong_AsLong(before));
+  if (after == NULL) show("  its executions", NULL);
+  Py_XDECREF(before);
+  Py_XDECREF(after);
+  Py_XDECREF(mp_reloaded);
+  Py_XDECREF(mp);
   PyDict_DelItemString(modules, "services");
   PyObject* fresh = PyImport_ImportModule("services");
   yes_no("after del sys.modules['services'], a new module", fresh != NULL && fresh != current);
@@ -459,4 +474,4 @@ static void drive(PyObject* module) {
 #endif
 }
 
-DIFFERENTIAL_MAIN("services", PyInit_services, drive)
+DIFFERENTIAL_MAIN2("services", PyInit_services, "services_mp", PyInit_services_mp, drive)

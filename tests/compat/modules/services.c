@@ -40,3 +40,25 @@ static struct PyModuleDef services_module = {
 };
 
 PyMODINIT_FUNC PyInit_services(void) { return PyModule_Create(&services_module); }
+
+/* services_mp: a multi-phase module with m_size 0, whose exec slot counts its runs in the
+ * module's attribute `executions` (a reload does not run it again, in CPython 3.11). */
+static int services_mp_exec(PyObject* module) {
+  PyObject* previous = PyObject_GetAttrString(module, "executions");
+  long count = 0;
+  if (previous == NULL) {
+    PyErr_Clear();
+  } else {
+    count = PyLong_AsLong(previous);
+    Py_DECREF(previous);
+  }
+  return PyModule_AddIntConstant(module, "executions", count + 1);
+}
+
+static PyModuleDef_Slot services_mp_slots[] = {{Py_mod_exec, services_mp_exec}, {0, NULL}};
+
+static struct PyModuleDef services_mp_module = {
+    PyModuleDef_HEAD_INIT, "services_mp", "Counts its executions.", 0, NULL, services_mp_slots,
+};
+
+PyMODINIT_FUNC PyInit_services_mp(void) { return PyModuleDef_Init(&services_mp_module); }
