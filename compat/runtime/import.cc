@@ -246,9 +246,32 @@ bool ResolveName(const std::string& name, PyObject* globals, int level, std::str
   return true;
 }
 
+// Whether the exception set is ModuleNotFoundError for `name` itself (not for a module its
+// init imported); then it is cleared.
+bool IsNotFound(const char* name) {
+  if (!PyErr_ExceptionMatches(PyExc_ModuleNotFoundError)) return false;
+  PyObject *type, *value, *traceback;
+  PyErr_Fetch(&type, &value, &traceback);
+  PyErr_NormalizeException(&type, &value, &traceback);
+  PyObject* missing = value != nullptr ? PyObject_GetAttrString(value, "name") : nullptr;
+  const char* missing_text =
+      missing != nullptr && PyUnicode_Check(missing) ? PyUnicode_AsUTF8(missing) : nullptr;
+  const bool same = missing_text != nullptr && std::strcmp(missing_text, name) == 0;
+  Py_XDECREF(missing);
+  if (same) {
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+  } else {
+    PyErr_Restore(type, value, traceback);
+  }
+  return same;
+}
+
 // importlib's _handle_fromlist for a package: each name of `fromlist` the package lacks is
-// imported as a submodule ("*" stands for nothing more: Pinion modules have no __all__
-// semantics beyond their attributes). A submodule that is not found is not an error.
+// imported as a submodule ("*" stands for nothing more: Pinion does not follow __all__). A
+// submodule that is not found is not an error (a module its init imports that is not found
+// is).
 int HandleFromlist(PyObject* package, PyObject* fromlist) {
   PyObject* package_name = PyObject_GetAttrString(package, "__name__");
   if (package_name == nullptr) return -1;
@@ -271,9 +294,7 @@ int HandleFromlist(PyObject* package, PyObject* fromlist) {
       PyObject* sub_module = sub != nullptr ? ImportAbsolute(sub) : nullptr;
       if (sub_module != nullptr) {
         Py_DECREF(sub_module);
-      } else if (sub != nullptr && PyErr_ExceptionMatches(PyExc_ModuleNotFoundError)) {
-        PyErr_Clear();  // as importlib: `from pkg import name` then fails on the attribute
-      } else {
+      } else if (sub == nullptr || !IsNotFound(sub)) {
         rc = -1;
       }
       Py_XDECREF(sub_name);
