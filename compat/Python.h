@@ -77,6 +77,7 @@
 #include "pinion_python/objimpl.h"
 #include "pinion_python/pystate.h"
 #include "pinion_python/pyerrors.h"
+#include "pinion_python/pylifecycle.h"
 #include "pinion_python/warnings.h"
 #include "pinion_python/ceval.h"
 #include "pinion_python/boolobject.h"
@@ -105,6 +106,7 @@
 #include "pinion_python/modsupport.h"
 #include "pinion_python/import.h"
 #include "pinion_python/sysmodule.h"
+#include "pinion_python/intrcheck.h"
 /* Appended for python/pythoncapi-compat's pythoncapi_compat.h (issue 10): hashing and clock
  * helpers; frames and weak references, declared unsupported. */
 #include "pinion_python/pyhash.h"

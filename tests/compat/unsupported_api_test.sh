@@ -36,6 +36,8 @@ echo "ok   supported API compiles"
 
 expect_error "Py_SET_REFCNT" "not supported by Pinion: Py_SET_REFCNT" \
   'void f(PyObject* o) { Py_SET_REFCNT(o, 1); }'
+expect_error "Py_NewInterpreter" "not supported by Pinion: Py_NewInterpreter" \
+  'PyThreadState* f(void) { return Py_NewInterpreter(); }'
 expect_error "frames" "not supported by Pinion: PyFrame_GetBack" \
   'PyFrameObject* f(PyFrameObject* frame) { return PyFrame_GetBack(frame); }'
 expect_error "weak references" "not supported by Pinion: PyWeakref_NewRef" \
