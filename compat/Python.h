@@ -88,6 +88,7 @@
 #include "pinion_python/bytearrayobject.h"
 #include "pinion_python/memoryobject.h"
 #include "pinion_python/tupleobject.h"
+#include "pinion_python/structseq.h"
 #include "pinion_python/listobject.h"
 #include "pinion_python/dictobject.h"
 #include "pinion_python/setobject.h"
