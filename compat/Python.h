@@ -94,6 +94,8 @@
 #include "pinion_python/setobject.h"
 #include "pinion_python/sliceobject.h"
 #include "pinion_python/iterobject.h"
+#include "pinion_python/enumobject.h"
+#include "pinion_python/rangeobject.h"
 #include "pinion_python/abstract.h"
 #include "pinion_python/abstract_number.h"
 #include "pinion_python/object_extras.h"
