@@ -82,6 +82,8 @@
 #include "pinion_python/boolobject.h"
 #include "pinion_python/longobject.h"
 #include "pinion_python/floatobject.h"
+#include "pinion_python/pystrtod.h"
+#include "pinion_python/pystrcmp.h"
 #include "pinion_python/complexobject.h"
 #include "pinion_python/unicodeobject.h"
 #include "pinion_python/bytesobject.h"
