@@ -118,5 +118,8 @@
 /* Issue 11: capsules, threads and locks. */
 #include "pinion_python/pycapsule.h"
 #include "pinion_python/pythread.h"
+/* Issue 11, part 2: struct sequences (after tuples, above), files, os.fspath. */
+#include "pinion_python/fileobject.h"
+#include "pinion_python/osmodule.h"
 
 #endif /* Py_PYTHON_H */

@@ -188,6 +188,21 @@ static void drive(PyObject* module) {
   drive_reversed(module);
   drive_range(module);
 
+  /* PyDict_MergeFromSeq2. */
+  PyObject* base = Py_BuildValue("{sisi}", "a", 1, "b", 2);
+  SHOW_CALL(module, "merge", "({a:1, b:2}, [('b', 3), ['c', 4]], 1)",
+            Py_BuildValue("(O[(si)[si]]i)", base, "b", 3, "c", 4, 1));
+  SHOW_CALL(module, "merge", "({a:1, b:2}, [('b', 3), ['c', 4]], 0)",
+            Py_BuildValue("(O[(si)[si]]i)", base, "b", 3, "c", 4, 0));
+  SHOW_CALL(module, "merge", "({a:1, b:2}, ('xy', 'zw'), 1)", Py_BuildValue("(O(ss)i)", base, "xy", "zw", 1));
+  SHOW_CALL(module, "merge", "({a:1, b:2}, iter([(5, 6)]), 1)",
+            Py_BuildValue("(ONi)", base, PyObject_GetIter(Py_BuildValue("[(ii)]", 5, 6)), 1));
+  SHOW_CALL(module, "merge", "({a:1, b:2}, [('d', 1), 'xyz'], 1)", Py_BuildValue("(O[(si)s]i)", base, "d", 1, "xyz", 1));
+  SHOW_CALL(module, "merge", "({a:1, b:2}, [('d', 1), 7], 1)", Py_BuildValue("(O[(si)i]i)", base, "d", 1, 7, 1));
+  SHOW_CALL(module, "merge", "({a:1, b:2}, 7, 1)", Py_BuildValue("(Oii)", base, 7, 1));
+  SHOW_CALL(module, "merge", "({a:1, b:2}, [([], 1)], 1)", Py_BuildValue("(O[([]i)]i)", base, 1, 1));
+  Py_XDECREF(base);
+
   /* classmethod and staticmethod wrappers. */
   PyObject* len = PyObject_GetAttrString(module, "checks");
   PyObject* wrapped = len != NULL ? call(module, "wrap", Py_BuildValue("(O)", len)) : NULL;

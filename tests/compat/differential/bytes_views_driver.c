@@ -142,6 +142,14 @@ static void drive(PyObject* module) {
   BOTH("", "fromhex", "(' 1 2')", Py_BuildValue("(s)", " 1 2"));
   BOTH("", "fromhex", "(b'12')", Py_BuildValue("(y)", "12"));
 
+  /* The deprecated buffer API. */
+  SHOW_CALL(module, "old_buffers", "(b'ab')", Py_BuildValue("(O)", ab));
+  SHOW_CALL(module, "old_buffers", "(bytearray(b'cd'))", Py_BuildValue("(O)", cd));
+  SHOW_CALL(module, "old_buffers", "(memoryview(b'ab'))", Py_BuildValue("(N)", PyMemoryView_FromObject(ab)));
+  SHOW_CALL(module, "old_buffers", "('str')", Py_BuildValue("(s)", "str"));
+  SHOW_CALL(module, "old_buffers", "(5)", Py_BuildValue("(i)", 5));
+  SHOW_CALL(module, "old_buffers_null", "(b'ab')", Py_BuildValue("(O)", ab));
+
   /* bytearray's mutators. */
   SHOW_CALL(module, "mutate", "()", NULL);
   PyObject* array = PyByteArray_FromStringAndSize("", 0);

@@ -72,7 +72,28 @@ static PyObject* sequence(PyObject* self, PyObject* obj) {
                        PySequence_GetItem(obj, -1), has, PySequence_List(obj));
 }
 
+/* merge(dict, pairs, override): PyDict_MergeFromSeq2 on a copy of dict; the copy, or the
+ * error with what was merged before it. */
+static PyObject* merge(PyObject* self, PyObject* args) {
+  PyObject *dict, *pairs;
+  int override;
+  if (!PyArg_ParseTuple(args, "O!Oi", &PyDict_Type, &dict, &pairs, &override)) return NULL;
+  PyObject* copy = PyDict_Copy(dict);
+  if (copy == NULL) return NULL;
+  if (PyDict_MergeFromSeq2(copy, pairs, override) < 0) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject* result = Py_BuildValue("(OON)", type, value != NULL ? value : Py_None, copy);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return result;
+  }
+  return copy;
+}
+
 static PyMethodDef methods[] = {
+    {"merge", merge, METH_VARARGS, NULL},
     {"make", (PyCFunction)(void (*)(void))make, METH_VARARGS | METH_KEYWORDS, NULL},
     {"drain", drain, METH_O, NULL},
     {"checks", checks, METH_O, NULL},

@@ -94,7 +94,47 @@ static PyObject* mutate(PyObject* self, PyObject* unused) {
   return results;
 }
 
+/* old_buffers(obj): the deprecated buffer API: (CheckReadBuffer, the bytes AsCharBuffer and
+ * AsReadBuffer see, whether AsWriteBuffer succeeds); the first failure is raised. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static PyObject* old_buffers(PyObject* self, PyObject* obj) {
+  const int readable = PyObject_CheckReadBuffer(obj);
+  const char* chars;
+  const void* data;
+  void* writable;
+  Py_ssize_t n1, n2, n3;
+  if (PyObject_AsCharBuffer(obj, &chars, &n1) < 0) return NULL;
+  if (PyObject_AsReadBuffer(obj, &data, &n2) < 0) return NULL;
+  const int can_write = PyObject_AsWriteBuffer(obj, &writable, &n3) == 0;
+  PyObject* error = NULL;
+  if (!can_write) {
+    PyObject *type, *tb;
+    PyErr_Fetch(&type, &error, &tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+  }
+  return Py_BuildValue("(iy#y#N)", readable, chars, n1, (const char*)data, n2,
+                       error != NULL ? error : PyBool_FromLong(n3 == n1));
+}
+
+/* old_buffers_null(): a NULL argument to AsCharBuffer. */
+static PyObject* old_buffers_null(PyObject* self, PyObject* obj) {
+  const char* chars;
+  if (PyObject_AsCharBuffer(obj, &chars, NULL) < 0) {
+    if (PyErr_ExceptionMatches(PyExc_SystemError)) {  /* CPython's names its file and line */
+      PyErr_Clear();
+      PyErr_SetString(PyExc_SystemError, "null argument to internal routine");
+    }
+    return NULL;
+  }
+  return PyLong_FromLong(0);
+}
+#pragma GCC diagnostic pop
+
 static PyMethodDef methods[] = {
+    {"old_buffers", old_buffers, METH_O, NULL},
+    {"old_buffers_null", old_buffers_null, METH_O, NULL},
     {"concat", concat, METH_VARARGS, NULL},
     {"concat_null", concat_null, METH_NOARGS, NULL},
     {"from_object", from_object, METH_O, NULL},
