@@ -203,6 +203,37 @@ static void drive(PyObject* module) {
   SHOW_CALL(module, "merge", "({a:1, b:2}, [([], 1)], 1)", Py_BuildValue("(O[([]i)]i)", base, 1, 1));
   Py_XDECREF(base);
 
+  /* super(). */
+  PyObject* classes = call(module, "supers", NULL);
+  if (classes != NULL) {
+    PyObject* base_type = PyTuple_GET_ITEM(classes, 0);
+    PyObject* derived_type = PyTuple_GET_ITEM(classes, 1);
+    PyObject* d = PyObject_CallNoArgs(derived_type);
+    PyObject* sup = d != NULL ? PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, derived_type, d, NULL) : NULL;
+    show("d.who()", d != NULL ? PyObject_CallMethod(d, "who", NULL) : NULL);
+    show("super(Derived, d).who()", sup != NULL ? PyObject_CallMethod(sup, "who", NULL) : NULL);
+    show("super(Derived, d).kind()", sup != NULL ? PyObject_CallMethod(sup, "kind", NULL) : NULL);
+    show("super(Derived, d).__thisclass__", sup != NULL ? PyObject_GetAttrString(sup, "__thisclass__") : NULL);
+    show("super(Derived, d).__self_class__", sup != NULL ? PyObject_GetAttrString(sup, "__self_class__") : NULL);
+    show("super(Derived, d).__class__", sup != NULL ? PyObject_GetAttrString(sup, "__class__") : NULL);
+    show("super(Derived, d).nope", sup != NULL ? PyObject_GetAttrString(sup, "nope") : NULL);
+    SHOW_CALL(module, "is_super", "(super(Derived, d))", Py_BuildValue("(O)", sup != NULL ? sup : Py_None));
+    SHOW_CALL(module, "is_super", "(d)", Py_BuildValue("(O)", d != NULL ? d : Py_None));
+    PyObject* sup_class = PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, derived_type, derived_type, NULL);
+    show("super(Derived, Derived).kind()", sup_class != NULL ? PyObject_CallMethod(sup_class, "kind", NULL) : NULL);
+    show("super(Base, d).who()", PyObject_CallMethod(
+        PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, base_type, d, NULL), "who", NULL));
+    show("super(Derived, 5)", PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, derived_type, PyLong_FromLong(5), NULL));
+    show("super(5, d)", PyObject_CallFunction((PyObject*)&PySuper_Type, "iO", 5, d));
+    show("super()", PyObject_CallNoArgs((PyObject*)&PySuper_Type));
+    Py_XDECREF(sup_class);
+    Py_XDECREF(sup);
+    Py_XDECREF(d);
+    Py_DECREF(classes);
+  } else {
+    show("supers", NULL);
+  }
+
   /* classmethod and staticmethod wrappers. */
   PyObject* len = PyObject_GetAttrString(module, "checks");
   PyObject* wrapped = len != NULL ? call(module, "wrap", Py_BuildValue("(O)", len)) : NULL;

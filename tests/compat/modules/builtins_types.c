@@ -92,7 +92,50 @@ static PyObject* merge(PyObject* self, PyObject* args) {
   return copy;
 }
 
+/* A two-class hierarchy for super(): Base.who() -> 'base', Derived.who() -> 'derived'. */
+static PyObject* base_who(PyObject* self, PyObject* unused) { return PyUnicode_FromString("base"); }
+static PyObject* derived_who(PyObject* self, PyObject* unused) {
+  return PyUnicode_FromString("derived");
+}
+static PyObject* base_kind(PyObject* cls, PyObject* unused) {
+  return PyUnicode_FromFormat("kind of %s", ((PyTypeObject*)cls)->tp_name);
+}
+static PyMethodDef base_methods[] = {
+    {"who", base_who, METH_NOARGS, NULL},
+    {"kind", base_kind, METH_NOARGS | METH_CLASS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+static PyMethodDef derived_methods[] = {
+    {"who", derived_who, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+static PyType_Slot base_slots[] = {{Py_tp_methods, base_methods}, {0, NULL}};
+static PyType_Slot derived_slots[] = {{Py_tp_methods, derived_methods}, {0, NULL}};
+static PyType_Spec base_spec = {"builtins_types.Base", 0, 0,
+                                Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, base_slots};
+static PyType_Spec derived_spec = {"builtins_types.Derived", 0, 0, Py_TPFLAGS_DEFAULT,
+                                   derived_slots};
+
+/* supers(): (Base, Derived) made afresh, for the driver to call super() on. */
+static PyObject* supers(PyObject* self, PyObject* unused) {
+  PyObject* base = PyType_FromSpec(&base_spec);
+  if (base == NULL) return NULL;
+  PyObject* derived = PyType_FromSpecWithBases(&derived_spec, base);
+  if (derived == NULL) {
+    Py_DECREF(base);
+    return NULL;
+  }
+  return Py_BuildValue("(NN)", base, derived);
+}
+
+/* is_super(obj): PyObject_TypeCheck against PySuper_Type, as zope.interface does. */
+static PyObject* is_super(PyObject* self, PyObject* obj) {
+  return PyBool_FromLong(PyObject_TypeCheck(obj, &PySuper_Type));
+}
+
 static PyMethodDef methods[] = {
+    {"supers", supers, METH_NOARGS, NULL},
+    {"is_super", is_super, METH_O, NULL},
     {"merge", merge, METH_VARARGS, NULL},
     {"make", (PyCFunction)(void (*)(void))make, METH_VARARGS | METH_KEYWORDS, NULL},
     {"drain", drain, METH_O, NULL},
