@@ -296,8 +296,8 @@ PyAPI_DATA(PyTypeObject) PyBaseObject_Type;
 /* super (runtime/super.cc): super(type, obj) and super(type, type2) look attributes up along
  * the MRO of obj's type (or type2) after `type`, binding them to obj (tp_descr_get); repr
  * "<super: <class 'T'>, <U object>>", __thisclass__/__self__/__self_class__. CPython's
- * TypeErrors for a non-type or an unrelated obj. Where Pinion differs: super() with no
- * arguments raises RuntimeError "super(): no current frame" (there are no frames to read). */
+ * TypeErrors for a non-type or an unrelated obj. super() with no arguments raises
+ * RuntimeError "super(): no current frame", as CPython called from C (Pinion has no frames). */
 PyAPI_DATA(PyTypeObject) PySuper_Type;
 
 /* ---- Reference counts -------------------------------------------------------------------- */
