@@ -151,6 +151,22 @@ static void drive(PyObject* module) {
   show("long repr", PyObject_CallFunction(pair_type, "((OO))", long_text, long_text));
   Py_XDECREF(long_text);
 
+  /* The interpreter's own struct sequences. */
+  SHOW_CALL(module, "float_info", "()", NULL);
+  PyObject* info = call(module, "float_info", NULL);
+  show_attr("float_info().epsilon", info, "epsilon");
+  show_attr("type(float_info()).n_fields", info != NULL ? (PyObject*)Py_TYPE(info) : NULL, "n_fields");
+  Py_XDECREF(info);
+  info = call(module, "thread_info", NULL);
+  show_attr("thread_info().name", info, "name");
+  show("len(thread_info())", info != NULL ? PyLong_FromSsize_t(PyTuple_Size(info)) : NULL);
+  /* Pinion's locks are a mutex and a condition variable; CPython's Linux build's semaphores. */
+  out("[differs] ");
+  show_attr("thread_info().lock", info, "lock");
+  show("type(thread_info().version)",
+       info != NULL ? Py_NewRef((PyObject*)Py_TYPE(PyStructSequence_GetItem(info, 2))) : NULL);
+  Py_XDECREF(info);
+
   Py_XDECREF(stat);
   Py_XDECREF(pair);
   Py_DECREF(stat_type);

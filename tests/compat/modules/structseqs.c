@@ -119,7 +119,13 @@ static PyObject* subclass(PyObject* self, PyObject* base) {
   return type;
 }
 
+/* float_info(): PyFloat_GetInfo. thread_info(): PyThread_GetInfo. */
+static PyObject* float_info(PyObject* self, PyObject* unused) { return PyFloat_GetInfo(); }
+static PyObject* thread_info(PyObject* self, PyObject* unused) { return PyThread_GetInfo(); }
+
 static PyMethodDef methods[] = {
+    {"float_info", float_info, METH_NOARGS, NULL},
+    {"thread_info", thread_info, METH_NOARGS, NULL},
     {"make_stat", make_stat, METH_VARARGS, NULL},
     {"make_pair", make_pair, METH_VARARGS, NULL},
     {"fields", fields, METH_VARARGS, NULL},
