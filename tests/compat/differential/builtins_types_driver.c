@@ -162,7 +162,9 @@ static void drive_range(PyObject* module) {
     show("r == range(0, 11, 3)", PyObject_RichCompare(r, other, Py_EQ));
     show("r != range(0, 11, 3)", PyObject_RichCompare(r, other, Py_NE));
     show("range(0) == range(5, 1)", PyObject_RichCompare(empty1, empty2, Py_EQ));
-    show("r == (0, 3, 6, 9)", PyObject_RichCompare(r, Py_BuildValue("(iiii)", 0, 3, 6, 9), Py_EQ));
+    PyObject* items = Py_BuildValue("(iiii)", 0, 3, 6, 9);
+    show("r == (0, 3, 6, 9)", PyObject_RichCompare(r, items, Py_EQ));
+    Py_XDECREF(items);
     show("r < r", PyObject_RichCompare(r, r, Py_LT));
     out("hash(r) == hash(range(0, 11, 3)): %d\n", PyObject_Hash(r) == PyObject_Hash(other));
     out("hash(range(0)) == hash(range(5, 1)): %d\n", PyObject_Hash(empty1) == PyObject_Hash(empty2));
@@ -195,8 +197,10 @@ static void drive(PyObject* module) {
   SHOW_CALL(module, "merge", "({a:1, b:2}, [('b', 3), ['c', 4]], 0)",
             Py_BuildValue("(O[(si)[si]]i)", base, "b", 3, "c", 4, 0));
   SHOW_CALL(module, "merge", "({a:1, b:2}, ('xy', 'zw'), 1)", Py_BuildValue("(O(ss)i)", base, "xy", "zw", 1));
+  PyObject* pairs = Py_BuildValue("[(ii)]", 5, 6);
   SHOW_CALL(module, "merge", "({a:1, b:2}, iter([(5, 6)]), 1)",
-            Py_BuildValue("(ONi)", base, PyObject_GetIter(Py_BuildValue("[(ii)]", 5, 6)), 1));
+            Py_BuildValue("(ONi)", base, PyObject_GetIter(pairs), 1));
+  Py_XDECREF(pairs);
   SHOW_CALL(module, "merge", "({a:1, b:2}, [('d', 1), 'xyz'], 1)", Py_BuildValue("(O[(si)s]i)", base, "d", 1, "xyz", 1));
   SHOW_CALL(module, "merge", "({a:1, b:2}, [('d', 1), 7], 1)", Py_BuildValue("(O[(si)i]i)", base, "d", 1, 7, 1));
   SHOW_CALL(module, "merge", "({a:1, b:2}, 7, 1)", Py_BuildValue("(Oii)", base, 7, 1));
@@ -221,9 +225,10 @@ static void drive(PyObject* module) {
     SHOW_CALL(module, "is_super", "(d)", Py_BuildValue("(O)", d != NULL ? d : Py_None));
     PyObject* sup_class = PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, derived_type, derived_type, NULL);
     show("super(Derived, Derived).kind()", sup_class != NULL ? PyObject_CallMethod(sup_class, "kind", NULL) : NULL);
-    show("super(Base, d).who()", PyObject_CallMethod(
-        PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, base_type, d, NULL), "who", NULL));
-    show("super(Derived, 5)", PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, derived_type, PyLong_FromLong(5), NULL));
+    PyObject* sup_base = PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, base_type, d, NULL);
+    show("super(Base, d).who()", sup_base != NULL ? PyObject_CallMethod(sup_base, "who", NULL) : NULL);
+    Py_XDECREF(sup_base);
+    show("super(Derived, 5)", PyObject_CallFunction((PyObject*)&PySuper_Type, "Oi", derived_type, 5));
     show("super(5, d)", PyObject_CallFunction((PyObject*)&PySuper_Type, "iO", 5, d));
     show("super()", PyObject_CallNoArgs((PyObject*)&PySuper_Type));
     Py_XDECREF(sup_class);
