@@ -83,6 +83,8 @@
 #include "pinion_python/boolobject.h"
 #include "pinion_python/longobject.h"
 #include "pinion_python/floatobject.h"
+#include "pinion_python/pystrtod.h"
+#include "pinion_python/pystrcmp.h"
 #include "pinion_python/complexobject.h"
 #include "pinion_python/unicodeobject.h"
 #include "pinion_python/unicode_methods.h"
@@ -90,11 +92,14 @@
 #include "pinion_python/bytearrayobject.h"
 #include "pinion_python/memoryobject.h"
 #include "pinion_python/tupleobject.h"
+#include "pinion_python/structseq.h"
 #include "pinion_python/listobject.h"
 #include "pinion_python/dictobject.h"
 #include "pinion_python/setobject.h"
 #include "pinion_python/sliceobject.h"
 #include "pinion_python/iterobject.h"
+#include "pinion_python/enumobject.h"
+#include "pinion_python/rangeobject.h"
 #include "pinion_python/abstract.h"
 #include "pinion_python/abstract_number.h"
 #include "pinion_python/object_extras.h"
@@ -116,5 +121,8 @@
 /* Issue 11: capsules, threads and locks. */
 #include "pinion_python/pycapsule.h"
 #include "pinion_python/pythread.h"
+/* Issue 11, part 2: struct sequences (after tuples, above), files, os.fspath. */
+#include "pinion_python/fileobject.h"
+#include "pinion_python/osmodule.h"
 
 #endif /* Py_PYTHON_H */

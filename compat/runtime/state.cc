@@ -212,6 +212,16 @@ extern "C" PyThreadState* _PyThreadState_UncheckedGet(void) {
   return reinterpret_cast<PyThreadState*>(ThreadRecord::CurrentRunning());
 }
 
+// The recorded gc.enable()/disable() state (objimpl.h: collections run either way).
+// Relaxed: a flag no other memory depends on.
+static int g_gc_enabled = 1;
+
+extern "C" int PyGC_Enable(void) { return __atomic_exchange_n(&g_gc_enabled, 1, __ATOMIC_RELAXED); }
+extern "C" int PyGC_Disable(void) {
+  return __atomic_exchange_n(&g_gc_enabled, 0, __ATOMIC_RELAXED);
+}
+extern "C" int PyGC_IsEnabled(void) { return __atomic_load_n(&g_gc_enabled, __ATOMIC_RELAXED); }
+
 extern "C" Py_ssize_t PyGC_Collect(void) {
   if (g_heap == nullptr) return 0;
   g_heap->Collect();
