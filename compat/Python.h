@@ -84,6 +84,7 @@
 #include "pinion_python/floatobject.h"
 #include "pinion_python/complexobject.h"
 #include "pinion_python/unicodeobject.h"
+#include "pinion_python/unicode_codecs.h"
 #include "pinion_python/bytesobject.h"
 #include "pinion_python/bytearrayobject.h"
 #include "pinion_python/memoryobject.h"
@@ -113,5 +114,7 @@
 /* Issue 11: capsules, threads and locks. */
 #include "pinion_python/pycapsule.h"
 #include "pinion_python/pythread.h"
+/* Issue 11: codecs. */
+#include "pinion_python/codecs.h"
 
 #endif /* Py_PYTHON_H */

@@ -17,6 +17,7 @@
 
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/sequences.h"
+#include "compat/runtime/unicode_codecs.h"
 #include "compat/runtime/values.h"
 
 namespace pinion::compat {
@@ -189,6 +190,13 @@ PyBufferProcs kBytesAsBuffer = {
 
 using pinion::compat::CheckBytes;
 
+// bytes' Python-level methods (decode: unicode_codec_api.cc).
+PyMethodDef kBytesMethods[] = {
+    {"decode", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&pinion::compat::BytesDecode)),
+     METH_VARARGS | METH_KEYWORDS, "Decode the bytes using the codec registered for encoding."},
+    {nullptr, nullptr, 0, nullptr},
+};
+
 PyTypeObject PyBytes_Type = {
     _PyPinion_TYPE_HEAD,
     .tp_name = "bytes",
@@ -203,6 +211,7 @@ PyTypeObject PyBytes_Type = {
     .tp_doc = "bytes: an immutable byte string",
     .tp_richcompare = &pinion::compat::BytesRichCompare,
     .tp_iter = &pinion::compat::BytesIter,
+    .tp_methods = kBytesMethods,
 };
 
 extern "C" PyObject* PyBytes_FromStringAndSize(const char* v, Py_ssize_t len) {

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/unicode_codecs.h"
 #include "gc/errors.h"
 #include "gc/finalization.h"
 #include "gc/heap.h"
@@ -67,6 +68,8 @@ extern "C" int Py_FinalizeEx(void) {
   ForgetImportedModules();  // sys.modules goes first, as in CPython
   ReleaseSysDict();
   ReleaseInternedStrings();
+  ReleaseCodecRegistry();
+  ReleaseErrorHandlers();
   // Collect until a collection finds nothing more to finalize or deallocate, so that the
   // deallocators of unreachable objects run (and release what they own outside the heap).
   // Each round moves garbage one step on: finalized, deallocated, or released by a

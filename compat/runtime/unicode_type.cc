@@ -20,6 +20,7 @@
 
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/sequences.h"
+#include "compat/runtime/unicode_codecs.h"
 #include "compat/runtime/unicode_storage.h"
 #include "compat/runtime/unicode_text.h"
 #include "compat/runtime/values.h"
@@ -239,6 +240,14 @@ void ReleaseInternedStrings() {
 using pinion::compat::StrEqual;
 using pinion::compat::StrOrder;
 
+// str's Python-level methods (encode: unicode_codec_api.cc).
+PyMethodDef kStrMethods[] = {
+    {"encode",
+     reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&pinion::compat::StrEncode)),
+     METH_VARARGS | METH_KEYWORDS, "Encode the string using the codec registered for encoding."},
+    {nullptr, nullptr, 0, nullptr},
+};
+
 PyTypeObject PyUnicode_Type = {
     _PyPinion_TYPE_HEAD,
     .tp_name = "str",
@@ -253,6 +262,7 @@ PyTypeObject PyUnicode_Type = {
     .tp_doc = "str: immutable text (PEP 393: Latin-1, UCS-2 or UCS-4 by content)",
     .tp_richcompare = &pinion::compat::StrRichCompare,
     .tp_iter = &pinion::compat::StrIter,
+    .tp_methods = kStrMethods,
 };
 
 extern "C" int PyUnicode_Compare(PyObject* left, PyObject* right) {
