@@ -10,12 +10,13 @@ author's CI would build them.
 
 _CFLAGS = ["-std=gnu11", "-Werror", "-Wno-missing-field-initializers"]
 
-def differential_test(name, srcs, size = "small", module_copts = []):
+def differential_test(name, srcs, size = "small", module_copts = [], tags = []):
     """The differential test `name`, and `<name>_threads`: the Pinion build run from several
     threads while another collects (diff_support.h's DIFFERENTIAL_MAIN).
 
     module_copts: extra compiler options for the module, srcs[0], alone (in both builds), such
-    as "-DPy_LIMITED_API=0x030B0000": the module then builds as a library of its own."""
+    as "-DPy_LIMITED_API=0x030B0000": the module then builds as a library of its own.
+    tags: given to both tests (["manual"]: run only when named)."""
     module_deps = {"pinion": [], "cpython": []}
     if module_copts:
         for build, includes in [("pinion", []), ("cpython", ["-isystem", "/usr/include/python3.11"])]:
@@ -55,6 +56,7 @@ def differential_test(name, srcs, size = "small", module_copts = []):
             ":%s_pinion" % name,
             ":%s_cpython" % name,
         ],
+        tags = tags,
     )
     native.cc_test(
         name = name + "_threads",
@@ -63,4 +65,5 @@ def differential_test(name, srcs, size = "small", module_copts = []):
         copts = _CFLAGS + ["-DPINION_DIFF_THREADS"],
         linkopts = ["-lpthread"],
         deps = ["//compat:python"] + module_deps["pinion"],
+        tags = tags,
     )
