@@ -12,7 +12,7 @@
  * UTF-8 mode, and under a UTF-8 locale); the locale functions accept only the errors NULL,
  * "strict" and "surrogateescape" (ValueError "unsupported error handler" otherwise, as
  * CPython for a non-UTF-8 locale). Not provided: UTF-7, the charmap codecs
- * (PyUnicode_DecodeCharmap...), PyUnicode_AsDecodedUnicode/AsEncodedUnicode.
+ * (PyUnicode_DecodeCharmap...).
  *
  * Threads: any attached thread.
  */
@@ -50,6 +50,13 @@ Py_DEPRECATED(3.6) PyAPI_FUNC(PyObject*) PyUnicode_AsEncodedObject(PyObject* uni
 Py_DEPRECATED(3.6) PyAPI_FUNC(PyObject*) PyUnicode_AsDecodedObject(PyObject* unicode,
                                                                    const char* encoding,
                                                                    const char* errors);
+/* Deprecated in 3.6: the same, the codec's result required to be a str (TypeError). */
+Py_DEPRECATED(3.6) PyAPI_FUNC(PyObject*) PyUnicode_AsDecodedUnicode(PyObject* unicode,
+                                                                    const char* encoding,
+                                                                    const char* errors);
+Py_DEPRECATED(3.6) PyAPI_FUNC(PyObject*) PyUnicode_AsEncodedUnicode(PyObject* unicode,
+                                                                    const char* encoding,
+                                                                    const char* errors);
 
 /* UTF-8 with any error handler; `consumed` non-NULL: an incomplete sequence at the end is
  * not an error but left undecoded, *consumed the bytes decoded (stateful decoding). */

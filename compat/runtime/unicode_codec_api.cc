@@ -124,6 +124,33 @@ extern "C" PyObject* PyUnicode_AsDecodedObject(PyObject* unicode, const char* en
   return PyCodec_Decode(unicode, encoding != nullptr ? encoding : "utf-8", errors);
 }
 
+// The Unicode forms: the codec's result must be a str.
+extern "C" PyObject* PyUnicode_AsDecodedUnicode(PyObject* unicode, const char* encoding,
+                                                const char* errors) {
+  if (encoding == nullptr) encoding = "utf-8";
+  PyObject* v = PyUnicode_AsDecodedObject(unicode, encoding, errors);
+  if (v == nullptr || PyUnicode_Check(v)) return v;
+  PyErr_Format(PyExc_TypeError,
+               "'%.400s' decoder returned '%.400s' instead of 'str'; use codecs.decode() to "
+               "decode to arbitrary types",
+               encoding, Py_TYPE(v)->tp_name);
+  Py_DECREF(v);
+  return nullptr;
+}
+
+extern "C" PyObject* PyUnicode_AsEncodedUnicode(PyObject* unicode, const char* encoding,
+                                                const char* errors) {
+  if (encoding == nullptr) encoding = "utf-8";
+  PyObject* v = PyUnicode_AsEncodedObject(unicode, encoding, errors);
+  if (v == nullptr || PyUnicode_Check(v)) return v;
+  PyErr_Format(PyExc_TypeError,
+               "'%.400s' encoder returned '%.400s' instead of 'str'; use codecs.encode() to "
+               "encode to arbitrary types",
+               encoding, Py_TYPE(v)->tp_name);
+  Py_DECREF(v);
+  return nullptr;
+}
+
 extern "C" PyObject* PyUnicode_DecodeUTF8Stateful(const char* s, Py_ssize_t size,
                                                   const char* errors, Py_ssize_t* consumed) {
   if (BadSize(size, s)) return nullptr;

@@ -333,6 +333,11 @@ static void functions(PyObject* module) {
   show("AsEncodedObject", PyUnicode_AsEncodedObject(str, "utf-16-le", NULL));
   show("AsEncodedObject(1)", PyUnicode_AsEncodedObject(Py_True, "utf-8", NULL));
   show("AsDecodedObject", PyUnicode_AsDecodedObject(str, "utf-8", NULL));
+  show("AsDecodedUnicode", PyUnicode_AsDecodedUnicode(str, "utf-8", NULL));
+  show("AsDecodedUnicode(test-rev)", PyUnicode_AsDecodedUnicode(str, "test-rev", NULL));
+  show("AsEncodedUnicode", PyUnicode_AsEncodedUnicode(str, "utf-8", NULL));
+  show("AsEncodedUnicode(test-str)", PyUnicode_AsEncodedUnicode(str, "test-str", NULL));
+  show("AsEncodedObject(test-str)", PyUnicode_AsEncodedObject(str, "test-str", NULL));
 
   PyObject* bytes = PyBytes_FromString("h\xc3\xa9");
   PyObject* bytearray = PyByteArray_FromStringAndSize("h\xc3\xa9", 3);
