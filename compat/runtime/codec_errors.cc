@@ -13,8 +13,8 @@
 // As CPython 3.11: a handler gets the UnicodeError and returns (replacement, new position);
 // the codec's exception object is made once per call of a codec and updated (start, end,
 // reason) for each further error, and the handler may change its object; a new position
-// out of range is an IndexError. Where Pinion differs: namereplace knows no character names
-// (user guide); it writes \x, \u or \U escapes as backslashreplace does.
+// out of range is an IndexError; namereplace names characters as CPython 3.11's Unicode
+// 14.0 database does (unicode_names.cc), and escapes the others as backslashreplace does.
 //
 // Threads: any attached thread.
 #include <cstdio>
