@@ -1,8 +1,7 @@
 /* Drives tests/compat/modules/textcodecs.c for the codec cases that need a str holding lone
  * surrogates: decoding with surrogateescape and surrogatepass, and encoding such a str with
- * every codec and error handler (the file system and locale encodings too). A separate test
- * (codecs_surrogates_test, tagged manual) until Pinion's str can hold surrogates (the PEP 393
- * representation); codecs_driver.c has the rest. */
+ * every codec and error handler (the file system and locale encodings too), which Pinion's
+ * str can hold since the PEP 393 representation; codecs_driver.c has the rest. */
 #define PY_SSIZE_T_CLEAN
 #include "diff_support.h"
 
@@ -64,9 +63,9 @@ static void decoding(void) {
 static void encoding(void) {
   /* 'a\udcffb', '\ud800\udc00' (two lone surrogates, not a pair), '\udc80x\ud83d'. */
   PyObject* texts[] = {
-      PyUnicode_DecodeUTF8("a\xff" "b", 3, "surrogateescape"),
-      PyUnicode_DecodeUTF8("\xed\xa0\x80\xed\xb0\x80", 6, "surrogatepass"),
-      PyUnicode_DecodeUTF8("\xed\xb2\x80x\xed\xa0\xbd", 7, "surrogatepass")};
+      PyUnicode_DecodeUTF8Stateful("a\xff" "b", 3, "surrogateescape", NULL),
+      PyUnicode_DecodeUTF8Stateful("\xed\xa0\x80\xed\xb0\x80", 6, "surrogatepass", NULL),
+      PyUnicode_DecodeUTF8Stateful("\xed\xb2\x80x\xed\xa0\xbd", 7, "surrogatepass", NULL)};
   static const char* const encodings[] = {
       "utf-8", "latin-1", "ascii", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
       "utf-32-be", "unicode_escape", "raw_unicode_escape"};
