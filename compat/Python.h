@@ -88,6 +88,7 @@
 #include "pinion_python/complexobject.h"
 #include "pinion_python/unicodeobject.h"
 #include "pinion_python/unicode_methods.h"
+#include "pinion_python/unicode_codecs.h"
 #include "pinion_python/bytesobject.h"
 #include "pinion_python/bytearrayobject.h"
 #include "pinion_python/memoryobject.h"
@@ -124,5 +125,7 @@
 /* Issue 11, part 2: struct sequences (after tuples, above), files, os.fspath. */
 #include "pinion_python/fileobject.h"
 #include "pinion_python/osmodule.h"
+/* Issue 11: codecs. */
+#include "pinion_python/codecs.h"
 
 #endif /* Py_PYTHON_H */

@@ -17,6 +17,7 @@
 
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/sequences.h"
+#include "compat/runtime/unicode_codecs.h"
 #include "compat/runtime/values.h"
 
 namespace pinion::compat {

@@ -17,6 +17,7 @@
 
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/sequences.h"
+#include "compat/runtime/unicode_codecs.h"
 
 namespace pinion::compat {
 namespace {
@@ -545,6 +546,9 @@ PyObject* Copy(PyObject* self, PyObject*) { return Make(self, Data(self)); }
 
 PyMethodDef g_bytes_methods[] = {
     PINION_BYTES_METHODS,
+    {"decode",  // unicode_codec_api.cc
+     reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&BytesDecode)),
+     METH_VARARGS | METH_KEYWORDS, "Decode the bytes using the codec registered for encoding."},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/unicode_codecs.h"
 #include "gc/errors.h"
 #include "gc/finalization.h"
 #include "gc/heap.h"
@@ -85,6 +86,8 @@ extern "C" int Py_FinalizeEx(void) {
   ReleaseBuiltins();
   ReleaseSysDict();
   ReleaseInternedStrings();
+  ReleaseCodecRegistry();
+  ReleaseErrorHandlers();
   // Collect until a collection finds nothing more to finalize or deallocate, so that the
   // deallocators of unreachable objects run (and release what they own outside the heap).
   // Each round moves garbage one step on: finalized, deallocated, or released by a

@@ -15,6 +15,7 @@
 
 #include "compat/runtime/str_chars.h"
 #include "compat/runtime/str_text.h"
+#include "compat/runtime/unicode_codecs.h"
 #include "compat/runtime/unicode_text.h"
 
 namespace pinion::compat {
@@ -547,6 +548,7 @@ PyCFunction Kw() {
 }  // namespace
 
 PyMethodDef kStrMethods[] = {
+    {"encode", Kw<StrEncode>(), METH_VARARGS | METH_KEYWORDS, nullptr},  // unicode_codec_api.cc
     {"join", StrJoin, METH_O, nullptr},
     {"split", Kw<StrSplit>(), METH_VARARGS | METH_KEYWORDS, nullptr},
     {"rsplit", Kw<StrRsplit>(), METH_VARARGS | METH_KEYWORDS, nullptr},
