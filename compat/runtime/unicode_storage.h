@@ -56,11 +56,11 @@ bool TracesUtf8Copy(PyObject* str);
 // needed; nullptr with UnicodeEncodeError if it holds a surrogate, MemoryError.
 const char* StrUtf8(PyObject* str, Py_ssize_t* size);
 
-// Decodes `size` bytes of UTF-8 with CPython's "strict", "replace" or "ignore" handling
-// (kUnknown: LookupError for `errors_name` at the first invalid sequence).
-enum class Utf8Errors { kStrict, kReplace, kIgnore, kUnknown };
-PyObject* DecodeUtf8(const char* data, Py_ssize_t size, Utf8Errors errors,
-                     const char* errors_name = nullptr);
+// Decodes `size` bytes of UTF-8 with CPython's "strict" or "replace" handling (the fast
+// paths of PyUnicode_FromString and PyUnicode_FromFormat; every other handler is the codec's,
+// unicode_decoders.cc).
+enum class Utf8Errors { kStrict, kReplace };
+PyObject* DecodeUtf8(const char* data, Py_ssize_t size, Utf8Errors errors);
 
 }  // namespace pinion::compat
 

@@ -132,8 +132,7 @@ bool EncodeUtf8(PyObject* str, std::string& out) {
 
 }  // namespace
 
-PyObject* DecodeUtf8(const char* data, Py_ssize_t size, Utf8Errors errors,
-                     const char* errors_name) {
+PyObject* DecodeUtf8(const char* data, Py_ssize_t size, Utf8Errors errors) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(data);
   // Fast path: ASCII.
   Py_ssize_t i = 0;
@@ -156,15 +155,11 @@ PyObject* DecodeUtf8(const char* data, Py_ssize_t size, Utf8Errors errors,
       i += step.size;
       continue;
     }
-    if (errors == Utf8Errors::kUnknown) {
-      PyErr_Format(PyExc_LookupError, "unknown error handler name '%.400s'", errors_name);
-      return nullptr;
-    }
     if (errors == Utf8Errors::kStrict) {
       RaiseDecodeError(data, size, i, i + step.error_length, step.reason);
       return nullptr;
     }
-    if (errors == Utf8Errors::kReplace) text += U'\xFFFD';
+    text += U'\xFFFD';  // kReplace
     i += step.error_length;
   }
   return StrFromKind(PyUnicode_4BYTE_KIND, text.data(), static_cast<Py_ssize_t>(text.size()));
@@ -227,22 +222,16 @@ extern "C" PyObject* PyUnicode_FromStringAndSize(const char* u, Py_ssize_t size)
   return DecodeUtf8(u == nullptr ? "" : u, size, Utf8Errors::kStrict);
 }
 
+// Strict decoding here; any error handler through the codec (unicode_decoders.cc).
 extern "C" PyObject* PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors) {
+  if (errors != nullptr && std::strcmp(errors, "strict") != 0) {
+    return PyUnicode_DecodeUTF8Stateful(s, size, errors, nullptr);
+  }
   if (size < 0) {
     PyErr_BadInternalCall();
     return nullptr;
   }
-  Utf8Errors mode;
-  if (errors == nullptr || std::strcmp(errors, "strict") == 0) {
-    mode = Utf8Errors::kStrict;
-  } else if (std::strcmp(errors, "replace") == 0) {
-    mode = Utf8Errors::kReplace;
-  } else if (std::strcmp(errors, "ignore") == 0) {
-    mode = Utf8Errors::kIgnore;
-  } else {
-    mode = Utf8Errors::kUnknown;
-  }
-  return DecodeUtf8(s, size, mode, errors);
+  return DecodeUtf8(s, size, Utf8Errors::kStrict);
 }
 
 extern "C" const char* PyUnicode_AsUTF8AndSize(PyObject* unicode, Py_ssize_t* size) {

@@ -481,6 +481,11 @@ TEST_CASE("str decodes UTF-8 and counts code points") {
   CHECK(Utf8(ignored) == "az");
   CHECK(PyUnicode_DecodeUTF8("a\xff", 2, "bogus") == nullptr);  // looked up when needed
   CHECK(TakeError(PyExc_LookupError));
+  CHECK(PyUnicode_DecodeUTF8("ok", 2, "bogus") != nullptr);  // ...and only then
+  PyObject* escaped = PyUnicode_DecodeUTF8("a\xff", 2, "surrogateescape");  // the codec's
+  REQUIRE(escaped != nullptr);
+  CHECK(PyUnicode_GetLength(escaped) == 2);
+  CHECK(PyUnicode_ReadChar(escaped, 1) == 0xDCFF);
 
   // Sizes and NULL data.
   PyObject* empty = PyUnicode_FromStringAndSize(nullptr, 0);
