@@ -77,22 +77,30 @@
 #include "pinion_python/objimpl.h"
 #include "pinion_python/pystate.h"
 #include "pinion_python/pyerrors.h"
+#include "pinion_python/pylifecycle.h"
 #include "pinion_python/warnings.h"
 #include "pinion_python/ceval.h"
 #include "pinion_python/boolobject.h"
 #include "pinion_python/longobject.h"
 #include "pinion_python/floatobject.h"
+#include "pinion_python/pystrtod.h"
+#include "pinion_python/pystrcmp.h"
 #include "pinion_python/complexobject.h"
 #include "pinion_python/unicodeobject.h"
+#include "pinion_python/unicode_methods.h"
+#include "pinion_python/unicode_codecs.h"
 #include "pinion_python/bytesobject.h"
 #include "pinion_python/bytearrayobject.h"
 #include "pinion_python/memoryobject.h"
 #include "pinion_python/tupleobject.h"
+#include "pinion_python/structseq.h"
 #include "pinion_python/listobject.h"
 #include "pinion_python/dictobject.h"
 #include "pinion_python/setobject.h"
 #include "pinion_python/sliceobject.h"
 #include "pinion_python/iterobject.h"
+#include "pinion_python/enumobject.h"
+#include "pinion_python/rangeobject.h"
 #include "pinion_python/abstract.h"
 #include "pinion_python/abstract_number.h"
 #include "pinion_python/object_extras.h"
@@ -104,6 +112,7 @@
 #include "pinion_python/modsupport.h"
 #include "pinion_python/import.h"
 #include "pinion_python/sysmodule.h"
+#include "pinion_python/intrcheck.h"
 /* Appended for python/pythoncapi-compat's pythoncapi_compat.h (issue 10): hashing and clock
  * helpers; frames and weak references, declared unsupported. */
 #include "pinion_python/pyhash.h"
@@ -113,5 +122,10 @@
 /* Issue 11: capsules, threads and locks. */
 #include "pinion_python/pycapsule.h"
 #include "pinion_python/pythread.h"
+/* Issue 11, part 2: struct sequences (after tuples, above), files, os.fspath. */
+#include "pinion_python/fileobject.h"
+#include "pinion_python/osmodule.h"
+/* Issue 11: codecs. */
+#include "pinion_python/codecs.h"
 
 #endif /* Py_PYTHON_H */

@@ -75,6 +75,7 @@ Name: Pinion Python (embedding)
 Description: CPython 3.11 C API on the Pinion garbage collector, for embedding
 Version: 3.11
 Libs: -L${libdir} -Wl,-rpath,${libdir} -lpinion-python -lm
+Libs.private: -lgmp -lstdc++ -ldl -pthread
 Cflags: -I${includedir}/pinion-python3.11 -pthread
 PC
 echo "installed Pinion's CPython layer in $prefix"

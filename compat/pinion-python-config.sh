@@ -11,7 +11,8 @@
 #       $(pinion-python-config --embed --ldflags)                        # an embedding program
 #
 # --embed links libpinion-python.so (with an rpath to it); --embed --static links
-# libpinion-python.a whole, with -rdynamic so that modules loaded later find the C API.
+# libpinion-python.a whole, with -rdynamic so that modules loaded later find the C API, and
+# the libraries it needs (GMP, for ints, is always linked dynamically: LGPL).
 # Extension modules link no runtime: they resolve it from the program that loads them.
 set -eu
 
@@ -38,7 +39,7 @@ done
 libs="-lm"
 if [ "$embed" = 1 ]; then
   if [ "$static" = 1 ]; then
-    libs="-Wl,--whole-archive $prefix/lib/libpinion-python.a -Wl,--no-whole-archive -rdynamic -lstdc++ -lm -ldl -pthread"
+    libs="-Wl,--whole-archive $prefix/lib/libpinion-python.a -Wl,--no-whole-archive -rdynamic -lgmp -lstdc++ -lm -ldl -pthread"
   else
     libs="-lpinion-python -lm"
   fi

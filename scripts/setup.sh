@@ -8,6 +8,7 @@ packages=(
   g++              # the toolchain (GCC 12 on Debian 12), with ASan/UBSan/TSan runtimes
   libgc-dev        # Boehm GC: the reference baseline in benchmarks/
   doctest-dev      # the test framework
+  libgmp-dev       # GMP: the compat layer's ints of any size (compat/runtime/long_repr.h)
   python3-dev      # CPython 3.11's headers and libpython: the compat layer's differential
   libpython3.11-dev  # tests build each module against them too (tests/compat/differential/)
 )

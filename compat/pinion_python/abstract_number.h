@@ -27,8 +27,7 @@
  * base-10 literals), PyNumber_Float (nb_float, nb_index, then str/bytes parsed as float
  * literals), PyNumber_ToBase ("0b101", "0o17", "10", "-0xff").
  *
- * Where Pinion differs from CPython: ints are 64-bit (longobject.h), so results outside
- * int64_t raise OverflowError and PyNumber_AsSsize_t never overflows; there is no complex
+ * Where Pinion differs from CPython: there is no complex
  * type (a negative float to a fractional power raises ValueError instead of returning a
  * complex); __trunc__ and the buffer protocol are not consulted by PyNumber_Long; an
  * __index__/__int__/__float__ that returns a strict subclass of int/float is accepted
@@ -77,8 +76,9 @@ PyAPI_FUNC(int) PyIndex_Check(PyObject* o);
 /* o as an int: o itself if it is one (bools and int subclasses included), else nb_index's
  * result. */
 PyAPI_FUNC(PyObject*) PyNumber_Index(PyObject* o);
-/* o as a Py_ssize_t through PyNumber_Index; -1 with an exception set on failure. (Out of
- * range values would raise `exc`, or clamp when exc is NULL; with 64-bit ints, none is.) */
+/* o as a Py_ssize_t through PyNumber_Index; -1 with an exception set on failure. Out of
+ * range: `exc` ("cannot fit 'int' into an index-sized integer"), or, when exc is NULL, the
+ * value clamped to PY_SSIZE_T_MIN or PY_SSIZE_T_MAX. */
 PyAPI_FUNC(Py_ssize_t) PyNumber_AsSsize_t(PyObject* o, PyObject* exc);
 /* int(o) and float(o). */
 PyAPI_FUNC(PyObject*) PyNumber_Long(PyObject* o);

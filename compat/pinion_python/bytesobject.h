@@ -59,6 +59,26 @@ PyAPI_FUNC(char*) PyBytes_AsString(PyObject* o);
 PyAPI_FUNC(int) PyBytes_AsStringAndSize(PyObject* obj, char** buffer, Py_ssize_t* length);
 /* -1 with TypeError if `o` is not bytes. */
 PyAPI_FUNC(Py_ssize_t) PyBytes_Size(PyObject* o);
+/* repr(o) for bytes `o`: b'...' with Python's escapes; with `smartquotes` 0 always in single
+ * quotes (escaping '), else in double quotes when the data has ' and no ". TypeError for other
+ * objects ("expected bytes, T found"). */
+PyAPI_FUNC(PyObject*) PyBytes_Repr(PyObject* o, int smartquotes);
+/* *pv = *pv + w for any two buffer exporters (TypeError "can't concat W to V", and *pv set
+ * NULL, on failure); *pv's old reference is released. Nothing happens if *pv is NULL; w NULL
+ * clears *pv. ConcatAndDel also releases w. */
+PyAPI_FUNC(void) PyBytes_Concat(PyObject** pv, PyObject* w);
+PyAPI_FUNC(void) PyBytes_ConcatAndDel(PyObject** pv, PyObject* w);
+/* bytes(x): x itself if exactly bytes; a copy of a buffer; the integers (0..255) an iterable
+ * gives (ValueError "bytes must be in range(0, 256)"). TypeError "cannot convert 'T' object to
+ * bytes" for str and non-iterables. */
+PyAPI_FUNC(PyObject*) PyBytes_FromObject(PyObject* x);
+/* The `len` bytes of `s` with Python's backslash escapes decoded (\\ \' \" \a \b \f \n \r
+ * \t \v, \ooo, \xhh, backslash-newline). A bad \x escape: ValueError "invalid \x escape at
+ * position N" (`errors` NULL or "strict"), '?' ("replace") or nothing ("ignore"); a trailing
+ * backslash: ValueError. An unknown escape is kept and an octal one past \377 wraps, with a
+ * DeprecationWarning, as CPython 3.11. The last two arguments are unused. */
+PyAPI_FUNC(PyObject*) PyBytes_DecodeEscape(const char* s, Py_ssize_t len, const char* errors,
+                                           Py_ssize_t unused, const char* unused_encoding);
 /* For a bytes object its creator is still filling: *pv is replaced by a new object of
  * `newsize` bytes (the old contents, truncated or zero-extended) and the old reference is
  * released. On error *pv is released and set to NULL, and -1 is returned. */

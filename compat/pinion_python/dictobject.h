@@ -81,6 +81,11 @@ PyAPI_FUNC(PyObject*) PyDict_Copy(PyObject* p);
  * types are not supported (TypeError). */
 PyAPI_FUNC(int) PyDict_Update(PyObject* a, PyObject* b);
 PyAPI_FUNC(int) PyDict_Merge(PyObject* a, PyObject* b, int override);
+/* Adds the (key, value) pairs an iterable gives (each a sequence of 2: TypeError "cannot
+ * convert dictionary update sequence element #i to a sequence", ValueError "... has length n;
+ * 2 is required"); `override` 0 keeps the keys `d` has. 0, or -1 with an exception (pairs
+ * before the bad one stay added). dict(pairs) uses it. */
+PyAPI_FUNC(int) PyDict_MergeFromSeq2(PyObject* d, PyObject* seq2, int override);
 
 #ifndef Py_LIMITED_API
 /* dict.pop(key[, deflt]) (CPython 3.11's private helper, which pythoncapi_compat.h's

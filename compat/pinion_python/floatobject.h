@@ -48,6 +48,10 @@ PyAPI_FUNC(PyObject*) PyFloat_FromString(PyObject* text);
 /* DBL_MAX and DBL_MIN (the smallest normal double). */
 PyAPI_FUNC(double) PyFloat_GetMax(void);
 PyAPI_FUNC(double) PyFloat_GetMin(void);
+/* sys.float_info: a struct sequence of float.h's values (max, max_exp, max_10_exp, min,
+ * min_exp, min_10_exp, dig, mant_dig, epsilon, radix, rounds), as CPython's; each call a new
+ * instance of a new type (runtime/sys_info.cc). */
+PyAPI_FUNC(PyObject*) PyFloat_GetInfo(void);
 
 #ifndef Py_LIMITED_API
 /* A double in IEEE 754 binary16 ('e'), binary32 ('f') or binary64 ('d') layout at p (2, 4

@@ -107,6 +107,17 @@ Py_DEPRECATED(3.11) typedef int UsingDeprecatedTrashcanMacro; /* warns as CPytho
 /* gc.collect(): a full collection, then the finalizers it queued, on this thread. Returns
  * how many finalizer calls ran. */
 PyAPI_FUNC(Py_ssize_t) PyGC_Collect(void);
+/* gc.enable()/gc.disable()/gc.isenabled(): Enable and Disable return the previous state (1
+ * enabled). Where Pinion differs: in CPython disabling stops only the cycle collector, and
+ * reference counting still frees the rest; in Pinion tracing collections are the only way
+ * memory is reclaimed, so they keep running when disabled: the state is only recorded (for
+ * code that saves and restores it). PyGC_Collect still collects when disabled, as in CPython. */
+PyAPI_FUNC(int) PyGC_Enable(void);
+PyAPI_FUNC(int) PyGC_Disable(void);
+PyAPI_FUNC(int) PyGC_IsEnabled(void);
+
+/* Whether instances of type `t` are GC objects (Py_TPFLAGS_HAVE_GC). */
+#define PyType_IS_GC(t) PyType_HasFeature((t), Py_TPFLAGS_HAVE_GC)
 
 _PyPinion_EXTERN_C_END
 

@@ -93,6 +93,19 @@ PyAPI_FUNC(void) PyBuffer_Release(Py_buffer* view);
 
 #endif /* !Py_LIMITED_API || Py_LIMITED_API >= 3.11 */
 
+/* The old buffer API (CPython 3.11's abstract.h, deprecated since 3.0; in every limited
+ * version): *buffer and *len of obj's simple buffer, taken and released at once (valid while obj lives and, for a
+ * bytearray, keeps its size). 0, or -1 with PyObject_GetBuffer's TypeError
+ * ("expected a writable bytes-like object" for AsWriteBuffer) or, for a NULL argument,
+ * SystemError. CheckReadBuffer: 1 if obj exports a readable buffer, else 0 (no error). */
+PyAPI_FUNC(int) PyObject_AsCharBuffer(PyObject* obj, const char** buffer, Py_ssize_t* len)
+    Py_DEPRECATED(3.0);
+PyAPI_FUNC(int) PyObject_AsReadBuffer(PyObject* obj, const void** buffer, Py_ssize_t* len)
+    Py_DEPRECATED(3.0);
+PyAPI_FUNC(int) PyObject_AsWriteBuffer(PyObject* obj, void** buffer, Py_ssize_t* len)
+    Py_DEPRECATED(3.0);
+PyAPI_FUNC(int) PyObject_CheckReadBuffer(PyObject* obj) Py_DEPRECATED(3.0);
+
 _PyPinion_EXTERN_C_END
 
 #endif /* PINION_PYTHON_PYBUFFER_H_ */

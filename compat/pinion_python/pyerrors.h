@@ -287,11 +287,17 @@ PyAPI_FUNC(int) PyErr_GivenExceptionMatches(PyObject* given, PyObject* exc);
  * (Pinion has no traceback objects). */
 PyAPI_FUNC(void) PyErr_Fetch(PyObject** type, PyObject** value, PyObject** traceback);
 PyAPI_FUNC(void) PyErr_Restore(PyObject* type, PyObject* value, PyObject* traceback);
-/* Prints the current exception to stderr as "TypeName: str(value)" (or "TypeName") and
- * clears it; nothing if none is set. SystemExit is printed, not acted on; the argument of
- * PrintEx (sys.last_* in CPython) is ignored. */
+/* Prints the current exception as PyErr_Display does and clears it; nothing if none is set.
+ * SystemExit is printed, not acted on; the argument of PrintEx (sys.last_* in CPython) is
+ * ignored. */
 PyAPI_FUNC(void) PyErr_Print(void);
 PyAPI_FUNC(void) PyErr_PrintEx(int set_sys_last_vars);
+/* Prints the exception (value normalised to an instance of exception) as CPython 3.11 does
+ * when there is no traceback: "TypeName: str(value)" (or "TypeName") and a newline, with
+ * sys.stderr's write method when the embedder set sys.stderr, nothing when it is None, and
+ * to the C stream stderr when it is missing or its write fails (CPython then prints "lost
+ * sys.stderr"). The traceback is ignored (Pinion has none); the arguments are borrowed. */
+PyAPI_FUNC(void) PyErr_Display(PyObject* exception, PyObject* value, PyObject* traceback);
 /* Reports an exception raised where it cannot propagate (a finalizer, a tp_dealloc), then
  * clears it: "Exception ignored in: <T object at 0x...>" (`where` is named by its type and
  * address, not its repr: it may be mid-deallocation; NULL omits the line), then the

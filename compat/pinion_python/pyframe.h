@@ -20,7 +20,6 @@ PyAPI_FUNC(PyCodeObject*) PyFrame_GetCode(PyFrameObject* frame)
     _PyPinion_NO_FRAMES("PyFrame_GetCode");
 PyAPI_FUNC(int) PyFrame_GetLineNumber(PyFrameObject* frame)
     _PyPinion_NO_FRAMES("PyFrame_GetLineNumber");
-PyAPI_FUNC(PyFrameObject*) PyEval_GetFrame(void) _PyPinion_NO_FRAMES("PyEval_GetFrame");
 #if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03090000
 PyAPI_FUNC(PyFrameObject*) PyThreadState_GetFrame(PyThreadState* tstate)
     _PyPinion_NO_FRAMES("PyThreadState_GetFrame");

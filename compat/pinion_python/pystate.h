@@ -19,10 +19,14 @@
 
 _PyPinion_EXTERN_C_BEGIN
 
+/* Py_Initialize is Py_InitializeEx(1): initsigs also installs the SIGINT handler
+ * (intrcheck.h) when SIGINT has its default disposition. */
 PyAPI_FUNC(void) Py_Initialize(void);
 PyAPI_FUNC(void) Py_InitializeEx(int initsigs);
 PyAPI_FUNC(int) Py_IsInitialized(void);
-/* Runs the pending finalizers, detaches the calling thread and destroys the heap. */
+/* Runs the pending calls left (ceval.h), clears sys.modules and the audit hooks, runs the
+ * pending finalizers, detaches the calling thread, destroys the heap, removes the SIGINT
+ * handler, then runs the Py_AtExit functions (pylifecycle.h). */
 PyAPI_FUNC(void) Py_Finalize(void);
 #if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03060000
 PyAPI_FUNC(int) Py_FinalizeEx(void);

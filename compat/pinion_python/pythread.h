@@ -77,6 +77,14 @@ PyAPI_FUNC(void) PyThread_release_lock(PyThread_type_lock lock);
 PyAPI_FUNC(size_t) PyThread_get_stacksize(void);
 PyAPI_FUNC(int) PyThread_set_stacksize(size_t size);
 
+/* sys.thread_info: a struct sequence (name='pthread', lock, version: the C library's, e.g.
+ * 'NPTL 2.36', or None), each call a new instance of a new type (runtime/sys_info.cc).
+ * Where Pinion differs: lock is 'mutex+cond' (its locks), CPython's Linux build says
+ * 'semaphore'. */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 >= 0x03030000
+PyAPI_FUNC(PyObject*) PyThread_GetInfo(void);
+#endif
+
 /* The deprecated TLS API: int keys (pthread keys). create: a key, or -1; set_key_value: 0,
  * or -1 on failure. ReInitTLS does nothing. */
 Py_DEPRECATED(3.7) PyAPI_FUNC(int) PyThread_create_key(void);

@@ -27,8 +27,7 @@
 
 namespace {
 
-// Pinion's ints are 64-bit, so the l, L and n codes always fit; the narrower ones are
-// range-checked (or masked) from the 64-bit value.
+// Integer codes read ints of any size through the PyLong_As* functions (Integer below).
 static_assert(sizeof(long) == 8 && sizeof(long long) == 8 && sizeof(Py_ssize_t) == 8);
 
 constexpr int kMaxDepth = 32;                  // nesting of "(...)" items, as CPython
@@ -125,16 +124,6 @@ bool ScanFormat(const char* format, const char* function, bool with_keywords, Fo
                  static_cast<Py_ssize_t>(bad - format), format);
   }
   return false;
-}
-
-// The UTF-8 sequence at `utf8` (valid: it comes from a str) as a code point.
-int DecodeCodePoint(const char* utf8) {
-  const auto* s = reinterpret_cast<const unsigned char*>(utf8);
-  if (s[0] < 0x80) return s[0];
-  const int continuation = s[0] >= 0xF0 ? 3 : s[0] >= 0xE0 ? 2 : 1;
-  int c = s[0] & (0x3F >> continuation);
-  for (int i = 1; i <= continuation; ++i) c = (c << 6) | (s[i] & 0x3F);
-  return c;
 }
 
 // OverflowError with CPython's message unless min <= v <= max.
@@ -266,7 +255,7 @@ class Converter {
         if (!PyUnicode_Check(arg) || PyUnicode_GET_LENGTH(arg) != 1) {
           return Mismatch("a unicode character", arg);
         }
-        return Store<int>(DecodeCodePoint(PyUnicode_AsUTF8(arg)));
+        return Store<int>(static_cast<int>(PyUnicode_READ_CHAR(arg, 0)));
       case 'f': case 'd': {
         if (!PyFloat_Check(arg) && !PyLong_Check(arg)) return Mismatch("float", arg);
         const double value = PyFloat_AsDouble(arg);
@@ -291,29 +280,46 @@ class Converter {
     }
   }
 
-  // b B h H i I l k L K n. The masking codes keep the low bits, as CPython's.
+  // b B h H i I l k L K n, as CPython's: the masking codes (B H I k K) keep the low bits of
+  // an int of any size; the others convert through PyLong_AsLong (AsLongLong for L,
+  // AsSsize_t for n), with its OverflowError beyond the C type, then check the range.
   const char* Integer(char code, PyObject* arg) {
     if (!PyLong_Check(arg)) return Mismatch("int", arg);
-    const long long v = PyLong_AsLongLong(arg);
+    switch (code) {
+      case 'B': case 'H': case 'I': case 'k': case 'K': {
+        const unsigned long long bits = PyLong_AsUnsignedLongLongMask(arg);
+        if (bits == static_cast<unsigned long long>(-1) && PyErr_Occurred()) return kRaised;
+        switch (code) {
+          case 'B': return Store<unsigned char>(static_cast<unsigned char>(bits));
+          case 'H': return Store<unsigned short>(static_cast<unsigned short>(bits));
+          case 'I': return Store<unsigned int>(static_cast<unsigned int>(bits));
+          case 'k': return Store<unsigned long>(static_cast<unsigned long>(bits));
+          default: return Store<unsigned long long>(bits);
+        }
+      }
+      case 'L': {
+        const long long v = PyLong_AsLongLong(arg);
+        return v == -1 && PyErr_Occurred() ? kRaised : Store<long long>(v);
+      }
+      case 'n': {
+        const Py_ssize_t v = PyLong_AsSsize_t(arg);
+        return v == -1 && PyErr_Occurred() ? kRaised : Store<Py_ssize_t>(v);
+      }
+      default: break;
+    }
+    const long v = PyLong_AsLong(arg);
     if (v == -1 && PyErr_Occurred()) return kRaised;
     switch (code) {
       case 'b':
         if (!InRange(v, 0, UCHAR_MAX, "unsigned byte integer")) return kRaised;
         return Store<unsigned char>(static_cast<unsigned char>(v));
-      case 'B': return Store<unsigned char>(static_cast<unsigned char>(v));
       case 'h':
         if (!InRange(v, SHRT_MIN, SHRT_MAX, "signed short integer")) return kRaised;
         return Store<short>(static_cast<short>(v));
-      case 'H': return Store<unsigned short>(static_cast<unsigned short>(v));
       case 'i':
         if (!InRange(v, INT_MIN, INT_MAX, "signed integer")) return kRaised;
         return Store<int>(static_cast<int>(v));
-      case 'I': return Store<unsigned int>(static_cast<unsigned int>(v));
-      case 'l': return Store<long>(v);
-      case 'k': return Store<unsigned long>(static_cast<unsigned long>(v));
-      case 'L': return Store<long long>(v);
-      case 'K': return Store<unsigned long long>(static_cast<unsigned long long>(v));
-      default: return Store<Py_ssize_t>(v);  // 'n'
+      default: return Store<long>(v);  // 'l'
     }
   }
 

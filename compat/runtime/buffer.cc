@@ -314,3 +314,48 @@ extern "C" Py_ssize_t PyBuffer_SizeFromFormat(const char* format) {
   }
   return size;
 }
+
+// ---- The old buffer API (deprecated since Python 3.0) ----------------------------------------
+
+// The simple buffer of obj, taken and released at once; CPython's as_read_buffer.
+static int AsBuffer(PyObject* obj, void** buffer, Py_ssize_t* len, bool writable) {
+  if (obj == nullptr || buffer == nullptr || len == nullptr) {
+    if (!PyErr_Occurred()) {
+      PyErr_SetString(PyExc_SystemError, "null argument to internal routine");
+    }
+    return -1;
+  }
+  Py_buffer view;
+  if (PyObject_GetBuffer(obj, &view, writable ? PyBUF_WRITABLE : PyBUF_SIMPLE) != 0) {
+    // Reading keeps PyObject_GetBuffer's error, as CPython 3.11 does.
+    if (writable) PyErr_SetString(PyExc_TypeError, "expected a writable bytes-like object");
+    return -1;
+  }
+  *buffer = view.buf;
+  *len = view.len;
+  PyBuffer_Release(&view);
+  return 0;
+}
+
+extern "C" int PyObject_AsCharBuffer(PyObject* obj, const char** buffer, Py_ssize_t* len) {
+  return AsBuffer(obj, reinterpret_cast<void**>(const_cast<char**>(buffer)), len, false);
+}
+
+extern "C" int PyObject_AsReadBuffer(PyObject* obj, const void** buffer, Py_ssize_t* len) {
+  return AsBuffer(obj, const_cast<void**>(buffer), len, false);
+}
+
+extern "C" int PyObject_AsWriteBuffer(PyObject* obj, void** buffer, Py_ssize_t* len) {
+  return AsBuffer(obj, buffer, len, true);
+}
+
+extern "C" int PyObject_CheckReadBuffer(PyObject* obj) {
+  Py_buffer view;
+  if (obj == nullptr || !PyObject_CheckBuffer(obj)) return 0;
+  if (PyObject_GetBuffer(obj, &view, PyBUF_SIMPLE) != 0) {
+    PyErr_Clear();
+    return 0;
+  }
+  PyBuffer_Release(&view);
+  return 1;
+}

@@ -21,7 +21,7 @@ namespace {
 struct BuiltinIter {
   PyObject_HEAD
   Py_ssize_t index;   // items (code points for str) already produced
-  Py_ssize_t offset;  // str: byte offset of the next code point; dict: PyDict_Next position
+  Py_ssize_t offset;  // dict: PyDict_Next position
   Py_ssize_t used;    // dict: its size when iteration began (-1 once it changed)
   PyObject* seq;      // NULL once exhausted
 };
@@ -81,14 +81,8 @@ PyObject* DictIterNext(PyObject* self) {
 PyObject* StrIterNext(PyObject* self) {
   BuiltinIter* it = AsIter(self);
   if (it->seq == nullptr) return nullptr;
-  auto* str = reinterpret_cast<PyUnicodeObject*>(it->seq);
-  if (it->offset >= str->utf8_length) return Exhaust(self);
-  const char* p = str->utf8 + it->offset;
-  Py_ssize_t size = 1;  // the lead byte, then its continuation bytes
-  while (it->offset + size < str->utf8_length && (p[size] & 0xC0) == 0x80) ++size;
-  it->offset += size;
-  ++it->index;
-  return PyUnicode_FromStringAndSize(p, size);
+  if (it->index >= PyUnicode_GET_LENGTH(it->seq)) return Exhaust(self);
+  return PyUnicode_FromOrdinal(static_cast<int>(PyUnicode_READ_CHAR(it->seq, it->index++)));
 }
 
 PyObject* BytesIterNext(PyObject* self) {
@@ -155,9 +149,7 @@ PyObject* TupleIter(PyObject* tuple) { return NewIter(&g_tuple_iterator, tuple);
 PyObject* DictIter(PyObject* dict) { return NewIter(&g_dict_keyiterator, dict); }
 PyObject* BytesIter(PyObject* bytes) { return NewIter(&g_bytes_iterator, bytes); }
 PyObject* StrIter(PyObject* str) {
-  const bool ascii = PyUnicode_GET_LENGTH(str) ==
-                     reinterpret_cast<PyUnicodeObject*>(str)->utf8_length;
-  return NewIter(ascii ? &g_str_ascii_iterator : &g_str_iterator, str);
+  return NewIter(PyUnicode_IS_ASCII(str) ? &g_str_ascii_iterator : &g_str_iterator, str);
 }
 
 }  // namespace pinion::compat

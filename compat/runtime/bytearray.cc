@@ -15,6 +15,7 @@
 #include <string>
 
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/sequences.h"
 
 extern "C" {
 char _PyByteArray_empty_string[] = "";
@@ -223,6 +224,7 @@ PyTypeObject PyByteArray_Type = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_SEQUENCE,
     .tp_doc = "bytearray: a mutable sequence of bytes",
     .tp_richcompare = &pinion::compat::ByteArrayRichCompare,
+    .tp_methods = pinion::compat::g_bytearray_methods,
     .tp_new = &pinion::compat::ByteArrayNew,
 };
 

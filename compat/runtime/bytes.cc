@@ -17,6 +17,7 @@
 
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/sequences.h"
+#include "compat/runtime/unicode_codecs.h"
 #include "compat/runtime/values.h"
 
 namespace pinion::compat {
@@ -27,33 +28,7 @@ std::string_view View(PyObject* op) {
   return {AsBytes(op)->ob_sval, static_cast<size_t>(Py_SIZE(op))};
 }
 
-PyObject* BytesRepr(PyObject* self) {
-  const std::string_view data = View(self);
-  const char quote = ReprQuote(data.find('\'') != data.npos, data.find('"') != data.npos);
-  std::string out = "b";
-  out += quote;
-  for (const char c : data) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte == static_cast<unsigned char>(quote) || byte == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte == '\t') {
-      out += "\\t";
-    } else if (byte == '\n') {
-      out += "\\n";
-    } else if (byte == '\r') {
-      out += "\\r";
-    } else if (byte < 0x20 || byte >= 0x7F) {
-      char escape[5];
-      std::snprintf(escape, sizeof(escape), "\\x%02x", static_cast<unsigned>(byte));
-      out += escape;
-    } else {
-      out += c;
-    }
-  }
-  out += quote;
-  return PyUnicode_FromStringAndSize(out.data(), static_cast<Py_ssize_t>(out.size()));
-}
+PyObject* BytesRepr(PyObject* self) { return PyBytes_Repr(self, 1); }
 
 Py_hash_t BytesHash(PyObject* self) {
   PyBytesObject* op = AsBytes(self);
@@ -203,6 +178,7 @@ PyTypeObject PyBytes_Type = {
     .tp_doc = "bytes: an immutable byte string",
     .tp_richcompare = &pinion::compat::BytesRichCompare,
     .tp_iter = &pinion::compat::BytesIter,
+    .tp_methods = pinion::compat::g_bytes_methods,
 };
 
 extern "C" PyObject* PyBytes_FromStringAndSize(const char* v, Py_ssize_t len) {
@@ -261,4 +237,126 @@ extern "C" int _PyBytes_Resize(PyObject** pv, Py_ssize_t newsize) {
   Py_XDECREF(old);
   *pv = resized;
   return resized == nullptr ? -1 : 0;
+}
+
+extern "C" PyObject* PyBytes_Repr(PyObject* op, int smartquotes) {
+  PyBytesObject* bytes = CheckBytes(op);
+  if (bytes == nullptr) return nullptr;
+  const std::string_view data = pinion::compat::View(op);
+  const char quote = smartquotes ? pinion::compat::ReprQuote(data.find('\'') != data.npos,
+                                                             data.find('"') != data.npos)
+                                 : '\'';
+  std::string out = "b";
+  out += quote;
+  for (const char c : data) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == static_cast<unsigned char>(quote) || byte == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte == '\t') {
+      out += "\\t";
+    } else if (byte == '\n') {
+      out += "\\n";
+    } else if (byte == '\r') {
+      out += "\\r";
+    } else if (byte < 0x20 || byte >= 0x7F) {
+      char escape[5];
+      std::snprintf(escape, sizeof(escape), "\\x%02x", static_cast<unsigned>(byte));
+      out += escape;
+    } else {
+      out += c;
+    }
+  }
+  out += quote;
+  return PyUnicode_FromStringAndSize(out.data(), static_cast<Py_ssize_t>(out.size()));
+}
+
+// a + b over any two buffer exporters, as a new bytes (CPython's bytes_concat).
+static PyObject* ConcatBuffers(PyObject* a, PyObject* b) {
+  Py_buffer va, vb;
+  if (PyObject_GetBuffer(a, &va, PyBUF_SIMPLE) < 0) {
+    PyErr_Format(PyExc_TypeError, "can't concat %.100s to %.100s", Py_TYPE(b)->tp_name,
+                 Py_TYPE(a)->tp_name);
+    return nullptr;
+  }
+  if (PyObject_GetBuffer(b, &vb, PyBUF_SIMPLE) < 0) {
+    PyBuffer_Release(&va);
+    PyErr_Format(PyExc_TypeError, "can't concat %.100s to %.100s", Py_TYPE(b)->tp_name,
+                 Py_TYPE(a)->tp_name);
+    return nullptr;
+  }
+  PyObject* result = nullptr;
+  if (va.len > PY_SSIZE_T_MAX - vb.len) {
+    PyErr_NoMemory();
+  } else {
+    result = PyBytes_FromStringAndSize(nullptr, va.len + vb.len);
+    if (result != nullptr) {
+      std::memcpy(PyBytes_AS_STRING(result), va.buf, static_cast<size_t>(va.len));
+      std::memcpy(PyBytes_AS_STRING(result) + va.len, vb.buf, static_cast<size_t>(vb.len));
+    }
+  }
+  PyBuffer_Release(&va);
+  PyBuffer_Release(&vb);
+  return result;
+}
+
+extern "C" void PyBytes_Concat(PyObject** pv, PyObject* w) {
+  if (*pv == nullptr) return;
+  if (w == nullptr) {
+    Py_CLEAR(*pv);
+    return;
+  }
+  PyObject* result = ConcatBuffers(*pv, w);
+  Py_SETREF(*pv, result);
+}
+
+extern "C" void PyBytes_ConcatAndDel(PyObject** pv, PyObject* w) {
+  PyBytes_Concat(pv, w);
+  Py_XDECREF(w);
+}
+
+// bytes from the integers an iterator yields (each in range(0, 256)).
+static PyObject* BytesFromIterator(PyObject* iter) {
+  std::string data;
+  while (PyObject* item = PyIter_Next(iter)) {
+    const Py_ssize_t value = PyNumber_AsSsize_t(item, nullptr);
+    Py_DECREF(item);
+    if (value == -1 && PyErr_Occurred()) return nullptr;
+    if (value < 0 || value >= 256) {
+      PyErr_SetString(PyExc_ValueError, "bytes must be in range(0, 256)");
+      return nullptr;
+    }
+    data += static_cast<char>(value);
+  }
+  if (PyErr_Occurred()) return nullptr;
+  return PyBytes_FromStringAndSize(data.data(), static_cast<Py_ssize_t>(data.size()));
+}
+
+extern "C" PyObject* PyBytes_FromObject(PyObject* x) {
+  if (x == nullptr) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  if (PyBytes_CheckExact(x)) return Py_NewRef(x);
+  if (PyObject_CheckBuffer(x)) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(x, &view, PyBUF_FULL_RO) < 0) return nullptr;
+    PyObject* result = PyBytes_FromStringAndSize(nullptr, view.len);
+    if (result != nullptr && PyBuffer_ToContiguous(PyBytes_AS_STRING(result), &view, view.len, 'C') < 0) {
+      Py_CLEAR(result);
+    }
+    PyBuffer_Release(&view);
+    return result;
+  }
+  if (!PyUnicode_Check(x)) {
+    if (PyObject* iter = PyObject_GetIter(x)) {
+      PyObject* result = BytesFromIterator(iter);
+      Py_DECREF(iter);
+      return result;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_TypeError)) return nullptr;
+    PyErr_Clear();
+  }
+  PyErr_Format(PyExc_TypeError, "cannot convert '%.200s' object to bytes", Py_TYPE(x)->tp_name);
+  return nullptr;
 }

@@ -337,40 +337,6 @@ PyObject* DictNew(PyTypeObject* type, PyObject*, PyObject*) {
   return self;
 }
 
-// CPython's PyDict_MergeFromSeq2 for the sequences Pinion can iterate (lists and tuples of
-// pairs). -1 with TypeError or ValueError as CPython's.
-int MergeFromPairs(PyObject* self, PyObject* seq) {
-  if (!PyList_Check(seq) && !PyTuple_Check(seq)) {
-    PyErr_Format(PyExc_TypeError, "'%.200s' object is not iterable", Py_TYPE(seq)->tp_name);
-    return -1;
-  }
-  for (Py_ssize_t i = 0; i < Py_SIZE(seq); ++i) {
-    PyObject* item = PyList_Check(seq) ? _PyPinion_List_GetItemRef(seq, i)
-                                       : Py_NewRef(PyTuple_GET_ITEM(seq, i));
-    if (item == nullptr) return -1;
-    int result = -1;
-    if (!PyList_Check(item) && !PyTuple_Check(item)) {
-      PyErr_Format(PyExc_TypeError,
-                   "cannot convert dictionary update sequence element #%zd to a sequence", i);
-    } else if (Py_SIZE(item) != 2) {
-      PyErr_Format(PyExc_ValueError,
-                   "dictionary update sequence element #%zd has length %zd; 2 is required", i,
-                   Py_SIZE(item));
-    } else {
-      PyObject* key = PyList_Check(item) ? _PyPinion_List_GetItemRef(item, 0)
-                                         : Py_NewRef(PyTuple_GET_ITEM(item, 0));
-      PyObject* value = PyList_Check(item) ? _PyPinion_List_GetItemRef(item, 1)
-                                           : Py_NewRef(PyTuple_GET_ITEM(item, 1));
-      if (key != nullptr && value != nullptr) result = PyDict_SetItem(self, key, value);
-      Py_XDECREF(key);
-      Py_XDECREF(value);
-    }
-    Py_DECREF(item);
-    if (result < 0) return -1;
-  }
-  return 0;
-}
-
 // dict.__init__(self, mapping_or_pairs=(), **kwargs), as CPython's dict_update_common.
 int DictInit(PyObject* self, PyObject* args, PyObject* kwargs) {
   const Py_ssize_t nargs = PyTuple_GET_SIZE(args);
@@ -380,7 +346,8 @@ int DictInit(PyObject* self, PyObject* args, PyObject* kwargs) {
   }
   if (nargs == 1) {
     PyObject* arg = PyTuple_GET_ITEM(args, 0);
-    const int result = PyDict_Check(arg) ? PyDict_Merge(self, arg, 1) : MergeFromPairs(self, arg);
+    const int result = PyDict_Check(arg) ? PyDict_Merge(self, arg, 1)
+                                            : PyDict_MergeFromSeq2(self, arg, 1);
     if (result < 0) return -1;
   }
   if (kwargs != nullptr && PyDict_GET_SIZE(kwargs) != 0) return PyDict_Merge(self, kwargs, 1);
@@ -622,4 +589,48 @@ extern "C" PyObject* PyDict_SetDefault(PyObject* p, PyObject* key, PyObject* def
   if (value != nullptr || PyErr_Occurred()) return value;
   if (PyDict_SetItem(p, key, defaultobj) < 0) return nullptr;
   return defaultobj;  // borrowed: the dict holds it now
+}
+
+extern "C" int PyDict_MergeFromSeq2(PyObject* d, PyObject* seq2, int override) {
+  if (d == nullptr || !PyDict_Check(d) || seq2 == nullptr) {
+    PyErr_BadInternalCall();
+    return -1;
+  }
+  PyObject* iter = PyObject_GetIter(seq2);
+  if (iter == nullptr) return -1;
+  int result = 0;
+  for (Py_ssize_t i = 0; result == 0; ++i) {
+    PyObject* item = PyIter_Next(iter);
+    if (item == nullptr) {
+      if (PyErr_Occurred()) result = -1;
+      break;
+    }
+    PyObject* pair = PySequence_Fast(item, "");
+    Py_DECREF(item);
+    if (pair == nullptr) {
+      if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Format(PyExc_TypeError,
+                     "cannot convert dictionary update sequence element #%zd to a sequence", i);
+      }
+      result = -1;
+      break;
+    }
+    if (PySequence_Fast_GET_SIZE(pair) != 2) {
+      PyErr_Format(PyExc_ValueError,
+                   "dictionary update sequence element #%zd has length %zd; 2 is required", i,
+                   PySequence_Fast_GET_SIZE(pair));
+      result = -1;
+    } else {
+      PyObject* key = PySequence_Fast_GET_ITEM(pair, 0);
+      PyObject* value = PySequence_Fast_GET_ITEM(pair, 1);
+      if (override) {
+        result = PyDict_SetItem(d, key, value);
+      } else {
+        result = PyDict_SetDefault(d, key, value) == nullptr ? -1 : 0;
+      }
+    }
+    Py_DECREF(pair);
+  }
+  Py_DECREF(iter);
+  return result;
 }

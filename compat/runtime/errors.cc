@@ -44,8 +44,9 @@ thread_local bool t_handled_set = false;
 
 // Writes "TypeName: str(value)" (or "TypeName" when the str is empty) and a newline to
 // stderr, after normalising. Takes over the references; runs with no exception set.
-void PrintException(PyObject* type, PyObject* value, PyObject* traceback) {
-  PyErr_NormalizeException(&type, &value, &traceback);
+// The report of an exception, as CPython prints one with no traceback: "TypeName: str(value)\n"
+// or "TypeName\n". Clears whatever str() raised.
+std::string ExceptionLine(PyObject* type, PyObject* value) {
   // As CPython's report: the instance's own class (OSError(2, ...) is a FileNotFoundError).
   const char* name = value != nullptr && PyExceptionInstance_Check(value)
                          ? Py_TYPE(value)->tp_name
@@ -54,15 +55,20 @@ void PrintException(PyObject* type, PyObject* value, PyObject* traceback) {
                          : "?";
   PyObject* text = value != nullptr ? PyObject_Str(value) : nullptr;
   const char* utf8 = text != nullptr ? PyUnicode_AsUTF8(text) : nullptr;
+  std::string line = name;
   if (utf8 == nullptr) {
-    std::fprintf(stderr, "%s: <exception str() failed>\n", name);
-  } else if (*utf8 == '\0') {
-    std::fprintf(stderr, "%s\n", name);
-  } else {
-    std::fprintf(stderr, "%s: %s\n", name, utf8);
+    line += ": <exception str() failed>";
+  } else if (*utf8 != '\0') {
+    line = line + ": " + utf8;
   }
   Py_XDECREF(text);
   PyErr_Clear();  // whatever str() raised
+  return line + "\n";
+}
+
+void PrintException(PyObject* type, PyObject* value, PyObject* traceback) {
+  PyErr_NormalizeException(&type, &value, &traceback);
+  std::fputs(ExceptionLine(type, value).c_str(), stderr);
   Py_XDECREF(type);
   Py_XDECREF(value);
   Py_XDECREF(traceback);
@@ -309,10 +315,40 @@ extern "C" int PyErr_ExceptionMatches(PyObject* exc) {
 
 // ---- Reporting ----------------------------------------------------------------------------
 
+extern "C" void PyErr_Display(PyObject* exception, PyObject* value, PyObject* traceback) {
+  PyObject* file = Py_XNewRef(PySys_GetObject("stderr"));
+  if (file == Py_None) {  // as CPython: sys.stderr = None silences reports
+    Py_DECREF(file);
+    return;
+  }
+  Py_XINCREF(exception);
+  Py_XINCREF(value);
+  Py_XINCREF(traceback);
+  PyErr_NormalizeException(&exception, &value, &traceback);
+  const std::string line = ExceptionLine(exception, value);
+  Py_XDECREF(exception);
+  Py_XDECREF(value);
+  Py_XDECREF(traceback);
+  // sys.stderr.write(line) when the embedder set sys.stderr; the C stream when it did not
+  // (CPython then reports "lost sys.stderr") or the write fails.
+  PyObject* result = file != nullptr ? PyObject_CallMethod(file, "write", "s", line.c_str())
+                                     : nullptr;
+  if (result == nullptr) {
+    PyErr_Clear();
+    std::fputs(line.c_str(), stderr);
+  }
+  Py_XDECREF(result);
+  Py_XDECREF(file);
+}
+
 extern "C" void PyErr_PrintEx(int) {
   PyObject *type, *value, *traceback;
   PyErr_Fetch(&type, &value, &traceback);
-  if (type != nullptr) PrintException(type, value, traceback);
+  if (type == nullptr) return;
+  PyErr_Display(type, value, traceback);
+  Py_XDECREF(type);
+  Py_XDECREF(value);
+  Py_XDECREF(traceback);
 }
 
 extern "C" void PyErr_Print(void) { PyErr_PrintEx(1); }
@@ -414,7 +450,8 @@ extern "C" PyObject* PyErr_SetImportError(PyObject* msg, PyObject* name, PyObjec
 thread_local bool t_interrupt_pending = false;
 
 extern "C" int PyErr_CheckSignals(void) {
-  if (!t_interrupt_pending) return 0;
+  // A real SIGINT is seen on the main thread only, as CPython runs signal handlers there.
+  if (!t_interrupt_pending && !(pinion::compat::IsMainThread() && pinion::compat::TakeSigint())) return 0;
   t_interrupt_pending = false;
   PyErr_SetNone(PyExc_KeyboardInterrupt);  // Python's default SIGINT handler
   return -1;

@@ -602,17 +602,7 @@ PyUnicodeErrorObject* UnicodeErr(PyObject* o) { return reinterpret_cast<PyUnicod
 
 // The code point at `index` of a str (index in range).
 unsigned CodePointAt(PyObject* str, Py_ssize_t index) {
-  Py_ssize_t size = 0;
-  const char* utf8 = PyUnicode_AsUTF8AndSize(str, &size);
-  Py_ssize_t i = 0;
-  for (Py_ssize_t seen = 0; i < size; ++i) {
-    if ((static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80 && seen++ == index) break;
-  }
-  const unsigned char c = static_cast<unsigned char>(utf8[i]);
-  const int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-  unsigned cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
-  for (int k = 1; k < len && i + k < size; ++k) cp = (cp << 6) | (utf8[i + k] & 0x3F);
-  return cp;
+  return PyUnicode_READ_CHAR(str, index);
 }
 
 // Parses args into the fields: "UUnnU" (encode), "UOnnU" with bytes (decode), "UnnU"

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "compat/runtime/long_repr.h"
 #include "compat/runtime/number.h"
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/values.h"
@@ -122,13 +123,28 @@ namespace {
 Py_hash_t FloatHash(PyObject* self) { return HashDouble(self, Value(self)); }
 
 // The ordering of the exact values of an int and a (non-NaN) double: <0, 0, >0.
-int CompareIntDouble(int64_t i, double d) {
-  if (d >= 0x1p63) return -1;
-  if (d < -0x1p63) return 1;
-  const auto t = static_cast<int64_t>(d);  // truncation: exact in this range
-  if (i != t) return i < t ? -1 : 1;
-  const auto whole = static_cast<double>(t);  // exact: t came from a double
-  return d > whole ? -1 : (d < whole ? 1 : 0);
+int CompareIntDouble(PyObject* op, double d) {
+  int64_t i;
+  if (LongToInt64(op, &i) && d >= -0x1p63 && d < 0x1p63) {
+    const auto t = static_cast<int64_t>(d);  // truncation: exact in this range
+    if (i != t) return i < t ? -1 : 1;
+    const auto whole = static_cast<double>(t);  // exact: t came from a double
+    return d > whole ? -1 : (d < whole ? 1 : 0);
+  }
+  Mpz x(op);
+  const int c = mpz_cmp_d(x, d);  // exact, infinities included
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+// The ordering of two ints.
+int CompareInts(PyObject* a, PyObject* b) {
+  if (LongIsCompact(a) && LongIsCompact(b)) {
+    const int64_t x = CompactValue(a), y = CompactValue(b);
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
+  Mpz x(a), y(b);
+  const int c = mpz_cmp(x, y);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
 }  // namespace
@@ -140,17 +156,15 @@ PyObject* NumberRichCompare(PyObject* self, PyObject* other, int op) {
   }
   int ordering;
   if (!self_float && !other_float) {
-    const int64_t a = reinterpret_cast<PyLongObject*>(self)->ob_ival;
-    const int64_t b = reinterpret_cast<PyLongObject*>(other)->ob_ival;
-    ordering = a < b ? -1 : (a > b ? 1 : 0);
+    ordering = CompareInts(self, other);
   } else if ((self_float && std::isnan(Value(self))) || (other_float && std::isnan(Value(other)))) {
     return PyBool_FromLong(op == Py_NE);  // NaN is unordered: only != holds
   } else if (self_float && other_float) {
     ordering = Value(self) < Value(other) ? -1 : (Value(self) > Value(other) ? 1 : 0);
   } else if (self_float) {
-    ordering = -CompareIntDouble(reinterpret_cast<PyLongObject*>(other)->ob_ival, Value(self));
+    ordering = -CompareIntDouble(other, Value(self));
   } else {
-    ordering = CompareIntDouble(reinterpret_cast<PyLongObject*>(self)->ob_ival, Value(other));
+    ordering = CompareIntDouble(self, Value(other));
   }
   return PyBool_FromLong(OrderingSatisfies(ordering, op));
 }

@@ -19,6 +19,7 @@
 #include <cstring>
 #include <string>
 
+#include "compat/runtime/long_repr.h"
 #include "compat/runtime/number.h"
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/values.h"
@@ -26,22 +27,24 @@
 namespace pinion::compat {
 namespace {
 
-// CPython's CONVERT_TO_DOUBLE: a float's value, or an int's (exact type checks aside).
-bool ToDouble(PyObject* o, double* out) {
+// CPython's CONVERT_TO_DOUBLE: 1 with a float's value or an int's (correctly rounded), 0 for
+// any other operand (NotImplemented), -1 with OverflowError "int too large to convert to
+// float".
+int ToDouble(PyObject* o, double* out) {
   if (PyFloat_Check(o)) {
     *out = PyFloat_AS_DOUBLE(o);
-    return true;
+    return 1;
   }
-  if (PyLong_Check(o)) {
-    *out = static_cast<double>(reinterpret_cast<PyLongObject*>(o)->ob_ival);
-    return true;
-  }
-  return false;
+  if (PyLong_Check(o)) return LongToDouble(o, out) ? 1 : -1;
+  return 0;
 }
 
-#define PINION_FLOAT_OPERANDS(v, w, a, b)                         \
-  double a, b;                                                    \
-  if (!ToDouble(v, &a) || !ToDouble(w, &b)) Py_RETURN_NOTIMPLEMENTED
+#define PINION_FLOAT_OPERANDS(v, w, a, b) \
+  double a, b;                            \
+  int converted_ = ToDouble(v, &a);       \
+  if (converted_ > 0) converted_ = ToDouble(w, &b); \
+  if (converted_ < 0) return nullptr;     \
+  if (converted_ == 0) Py_RETURN_NOTIMPLEMENTED
 
 PyObject* ZeroDivision(const char* message) {
   PyErr_SetString(PyExc_ZeroDivisionError, message);

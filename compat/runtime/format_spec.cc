@@ -8,12 +8,14 @@
 // precisions count characters. The messages are CPython 3.11's (Python/formatter_unicode.c).
 //
 // Threads: any attached thread.
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "compat/runtime/number.h"
 #include "compat/runtime/runtime.h"
 
 namespace pinion::compat {
@@ -384,8 +386,6 @@ PyObject* FormatInt(PyObject* obj, PyObject* format_spec, const std::u32string& 
                     "Negative zero coercion (z) not allowed in integer format specifier");
     return nullptr;
   }
-  const long long value = PyLong_AsLongLong(obj);
-  if (value == -1 && PyErr_Occurred()) return nullptr;
   if (f.type == 'c') {
     if (f.sign != 0) {
       PyErr_SetString(PyExc_ValueError, "Sign not allowed with integer format specifier 'c'");
@@ -396,6 +396,8 @@ PyObject* FormatInt(PyObject* obj, PyObject* format_spec, const std::u32string& 
                       "Alternate form (#) not allowed with integer format specifier 'c'");
       return nullptr;
     }
+    const long value = PyLong_AsLong(obj);
+    if (value == -1 && PyErr_Occurred()) return nullptr;
     if (value < 0 || value > 0x10FFFF) {
       PyErr_SetString(PyExc_OverflowError, "%c arg not in range(0x110000)");
       return nullptr;
@@ -404,9 +406,6 @@ PyObject* FormatInt(PyObject* obj, PyObject* format_spec, const std::u32string& 
     AppendUtf8(body, static_cast<char32_t>(value));
     return Result(Pad(f, body, 0));
   }
-  const bool negative = value < 0;
-  unsigned long long magnitude =
-      negative ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
   int base = 10;
   const char* prefix = "";
   switch (f.type) {
@@ -416,12 +415,12 @@ PyObject* FormatInt(PyObject* obj, PyObject* format_spec, const std::u32string& 
     case 'X': base = 16; prefix = "0X"; break;
     default: break;
   }
-  const char* digit_chars = f.type == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), digit_chars[magnitude % base]);
-    magnitude /= base;
-  } while (magnitude != 0);
+  std::string digits;  // of the magnitude, any size (base 10 within the 4300-digit limit)
+  if (!LongDigitsText(obj, base, &digits)) return nullptr;
+  if (f.type == 'X') {
+    for (char& c : digits) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  const bool negative = Py_SIZE(obj) < 0;
   std::string lead = negative ? "-" : f.sign == '+' ? "+" : f.sign == ' ' ? " " : "";
   if (f.alternate) lead += prefix;
   if (f.grouping != 0 || (f.fill == '0' && f.align == '=')) {

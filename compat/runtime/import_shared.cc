@@ -39,15 +39,7 @@ std::string& SetPath() {  // under g_path_mu
 }
 
 std::vector<std::string> SearchPath() {
-  std::string joined;
-  {
-    std::lock_guard<std::mutex> lock(g_path_mu);
-    if (g_path_set) {
-      joined = SetPath();
-    } else if (const char* env = getenv("PINION_PYTHONPATH")) {
-      joined = env;
-    }
-  }
+  const std::string joined = ModuleSearchPath();
   std::vector<std::string> dirs;
   size_t start = 0;
   while (start <= joined.size()) {
@@ -160,6 +152,13 @@ PyObject* LoadSharedModule(const char* name, const std::string& path) {
 }
 
 }  // namespace
+
+std::string ModuleSearchPath() {
+  std::lock_guard<std::mutex> lock(g_path_mu);
+  if (g_path_set) return SetPath();
+  const char* env = getenv("PINION_PYTHONPATH");
+  return env != nullptr ? env : "";
+}
 
 PyObject* ImportSharedModule(const char* name) {
   std::string relative(name);

@@ -1,25 +1,27 @@
-// int: PyLong_Type, the small-int cache and the PyLong_* conversions (the arithmetic, its
-// number slots, is long_arith.cc's; PyLong_As* take __index__ where CPython 3.11 does).
+// int: PyLong_Type, the small-int cache and the PyLong_* conversions to and from C values
+// (the arithmetic, its number slots, is long_arith.cc's; text is long_text.cc's; the
+// representation, long_repr.cc's). PyLong_As* take __index__ where CPython 3.11 does.
 //
 // Owns: PyLong_Type; the small ints -5..256 (one static array of immortal objects); int
-// hashing (CPython's: the value modulo 2^61 - 1, sign kept, -1 mapped to -2).
+// hashing (CPython's long_hash: the value modulo 2^61 - 1 from the digits, sign kept, -1
+// mapped to -2).
 //
-// Invariants: an int's value is an int64_t set at construction and never changed; values
-// outside int64_t are never made (OverflowError). Every int also holds CPython's digits of its
-// value (longobject.h: ob_size and ob_digit), set with the value by SetValue. Every PyLong_Type
-// object with a small
-// value is the static one (all constructors go through FromInt64). Ints hold no
-// references: they are allocated as leaves, never scanned nor called back.
+// Invariants: ints are CPython's representation only (longobject.h), normalized by every
+// constructor here (long_repr.h); every PyLong_Type object with a small value that Pinion
+// makes is the static one. Ints hold no references: they are allocated as leaves, never
+// scanned nor called back.
 //
-// Threads: any attached thread; ints are immutable, shared freely. The small ints are
+// Threads: any attached thread; ints are immutable once shared. The small ints are
 // constant-initialised, before any thread runs.
-#include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
+#include "compat/runtime/long_repr.h"
 #include "compat/runtime/number.h"
 #include "compat/runtime/runtime.h"
 #include "compat/runtime/values.h"
@@ -28,7 +30,8 @@ namespace pinion::compat {
 namespace {
 
 static_assert(sizeof(long) == sizeof(int64_t) && sizeof(Py_ssize_t) == sizeof(int64_t),
-              "Pinion's int assumes LP64: every long fits an int");
+              "Pinion's int assumes LP64");
+static_assert(sizeof(PyLongObject) == 32, "an int of one or two digits is 32 bytes");
 
 constexpr int64_t kSmallMin = -5;
 constexpr int64_t kSmallMax = 256;
@@ -38,153 +41,155 @@ struct SmallInts {
   PyLongObject items[kSmallCount];
 };
 
-// Sets an int's value and CPython's representation of it: 30-bit digits of the magnitude,
-// least significant first, and ob_size = the digit count, negated for negative values.
-constexpr void SetValue(PyLongObject* op, int64_t v) {
-  op->ob_ival = v;
-  uint64_t magnitude = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  Py_ssize_t ndigits = 0;
-  for (digit& d : op->ob_digit) {
-    d = static_cast<digit>(magnitude & PyLong_MASK);
-    magnitude >>= PyLong_SHIFT;
-    if (d != 0 || magnitude != 0) ndigits = &d - op->ob_digit + 1;
-  }
-  op->ob_base.ob_size = v < 0 ? -ndigits : ndigits;
-}
-
 constexpr SmallInts MakeSmallInts() {
   SmallInts small{};
   for (size_t i = 0; i < kSmallCount; ++i) {
+    const int64_t v = kSmallMin + static_cast<int64_t>(i);
     small.items[i].ob_base.ob_base = {_PyPinion_IMMORTAL_REFCNT, &PyLong_Type};
-    SetValue(&small.items[i], kSmallMin + static_cast<int64_t>(i));
+    small.items[i].ob_base.ob_size = v < 0 ? -1 : (v > 0 ? 1 : 0);
+    small.items[i].ob_digit[0] = static_cast<digit>(v < 0 ? -v : v);
   }
   return small;
 }
 
 constinit SmallInts g_small_ints = MakeSmallInts();
 
-int64_t Value(PyObject* op) { return reinterpret_cast<PyLongObject*>(op)->ob_ival; }
+PyObject* IntRepr(PyObject* self) { return LongToText(self, 10, /*prefix=*/false); }
 
-// A new reference to an int of value `v` (a small int is returned, not allocated).
-PyObject* FromInt64(int64_t v) {
-  if (v >= kSmallMin && v <= kSmallMax) {
-    return &g_small_ints.items[v - kSmallMin].ob_base.ob_base;
-  }
-  PyObject* op = AllocObject(&PyLong_Type, sizeof(PyLongObject), /*gc=*/false);
-  if (op != nullptr) SetValue(reinterpret_cast<PyLongObject*>(op), v);
-  return op;
-}
-
-template <typename T>
-PyObject* FromUnsigned(T v) {
-  if (!std::in_range<int64_t>(v)) {
-    PyErr_SetString(PyExc_OverflowError, "int too large: Pinion's ints are 64-bit");
+// `op` itself if it is an int, else its __index__ (CPython's _PyNumber_Index): a new
+// reference, or nullptr with an exception.
+PyObject* IntOrIndex(PyObject* op) {
+  if (op == nullptr) {
+    PyErr_BadInternalCall();
     return nullptr;
   }
-  return FromInt64(static_cast<int64_t>(v));
+  if (PyLong_Check(op)) return Py_NewRef(op);
+  return PyNumber_Index(op);
 }
 
-// The value of the int `op` in *value; false with TypeError if it is not an int: `message`
-// (nullptr: CPython's "'T' object cannot be interpreted as an integer").
-bool GetValue(PyObject* op, int64_t* value, const char* message = nullptr) {
+// true if `op` is an int; else false with TypeError "an integer is required" (or
+// SystemError for NULL), as CPython's unsigned conversions.
+bool CheckInt(PyObject* op) {
   if (op == nullptr) {
     PyErr_BadInternalCall();
     return false;
   }
-  if (!PyLong_Check(op)) {
-    if (message != nullptr) {
-      PyErr_SetString(PyExc_TypeError, message);
-    } else {
-      PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
-                   Py_TYPE(op)->tp_name);
-    }
-    return false;
-  }
-  *value = Value(op);
-  return true;
+  if (PyLong_Check(op)) return true;
+  PyErr_SetString(PyExc_TypeError, "an integer is required");
+  return false;
 }
 
-// The value of `op`, an int or an object with nb_index (__index__), as CPython 3.10+'s
-// PyLong_AsLong family reads it; false with an exception set.
-bool GetIndexValue(PyObject* op, int64_t* value) {
-  if (op != nullptr && !PyLong_Check(op)) {
-    PyObject* index = PyNumber_Index(op);
-    if (index == nullptr) return false;
-    *value = Value(index);
-    Py_DECREF(index);
-    return true;
-  }
-  return GetValue(op, value);
-}
-
-// `op` as a signed T (through __index__): -1 with an exception when it cannot be.
+// The int `op` (any size) as a T, or `overflow` set to -1/+1 when it does not fit.
 template <typename T>
-T AsSigned(PyObject* op, const char* c_type) {
+T ToSigned(PyObject* op, int* overflow) {
+  *overflow = 0;
   int64_t v;
-  if (!GetIndexValue(op, &v)) return static_cast<T>(-1);
-  if (!std::in_range<T>(v)) {
-    PyErr_Format(PyExc_OverflowError, "Python int too large to convert to C %s", c_type);
-    return static_cast<T>(-1);
-  }
-  return static_cast<T>(v);
+  if (LongToInt64(op, &v) && std::in_range<T>(v)) return static_cast<T>(v);
+  *overflow = LongIsNegative(op) ? -1 : 1;
+  return static_cast<T>(-1);
 }
 
-// `op` (an int: no __index__, as CPython) as an unsigned T: (T)-1 with TypeError "an integer
-// is required" or OverflowError `negative` for a negative value.
+// `op` (through __index__) as a signed T: -1 with OverflowError `message` when it does not
+// fit.
 template <typename T>
-T AsUnsigned(PyObject* op, const char* negative) {
-  int64_t v;
-  if (!GetValue(op, &v, "an integer is required")) return static_cast<T>(-1);
-  if (v < 0) {
+T AsSigned(PyObject* op, const char* message) {
+  PyObject* value = IntOrIndex(op);
+  if (value == nullptr) return -1;
+  int overflow;
+  const T result = ToSigned<T>(value, &overflow);
+  Py_DECREF(value);
+  if (overflow != 0) PyErr_SetString(PyExc_OverflowError, message);
+  return result;
+}
+
+// The int `op` as an unsigned T: (T)-1 with OverflowError `negative` below 0, `too_big`
+// beyond T.
+template <typename T>
+T AsUnsigned(PyObject* op, const char* negative, const char* too_big) {
+  if (!CheckInt(op)) return static_cast<T>(-1);
+  if (LongIsNegative(op)) {
     PyErr_SetString(PyExc_OverflowError, negative);
     return static_cast<T>(-1);
   }
+  bool fits;
+  const uint64_t v = LongLow64(op, &fits);
+  if (!fits || v > std::numeric_limits<T>::max()) {
+    PyErr_SetString(PyExc_OverflowError, too_big);
+    return static_cast<T>(-1);
+  }
   return static_cast<T>(v);
 }
 
-PyObject* IntRepr(PyObject* self) {
-  char buffer[24];  // "-9223372036854775808" is 20
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), Value(self));
-  return PyUnicode_FromStringAndSize(buffer, result.ptr - buffer);
+// The int (through __index__) modulo 2^64: its two's complement low 64 bits.
+uint64_t AsMask(PyObject* op) {
+  PyObject* value = IntOrIndex(op);
+  if (value == nullptr) return static_cast<uint64_t>(-1);
+  bool fits;
+  uint64_t low = LongLow64(value, &fits);
+  if (LongIsNegative(value)) low = 0 - low;
+  Py_DECREF(value);
+  return low;
+}
+
+int BitLength(digit d) { return d == 0 ? 0 : 32 - __builtin_clz(d); }
+
+// The digit count without leading zero digits (an int filled through _PyLong_New may have
+// some).
+Py_ssize_t SignificantDigits(PyObject* op) {
+  Py_ssize_t n = LongDigitCount(op);
+  while (n > 0 && AsLong(op)->ob_digit[n - 1] == 0) --n;
+  return n;
 }
 
 }  // namespace
 
+PyObject* SmallInt(int64_t v) {
+  if (v < kSmallMin || v > kSmallMax) return nullptr;
+  return &g_small_ints.items[v - kSmallMin].ob_base.ob_base;
+}
+
 Py_hash_t IntHash(PyObject* self) {
-  const int64_t v = Value(self);
-  // |v| as unsigned (INT64_MIN's too), reduced; then the sign, as CPython's long_hash.
-  const uint64_t magnitude = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  Py_uhash_t hash = magnitude % kHashModulus;
-  if (v < 0) hash = 0 - hash;
-  return hash == static_cast<Py_uhash_t>(-1) ? -2 : static_cast<Py_hash_t>(hash);
+  const digit* d = AsLong(self)->ob_digit;
+  Py_uhash_t x = 0;
+  for (Py_ssize_t i = LongDigitCount(self); i-- > 0;) {
+    x = ((x << PyLong_SHIFT) & kHashModulus) | (x >> (kHashBits - PyLong_SHIFT));
+    x += d[i];
+    if (x >= kHashModulus) x -= kHashModulus;
+  }
+  if (LongIsNegative(self)) x = 0 - x;
+  return x == static_cast<Py_uhash_t>(-1) ? -2 : static_cast<Py_hash_t>(x);
 }
 
 }  // namespace pinion::compat
 
-using pinion::compat::AsSigned;
-using pinion::compat::AsUnsigned;
-using pinion::compat::FromInt64;
-using pinion::compat::FromUnsigned;
-using pinion::compat::GetValue;
+using namespace pinion::compat;
 
 PyTypeObject PyLong_Type = {
     _PyPinion_TYPE_HEAD,
     .tp_name = "int",
-    .tp_basicsize = sizeof(PyLongObject),
+    .tp_basicsize = offsetof(PyLongObject, ob_digit),
+    .tp_itemsize = sizeof(digit),
     .tp_repr = &pinion::compat::IntRepr,
     .tp_as_number = &pinion::compat::g_int_as_number,
     .tp_hash = &pinion::compat::IntHash,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_LONG_SUBCLASS,
-    .tp_doc = "int: a 64-bit integer",
+    .tp_doc = "int: an integer of any size",
     .tp_richcompare = &pinion::compat::NumberRichCompare,
 };
 
-extern "C" PyObject* PyLong_FromLong(long v) { return FromInt64(v); }
-extern "C" PyObject* PyLong_FromLongLong(long long v) { return FromInt64(v); }
-extern "C" PyObject* PyLong_FromSsize_t(Py_ssize_t v) { return FromInt64(v); }
-extern "C" PyObject* PyLong_FromUnsignedLong(unsigned long v) { return FromUnsigned(v); }
-extern "C" PyObject* PyLong_FromUnsignedLongLong(unsigned long long v) { return FromUnsigned(v); }
-extern "C" PyObject* PyLong_FromSize_t(size_t v) { return FromUnsigned(v); }
+// ---- From C values ------------------------------------------------------------------------
+
+extern "C" PyObject* PyLong_FromLong(long v) { return LongFromInt64(v); }
+extern "C" PyObject* PyLong_FromLongLong(long long v) { return LongFromInt64(v); }
+extern "C" PyObject* PyLong_FromSsize_t(Py_ssize_t v) { return LongFromInt64(v); }
+extern "C" PyObject* PyLong_FromUnsignedLong(unsigned long v) { return LongFromUint64(v); }
+extern "C" PyObject* PyLong_FromUnsignedLongLong(unsigned long long v) {
+  return LongFromUint64(v);
+}
+extern "C" PyObject* PyLong_FromSize_t(size_t v) { return LongFromUint64(v); }
+extern "C" PyObject* PyLong_FromVoidPtr(void* p) {
+  return LongFromUint64(reinterpret_cast<uintptr_t>(p));
+}
 
 extern "C" PyObject* PyLong_FromDouble(double v) {
   if (std::isnan(v)) {
@@ -195,81 +200,202 @@ extern "C" PyObject* PyLong_FromDouble(double v) {
     PyErr_SetString(PyExc_OverflowError, "cannot convert float infinity to integer");
     return nullptr;
   }
-  // [-2^63, 2^63) is exactly the range whose truncation fits.
-  if (!(v >= -0x1p63 && v < 0x1p63)) {
-    PyErr_SetString(PyExc_OverflowError, "int too large: Pinion's ints are 64-bit");
-    return nullptr;
-  }
-  return FromInt64(static_cast<int64_t>(v));
+  if (v > -0x1p63 && v < 0x1p63) return LongFromInt64(static_cast<int64_t>(v));
+  Mpz x;
+  mpz_set_d(x, v);  // exact: a double this large is an integer
+  return LongFromMpz(x);
 }
 
-extern "C" long PyLong_AsLong(PyObject* obj) { return AsSigned<long>(obj, "long"); }
+// ---- To C values --------------------------------------------------------------------------
+
+extern "C" long PyLong_AsLong(PyObject* obj) {
+  return AsSigned<long>(obj, "Python int too large to convert to C long");
+}
 extern "C" long long PyLong_AsLongLong(PyObject* obj) {
-  return AsSigned<long long>(obj, "long long");
+  return AsSigned<long long>(obj, "int too big to convert");
 }
 extern "C" Py_ssize_t PyLong_AsSsize_t(PyObject* obj) {
-  // No __index__ here, as CPython.
-  int64_t v;
-  if (!GetValue(obj, &v, "an integer is required")) return -1;
+  if (!CheckInt(obj)) return -1;  // no __index__ here, as CPython
+  int overflow;
+  const Py_ssize_t v = ToSigned<Py_ssize_t>(obj, &overflow);
+  if (overflow != 0) {
+    PyErr_SetString(PyExc_OverflowError, "Python int too large to convert to C ssize_t");
+  }
   return v;
-}
-extern "C" unsigned long PyLong_AsUnsignedLong(PyObject* obj) {
-  return AsUnsigned<unsigned long>(obj, "can't convert negative value to unsigned int");
-}
-extern "C" unsigned long long PyLong_AsUnsignedLongLong(PyObject* obj) {
-  return AsUnsigned<unsigned long long>(obj, "can't convert negative int to unsigned");
-}
-extern "C" size_t PyLong_AsSize_t(PyObject* obj) {
-  return AsUnsigned<size_t>(obj, "can't convert negative value to size_t");
-}
-
-extern "C" double PyLong_AsDouble(PyObject* obj) {
-  int64_t v;
-  if (!GetValue(obj, &v, "an integer is required")) return -1.0;
-  return static_cast<double>(v);
 }
 
 extern "C" long PyLong_AsLongAndOverflow(PyObject* obj, int* overflow) {
   *overflow = 0;
-  return PyLong_AsLong(obj);
+  PyObject* value = IntOrIndex(obj);
+  if (value == nullptr) return -1;
+  const long v = ToSigned<long>(value, overflow);
+  Py_DECREF(value);
+  return v;
 }
 
 extern "C" long long PyLong_AsLongLongAndOverflow(PyObject* obj, int* overflow) {
-  *overflow = 0;
-  return PyLong_AsLongLong(obj);
+  return PyLong_AsLongAndOverflow(obj, overflow);
 }
 
-// Modulo 2^64, through __index__ (CPython 3.10+): every 64-bit int's bits as unsigned.
-extern "C" unsigned long PyLong_AsUnsignedLongMask(PyObject* obj) {
-  int64_t v;
-  if (!pinion::compat::GetIndexValue(obj, &v)) return static_cast<unsigned long>(-1);
-  return static_cast<unsigned long>(v);
+extern "C" unsigned long PyLong_AsUnsignedLong(PyObject* obj) {
+  return AsUnsigned<unsigned long>(obj, "can't convert negative value to unsigned int",
+                                   "Python int too large to convert to C unsigned long");
+}
+extern "C" unsigned long long PyLong_AsUnsignedLongLong(PyObject* obj) {
+  return AsUnsigned<unsigned long long>(obj, "can't convert negative int to unsigned",
+                                        "int too big to convert");
+}
+extern "C" size_t PyLong_AsSize_t(PyObject* obj) {
+  return AsUnsigned<size_t>(obj, "can't convert negative value to size_t",
+                            "Python int too large to convert to C size_t");
 }
 
+extern "C" unsigned long PyLong_AsUnsignedLongMask(PyObject* obj) { return AsMask(obj); }
 extern "C" unsigned long long PyLong_AsUnsignedLongLongMask(PyObject* obj) {
-  int64_t v;
-  if (!pinion::compat::GetIndexValue(obj, &v)) return static_cast<unsigned long long>(-1);
-  return static_cast<unsigned long long>(v);
+  return AsMask(obj);
 }
 
-extern "C" PyObject* PyLong_FromVoidPtr(void* p) {
-  return FromUnsigned(reinterpret_cast<uintptr_t>(p));
-}
-
+// As CPython: a negative int through PyLong_AsLong, else PyLong_AsUnsignedLong.
 extern "C" void* PyLong_AsVoidPtr(PyObject* obj) {
-  int64_t v;
-  if (!GetValue(obj, &v, "an integer is required")) return nullptr;
-  return reinterpret_cast<void*>(static_cast<uintptr_t>(v));
+  if (!CheckInt(obj)) return nullptr;
+  if (LongIsNegative(obj)) {
+    const long v = PyLong_AsLong(obj);
+    return v == -1 && PyErr_Occurred() ? nullptr : reinterpret_cast<void*>(v);
+  }
+  const unsigned long v = PyLong_AsUnsignedLong(obj);
+  return v == static_cast<unsigned long>(-1) && PyErr_Occurred() ? nullptr
+                                                                 : reinterpret_cast<void*>(v);
 }
+
+extern "C" double PyLong_AsDouble(PyObject* obj) {
+  if (!CheckInt(obj)) return -1.0;
+  double v;
+  return LongToDouble(obj, &v) ? v : -1.0;
+}
+
+extern "C" PyObject* PyLong_GetInfo(void) {
+  return Py_BuildValue("(iiii)", PyLong_SHIFT, static_cast<int>(sizeof(digit)),
+                       kLongMaxStrDigits, kLongStrDigitsCheckThreshold);
+}
+
+// ---- CPython's private helpers ------------------------------------------------------------
+
+extern "C" PyLongObject* _PyLong_New(Py_ssize_t size) {
+  if (size < 0) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  return LongAlloc(size);
+}
+
+extern "C" size_t _PyLong_NumBits(PyObject* v) {
+  const Py_ssize_t n = SignificantDigits(v);
+  if (n == 0) return 0;
+  return static_cast<size_t>(n - 1) * PyLong_SHIFT + BitLength(AsLong(v)->ob_digit[n - 1]);
+}
+
+extern "C" double _PyLong_Frexp(PyLongObject* a, Py_ssize_t* e) {
+  auto* op = reinterpret_cast<PyObject*>(a);
+  const auto bits = static_cast<int64_t>(_PyLong_NumBits(op));
+  if (bits == 0) {
+    *e = 0;
+    return 0.0;
+  }
+  // |a| / 2^bits, in [0.5, 1), rounded to 53 bits.
+  Mpz x;
+  LongToMpz(op, x);
+  mpz_abs(x, x);
+  Mpz one;
+  mpz_set_ui(one, 1);
+  mpz_mul_2exp(one, one, static_cast<mp_bitcnt_t>(bits));
+  double m;
+  RatioToDouble(x, one, &m);  // below 1: never overflows
+  Py_ssize_t exponent = bits;
+  if (m == 1.0) {  // rounded up to the next power of two
+    m = 0.5;
+    ++exponent;
+  }
+  *e = exponent;
+  return LongIsNegative(op) ? -m : m;
+}
+
+extern "C" PyObject* _PyLong_FromByteArray(const unsigned char* bytes, size_t n,
+                                           int little_endian, int is_signed) {
+  if (n == 0) return LongFromInt64(0);
+  if (!LongBitsAllowed(static_cast<uint64_t>(n) * 8)) return nullptr;
+  Mpz x;
+  mpz_import(x, n, little_endian ? -1 : 1, 1, 0, 0, bytes);
+  const unsigned char top = little_endian ? bytes[n - 1] : bytes[0];
+  if (is_signed && (top & 0x80) != 0) {
+    Mpz wrap;
+    mpz_setbit(wrap, static_cast<mp_bitcnt_t>(n) * 8);
+    mpz_sub(x, x, wrap);
+  }
+  return LongFromMpz(x);
+}
+
+extern "C" int _PyLong_AsByteArray(PyLongObject* v, unsigned char* bytes, size_t n,
+                                   int little_endian, int is_signed) {
+  auto* op = reinterpret_cast<PyObject*>(v);
+  if (LongIsNegative(op) && !is_signed) {
+    PyErr_SetString(PyExc_OverflowError, "can't convert negative int to unsigned");
+    return -1;
+  }
+  Mpz x(op);
+  const uint64_t bits = 8 * static_cast<uint64_t>(n);
+  // In range: [0, 2^bits) unsigned, [-2^(bits-1), 2^(bits-1)) signed.
+  bool fits;
+  if (n == 0) {
+    // As CPython's: 0, and -1 when signed (its sign bits need no byte), fit in no bytes.
+    fits = mpz_sgn(x) == 0 || (is_signed && mpz_cmp_si(x, -1) == 0);
+  } else if (!is_signed) {
+    fits = mpz_sizeinbase(x, 2) <= bits;
+  } else {
+    Mpz magnitude;
+    mpz_abs(magnitude, x);
+    if (mpz_sgn(x) < 0) mpz_sub_ui(magnitude, magnitude, 1);  // -2^k fits as 2^k - 1 does
+    fits = mpz_sgn(magnitude) == 0 || mpz_sizeinbase(magnitude, 2) <= bits - 1;
+  }
+  // The low n bytes of the two's complement (all of it when it fits).
+  Mpz low;
+  mpz_fdiv_r_2exp(low, x, bits);
+  std::memset(bytes, 0, n);
+  if (mpz_sgn(low) != 0) {
+    const size_t count = (mpz_sizeinbase(low, 2) + 7) / 8;
+    mpz_export(little_endian ? bytes : bytes + (n - count), nullptr, little_endian ? -1 : 1, 1,
+               0, 0, low);
+  }
+  if (!fits) {
+    PyErr_SetString(PyExc_OverflowError, "int too big to convert");
+    return -1;
+  }
+  return 0;
+}
+
+extern "C" PyObject* _PyLong_Format(PyObject* v, int base) {
+  if (v == nullptr || !PyLong_Check(v) ||
+      (base != 2 && base != 8 && base != 10 && base != 16)) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  return LongToText(v, base, /*prefix=*/true);
+}
+
+extern "C" PyObject* _PyLong_GCD(PyObject* a, PyObject* b) {
+  Mpz x(a), y(b), g;
+  mpz_gcd(g, x, y);
+  return LongFromMpz(g);
+}
+
+// ---- From text (long_text.cc) -------------------------------------------------------------
 
 extern "C" PyObject* PyLong_FromString(const char* str, char** pend, int base) {
   if (str == nullptr) {
     PyErr_BadInternalCall();
     return nullptr;
   }
-  const char* stop = nullptr;  // stays null for a bad base: *pend is then not set
-  PyObject* result =
-      pinion::compat::LongFromText(str, std::strlen(str), base, nullptr, &stop);
+  const char* stop = nullptr;  // stays null for a bad base or the limit: *pend is then not set
+  PyObject* result = LongFromText(str, std::strlen(str), base, nullptr, &stop);
   if (pend != nullptr && stop != nullptr) *pend = const_cast<char*>(stop);
   return result;
 }
@@ -278,5 +404,5 @@ extern "C" PyObject* PyLong_FromUnicodeObject(PyObject* u, int base) {
   Py_ssize_t size;
   const char* text = PyUnicode_AsUTF8AndSize(u, &size);
   if (text == nullptr) return nullptr;
-  return pinion::compat::LongFromText(text, size, base, u, nullptr);
+  return LongFromText(text, size, base, u, nullptr);
 }

@@ -243,6 +243,21 @@ PyObject* ModuleFromInitResult(PyObject* result, const char* name, const char* o
       Py_DECREF(result);
       return nullptr;
     }
+    // As CPython's _Py_PackageContext: a single-phase module of package "pkg" whose def
+    // names it "mod" is "pkg.mod". (CPython renames it in PyModule_Create, before the rest
+    // of its init runs; here once init returns.)
+    const char* dot = std::strrchr(name, '.');
+    if (dot != nullptr && def != nullptr && def->m_name != nullptr &&
+        std::strcmp(def->m_name, dot + 1) == 0) {
+      PyObject* full = PyUnicode_FromString(name);
+      if (full == nullptr ||
+          PyDict_SetItemString(AsModule(result)->md_dict, "__name__", full) < 0) {
+        Py_XDECREF(full);
+        Py_DECREF(result);
+        return nullptr;
+      }
+      Py_DECREF(full);
+    }
     return result;
   }
   Py_DECREF(result);

@@ -63,8 +63,8 @@ PyTypeObject PyBool_Type = {
 
 PyObject _Py_NoneStruct = {_PyPinion_IMMORTAL_REFCNT, &_PyNone_Type};
 PyObject _Py_NotImplementedStruct = {_PyPinion_IMMORTAL_REFCNT, &_PyNotImplemented_Type};
-// CPython's representation too (longobject.h): no digits for 0, one for 1.
-PyLongObject _Py_FalseStruct = {{{_PyPinion_IMMORTAL_REFCNT, &PyBool_Type}, 0}, 0, {0, 0, 0}};
-PyLongObject _Py_TrueStruct = {{{_PyPinion_IMMORTAL_REFCNT, &PyBool_Type}, 1}, 1, {1, 0, 0}};
+// CPython's representation (longobject.h): no digit for False, one for True.
+PyLongObject _Py_FalseStruct = {{{_PyPinion_IMMORTAL_REFCNT, &PyBool_Type}, 0}, {0}};
+PyLongObject _Py_TrueStruct = {{{_PyPinion_IMMORTAL_REFCNT, &PyBool_Type}, 1}, {1}};
 
 extern "C" PyObject* PyBool_FromLong(long v) { return Py_NewRef(v ? Py_True : Py_False); }

@@ -14,8 +14,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "compat/runtime/long_repr.h"
 #include "compat/runtime/number.h"
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/values.h"
 
 namespace pinion::compat {
 namespace {
@@ -144,7 +146,7 @@ PyObject* IndexOf(PyObject* item) {
 // An exact int equal to the int (or int subclass instance) `v`; steals `v`.
 PyObject* ExactInt(PyObject* v) {
   if (v == nullptr || PyLong_CheckExact(v)) return v;
-  PyObject* exact = PyLong_FromLongLong(reinterpret_cast<PyLongObject*>(v)->ob_ival);
+  PyObject* exact = g_int_as_number.nb_positive(v);  // int's own: an exact copy
   Py_DECREF(v);
   return exact;
 }
@@ -328,11 +330,14 @@ extern "C" PyObject* PyNumber_Index(PyObject* o) {
 extern "C" Py_ssize_t PyNumber_AsSsize_t(PyObject* o, PyObject* exc) {
   PyObject* value = pinion::compat::IndexOf(o);
   if (value == nullptr) return -1;
-  // Every Pinion int fits a Py_ssize_t (both are 64-bit): `exc` is never raised.
-  (void)exc;
-  const Py_ssize_t result = reinterpret_cast<PyLongObject*>(value)->ob_ival;
+  int64_t result;
+  const bool fits = pinion::compat::LongToInt64(value, &result);
+  const bool negative = pinion::compat::LongIsNegative(value);
   Py_DECREF(value);
-  return result;
+  if (fits) return result;
+  if (exc == nullptr) return negative ? PY_SSIZE_T_MIN : PY_SSIZE_T_MAX;  // clamped
+  PyErr_Format(exc, "cannot fit '%.200s' into an index-sized integer", Py_TYPE(o)->tp_name);
+  return -1;
 }
 
 extern "C" PyObject* PyNumber_Long(PyObject* o) {
@@ -400,7 +405,7 @@ extern "C" PyObject* PyNumber_ToBase(PyObject* n, int base) {
   }
   PyObject* index = pinion::compat::IndexOf(n);
   if (index == nullptr) return nullptr;
-  PyObject* text = pinion::compat::LongToBase(reinterpret_cast<PyLongObject*>(index)->ob_ival, base);
+  PyObject* text = pinion::compat::LongToText(index, base, /*prefix=*/true);
   Py_DECREF(index);
   return text;
 }

@@ -7,7 +7,9 @@
 //     references tp_traverse reports are subtracted from pin counts and only outside pins
 //     are roots) and types whose tp_dealloc or tp_finalize is their own.
 //   LeafType() — objects of types that hold no references and have neither (int, float, str,
-//     bytes): pointer-free, never scanned, never called back.
+//     bytes): pointer-free, never scanned, never called back. (AllocUnwatchedObject puts
+//     such an object on a type of its own instead: a non-ASCII str, traced for its UTF-8
+//     copy, unicode.cc.)
 //
 // Finalization (OnUnreachable, on a mutator, from pinion::RunFinalizers): the first time the
 // collector finds an object unreachable its tp_finalize runs (at most once: _PyPinion_F_
@@ -177,15 +179,18 @@ size_t VarSize(PyTypeObject* type, Py_ssize_t nitems) {
   return (bytes + 7) & ~size_t{7};
 }
 
-PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc) {
+namespace {
+
+// AllocObject, of the Pinion type `heap_type` (ObjectType() if `watched`).
+PyObject* AllocObjectAs(PyTypeObject* type, size_t size, bool gc, bool watched,
+                        TypeId heap_type) {
   // Acquire: pairs with PyType_Ready's release of the flag, so the slots it filled are seen.
   if ((__atomic_load_n(&type->tp_flags, __ATOMIC_ACQUIRE) & Py_TPFLAGS_READY) == 0 &&
       PyType_Ready(type) < 0) {
     return nullptr;
   }
-  const bool watched = NeedsCallback(type, gc);
   size = std::max(size, sizeof(PyObject));
-  void* memory = TryAllocate(watched ? ObjectType() : LeafType(), size);
+  void* memory = TryAllocate(heap_type, size);
   if (memory == nullptr) {
     // TryAllocate has reported a thread that may not allocate (kThreadNotAttached).
     if (!PyGILState_Check()) {
@@ -203,6 +208,17 @@ PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc) {
   // An instance of a heap type owns a reference to its type, as in CPython (heap_type.cc).
   if (type->tp_flags & Py_TPFLAGS_HEAPTYPE) Pin(type);
   return op;
+}
+
+}  // namespace
+
+PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc) {
+  const bool watched = NeedsCallback(type, gc);
+  return AllocObjectAs(type, size, gc, watched, watched ? ObjectType() : LeafType());
+}
+
+PyObject* AllocUnwatchedObject(PyTypeObject* type, size_t size, TypeId heap_type) {
+  return AllocObjectAs(type, size, /*gc=*/false, /*watched=*/false, heap_type);
 }
 
 }  // namespace pinion::compat

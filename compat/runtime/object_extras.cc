@@ -167,31 +167,27 @@ extern "C" int PyObject_IsSubclass(PyObject* derived, PyObject* cls) {
 extern "C" PyObject* PyObject_ASCII(PyObject* o) {
   PyObject* repr = PyObject_Repr(o);
   if (repr == nullptr) return nullptr;
-  Py_ssize_t size = 0;
-  const char* utf8 = PyUnicode_AsUTF8AndSize(repr, &size);
-  if (utf8 == nullptr) {
+  if (!PyUnicode_Check(repr)) {
     Py_DECREF(repr);
+    PyErr_BadArgument();
     return nullptr;
   }
+  const int kind = PyUnicode_KIND(repr);
+  const void* data = PyUnicode_DATA(repr);
   std::string out;
-  for (Py_ssize_t i = 0; i < size;) {
-    const unsigned char c = static_cast<unsigned char>(utf8[i]);
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
+  for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(repr); ++i) {
+    const Py_UCS4 cp = PyUnicode_READ(kind, data, i);
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
       continue;
     }
-    const int len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    unsigned cp = len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
-    for (int k = 1; k < len && i + k < size; ++k) cp = (cp << 6) | (utf8[i + k] & 0x3F);
-    i += len;
     char escape[16];
     if (cp < 0x100) {
-      std::snprintf(escape, sizeof(escape), "\\x%02x", cp);
+      std::snprintf(escape, sizeof(escape), "\\x%02x", static_cast<unsigned>(cp));
     } else if (cp < 0x10000) {
-      std::snprintf(escape, sizeof(escape), "\\u%04x", cp);
+      std::snprintf(escape, sizeof(escape), "\\u%04x", static_cast<unsigned>(cp));
     } else {
-      std::snprintf(escape, sizeof(escape), "\\U%08x", cp);
+      std::snprintf(escape, sizeof(escape), "\\U%08x", static_cast<unsigned>(cp));
     }
     out += escape;
   }

@@ -1,7 +1,7 @@
 // CPython 3.11's private (underscore) helpers that widely vendored headers call on their 3.11
 // code paths (python/pythoncapi-compat's pythoncapi_compat.h: PyLong_AsInt, PyLong_GetSign,
-// PyUnicode_Equal, PyBytes_Join, PyDict_Pop, PyObject_VisitManagedDict, Py_HashPointer,
-// Py_HashBuffer), each with CPython's semantics, on the public API.
+// PyBytes_Join, PyDict_Pop, PyObject_VisitManagedDict, Py_HashPointer, Py_HashBuffer), each
+// with CPython's semantics, on the public API. (_PyUnicode_EQ is str's: unicode_type.cc.)
 //
 // Owns: nothing; state lives in the objects. Threads: any attached thread (the hashes: any).
 #include <climits>
@@ -11,9 +11,10 @@
 #include "compat/runtime/values.h"
 
 extern "C" int _PyLong_AsInt(PyObject* obj) {
-  const long value = PyLong_AsLong(obj);
+  int overflow;
+  const long value = PyLong_AsLongAndOverflow(obj, &overflow);
   if (value == -1 && PyErr_Occurred()) return -1;
-  if (value < INT_MIN || value > INT_MAX) {
+  if (overflow != 0 || value < INT_MIN || value > INT_MAX) {
     PyErr_SetString(PyExc_OverflowError, "Python int too large to convert to C int");
     return -1;
   }
@@ -23,17 +24,6 @@ extern "C" int _PyLong_AsInt(PyObject* obj) {
 extern "C" int _PyLong_Sign(PyObject* v) {
   const Py_ssize_t size = Py_SIZE(v);  // CPython's digit count, signed (longobject.h)
   return size < 0 ? -1 : size > 0;
-}
-
-extern "C" int _PyUnicode_EQ(PyObject* a, PyObject* b) {
-  Py_ssize_t na, nb;
-  const char* sa = PyUnicode_AsUTF8AndSize(a, &na);
-  const char* sb = PyUnicode_AsUTF8AndSize(b, &nb);
-  if (sa == nullptr || sb == nullptr) {
-    PyErr_Clear();  // CPython's asserts both are str; unequal otherwise
-    return 0;
-  }
-  return na == nb && std::memcmp(sa, sb, static_cast<size_t>(na)) == 0;
 }
 
 extern "C" PyObject* _PyBytes_Join(PyObject* sep, PyObject* items) {

@@ -5,7 +5,8 @@
 //   - builtin types are static PyTypeObjects; AllocObject readies a type on first use;
 //   - objects of types that hold no references and need no dealloc (int, float, str,
 //     bytes) are allocated pointer-free and unregistered: the collector never scans them and
-//     never calls them back;
+//     never calls them back (but a non-ASCII str is scanned for its UTF-8 copy: unicode.cc,
+//     AllocUnwatchedObject);
 //   - containers are GC types: tp_traverse visits what they hold, tp_dealloc DECREFs it.
 //
 // Threads: mutators (attached, running), except where a function says otherwise.
@@ -13,8 +14,14 @@
 #define PINION_COMPAT_RUNTIME_RUNTIME_H_
 
 #include <cstddef>
+#include <mutex>
+#include <string>
 
 #include "Python.h"
+
+namespace pinion {
+class TypeId;
+}  // namespace pinion
 
 namespace pinion::compat {
 
@@ -37,6 +44,12 @@ inline void ClearFlag(PyObject* op, Py_ssize_t flag) {
 // exhausted; with SystemError set when the thread is not attached.
 PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc);
 
+// As AllocObject for a non-GC object whose type needs no callback (its tp_dealloc is
+// BaseDealloc, no tp_finalize), on the Pinion heap type `heap_type` (gc/type.h) rather than
+// the pointer-free leaf type: for objects holding heap pointers the runtime manages itself
+// (a traced type, without on_unreachable), such as a str's UTF-8 copy (unicode.cc).
+PyObject* AllocUnwatchedObject(PyTypeObject* type, size_t size, pinion::TypeId heap_type);
+
 // The size of a variable object of `type` with `nitems` items (tp_basicsize + n *
 // tp_itemsize, rounded to 8), or 0 with OverflowError set.
 size_t VarSize(PyTypeObject* type, Py_ssize_t nitems);
@@ -51,10 +64,14 @@ PyObject* ModuleFromInitResult(PyObject* result, const char* name,
 
 // Imports the extension module `name` ("pkg.mod" too) from a shared object on the module
 // search path (PINION_PYTHONPATH, or _PyPinion_SetModuleSearchPath's). A new reference to
-// the module, not yet entered in the imported-module table; nullptr with ModuleNotFoundError
+// the module, not yet entered in sys.modules; nullptr with ModuleNotFoundError
 // set when no file is found, or another exception when loading or init fails.
 // (import_shared.cc)
 PyObject* ImportSharedModule(const char* name);
+
+// The module search path as set (_PyPinion_SetModuleSearchPath, Py_SetPath), else
+// PINION_PYTHONPATH's, else "": colon-separated directories. (import_shared.cc)
+std::string ModuleSearchPath();
 
 // Releases PyState's table of single-phase modules, at Py_Finalize. (module_def.cc)
 void ForgetModulesByIndex();
@@ -66,11 +83,59 @@ int HeapTypeTraverse(PyObject* type, visitproc visit, void* arg);
 int HeapTypeClear(PyObject* type);
 void HeapTypeDealloc(PyObject* type);
 
-// Releases the modules PyImport_ImportModule holds, at Py_Finalize. (import.cc)
+// Clears and releases sys.modules, at Py_Finalize. (import.cc)
 void ForgetImportedModules();
 
 // Releases the sys dict (PySys_GetObject's), at Py_Finalize. (sysmodule.cc)
 void ReleaseSysDict();
+
+// Releases the interned strings (PyUnicode_InternInPlace's), at Py_Finalize.
+// (unicode_type.cc)
+void ReleaseInternedStrings();
+
+// sys.modules: the dict the import machinery caches modules in (borrowed; made on first use
+// and entered in the sys dict as "modules"); nullptr with an exception. The runtime's own
+// accesses to it hold ModulesLock(). (import.cc)
+PyObject* ModulesDict();
+std::mutex& ModulesLock();
+
+// `mu`, locked by an attached thread: if it is taken, the wait happens in a native region,
+// so a thread waiting for it never holds up a collection. Whoever holds such a mutex must
+// not allocate from the heap, collect, or run extension code under it. (thread.cc)
+std::unique_lock<std::mutex> LockAttached(std::mutex& mu);
+
+// The thread that called Py_Initialize (the "main thread" that CPython runs signal handlers
+// and pending calls on): 1 if the calling thread is it. (state.cc)
+bool IsMainThread();
+// In a forked child (PyOS_AfterFork_Child): the calling thread becomes the main thread.
+void NoteForkedChild();
+
+// At Py_Finalize, after the heap is gone: the Py_AtExit functions, last registered first.
+// (lifecycle.cc)
+void RunAtExitFunctions();
+
+// At Py_Finalize: audits "cpython._PySys_ClearAuditHooks", then forgets the hooks.
+// (audit.cc)
+void ClearAuditHooks();
+
+// At Py_Finalize, before the modules go: the pending calls still queued. (pending_calls.cc)
+void FinishPendingCalls();
+
+// Installs (Py_InitializeEx(1)) or removes (Py_Finalize) the SIGINT handler that
+// PyOS_InterruptOccurred and PyErr_CheckSignals see; 1 once a SIGINT arrived since the last
+// call, clearing it. (interrupt.cc)
+void InstallSigintHandler();
+void RemoveSigintHandler();
+bool TakeSigint();
+
+// The mutex under which the sys dict is read and written (sysmodule.cc); PyOS_BeforeFork
+// holds it and ModulesLock() across fork().
+std::mutex& SysLock();
+
+// The builtins module (borrowed, made on first use: "builtins" in sys.modules comes from it),
+// and its release at Py_Finalize. (builtins.cc)
+PyObject* BuiltinsModule();
+void ReleaseBuiltins();
 
 // The special method `name` ("__format__", "__length_hint__"...) that o's type or a base
 // other than object defines in tp_methods, bound to o (a new reference); nullptr when none

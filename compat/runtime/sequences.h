@@ -28,6 +28,10 @@ PyObject* BytesIter(PyObject* bytes);
 // list.extend(iterable): nullptr with an exception, else a new reference to None (list.cc).
 PyObject* ListExtend(PyObject* list, PyObject* iterable);
 
+// The tp_methods of bytes and bytearray (bytes_methods.cc).
+extern PyMethodDef g_bytes_methods[];
+extern PyMethodDef g_bytearray_methods[];
+
 }  // namespace pinion::compat
 
 #endif  // PINION_COMPAT_RUNTIME_SEQUENCES_H_

@@ -8,11 +8,14 @@
 //
 // Threads: Py_Initialize/Py_Finalize on one (main) thread while no other is attached; the
 // rest from any thread.
+#include <pthread.h>
+
 #include <atomic>
 #include <cstdio>
 #include <memory>
 
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/unicode_codecs.h"
 #include "gc/errors.h"
 #include "gc/finalization.h"
 #include "gc/heap.h"
@@ -23,6 +26,9 @@ namespace {
 
 Heap* g_heap = nullptr;
 ThreadScope* g_main_scope = nullptr;
+// Py_Initialize's thread (relaxed: set before other threads use the runtime, or in a forked
+// child with one thread; read by IsMainThread).
+std::atomic<pthread_t> g_main_thread{};
 thread_local ThreadScope* t_ensured = nullptr;
 
 constexpr int kLeftNative = 2;  // a PyGILState_STATE value of our own
@@ -30,13 +36,22 @@ constexpr int kLeftNative = 2;  // a PyGILState_STATE value of our own
 constexpr int kFinalizeRounds = 64;
 
 }  // namespace
+
+bool IsMainThread() {
+  return g_heap != nullptr &&
+         pthread_equal(pthread_self(), g_main_thread.load(std::memory_order_relaxed));
+}
+
+void NoteForkedChild() { g_main_thread.store(pthread_self(), std::memory_order_relaxed); }
+
 }  // namespace pinion::compat
 
 using namespace pinion;
 using namespace pinion::compat;
 
-extern "C" void Py_Initialize(void) {
+extern "C" void Py_InitializeEx(int initsigs) {
   if (g_heap != nullptr) return;
+  g_main_thread.store(pthread_self(), std::memory_order_relaxed);
   HeapConfig config;
   config.mode = CollectorMode::kStopTheWorld;
   g_heap = new Heap(config);
@@ -49,9 +64,10 @@ extern "C" void Py_Initialize(void) {
   if (!ReadyBuiltinTypes() || !ReadyDateTimeTypes()) {
     ReportMisuse(Misuse::kBadArgument, "Py_Initialize: the builtin types could not be readied");
   }
+  if (initsigs) InstallSigintHandler();
 }
 
-extern "C" void Py_InitializeEx(int) { Py_Initialize(); }
+extern "C" void Py_Initialize(void) { Py_InitializeEx(1); }
 
 extern "C" int Py_IsInitialized(void) { return g_heap != nullptr; }
 
@@ -63,9 +79,15 @@ extern "C" int _Py_IsFinalizing(void) { return g_finalizing.load(std::memory_ord
 
 extern "C" int Py_FinalizeEx(void) {
   if (g_heap == nullptr) return 0;
+  FinishPendingCalls();
   g_finalizing.store(true, std::memory_order_relaxed);
+  ClearAuditHooks();
   ForgetImportedModules();  // sys.modules goes first, as in CPython
+  ReleaseBuiltins();
   ReleaseSysDict();
+  ReleaseInternedStrings();
+  ReleaseCodecRegistry();
+  ReleaseErrorHandlers();
   // Collect until a collection finds nothing more to finalize or deallocate, so that the
   // deallocators of unreachable objects run (and release what they own outside the heap).
   // Each round moves garbage one step on: finalized, deallocated, or released by a
@@ -89,6 +111,8 @@ extern "C" int Py_FinalizeEx(void) {
   g_heap = nullptr;
   g_finalizing.store(false, std::memory_order_relaxed);
   ForgetReadiedTypes();  // their dicts, MROs and bases were on that heap
+  RemoveSigintHandler();
+  RunAtExitFunctions();  // last, as CPython's: they must not touch objects
   return 0;
 }
 
@@ -148,6 +172,39 @@ extern "C" void PyGILState_Release(PyGILState_STATE state) {
   }
 }
 
+// ---- The GIL's deprecated and thread-state forms: native regions here ----------------------
+
+extern "C" void PyEval_InitThreads(void) {}  // threads need no set-up (nor in 3.11's CPython)
+
+extern "C" int PyEval_ThreadsInitialized(void) { return Py_IsInitialized(); }
+
+extern "C" void PyEval_AcquireThread(PyThreadState* tstate) { PyEval_RestoreThread(tstate); }
+
+extern "C" void PyEval_ReleaseThread(PyThreadState* tstate) {
+  if (tstate == nullptr || reinterpret_cast<ThreadRecord*>(tstate) != ThreadRecord::Current()) {
+    ReportMisuse(Misuse::kBadNesting,
+                 "PyEval_ReleaseThread: the thread state is not the calling thread's");
+    return;
+  }
+  PyEval_SaveThread();
+}
+
+extern "C" void PyEval_AcquireLock(void) {
+  ThreadRecord* thread = ThreadRecord::Current();
+  if (thread == nullptr) {
+    ReportMisuse(Misuse::kThreadNotAttached, "PyEval_AcquireLock from a thread that is not "
+                                             "attached (use PyGILState_Ensure)");
+    return;
+  }
+  if (thread->mode.load(std::memory_order_relaxed) == ThreadMode::kNative) {
+    thread->roots.threads().LeaveNative(thread);
+  }
+}
+
+extern "C" void PyEval_ReleaseLock(void) {
+  if (ThreadRecord::CurrentRunning() != nullptr) PyEval_SaveThread();
+}
+
 extern "C" int PyGILState_Check(void) { return ThreadRecord::CurrentRunning() != nullptr; }
 
 extern "C" PyThreadState* PyThreadState_Get(void) {
@@ -157,6 +214,16 @@ extern "C" PyThreadState* PyThreadState_Get(void) {
 extern "C" PyThreadState* _PyThreadState_UncheckedGet(void) {
   return reinterpret_cast<PyThreadState*>(ThreadRecord::CurrentRunning());
 }
+
+// The recorded gc.enable()/disable() state (objimpl.h: collections run either way).
+// Relaxed: a flag no other memory depends on.
+static int g_gc_enabled = 1;
+
+extern "C" int PyGC_Enable(void) { return __atomic_exchange_n(&g_gc_enabled, 1, __ATOMIC_RELAXED); }
+extern "C" int PyGC_Disable(void) {
+  return __atomic_exchange_n(&g_gc_enabled, 0, __ATOMIC_RELAXED);
+}
+extern "C" int PyGC_IsEnabled(void) { return __atomic_load_n(&g_gc_enabled, __ATOMIC_RELAXED); }
 
 extern "C" Py_ssize_t PyGC_Collect(void) {
   if (g_heap == nullptr) return 0;

@@ -106,6 +106,16 @@ bool CheckKey(const Py_tss_t* key, const char* function) {
 }
 
 }  // namespace
+
+std::unique_lock<std::mutex> LockAttached(std::mutex& mu) {
+  std::unique_lock<std::mutex> lock(mu, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    Blocking blocking;
+    lock.lock();
+  }
+  return lock;
+}
+
 }  // namespace pinion::compat
 
 using namespace pinion;

@@ -160,7 +160,8 @@ PyTypeObject PyTuple_Type = {
     .tp_as_mapping = &kTupleAsMapping,
     .tp_hash = &TupleHash,
     .tp_flags =
-        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_SEQUENCE,
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_TUPLE_SUBCLASS |
+        Py_TPFLAGS_SEQUENCE,
     .tp_doc = "Built-in immutable sequence.",
     .tp_traverse = &TupleTraverse,
     .tp_richcompare = &TupleRichCompare,

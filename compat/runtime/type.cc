@@ -829,7 +829,8 @@ bool ReadyBuiltinTypes() {
       &PyClassMethodDescr_Type, &PyMemberDescr_Type, &PyGetSetDescr_Type,
       &PyStaticMethod_Type, &PyClassMethod_Type, &PyDictProxy_Type, &PyModule_Type,
       &PyMethod_Type, &PyInstanceMethod_Type, &PyCapsule_Type, &PySet_Type,
-      &PyFrozenSet_Type, &PySuper_Type,
+      &PyFrozenSet_Type, &PyEnum_Type, &PyReversed_Type, &PyRange_Type, &PyRangeIter_Type,
+      &PySuper_Type,
   };
   for (PyTypeObject* type : kTypes) {
     if (PyType_Ready(type) < 0) return false;

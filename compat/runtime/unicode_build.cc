@@ -1,174 +1,184 @@
-// Building a str from code points: _PyUnicodeWriter (CPython 3.11's private string builder,
-// which pythoncapi_compat.h's PyUnicodeWriter stands on) and PyUnicode_FromWideChar.
+// Building a str: _PyUnicodeWriter (CPython 3.11's private string builder, in its layout,
+// which pythoncapi_compat.h's PyUnicodeWriter stands on) and str <-> wchar_t.
 //
-// Owns: the writer's malloc'd UTF-8 buffer, from _PyUnicodeWriter_Init to Finish or Dealloc.
-// Invariants: data[0, pos) is valid UTF-8 of `length` code points (no surrogates, nothing
-// above U+10FFFF: what a Pinion str may hold), so Finish makes the str without re-checking
-// more than PyUnicode_FromStringAndSize does.
+// Owns: the writer's buffer, a str of `size` characters of `kind` (a new reference the writer
+// holds, so the buffer is pinned while the writer builds into it), from the first Prepare to
+// Finish or Dealloc. Invariants: data == PyUnicode_DATA(buffer), kind == its kind, maxchar ==
+// PyUnicode_MAX_CHAR_VALUE(buffer), 0 <= pos <= size == its length; characters [0, pos) are
+// written. Growing allocates a wider or longer str and copies; Finish hands the buffer over
+// as the result when it is full and canonical, else makes the canonical str of [0, pos).
 //
 // Threads: any attached thread; a writer is used by one thread at a time.
-#include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <cwchar>
 
-#include "Python.h"
+#include "compat/runtime/runtime.h"
+#include "compat/runtime/unicode_storage.h"
 
+namespace pinion::compat {
 namespace {
 
-// The UTF-8 encoding of `ch` into out (4 bytes of room): its length, or 0 with ValueError
-// set if Pinion's str cannot hold it.
-int EncodeUtf8(Py_UCS4 ch, char* out) {
-  if (ch > 0x10FFFF) {
-    PyErr_Format(PyExc_ValueError, "character U+%x is not in range [U+0000; U+10ffff]",
-                 static_cast<unsigned>(ch));
-    return 0;
-  }
-  if (ch >= 0xD800 && ch <= 0xDFFF) {
-    PyErr_Format(PyExc_ValueError, "character U+%x is a surrogate: Pinion's str cannot hold it",
-                 static_cast<unsigned>(ch));
-    return 0;
-  }
-  if (ch < 0x80) {
-    out[0] = static_cast<char>(ch);
-    return 1;
-  }
-  if (ch < 0x800) {
-    out[0] = static_cast<char>(0xC0 | (ch >> 6));
-    out[1] = static_cast<char>(0x80 | (ch & 0x3F));
-    return 2;
-  }
-  if (ch < 0x10000) {
-    out[0] = static_cast<char>(0xE0 | (ch >> 12));
-    out[1] = static_cast<char>(0x80 | ((ch >> 6) & 0x3F));
-    out[2] = static_cast<char>(0x80 | (ch & 0x3F));
-    return 3;
-  }
-  out[0] = static_cast<char>(0xF0 | (ch >> 18));
-  out[1] = static_cast<char>(0x80 | ((ch >> 12) & 0x3F));
-  out[2] = static_cast<char>(0x80 | ((ch >> 6) & 0x3F));
-  out[3] = static_cast<char>(0x80 | (ch & 0x3F));
-  return 4;
+void Update(_PyUnicodeWriter* writer) {
+  writer->data = PyUnicode_DATA(writer->buffer);
+  writer->kind = static_cast<PyUnicode_Kind>(PyUnicode_KIND(writer->buffer));
+  writer->maxchar = PyUnicode_MAX_CHAR_VALUE(writer->buffer);
+  writer->size = PyUnicode_GET_LENGTH(writer->buffer);
 }
 
-// Room for `bytes` more bytes; -1 with MemoryError set if there is none.
-int Reserve(_PyUnicodeWriter* writer, Py_ssize_t bytes) {
-  if (bytes < 0 || writer->pos > PY_SSIZE_T_MAX - bytes) {
-    PyErr_NoMemory();
-    return -1;
-  }
-  const Py_ssize_t needed = writer->pos + bytes;
-  if (needed <= writer->size) return 0;
-  Py_ssize_t size = needed;
-  if (writer->overallocate && size <= PY_SSIZE_T_MAX / 2) size *= 2;
-  if (size < writer->min_length) size = writer->min_length;
-  char* data = static_cast<char*>(std::realloc(writer->data, static_cast<size_t>(size) + 1));
-  if (data == nullptr) {
-    PyErr_NoMemory();
-    return -1;
-  }
-  writer->data = data;
-  writer->size = size;
-  return 0;
+int CheckCodePoint(Py_UCS4 ch) {
+  if (ch <= 0x10FFFF) return 0;
+  PyErr_Format(PyExc_ValueError, "character U+%x is not in range [U+0000; U+10ffff]",
+               static_cast<unsigned>(ch));
+  return -1;
 }
 
-int Append(_PyUnicodeWriter* writer, const char* utf8, Py_ssize_t bytes, Py_ssize_t length) {
-  if (Reserve(writer, bytes) < 0) return -1;
-  if (bytes > 0) std::memcpy(writer->data + writer->pos, utf8, static_cast<size_t>(bytes));
-  writer->pos += bytes;
-  writer->length += length;
-  return 0;
-}
-
-// The byte offset of code point `index` in valid UTF-8 (continuation bytes are 10xxxxxx).
-Py_ssize_t ByteOffset(const char* utf8, Py_ssize_t bytes, Py_ssize_t index) {
-  Py_ssize_t at = 0;
-  for (; index > 0 && at < bytes; --index) {
-    ++at;
-    while (at < bytes && (static_cast<unsigned char>(utf8[at]) & 0xC0) == 0x80) ++at;
-  }
-  return at;
+// Copies n characters of (kind, data) into the writer at pos, after a Prepare for them.
+void Put(_PyUnicodeWriter* writer, int kind, const void* data, Py_ssize_t n) {
+  CopyChars(writer->kind, writer->data, writer->pos, kind, data, 0, n);
+  writer->pos += n;
 }
 
 }  // namespace
+}  // namespace pinion::compat
+
+using pinion::compat::CopyChars;
+using pinion::compat::MaxCharOf;
 
 extern "C" void _PyUnicodeWriter_Init(_PyUnicodeWriter* writer) {
   std::memset(writer, 0, sizeof(*writer));
+  writer->min_char = 127;
 }
 
 extern "C" int _PyUnicodeWriter_PrepareInternal(_PyUnicodeWriter* writer, Py_ssize_t length,
                                                 Py_UCS4 maxchar) {
-  const Py_ssize_t width = maxchar < 0x80 ? 1 : maxchar < 0x800 ? 2 : maxchar < 0x10000 ? 3 : 4;
-  if (length > PY_SSIZE_T_MAX / 4) {
+  if (pinion::compat::CheckCodePoint(maxchar) < 0) return -1;
+  if (length > PY_SSIZE_T_MAX - writer->pos) {
     PyErr_NoMemory();
     return -1;
   }
-  return Reserve(writer, length * width);
+  Py_ssize_t new_length = writer->pos + length;
+  maxchar = std::max(maxchar, writer->min_char);
+  if (writer->buffer != nullptr && new_length <= writer->size && maxchar <= writer->maxchar) {
+    return 0;
+  }
+  if (writer->buffer == nullptr || new_length > writer->size) {
+    if (writer->overallocate && new_length <= PY_SSIZE_T_MAX - new_length / 4) {
+      new_length += new_length / 4;  // CPython's factor on Linux
+    }
+    new_length = std::max(new_length, writer->min_length);
+  } else {
+    new_length = writer->size;  // only wider
+  }
+  if (writer->buffer != nullptr) maxchar = std::max(maxchar, writer->maxchar);
+  PyObject* buffer = pinion::compat::NewStr(new_length, maxchar);
+  if (buffer == nullptr) return -1;
+  if (writer->buffer != nullptr) {
+    CopyChars(PyUnicode_KIND(buffer), PyUnicode_DATA(buffer), 0, writer->kind, writer->data, 0,
+              writer->pos);
+    Py_DECREF(writer->buffer);
+  }
+  writer->buffer = buffer;
+  pinion::compat::Update(writer);
+  return 0;
+}
+
+extern "C" int _PyUnicodeWriter_PrepareKindInternal(_PyUnicodeWriter* writer,
+                                                    enum PyUnicode_Kind kind) {
+  const Py_UCS4 maxchar = kind == PyUnicode_1BYTE_KIND   ? 0xFF
+                          : kind == PyUnicode_2BYTE_KIND ? 0xFFFF
+                                                         : 0x10FFFF;
+  return _PyUnicodeWriter_PrepareInternal(writer, 0, maxchar);
 }
 
 extern "C" int _PyUnicodeWriter_WriteChar(_PyUnicodeWriter* writer, Py_UCS4 ch) {
-  char utf8[4];
-  const int bytes = EncodeUtf8(ch, utf8);
-  return bytes == 0 ? -1 : Append(writer, utf8, bytes, 1);
+  if (pinion::compat::CheckCodePoint(ch) < 0 || _PyUnicodeWriter_Prepare(writer, 1, ch) < 0) {
+    return -1;
+  }
+  PyUnicode_WRITE(writer->kind, writer->data, writer->pos, ch);
+  ++writer->pos;
+  return 0;
 }
 
 extern "C" int _PyUnicodeWriter_WriteStr(_PyUnicodeWriter* writer, PyObject* str) {
-  Py_ssize_t bytes;
-  const char* utf8 = PyUnicode_AsUTF8AndSize(str, &bytes);
-  if (utf8 == nullptr) return -1;
-  return Append(writer, utf8, bytes, PyUnicode_GetLength(str));
+  if (str == nullptr || !PyUnicode_Check(str)) {
+    PyErr_BadArgument();
+    return -1;
+  }
+  const Py_ssize_t n = PyUnicode_GET_LENGTH(str);
+  if (n == 0) return 0;
+  if (_PyUnicodeWriter_Prepare(writer, n, PyUnicode_MAX_CHAR_VALUE(str)) < 0) return -1;
+  pinion::compat::Put(writer, PyUnicode_KIND(str), PyUnicode_DATA(str), n);
+  return 0;
 }
 
 extern "C" int _PyUnicodeWriter_WriteSubstring(_PyUnicodeWriter* writer, PyObject* str,
                                                Py_ssize_t start, Py_ssize_t end) {
-  Py_ssize_t bytes;
-  const char* utf8 = PyUnicode_AsUTF8AndSize(str, &bytes);
-  if (utf8 == nullptr) return -1;
-  if (start < 0 || start > end || end > PyUnicode_GetLength(str)) {
+  if (str == nullptr || !PyUnicode_Check(str)) {
+    PyErr_BadArgument();
+    return -1;
+  }
+  if (start < 0 || start > end || end > PyUnicode_GET_LENGTH(str)) {
     PyErr_BadInternalCall();
     return -1;
   }
-  const Py_ssize_t from = ByteOffset(utf8, bytes, start);
-  const Py_ssize_t to = from + ByteOffset(utf8 + from, bytes - from, end - start);
-  return Append(writer, utf8 + from, to - from, end - start);
+  const int kind = PyUnicode_KIND(str);
+  const char* from = static_cast<const char*>(PyUnicode_DATA(str)) + start * kind;
+  const Py_ssize_t n = end - start;
+  if (n == 0) return 0;
+  if (_PyUnicodeWriter_Prepare(writer, n, MaxCharOf(kind, from, n)) < 0) return -1;
+  pinion::compat::Put(writer, kind, from, n);
+  return 0;
 }
 
 extern "C" int _PyUnicodeWriter_WriteASCIIString(_PyUnicodeWriter* writer, const char* str,
                                                  Py_ssize_t len) {
   if (len == -1) len = static_cast<Py_ssize_t>(std::strlen(str));
-  for (Py_ssize_t i = 0; i < len; ++i) {
-    if (static_cast<unsigned char>(str[i]) >= 0x80) {
-      PyErr_SetString(PyExc_ValueError, "_PyUnicodeWriter_WriteASCIIString: not ASCII");
-      return -1;
-    }
+  if (len == 0) return 0;
+  if (MaxCharOf(PyUnicode_1BYTE_KIND, str, len) >= 0x80) {
+    PyErr_SetString(PyExc_ValueError, "_PyUnicodeWriter_WriteASCIIString: not ASCII");
+    return -1;
   }
-  return Append(writer, str, len, len);
+  if (_PyUnicodeWriter_Prepare(writer, len, 127) < 0) return -1;
+  pinion::compat::Put(writer, PyUnicode_1BYTE_KIND, str, len);
+  return 0;
 }
 
 extern "C" int _PyUnicodeWriter_WriteLatin1String(_PyUnicodeWriter* writer, const char* str,
                                                   Py_ssize_t len) {
-  if (len > PY_SSIZE_T_MAX / 2 || Reserve(writer, 2 * len) < 0) {
-    if (!PyErr_Occurred()) PyErr_NoMemory();
+  if (len == 0) return 0;
+  if (_PyUnicodeWriter_Prepare(writer, len, MaxCharOf(PyUnicode_1BYTE_KIND, str, len)) < 0) {
     return -1;
   }
-  for (Py_ssize_t i = 0; i < len; ++i) {
-    char utf8[4];
-    const int bytes = EncodeUtf8(static_cast<unsigned char>(str[i]), utf8);
-    if (Append(writer, utf8, bytes, 1) < 0) return -1;
-  }
+  pinion::compat::Put(writer, PyUnicode_1BYTE_KIND, str, len);
   return 0;
 }
 
 extern "C" PyObject* _PyUnicodeWriter_Finish(_PyUnicodeWriter* writer) {
-  PyObject* str = PyUnicode_FromStringAndSize(writer->pos > 0 ? writer->data : "", writer->pos);
+  PyObject* result;
+  if (writer->buffer == nullptr) {
+    result = PyUnicode_New(0, 0);
+  } else {
+    const Py_UCS4 max = MaxCharOf(writer->kind, writer->data, writer->pos);
+    const bool canonical = pinion::compat::KindFor(max) == writer->kind &&
+                           (max < 0x80) == (PyUnicode_IS_ASCII(writer->buffer) != 0);
+    if (writer->pos == writer->size && canonical) {
+      result = writer->buffer;  // the writer's reference becomes the caller's
+      writer->buffer = nullptr;
+    } else {
+      result = pinion::compat::StrFromKind(writer->kind, writer->data, writer->pos);
+    }
+  }
   _PyUnicodeWriter_Dealloc(writer);
-  return str;
+  return result;
 }
 
 extern "C" void _PyUnicodeWriter_Dealloc(_PyUnicodeWriter* writer) {
-  std::free(writer->data);
+  Py_CLEAR(writer->buffer);
   writer->data = nullptr;
-  writer->buffer = nullptr;
-  writer->size = writer->pos = writer->length = 0;
+  writer->size = writer->pos = 0;
+  writer->maxchar = 0;
+  writer->kind = static_cast<PyUnicode_Kind>(0);
 }
 
 extern "C" PyObject* PyUnicode_FromWideChar(const wchar_t* w, Py_ssize_t size) {
@@ -177,13 +187,58 @@ extern "C" PyObject* PyUnicode_FromWideChar(const wchar_t* w, Py_ssize_t size) {
     return nullptr;
   }
   if (size == -1) size = static_cast<Py_ssize_t>(std::wcslen(w));
-  _PyUnicodeWriter writer;
-  _PyUnicodeWriter_Init(&writer);
-  for (Py_ssize_t i = 0; i < size; ++i) {
-    if (_PyUnicodeWriter_WriteChar(&writer, static_cast<Py_UCS4>(w[i])) < 0) {
-      _PyUnicodeWriter_Dealloc(&writer);
-      return nullptr;
-    }
+  static_assert(sizeof(wchar_t) == sizeof(Py_UCS4), "wchar_t holds code points (Linux)");
+  if (size == 0) return PyUnicode_New(0, 0);
+  const Py_UCS4 max = MaxCharOf(PyUnicode_4BYTE_KIND, w, size);
+  if (pinion::compat::CheckCodePoint(max) < 0) return nullptr;
+  return pinion::compat::StrFromKind(PyUnicode_4BYTE_KIND, w, size);
+}
+
+extern "C" Py_ssize_t PyUnicode_AsWideChar(PyObject* unicode, wchar_t* w, Py_ssize_t size) {
+  if (unicode == nullptr) {
+    PyErr_BadInternalCall();
+    return -1;
   }
-  return _PyUnicodeWriter_Finish(&writer);
+  if (!PyUnicode_Check(unicode)) {
+    PyErr_BadArgument();
+    return -1;
+  }
+  const Py_ssize_t length = PyUnicode_GET_LENGTH(unicode);
+  if (w == nullptr) return length + 1;
+  Py_ssize_t copied = std::min(size, length);
+  if (copied < 0) copied = 0;
+  CopyChars(PyUnicode_4BYTE_KIND, w, 0, PyUnicode_KIND(unicode), PyUnicode_DATA(unicode), 0,
+            copied);
+  if (size > length) {
+    w[length] = L'\0';
+    return length;
+  }
+  return size;
+}
+
+extern "C" wchar_t* PyUnicode_AsWideCharString(PyObject* unicode, Py_ssize_t* size) {
+  if (unicode == nullptr) {
+    PyErr_BadInternalCall();
+    return nullptr;
+  }
+  if (!PyUnicode_Check(unicode)) {
+    PyErr_BadArgument();
+    return nullptr;
+  }
+  const Py_ssize_t length = PyUnicode_GET_LENGTH(unicode);
+  auto* buffer =
+      static_cast<wchar_t*>(PyMem_Malloc((static_cast<size_t>(length) + 1) * sizeof(wchar_t)));
+  if (buffer == nullptr) {
+    PyErr_NoMemory();
+    return nullptr;
+  }
+  PyUnicode_AsWideChar(unicode, buffer, length + 1);
+  if (size != nullptr) {
+    *size = length;
+  } else if (static_cast<Py_ssize_t>(std::wcslen(buffer)) != length) {
+    PyMem_Free(buffer);
+    PyErr_SetString(PyExc_ValueError, "embedded null character");
+    return nullptr;
+  }
+  return buffer;
 }

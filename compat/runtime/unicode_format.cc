@@ -1,15 +1,16 @@
-// PyUnicode_FromFormat and PyUnicode_FromFormatV: CPython 3.12's printf-style formatting
-// (the conversions unicodeobject.h lists).
+// PyUnicode_FromFormat and PyUnicode_FromFormatV: CPython 3.11's printf-style formatting,
+// with CPython 3.12's additions (the conversions unicodeobject.h lists).
 //
 // Owns: the format parser. A conversion is "%" [flags "-" "0"] [width: digits or "*"]
 // ["." precision: digits or "*"] [length: l ll z t j] type. Integers are formatted by
 // snprintf with the same flags, width and precision (read as long long of the right C type
-// first); text conversions (%s %U %V %S %R %p) are cut to the precision and padded to
-// the width in code points (but %s's precision counts bytes, before decoding, as CPython).
-// The result is built as UTF-8 and validated once, so literal text in the format may be any
-// UTF-8 (CPython insists on ASCII).
+// first); text conversions (%s %ls %A %U %V %lV %S %R %p) are cut to the precision and padded
+// to the width in code points (but %s's precision counts bytes, before decoding, as CPython,
+// and %ls's wchar_t units). The result is built as code points (so any str, lone surrogates
+// included, passes through) and made a canonical str once; literal text in the format may be
+// any UTF-8 (CPython insists on ASCII).
 //
-// Threads: any attached thread (%S and %R call PyObject_Str/PyObject_Repr).
+// Threads: any attached thread (%S, %R and %A call PyObject_Str/Repr/ASCII).
 #include <cinttypes>
 #include <climits>
 #include <cstdarg>
@@ -18,8 +19,11 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <cwchar>
 
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/unicode_storage.h"
+#include "compat/runtime/unicode_text.h"
 
 namespace pinion::compat {
 namespace {
@@ -93,48 +97,53 @@ bool ParseSpec(const char*& f, va_list* args, Spec* spec) {
   return true;
 }
 
-// Appends `utf8` (valid UTF-8 of `length` code points) cut to `precision` code points if
-// that is >= 0, and padded with spaces to the spec's width.
-void AppendText(std::string& out, std::string_view utf8, Py_ssize_t length, int precision,
-                const Spec& spec) {
-  if (precision >= 0 && precision < length) {
-    Py_ssize_t kept = 0;
-    size_t end = 0;
-    for (; end < utf8.size(); ++end) {
-      if ((utf8[end] & 0xC0) != 0x80 && kept++ == precision) break;  // a code point's start
-    }
-    utf8 = utf8.substr(0, end);
-    length = precision;
+// Appends `text` cut to `precision` code points if that is >= 0, and padded with spaces to
+// the spec's width.
+void AppendText(std::u32string& out, std::u32string_view text, int precision, const Spec& spec) {
+  if (precision >= 0 && static_cast<size_t>(precision) < text.size()) {
+    text = text.substr(0, static_cast<size_t>(precision));
   }
-  const size_t pad = spec.width > length ? static_cast<size_t>(spec.width - length) : 0;
-  if (!spec.left) out.append(pad, ' ');
-  out += utf8;
-  if (spec.left) out.append(pad, ' ');
+  const size_t pad = spec.width > 0 && static_cast<size_t>(spec.width) > text.size()
+                         ? static_cast<size_t>(spec.width) - text.size()
+                         : 0;
+  if (!spec.left) out.append(pad, U' ');
+  out += text;
+  if (spec.left) out.append(pad, U' ');
 }
 
 // Appends the str `text` (borrowed) as AppendText does; false with an exception set if it is
 // not a str.
-bool AppendStr(std::string& out, PyObject* text, int precision, const Spec& spec) {
-  Py_ssize_t size;
-  const char* utf8 = PyUnicode_AsUTF8AndSize(text, &size);
-  if (utf8 == nullptr) return false;
-  AppendText(out, {utf8, static_cast<size_t>(size)}, PyUnicode_GetLength(text), precision, spec);
+bool AppendStr(std::u32string& out, PyObject* text, int precision, const Spec& spec) {
+  std::u32string code_points;
+  if (!StrCodePoints(text, &code_points)) return false;
+  AppendText(out, code_points, precision, spec);
   return true;
 }
 
 // %s: the C string `s`, at most `spec.precision` bytes of it, decoded with replacement.
-bool AppendCString(std::string& out, const char* s, const Spec& spec) {
+bool AppendCString(std::u32string& out, const char* s, const Spec& spec) {
   const size_t size =
       spec.precision >= 0 ? strnlen(s, static_cast<size_t>(spec.precision)) : std::strlen(s);
-  PyObject* text = PyUnicode_DecodeUTF8(s, static_cast<Py_ssize_t>(size), "replace");
+  PyObject* text = DecodeUtf8(s, static_cast<Py_ssize_t>(size), Utf8Errors::kReplace);
   if (text == nullptr) return false;
   const bool ok = AppendStr(out, text, -1, spec);
   Py_DECREF(text);
   return ok;
 }
 
-// %S or %R: str() or repr() of `object`.
-bool AppendConverted(std::string& out, PyObject* object, PyObject* (*convert)(PyObject*),
+// %ls: the wide string `s`, at most `spec.precision` wchar_t of it.
+bool AppendWideString(std::u32string& out, const wchar_t* s, const Spec& spec) {
+  const size_t size =
+      spec.precision >= 0 ? wcsnlen(s, static_cast<size_t>(spec.precision)) : std::wcslen(s);
+  PyObject* text = PyUnicode_FromWideChar(s, static_cast<Py_ssize_t>(size));
+  if (text == nullptr) return false;
+  const bool ok = AppendStr(out, text, -1, spec);
+  Py_DECREF(text);
+  return ok;
+}
+
+// %S, %R or %A: str(), repr() or ascii() of `object`.
+bool AppendConverted(std::u32string& out, PyObject* object, PyObject* (*convert)(PyObject*),
                      const Spec& spec) {
   PyObject* text = convert(object);
   if (text == nullptr) return false;
@@ -143,34 +152,18 @@ bool AppendConverted(std::string& out, PyObject* object, PyObject* (*convert)(Py
   return ok;
 }
 
-// %c: the code point `ordinal`, UTF-8 encoded.
-bool AppendCodePoint(std::string& out, int ordinal) {
-  if (ordinal < 0 || ordinal > 0x10FFFF || (ordinal >= 0xD800 && ordinal <= 0xDFFF)) {
-    PyErr_SetString(PyExc_OverflowError,
-                    "character argument not in range(0x110000) or a surrogate");
+// %c: the code point `ordinal` (surrogates too, as CPython).
+bool AppendCodePoint(std::u32string& out, int ordinal) {
+  if (ordinal < 0 || ordinal > 0x10FFFF) {
+    PyErr_SetString(PyExc_OverflowError, "character argument not in range(0x110000)");
     return false;
   }
-  const auto c = static_cast<uint32_t>(ordinal);
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
+  out += static_cast<char32_t>(ordinal);
   return true;
 }
 
 // %d %i %u %x %X %o: the argument of the spec's C type, through snprintf.
-void AppendInteger(std::string& out, va_list* args, const Spec& spec) {
+void AppendInteger(std::u32string& out, va_list* args, const Spec& spec) {
   std::string format = "%";
   if (spec.left) format += '-';
   if (spec.zero) format += '0';
@@ -201,15 +194,14 @@ void AppendInteger(std::string& out, va_list* args, const Spec& spec) {
     }
   }
   const int size = std::snprintf(nullptr, 0, format.c_str(), value);
-  const size_t start = out.size();
-  out.resize(start + size + 1);
-  std::snprintf(out.data() + start, size + 1, format.c_str(), value);
-  out.resize(start + size);
+  std::string text(static_cast<size_t>(size) + 1, '\0');
+  std::snprintf(text.data(), text.size(), format.c_str(), value);
+  out.append(text.begin(), text.begin() + size);  // ASCII
 }
 
 // Appends the conversion `spec` (its arguments read from `args`); false with an exception
 // set on error.
-bool AppendConversion(std::string& out, va_list* args, const Spec& spec) {
+bool AppendConversion(std::u32string& out, va_list* args, const Spec& spec) {
   const bool sized = spec.length != Length::kNone;
   switch (spec.type) {
     case 'd':
@@ -224,22 +216,33 @@ bool AppendConversion(std::string& out, va_list* args, const Spec& spec) {
       char text[24];
       const int size = std::snprintf(text, sizeof(text), "0x%" PRIxPTR,
                                      reinterpret_cast<uintptr_t>(va_arg(*args, void*)));
-      AppendText(out, {text, static_cast<size_t>(size)}, size, -1, spec);
+      AppendText(out, std::u32string(text, text + size), -1, spec);
       return true;
     }
     case 's':
+      if (spec.length == Length::kLong) {
+        return AppendWideString(out, va_arg(*args, const wchar_t*), spec);
+      }
       if (sized) break;
       return AppendCString(out, va_arg(*args, const char*), spec);
     case 'U':
       if (sized) break;
       return AppendStr(out, va_arg(*args, PyObject*), spec.precision, spec);
     case 'V': {
-      if (sized) break;
+      if (sized && spec.length != Length::kLong) break;
       PyObject* text = va_arg(*args, PyObject*);
+      if (spec.length == Length::kLong) {  // %lV: the fallback is a wchar_t*
+        const wchar_t* fallback = va_arg(*args, const wchar_t*);
+        return text != nullptr ? AppendStr(out, text, spec.precision, spec)
+                               : AppendWideString(out, fallback, spec);
+      }
       const char* fallback = va_arg(*args, const char*);
       return text != nullptr ? AppendStr(out, text, spec.precision, spec)
                              : AppendCString(out, fallback, spec);
     }
+    case 'A':
+      if (sized) break;
+      return AppendConverted(out, va_arg(*args, PyObject*), &PyObject_ASCII, spec);
     case 'S':
       if (sized) break;
       return AppendConverted(out, va_arg(*args, PyObject*), &PyObject_Str, spec);
@@ -257,19 +260,22 @@ extern "C" PyObject* PyUnicode_FromFormatV(const char* format, va_list vargs) {
   using pinion::compat::Spec;
   va_list args;
   va_copy(args, vargs);
-  std::string out;
+  std::u32string out;
   bool ok = true;
   for (const char* f = format; ok && *f != '\0';) {
     if (*f != '%') {
       const char* literal_end = std::strchr(f, '%');
       if (literal_end == nullptr) literal_end = f + std::strlen(f);
-      out.append(f, literal_end);
+      PyObject* literal = pinion::compat::DecodeUtf8(f, literal_end - f,
+                                                     pinion::compat::Utf8Errors::kReplace);
+      ok = literal != nullptr && pinion::compat::AppendStr(out, literal, -1, Spec());
+      Py_XDECREF(literal);
       f = literal_end;
       continue;
     }
     const char* start = f++;
     if (*f == '%') {
-      out += '%';
+      out += U'%';
       ++f;
       continue;
     }
@@ -282,7 +288,7 @@ extern "C" PyObject* PyUnicode_FromFormatV(const char* format, va_list vargs) {
   }
   va_end(args);
   if (!ok) return nullptr;
-  return PyUnicode_FromStringAndSize(out.data(), static_cast<Py_ssize_t>(out.size()));
+  return pinion::compat::StrFromCodePoints(out);
 }
 
 extern "C" PyObject* PyUnicode_FromFormat(const char* format, ...) {

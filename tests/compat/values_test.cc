@@ -1,13 +1,15 @@
 // The value types: None/NotImplemented/bool, int, float, str and bytes (compat/runtime/
 // none_bool.cc, long.cc, float.cc, unicode.cc, unicode_format.cc, bytes.cc). Checked:
 // conversions at the limits and their errors; small ints and singletons are immortal; repr,
-// hash and comparison agree with CPython; UTF-8 is validated and measured; FromFormat;
-// values held as new references survive collections; values shared across threads.
+// hash and comparison agree with CPython; UTF-8 is validated and measured; FromFormat; a
+// str's UTF-8 copy; values held as new references survive collections; values shared across
+// threads.
 #include <doctest/doctest.h>
 
 #include <cfloat>
 #include <climits>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -151,13 +153,24 @@ TEST_CASE("int conversions round-trip at the limits and raise on overflow") {
   CHECK(PyLong_AsSize_t(max) == static_cast<size_t>(PY_SSIZE_T_MAX));
   Py_DECREF(max);
 
-  // Beyond 64 signed bits: OverflowError, not a wrapped value.
-  CHECK(PyLong_FromUnsignedLong(ULONG_MAX) == nullptr);
+  // Beyond 64 signed bits: a big int, not a wrapped value nor an OverflowError.
+  PyObject* umax = PyLong_FromUnsignedLong(ULONG_MAX);
+  REQUIRE(umax != nullptr);
+  CHECK(PyLong_AsUnsignedLong(umax) == ULONG_MAX);
+  CHECK(PyLong_AsLong(umax) == -1);
   CHECK(TakeError(PyExc_OverflowError));
-  CHECK(PyLong_FromUnsignedLongLong(1ULL << 63) == nullptr);
-  CHECK(TakeError(PyExc_OverflowError));
-  CHECK(PyLong_FromSize_t(SIZE_MAX) == nullptr);
-  CHECK(TakeError(PyExc_OverflowError));
+  int big_overflow = 0;
+  CHECK(PyLong_AsLongAndOverflow(umax, &big_overflow) == -1);
+  CHECK(big_overflow == 1);
+  CHECK(PyErr_Occurred() == nullptr);
+  CHECK(PyLong_AsUnsignedLongLongMask(umax) == ULLONG_MAX);
+  PyObject* negated = PyNumber_Negative(umax);
+  CHECK(PyLong_AsLongAndOverflow(negated, &big_overflow) == -1);
+  CHECK(big_overflow == -1);
+  CHECK(PyLong_AsUnsignedLongMask(negated) == 1UL);
+  CHECK(Py_SIZE(negated) == -3);  // 64 bits: three 30-bit digits
+  Py_DECREF(negated);
+  Py_DECREF(umax);
 
   // Negative values do not convert to unsigned types.
   PyObject* minus_one = PyLong_FromLong(-1);
@@ -201,12 +214,55 @@ TEST_CASE("int conversions round-trip at the limits and raise on overflow") {
   CHECK(from_double(-3.99) == -3);
   CHECK(from_double(-0x1p63) == LLONG_MIN);
   CHECK(from_double(0x1p62) == 1LL << 62);
-  CHECK(PyLong_FromDouble(0x1p63) == nullptr);
-  CHECK(TakeError(PyExc_OverflowError));
+  PyObject* two_63 = PyLong_FromDouble(0x1p63);
+  REQUIRE(two_63 != nullptr);
+  CHECK(PyLong_AsUnsignedLongLong(two_63) == 1ULL << 63);
+  Py_DECREF(two_63);
   CHECK(PyLong_FromDouble(HUGE_VAL) == nullptr);
   CHECK(TakeError(PyExc_OverflowError));
   CHECK(PyLong_FromDouble(NAN) == nullptr);
   CHECK(TakeError(PyExc_ValueError));
+}
+
+TEST_CASE("an int is CPython's representation only: 32 bytes below 2^60, digits filled in") {
+  Interpreter py;
+  // Pinion's int was 48 bytes (an int64_t beside three digits); now CPython's layout.
+  CHECK(sizeof(PyLongObject) == 32);
+  CHECK(PyLong_Type.tp_basicsize == offsetof(PyLongObject, ob_digit));
+  CHECK(PyLong_Type.tp_itemsize == sizeof(digit));
+  // _PyLong_New: zeroed digits the caller fills before sharing, as Cython does.
+  PyLongObject* v = _PyLong_New(3);
+  REQUIRE(v != nullptr);
+  CHECK(Py_SIZE(v) == 3);
+  CHECK((v->ob_digit[0] | v->ob_digit[1] | v->ob_digit[2]) == 0);
+  v->ob_digit[0] = 5;
+  v->ob_digit[2] = 1;  // 2^60 + 5
+  Py_SET_SIZE(v, -3);
+  PyObject* o = reinterpret_cast<PyObject*>(v);
+  CHECK(PyLong_AsLongLong(o) == -((1LL << 60) + 5));
+  CHECK(Repr(o) == "-1152921504606846981");
+  // A result of ob_size 0 or small values are the static small ints.
+  PyObject* sum = PyNumber_Add(o, o);
+  PyObject* zero = PyNumber_Subtract(o, o);
+  CHECK(zero == PyLong_FromLong(0));
+  CHECK(Py_SIZE(zero) == 0);
+  CHECK(Repr(sum) == "-2305843009213693962");
+  Py_DECREF(sum);
+  Py_DECREF(zero);
+  Py_DECREF(o);
+  CHECK(_PyLong_New(-1) == nullptr);
+  CHECK(TakeError(PyExc_SystemError));
+  // Beyond 2^34 bits: MemoryError before anything is computed.
+  PyObject* one = PyLong_FromLong(1);
+  PyObject* shift = PyLong_FromLongLong(1LL << 40);
+  CHECK(PyNumber_Lshift(one, shift) == nullptr);
+  CHECK(TakeError(PyExc_MemoryError));
+  PyObject* two = PyLong_FromLong(2);
+  CHECK(PyNumber_Power(two, shift, Py_None) == nullptr);
+  CHECK(TakeError(PyExc_MemoryError));
+  Py_DECREF(two);
+  Py_DECREF(shift);
+  Py_DECREF(one);
 }
 
 TEST_CASE("int repr, hash and comparison follow CPython") {
@@ -370,7 +426,7 @@ TEST_CASE("float conversions, repr round trip, hash and comparison") {
   }
 }
 
-TEST_CASE("str stores validated UTF-8 and counts code points") {
+TEST_CASE("str decodes UTF-8 and counts code points") {
   Interpreter py;
   struct Case {
     const char* text;
@@ -423,8 +479,13 @@ TEST_CASE("str stores validated UTF-8 and counts code points") {
   PyObject* ignored = PyUnicode_DecodeUTF8("a\xff\xc3z", 4, "ignore");
   CHECK(PyUnicode_GetLength(ignored) == 2);
   CHECK(Utf8(ignored) == "az");
-  CHECK(PyUnicode_DecodeUTF8("a", 1, "surrogateescape") == nullptr);
+  CHECK(PyUnicode_DecodeUTF8("a\xff", 2, "bogus") == nullptr);  // looked up when needed
   CHECK(TakeError(PyExc_LookupError));
+  CHECK(PyUnicode_DecodeUTF8("ok", 2, "bogus") != nullptr);  // ...and only then
+  PyObject* escaped = PyUnicode_DecodeUTF8("a\xff", 2, "surrogateescape");  // the codec's
+  REQUIRE(escaped != nullptr);
+  CHECK(PyUnicode_GetLength(escaped) == 2);
+  CHECK(PyUnicode_ReadChar(escaped, 1) == 0xDCFF);
 
   // Sizes and NULL data.
   PyObject* empty = PyUnicode_FromStringAndSize(nullptr, 0);
@@ -564,8 +625,7 @@ TEST_CASE("PyUnicode_FromFormat") {
   CHECK(TakeError(PyExc_SystemError));
   CHECK(PyUnicode_FromFormat("%lc", 1) == nullptr);
   CHECK(TakeError(PyExc_SystemError));
-  CHECK(PyUnicode_FromFormat("%A", number) == nullptr);
-  CHECK(TakeError(PyExc_SystemError));
+  CHECK(Format("%A|%.3A", japanese, japanese) == "'\\u65e5\\u672c\\u8a9e'|'\\u");
   CHECK(PyUnicode_FromFormat("trailing %") == nullptr);
   CHECK(TakeError(PyExc_SystemError));
   CHECK(PyUnicode_FromFormat("%c", 0x110000) == nullptr);
@@ -695,6 +755,79 @@ TEST_CASE("values held as new references survive collections") {
     for (PyObject* o : *list) Py_DECREF(o);
   }
   PyGC_Collect();
+}
+
+TEST_CASE("a non-ASCII str's UTF-8 copy is made once, raced safely, and kept while the str is") {
+  Interpreter py;
+  const Py_UCS4 text[] = {'c', 0xE9, 0x20AC, 0x1F600, 'x'};
+  const std::string expected = "c\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80x";
+  PyObject* s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text, 5);
+  REQUIRE(s != nullptr);
+  constexpr int kThreads = 4;
+  const char* seen[kThreads] = {};
+  std::vector<std::thread> threads;
+  Py_BEGIN_ALLOW_THREADS
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([s, t, &seen] {
+      PyGILState_STATE state = PyGILState_Ensure();
+      seen[t] = PyUnicode_AsUTF8(s);  // the threads race to make the copy
+      for (int i = 0; i < 200; ++i) {  // garbage copies of other strings, and collections
+        PyObject* other = PyUnicode_FromFormat("%c%d", 0x20AC, i);
+        CHECK(PyUnicode_AsUTF8(other) != nullptr);
+        Py_DECREF(other);
+        if (i % 50 == 0) PyGC_Collect();
+      }
+      PyGILState_Release(state);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  Py_END_ALLOW_THREADS
+  for (const char* p : seen) CHECK(p == seen[0]);  // one copy, whoever won
+  for (int i = 0; i < 3; ++i) PyGC_Collect();
+  Py_ssize_t size = 0;
+  CHECK(PyUnicode_AsUTF8AndSize(s, &size) == seen[0]);
+  CHECK(std::string(seen[0], static_cast<size_t>(size)) == expected);
+  CHECK(seen[0][size] == '\0');
+  Py_DECREF(s);
+  // An ASCII str's UTF-8 is its data: no copy.
+  PyObject* ascii = PyUnicode_FromString("ascii");
+  CHECK(PyUnicode_AsUTF8(ascii) == PyUnicode_DATA(ascii));
+  Py_DECREF(ascii);
+}
+
+TEST_CASE("str construction errors Pinion reports where CPython asserts") {
+  Interpreter py;
+  CHECK(PyUnicode_New(-1, 0) == nullptr);
+  CHECK(TakeError(PyExc_SystemError));
+  CHECK(PyUnicode_New(1, 0x110000) == nullptr);
+  CHECK(TakeError(PyExc_SystemError));
+  PyObject* text = PyUnicode_FromString("abc");
+  _PyUnicodeWriter writer;
+  _PyUnicodeWriter_Init(&writer);
+  CHECK(_PyUnicodeWriter_WriteASCIIString(&writer, "caf\xc3\xa9", -1) == -1);
+  CHECK(TakeError(PyExc_ValueError));
+  CHECK(_PyUnicodeWriter_WriteChar(&writer, 0x110000) == -1);
+  CHECK(TakeError(PyExc_ValueError));
+  CHECK(_PyUnicodeWriter_WriteStr(&writer, Py_None) == -1);
+  CHECK(TakeError(PyExc_TypeError));
+  CHECK(_PyUnicodeWriter_WriteSubstring(&writer, text, 2, 4) == -1);
+  CHECK(TakeError(PyExc_SystemError));
+  CHECK(_PyUnicodeWriter_WriteSubstring(&writer, text, 1, 3) == 0);
+  PyObject* result = _PyUnicodeWriter_Finish(&writer);
+  CHECK(PyUnicode_CompareWithASCIIString(result, "bc") == 0);
+  Py_DECREF(result);
+  // Interning leaves anything but an exact str alone, and gives equal text one object.
+  PyObject* number = PyLong_FromLong(7);
+  PyObject* same = number;
+  PyUnicode_InternInPlace(&same);
+  CHECK(same == number);
+  Py_DECREF(number);
+  PyObject* a = PyUnicode_InternFromString("abc");
+  PyUnicode_InternInPlace(&text);
+  CHECK(text == a);
+  CHECK(PyUnicode_CHECK_INTERNED(a) == SSTATE_INTERNED_MORTAL);
+  Py_DECREF(a);
+  Py_DECREF(text);
 }
 
 TEST_CASE("values are shared across threads") {

@@ -51,6 +51,10 @@ static void drive(PyObject* module) {
             Py_BuildValue("(sOL)", "abcdef", Py_True, (long long)PY_SSIZE_T_MAX));
   SHOW_CALL(module, "window", "('abcdef', -2**63)",
             Py_BuildValue("(sL)", "abcdef", (long long)PY_SSIZE_T_MIN));
+  SHOW_CALL(module, "window", "('abcdef', 1, 10**30)",
+            Py_BuildValue("(siN)", "abcdef", 1, PyLong_FromDouble(1e30)));
+  SHOW_CALL(module, "window", "('abcdef', -(10**30))",
+            Py_BuildValue("(sN)", "abcdef", PyLong_FromDouble(-1e30)));
   SHOW_CALL(module, "window", "('abcdef', 1.5)", Py_BuildValue("(sd)", "abcdef", 1.5));
   SHOW_CALL(module, "window", "('abcdef', 'x')", Py_BuildValue("(ss)", "abcdef", "x"));
   SHOW_CALL(module, "index_not_none", "(4)", Py_BuildValue("(i)", 4));
