@@ -1,6 +1,6 @@
-// Imports (import.h): sys.modules, the inittab, absolute and relative names, dotted names (the
-// package is imported first and gets the submodule as an attribute), reloading; modules on
-// disk are loaded by import_shared.cc.
+// Imports (import.h): sys.modules, the inittab and the runtime's builtin modules (datetime),
+// absolute and relative names, dotted names (the package is imported first and gets the
+// submodule as an attribute), reloading; modules on disk are loaded by import_shared.cc.
 //
 // State: the inittab (names and init functions, appended before Py_Initialize, read after)
 // and g_modules, sys.modules: a dict made on first use (published with a compare-exchange:
@@ -42,6 +42,9 @@ std::vector<InittabEntry>& Inittab() {
 }
 
 std::atomic<PyObject*> g_modules{nullptr};
+// The runtime's own builtin modules, found after the inittab (whose entries replace them).
+const InittabEntry kBuiltinModules[] = {{"datetime", &InitDateTimeModule}};
+
 std::mutex g_modules_mu;
 
 // sys.modules[key] (a new reference), or nullptr, with no exception, when missing. `key` is
@@ -130,8 +133,9 @@ PyObject* Enter(const char* name, PyObject* module) {
   return entered;
 }
 
-// Imports the absolute name `name` (not empty): sys.modules, then the inittab, then a shared
-// object on the search path (for "pkg.mod", after importing "pkg", which must have __path__).
+// Imports the absolute name `name` (not empty): sys.modules, then the inittab and the
+// runtime's builtin modules (datetime), then a shared object on the search path (for
+// "pkg.mod", after importing "pkg", which must have __path__).
 PyObject* ImportAbsolute(const char* name) {
   bool found;
   PyObject* module = Cached(name, &found);
@@ -142,6 +146,11 @@ PyObject* ImportAbsolute(const char* name) {
     return module != nullptr ? Enter(name, Py_NewRef(module)) : nullptr;
   }
   for (const InittabEntry& entry : Inittab()) {
+    if (std::strcmp(name, entry.name) != 0) continue;
+    module = InitModule(entry);
+    return module != nullptr ? Enter(name, module) : nullptr;
+  }
+  for (const InittabEntry& entry : kBuiltinModules) {
     if (std::strcmp(name, entry.name) != 0) continue;
     module = InitModule(entry);
     return module != nullptr ? Enter(name, module) : nullptr;

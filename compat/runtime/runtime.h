@@ -169,6 +169,14 @@ PyObject** InstanceDictPtr(PyObject* o);
 // publishes its flags. (type.cc)
 bool ReadyBuiltinTypes();
 
+// At Py_Initialize, after ReadyBuiltinTypes: readies the datetime module's types and enters
+// timezone.utc in timezone's dict. (datetime_tz.cc)
+bool ReadyDateTimeTypes();
+
+// The builtin module "datetime" (single-phase: a new module), which import.cc offers after
+// the inittab. (datetime_module.cc)
+PyObject* InitDateTimeModule();
+
 // At Py_Finalize: the static types readied since Py_Initialize lose the tp_bases, tp_mro
 // and tp_dict PyType_Ready gave them (heap objects) and their READY flag, so that the next
 // Py_Initialize readies them again. Release unpins those objects, for the last collections

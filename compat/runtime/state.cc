@@ -61,7 +61,7 @@ extern "C" void Py_InitializeEx(int initsigs) {
                  "fields have no write barrier); unset PINION_MODE=concurrent");
   }
   g_main_scope = new ThreadScope(*g_heap);
-  if (!ReadyBuiltinTypes()) {
+  if (!ReadyBuiltinTypes() || !ReadyDateTimeTypes()) {
     ReportMisuse(Misuse::kBadArgument, "Py_Initialize: the builtin types could not be readied");
   }
   if (initsigs) InstallSigintHandler();
