@@ -244,29 +244,6 @@ void DateTimeDealloc(PyObject* self) {
   Py_TYPE(self)->tp_free(self);
 }
 
-PyObject* GetHour(PyObject* self, void*) { return PyLong_FromLong(PyDateTime_DATE_GET_HOUR(self)); }
-PyObject* GetMinute(PyObject* self, void*) {
-  return PyLong_FromLong(PyDateTime_DATE_GET_MINUTE(self));
-}
-PyObject* GetSecond(PyObject* self, void*) {
-  return PyLong_FromLong(PyDateTime_DATE_GET_SECOND(self));
-}
-PyObject* GetMicrosecond(PyObject* self, void*) {
-  return PyLong_FromLong(PyDateTime_DATE_GET_MICROSECOND(self));
-}
-PyObject* GetTzInfo(PyObject* self, void*) { return Py_NewRef(TzInfoOf(self)); }
-PyObject* GetFold(PyObject* self, void*) { return PyLong_FromLong(PyDateTime_DATE_GET_FOLD(self)); }
-
-PyGetSetDef kDateTimeGetSet[] = {
-    {"hour", &GetHour, nullptr, nullptr, nullptr},
-    {"minute", &GetMinute, nullptr, nullptr, nullptr},
-    {"second", &GetSecond, nullptr, nullptr, nullptr},
-    {"microsecond", &GetMicrosecond, nullptr, nullptr, nullptr},
-    {"tzinfo", &GetTzInfo, nullptr, nullptr, nullptr},
-    {"fold", &GetFold, nullptr, nullptr, nullptr},
-    {nullptr, nullptr, nullptr, nullptr, nullptr},
-};
-
 PyMethodDef kDateTimeMethods[] = {
     {"isoformat", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&DateTimeIsoFormat)),
      METH_VARARGS | METH_KEYWORDS,
@@ -363,7 +340,7 @@ PyTypeObject g_datetime_type = {
     .tp_traverse = &DateTimeTraverse,
     .tp_richcompare = &DateTimeRichCompare,
     .tp_methods = kDateTimeMethods,
-    .tp_getset = kDateTimeGetSet,
+    .tp_getset = ClockFields<PyDateTime_DateTime, 4>::kGetSet,
     .tp_base = &g_date_type,
     .tp_new = &DateTimeNew,
     .tp_free = &PyObject_GC_Del,

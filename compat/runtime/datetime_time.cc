@@ -132,29 +132,6 @@ void TimeDealloc(PyObject* self) {
   Py_TYPE(self)->tp_free(self);
 }
 
-PyObject* GetHour(PyObject* self, void*) { return PyLong_FromLong(PyDateTime_TIME_GET_HOUR(self)); }
-PyObject* GetMinute(PyObject* self, void*) {
-  return PyLong_FromLong(PyDateTime_TIME_GET_MINUTE(self));
-}
-PyObject* GetSecond(PyObject* self, void*) {
-  return PyLong_FromLong(PyDateTime_TIME_GET_SECOND(self));
-}
-PyObject* GetMicrosecond(PyObject* self, void*) {
-  return PyLong_FromLong(PyDateTime_TIME_GET_MICROSECOND(self));
-}
-PyObject* GetTzInfo(PyObject* self, void*) { return Py_NewRef(TzInfoOf(self)); }
-PyObject* GetFold(PyObject* self, void*) { return PyLong_FromLong(PyDateTime_TIME_GET_FOLD(self)); }
-
-PyGetSetDef kTimeGetSet[] = {
-    {"hour", &GetHour, nullptr, nullptr, nullptr},
-    {"minute", &GetMinute, nullptr, nullptr, nullptr},
-    {"second", &GetSecond, nullptr, nullptr, nullptr},
-    {"microsecond", &GetMicrosecond, nullptr, nullptr, nullptr},
-    {"tzinfo", &GetTzInfo, nullptr, nullptr, nullptr},
-    {"fold", &GetFold, nullptr, nullptr, nullptr},
-    {nullptr, nullptr, nullptr, nullptr, nullptr},
-};
-
 PyMethodDef kTimeMethods[] = {
     {"isoformat", &TimeIsoFormat, METH_NOARGS,
      "Return string in ISO 8601 format, [HH[:MM[:SS[.mmm[uuu]]]]][+HH:MM]."},
@@ -216,7 +193,7 @@ PyTypeObject g_time_type = {
     .tp_traverse = &TimeTraverse,
     .tp_richcompare = &TimeRichCompare,
     .tp_methods = kTimeMethods,
-    .tp_getset = kTimeGetSet,
+    .tp_getset = ClockFields<PyDateTime_Time, 0>::kGetSet,
     .tp_new = &TimeNew,
     .tp_free = &PyObject_GC_Del,
 };

@@ -129,6 +129,39 @@ std::string FormatOffset(PyObject* offset, const char* sep);
 // The C API's TimeZone_FromTimeZone: timezone(offset[, name]).
 PyObject* TimeZoneFromTimeZone(PyObject* offset, PyObject* name);
 
+// ---- The clock fields of time and datetime --------------------------------------------------
+
+// The read-only attributes hour, minute, second, microsecond, tzinfo and fold of a T, whose
+// clock bytes start at data[kHour] (a time: 0; a datetime: 4, after the date): both types'
+// tp_getset.
+template <typename T, int kHour>
+struct ClockFields {
+  static const unsigned char* Clock(PyObject* o) { return reinterpret_cast<T*>(o)->data + kHour; }
+  static PyObject* Hour(PyObject* o, void*) { return PyLong_FromLong(Clock(o)[0]); }
+  static PyObject* Minute(PyObject* o, void*) { return PyLong_FromLong(Clock(o)[1]); }
+  static PyObject* Second(PyObject* o, void*) { return PyLong_FromLong(Clock(o)[2]); }
+  static PyObject* Microsecond(PyObject* o, void*) {
+    const unsigned char* c = Clock(o);
+    return PyLong_FromLong((c[3] << 16) | (c[4] << 8) | c[5]);
+  }
+  static PyObject* TzInfo(PyObject* o, void*) {
+    T* t = reinterpret_cast<T*>(o);
+    return Py_NewRef(t->hastzinfo ? t->tzinfo : Py_None);
+  }
+  static PyObject* Fold(PyObject* o, void*) {
+    return PyLong_FromLong(reinterpret_cast<T*>(o)->fold);
+  }
+  static inline PyGetSetDef kGetSet[] = {
+      {"hour", &Hour, nullptr, nullptr, nullptr},
+      {"minute", &Minute, nullptr, nullptr, nullptr},
+      {"second", &Second, nullptr, nullptr, nullptr},
+      {"microsecond", &Microsecond, nullptr, nullptr, nullptr},
+      {"tzinfo", &TzInfo, nullptr, nullptr, nullptr},
+      {"fold", &Fold, nullptr, nullptr, nullptr},
+      {nullptr, nullptr, nullptr, nullptr, nullptr},
+  };
+};
+
 }  // namespace pinion::compat
 
 #endif  // PINION_COMPAT_RUNTIME_DATETIME_TYPES_H_
