@@ -226,9 +226,18 @@ static void drive(PyObject* module) {
     snprintf(label, sizeof(label), "attr(delta(-1, 5, 7), '%s')", delta_attrs[i]);
     show(label, call(module, "attr", Py_BuildValue("(Ns)", DELTA(-1, 5, 7), delta_attrs[i])));
   }
-  SHOW_CALL(module, "attr", "(time(1, 2, 3, 4), 'microsecond')",
+  for (int i = 3; i < 9; i++) {  /* a time's clock attributes */
+    char label[80];
+    snprintf(label, sizeof(label), "attr(time(1, 2, 3, 4, tz(7200), 1), '%s')", dt_attrs[i]);
+    show(label, call(module, "attr",
+                     Py_BuildValue("(Ns)",
+                                   make(module, "time",
+                                        Py_BuildValue("(iiiiNi)", 1, 2, 3, 4, TZ(7200), 1)),
+                                   dt_attrs[i])));
+  }
+  SHOW_CALL(module, "attr", "(time(1, 2, 3, 4), 'tzinfo')",
             Py_BuildValue("(Ns)", make(module, "time", Py_BuildValue("(iiii)", 1, 2, 3, 4)),
-                          "microsecond"));
+                          "tzinfo"));
   SHOW_CALL(module, "attr", "(date(2020, 5, 6), 'month')",
             Py_BuildValue("(Ns)", DATE(2020, 5, 6), "month"));
   SHOW_CALL(module, "method", "(date(2020, 5, 6), 'isoformat')",
