@@ -8,6 +8,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <string.h>
+
 /* "Type: message" of the pending exception (cleared). */
 static PyObject* error_text(void) {
   PyObject *type, *value, *traceback;
@@ -81,22 +83,35 @@ static PyObject* parse(PyObject* Py_UNUSED(module), PyObject* args) {
   PyObject* tuple = PyTuple_New(11);
   if (tuple == NULL) return NULL;
   for (int k = 0; k < 11; ++k) {
-    unsigned long long storage = 0;
+    /* One union for every code's C type (PyArg_ParseTuple writes the one its code names). */
+    union {
+      unsigned char b;
+      short h;
+      unsigned short H;
+      int i;
+      unsigned int I;
+      long l;
+      unsigned long k;
+      long long L;
+      unsigned long long K;
+      Py_ssize_t n;
+    } storage;
+    memset(&storage, 0, sizeof storage);
     PyObject* item;
     if (!PyArg_ParseTuple(args, kFormats[k], &storage)) {
       item = error_text();
     } else {
       switch (kFormats[k][0]) {
-        case 'b': case 'B': item = PyLong_FromLong(*(unsigned char*)&storage); break;
-        case 'h': item = PyLong_FromLong(*(short*)&storage); break;
-        case 'H': item = PyLong_FromLong(*(unsigned short*)&storage); break;
-        case 'i': item = PyLong_FromLong(*(int*)&storage); break;
-        case 'I': item = PyLong_FromUnsignedLong(*(unsigned int*)&storage); break;
-        case 'l': item = PyLong_FromLong(*(long*)&storage); break;
-        case 'k': item = PyLong_FromUnsignedLong(*(unsigned long*)&storage); break;
-        case 'L': item = PyLong_FromLongLong(*(long long*)&storage); break;
-        case 'K': item = PyLong_FromUnsignedLongLong(storage); break;
-        default: item = PyLong_FromSsize_t(*(Py_ssize_t*)&storage); break;
+        case 'b': case 'B': item = PyLong_FromLong(storage.b); break;
+        case 'h': item = PyLong_FromLong(storage.h); break;
+        case 'H': item = PyLong_FromLong(storage.H); break;
+        case 'i': item = PyLong_FromLong(storage.i); break;
+        case 'I': item = PyLong_FromUnsignedLong(storage.I); break;
+        case 'l': item = PyLong_FromLong(storage.l); break;
+        case 'k': item = PyLong_FromUnsignedLong(storage.k); break;
+        case 'L': item = PyLong_FromLongLong(storage.L); break;
+        case 'K': item = PyLong_FromUnsignedLongLong(storage.K); break;
+        default: item = PyLong_FromSsize_t(storage.n); break;
       }
     }
     if (item == NULL) {
