@@ -10,7 +10,8 @@ packages=(
   doctest-dev      # the test framework
   libgmp-dev       # GMP: the compat layer's ints of any size (compat/runtime/long_repr.h)
   python3-dev      # CPython 3.11's headers and libpython: the compat layer's differential
-  libpython3.11-dev  # tests build each module against them too (tests/compat/differential/)
+  libpython3.11-dev  # tests build each module against them too (tests/compat/differential/);
+                     # its python3.11 generates the Unicode name table (compat/BUILD)
 )
 
 missing=()
