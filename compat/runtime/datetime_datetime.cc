@@ -158,6 +158,26 @@ bool Offsets(PyObject* a, PyObject* b, PyObject** offset_a, PyObject** offset_b)
   return true;
 }
 
+// The instants two datetimes compare and subtract by: their local times, less their UTC
+// offsets when aware (the same tzinfo: both taken as naive, as CPython). False with an
+// exception.
+struct Instants {
+  __int128 a, b;
+  bool naive_a, naive_b;
+};
+bool InstantsOf(PyObject* a, PyObject* b, Instants* out) {
+  PyObject* offset_a;
+  PyObject* offset_b;
+  if (!Offsets(a, b, &offset_a, &offset_b)) return false;
+  out->naive_a = offset_a == Py_None;
+  out->naive_b = offset_b == Py_None;
+  out->a = LocalUs(a) - (out->naive_a ? 0 : DeltaToUs(offset_a));
+  out->b = LocalUs(b) - (out->naive_b ? 0 : DeltaToUs(offset_b));
+  Py_DECREF(offset_a);
+  Py_DECREF(offset_b);
+  return true;
+}
+
 PyObject* DateTimeRichCompare(PyObject* a, PyObject* b, int op) {
   if (!IsDateTime(b)) {
     if (!IsDate(b)) Py_RETURN_NOTIMPLEMENTED;
@@ -166,23 +186,14 @@ PyObject* DateTimeRichCompare(PyObject* a, PyObject* b, int op) {
                  Py_TYPE(b)->tp_name);
     return nullptr;
   }
-  PyObject* offset_a;
-  PyObject* offset_b;
-  if (!Offsets(a, b, &offset_a, &offset_b)) return nullptr;
-  const bool naive_a = offset_a == Py_None;
-  const bool naive_b = offset_b == Py_None;
-  __int128 x = LocalUs(a);
-  __int128 y = LocalUs(b);
-  if (!naive_a) x -= DeltaToUs(offset_a);
-  if (!naive_b) y -= DeltaToUs(offset_b);
-  Py_DECREF(offset_a);
-  Py_DECREF(offset_b);
-  if (naive_a != naive_b) {
+  Instants t;
+  if (!InstantsOf(a, b, &t)) return nullptr;
+  if (t.naive_a != t.naive_b) {
     if (op == Py_EQ || op == Py_NE) return PyBool_FromLong(op == Py_NE);
     PyErr_SetString(PyExc_TypeError, "can't compare offset-naive and offset-aware datetimes");
     return nullptr;
   }
-  Py_RETURN_RICHCOMPARE(x, y, op);
+  Py_RETURN_RICHCOMPARE(t.a, t.b, op);
 }
 
 Py_hash_t DateTimeHash(PyObject* self) {
@@ -215,22 +226,13 @@ PyObject* DateTimeSubtract(PyObject* a, PyObject* b) {
   if (!IsDateTime(a)) Py_RETURN_NOTIMPLEMENTED;
   if (IsDelta(b)) return FromLocalUs(LocalUs(a) - DeltaToUs(b), TzInfoOf(a), Py_TYPE(a));
   if (!IsDateTime(b)) Py_RETURN_NOTIMPLEMENTED;
-  PyObject* offset_a;
-  PyObject* offset_b;
-  if (!Offsets(a, b, &offset_a, &offset_b)) return nullptr;
-  const bool naive_a = offset_a == Py_None;
-  const bool naive_b = offset_b == Py_None;
-  __int128 x = LocalUs(a);
-  __int128 y = LocalUs(b);
-  if (!naive_a) x -= DeltaToUs(offset_a);
-  if (!naive_b) y -= DeltaToUs(offset_b);
-  Py_DECREF(offset_a);
-  Py_DECREF(offset_b);
-  if (naive_a != naive_b) {
+  Instants t;
+  if (!InstantsOf(a, b, &t)) return nullptr;
+  if (t.naive_a != t.naive_b) {
     PyErr_SetString(PyExc_TypeError, "can't subtract offset-naive and offset-aware datetimes");
     return nullptr;
   }
-  return DeltaFromUs(x - y);
+  return DeltaFromUs(t.a - t.b);
 }
 
 int DateTimeTraverse(PyObject* self, visitproc visit, void* arg) {
