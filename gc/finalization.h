@@ -31,8 +31,9 @@
 // object does not own) is reported as kUnownedReference, and that object is kept as a root
 // for the cycle: a wrong trace never frees a live object. Concurrent cycles subtract
 // nothing (plain C stores have no write barrier, and a pin that moves from one field to
-// another without a pin event would be lost): there, every pin is a root, and cycles among
-// such objects wait for a stop-the-world collection.
+// another without a pin event would be lost): there, every pin is a root, such objects are
+// not traced at all (their fields need no barrier), and cycles among them wait for a
+// stop-the-world collection (Heap::Collect(Heap::Kind::kStopTheWorld), or the heap limit).
 //
 // Cost: registration appends to a per-thread buffer (no lock); each collection walks the
 // registered objects in its pause (in the remark pause, in concurrent mode) — O(registered

@@ -140,17 +140,20 @@ Heap::~Heap() {
   }
 }
 
-void Heap::Collect() {
+void Heap::Collect(Kind kind) {
+  const internal::Collector::Reason reason = kind == Kind::kStopTheWorld
+                                                 ? internal::Collector::Reason::kExplicitFull
+                                                 : internal::Collector::Reason::kExplicit;
   ThreadState* self = ThreadState::Current();
   if (self != nullptr && &self->heap != impl_.get()) {
     // Attached to another heap: stopped there while this one collects, or two threads
     // collecting each other's heap would each wait in a stop for the other.
     std::optional<NativeRegion> region;
     if (self->running()) region.emplace();
-    impl_->collector.Collect(nullptr, internal::Collector::Reason::kExplicit);
+    impl_->collector.Collect(nullptr, reason);
     return;
   }
-  impl_->collector.Collect(self, internal::Collector::Reason::kExplicit);
+  impl_->collector.Collect(self, reason);
 }
 
 HeapStats Heap::stats() const { return impl_->collector.stats(); }

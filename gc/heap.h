@@ -109,8 +109,13 @@ class Heap {
   Heap(const Heap&) = delete;
   Heap& operator=(const Heap&) = delete;
 
-  // A full collection: pause, mark, then sweep everything before returning.
-  void Collect();
+  // A full collection: mark, then sweep everything before returning. kDefault runs a cycle of
+  // the heap's mode; kStopTheWorld marks with the world stopped even on a concurrent heap,
+  // which is what collects cycles of edges_hold_pins objects (concurrent cycles subtract no
+  // pins: gc/finalization.h) and leaves no floating garbage, at the cost of a pause
+  // proportional to the live heap.
+  enum class Kind { kDefault, kStopTheWorld };
+  void Collect(Kind kind = Kind::kDefault);
   HeapStats stats() const;
   RootSet& roots();
   const HeapConfig& config() const;

@@ -38,10 +38,12 @@ struct TypeInfo {
   // registered with FinalizeWhenUnreachable that a collection found unreachable. Unlike
   // `finalize` it may touch the heap, allocate and pin. Required to register objects.
   void (*on_unreachable)(void* object) = nullptr;
-  // True if a registered object holds a pin on every object its `trace` visits (CPython's
-  // ownership discipline: a stored reference is an INCREF'd one). Stop-the-world collections
-  // then subtract those pins before enumerating roots, so pins held only from inside the heap
-  // do not keep cycles alive (gc/finalization.h).
+  // True if an object holds a pin on every object its `trace` visits (CPython's ownership
+  // discipline: a stored reference is an INCREF'd one). Stop-the-world collections then
+  // subtract those pins of registered objects before enumerating roots, so pins held only
+  // from inside the heap do not keep cycles alive (gc/finalization.h). Concurrent cycles
+  // never call such a type's `trace` (each edge is a pin, so a root already): its fields
+  // may be plain stores, read only with the world stopped.
   bool edges_hold_pins = false;
 };
 

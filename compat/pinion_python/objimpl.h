@@ -105,8 +105,17 @@ Py_DEPRECATED(3.11) typedef int UsingDeprecatedTrashcanMacro; /* warns as CPytho
 #endif /* !Py_LIMITED_API */
 
 /* gc.collect(): a full collection, then the finalizers it queued, on this thread. Returns
- * how many finalizer calls ran. */
+ * how many finalizer calls ran. On a concurrent heap (PINION_MODE=concurrent) too it stops
+ * the world for its marking: only such collections collect cycles of extension objects. */
 PyAPI_FUNC(Py_ssize_t) PyGC_Collect(void);
+#ifndef Py_LIMITED_API
+/* Pinion's addition: a collection in the heap's own mode, then the finalizers it queued. On a
+ * concurrent heap it marks while other threads run (two short pauses) and frees garbage that
+ * no cycle keeps: objects whose pins all fell to zero (a cycle among extension objects waits
+ * for a stop-the-world collection: PyGC_Collect, or the heap limit). On a stop-the-world heap
+ * it is PyGC_Collect. */
+PyAPI_FUNC(Py_ssize_t) _PyPinion_GC_CollectInMode(void);
+#endif
 /* gc.enable()/gc.disable()/gc.isenabled(): Enable and Disable return the previous state (1
  * enabled). Where Pinion differs: in CPython disabling stops only the cycle collector, and
  * reference counting still frees the rest; in Pinion tracing collections are the only way

@@ -54,12 +54,7 @@ extern "C" void Py_InitializeEx(int initsigs) {
   g_main_thread.store(pthread_self(), std::memory_order_relaxed);
   HeapConfig config;
   config.mode = CollectorMode::kStopTheWorld;
-  g_heap = new Heap(config);
-  if (g_heap->config().mode != CollectorMode::kStopTheWorld) {
-    ReportMisuse(Misuse::kBadArgument,
-                 "Py_Initialize: the CPython layer needs a stop-the-world heap (extension "
-                 "fields have no write barrier); unset PINION_MODE=concurrent");
-  }
+  g_heap = new Heap(config);  // PINION_MODE=concurrent may make it concurrent
   g_main_scope = new ThreadScope(*g_heap);
   if (!ReadyBuiltinTypes() || !ReadyDateTimeTypes()) {
     ReportMisuse(Misuse::kBadArgument, "Py_Initialize: the builtin types could not be readied");
@@ -93,14 +88,14 @@ extern "C" int Py_FinalizeEx(void) {
   // Each round moves garbage one step on: finalized, deallocated, or released by a
   // deallocated owner. Objects still reachable then (pinned by leaked references) stay.
   for (int round = 0; round < kFinalizeRounds; ++round) {
-    g_heap->Collect();
+    g_heap->Collect(Heap::Kind::kStopTheWorld);
     if (RunFinalizers() == 0 && PendingFinalization().queued == 0) break;
   }
   // Then the types' dicts, MROs and bases (once no finalizer can look anything up in them),
   // whose deallocators free what the dicts hold outside the heap.
   ReleaseReadiedTypes();
   for (int round = 0; round < kFinalizeRounds; ++round) {
-    g_heap->Collect();
+    g_heap->Collect(Heap::Kind::kStopTheWorld);
     if (RunFinalizers() == 0 && PendingFinalization().queued == 0) break;
   }
   PyErr_Clear();  // the thread's exception pins its value, which is about to go
@@ -225,7 +220,15 @@ extern "C" int PyGC_Disable(void) {
 }
 extern "C" int PyGC_IsEnabled(void) { return __atomic_load_n(&g_gc_enabled, __ATOMIC_RELAXED); }
 
+// Stop-the-world even on a concurrent heap: concurrent cycles subtract no pins, so they
+// collect no cycles among GC objects (gc/finalization.h).
 extern "C" Py_ssize_t PyGC_Collect(void) {
+  if (g_heap == nullptr) return 0;
+  g_heap->Collect(Heap::Kind::kStopTheWorld);
+  return static_cast<Py_ssize_t>(RunFinalizers());
+}
+
+extern "C" Py_ssize_t _PyPinion_GC_CollectInMode(void) {
   if (g_heap == nullptr) return 0;
   g_heap->Collect();
   return static_cast<Py_ssize_t>(RunFinalizers());

@@ -28,6 +28,7 @@ int MarkerThreads(const HeapConfig& config) {
 const char* ReasonName(Collector::Reason reason) {
   switch (reason) {
     case Collector::Reason::kExplicit: return "explicit";
+    case Collector::Reason::kExplicitFull: return "explicit, stop-the-world";
     case Collector::Reason::kAllocation: return "allocation";
     case Collector::Reason::kHeapLimit: return "heap limit";
     case Collector::Reason::kBackground: return "background";
@@ -309,8 +310,9 @@ void Collector::Collect(ThreadState* self, Reason reason) {
     if (run) {
       // At the heap limit even a concurrent heap collects with the world stopped (what
       // concurrent collectors call a concurrent-mode failure): a concurrent cycle would
-      // keep whatever the other threads allocate while it marks, as floating garbage.
-      if (concurrent_ && reason != Reason::kHeapLimit) {
+      // keep whatever the other threads allocate while it marks, as floating garbage. And
+      // so it does when asked to (Heap::Collect(kStopTheWorld)).
+      if (MarksConcurrently(reason)) {
         RunConcurrentCycleLocked(reason);
       } else {
         RunCycleLocked(reason);
@@ -378,7 +380,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   threads.StopTheWorld();
   const double start_stop_ms = Ms(start, Clock::now());
   ApplyPinLogsLocked();  // exact counts for the snapshot
-  marker_.Begin();
+  marker_.Begin(Marker::PinEdges::kSkip);  // their edges are pins: roots, greyed below
   marking_.store(true, std::memory_order_relaxed);
   g_heaps_marking.fetch_add(1, std::memory_order_relaxed);
   threads.ForEachThread([](ThreadRecord* record) {
@@ -499,7 +501,8 @@ void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, do
   space_.FreeLarge(dead_large);
   // An explicit collection returns every surplus page now; automatic ones only stale pages.
   space_.Trim(budget_.load(std::memory_order_relaxed),
-              /*only_stale=*/reason != Reason::kExplicit);
+              /*only_stale=*/reason != Reason::kExplicit &&
+                  reason != Reason::kExplicitFull);
   const double sweep_ms = Ms(sweep_start, Clock::now());
   stats_.RecordCycle(mark_ms, sweep_ms, live);
   if (trace_) {
@@ -508,7 +511,8 @@ void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, do
                  "pinion: gc %llu (%s): pause %.3f ms (%s), mark %.3f ms (%d markers), "
                  "live %.1f MiB, heap %.1f MiB, sweep %.3f ms\n",
                  static_cast<unsigned long long>(s.collections), ReasonName(reason), pause_ms,
-                 concurrent_ ? "longest of 2, concurrent" : "stop-the-world", mark_ms,
+                 MarksConcurrently(reason) ? "longest of 2, concurrent" : "stop-the-world",
+                 mark_ms,
                  marker_.workers(), live / kMiB, s.heap_bytes / kMiB, sweep_ms);
   }
 }

@@ -44,13 +44,17 @@
 //     is no work to take, it waits for the cycle's marking to end (never for a sweep). The
 //     pacer then starts later cycles earlier. At the heap limit, the out-of-memory path as
 //     above, whose cycles run stop-the-world (a concurrent one would keep what other threads
-//     allocate meanwhile as floating garbage: Java's "concurrent mode failure" fallback).
+//     allocate meanwhile as floating garbage: Java's "concurrent mode failure" fallback), as
+//     do those asked for by Heap::Collect(kStopTheWorld).
 //  1. As above: finish sweeping, so every mark bit is clear.
 //  2. START PAUSE. Count every thread's pin log (pinned_list.h), turn the write barrier on
 //     (member.h) and allocation black (new objects are born marked), grey the globals and
 //     the pinned objects, and ask every thread for its handles. Length: proportional to
 //     threads, globals and pins, not to the heap.
-//  3. Concurrent mark (marker threads, mutators running): trace from the grey roots. Each
+//  3. Concurrent mark (marker threads, mutators running): trace from the grey roots, except
+//     objects of edges_hold_pins types, marked but never traced in this form
+//     (Marker::PinEdges::kSkip): each of their edges is a pin, so its target is a root (see
+//     "Pins" below), and their fields are plain stores that a trace would race with. Each
 //     thread reports its own handles before it runs on (the handshake): a parked thread as
 //     it resumes, a thread in a native region as it leaves it — unless the collector scans
 //     that one first (thread_registry.h, RootsState). Every pointer a mutator overwrites is
@@ -108,7 +112,8 @@ namespace pinion::internal {
 
 class Collector {
  public:
-  enum class Reason { kExplicit, kAllocation, kHeapLimit, kBackground, kTorture };
+  // kExplicitFull: Heap::Collect(kStopTheWorld), stop-the-world whatever the mode.
+  enum class Reason { kExplicit, kExplicitFull, kAllocation, kHeapLimit, kBackground, kTorture };
 
   Collector(const HeapConfig& config, RootSet& roots, Space& space, PinnedList& pinned,
             FinalizationQueue& finalization);
@@ -152,6 +157,10 @@ class Collector {
   void MaybeCollect(ThreadState& thread);
   void RequestBackgroundCycle();
   void BackgroundLoop();
+  // Whether a cycle for `reason` runs in the concurrent form (else stop-the-world).
+  bool MarksConcurrently(Reason reason) const {
+    return concurrent_ && reason != Reason::kHeapLimit && reason != Reason::kExplicitFull;
+  }
   void RunCycleLocked(Reason reason);
   void RunConcurrentCycleLocked(Reason reason);
   // Finishes a cycle after marking (world stopped): sets the budget, begins the sweep.

@@ -81,6 +81,7 @@ class Marker::Worker final : public Visitor, public RootVisitor {
     uintptr_t fifo[kPrefetchDepth];
     unsigned head = 0, count = 0;
     const uint64_t limit = budget == UINT64_MAX ? UINT64_MAX : live_bytes + budget;
+    const bool skip_pin_edges = marker_.skip_pin_edges_;
     for (;;) {
       if (live_bytes >= limit) [[unlikely]] {
         for (unsigned i = 0; i < count; ++i) stack_.Push(fifo[(head + i) % kPrefetchDepth]);
@@ -96,7 +97,8 @@ class Marker::Worker final : public Visitor, public RootVisitor {
       const uintptr_t entry = fifo[head];
       head = (head + 1) % kPrefetchDepth;
       --count;
-      TypeInfoAt(static_cast<uint16_t>(entry >> kTypeShift)).trace(Untag(entry), *this);
+      const TypeInfo& info = TypeInfoAt(static_cast<uint16_t>(entry >> kTypeShift));
+      if (!(skip_pin_edges && info.edges_hold_pins)) info.trace(Untag(entry), *this);
       if (marker_.idle_hint_.load(std::memory_order_relaxed) && stack_.size() > kShareThreshold)
           [[unlikely]] {
         marker_.Share(stack_.TakeOldest(stack_.size() / 2));
@@ -240,7 +242,8 @@ void Marker::Run(Worker& worker) {
   }
 }
 
-void Marker::Begin() {
+void Marker::Begin(PinEdges pin_edges) {
+  skip_pin_edges_ = pin_edges == PinEdges::kSkip;
   for (auto& w : workers_) w->live_bytes = 0;
   assist_live_bytes_.store(0, std::memory_order_relaxed);
 }

@@ -65,8 +65,11 @@ class Marker {
   }
 
   // The same in steps, for concurrent cycles (collector.h). Between Begin and the last Trace,
-  // AddRoots/AddGrey only on the collecting thread while no Trace runs.
-  void Begin();
+  // AddRoots/AddGrey only on the collecting thread while no Trace runs. kSkip: objects of
+  // edges_hold_pins types are marked but not traced (a concurrent cycle: each of their edges
+  // is a pin, so a root, and their fields are plain stores the trace would race with).
+  enum class PinEdges { kTrace, kSkip };
+  void Begin(PinEdges pin_edges = PinEdges::kTrace);
   void AddRoots(RootSet& roots);
   // Greys each root it is given (the collecting thread's worker).
   RootVisitor& root_visitor();
@@ -100,6 +103,9 @@ class Marker {
   [[gnu::cold, gnu::noinline]] void Refuse(const void* object, bool foreign);
 
   const Space& space_;
+  // Set by Begin, before any Trace or Assist of the cycle starts (their thread handoffs order
+  // it), and read by every worker's Drain.
+  bool skip_pin_edges_ = false;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> helpers_;
 

@@ -3,7 +3,8 @@
 // (view->obj) until PyBuffer_Release, so view->buf stays valid across collections even when
 // nothing else reaches the exporter — also when the view came from the s*/y*/w* argument
 // formats, and when it is released on another thread than the one that took it. After the
-// release the exporter is collected.
+// release the exporter is collected. In both collector modes: buffers_test_concurrent runs
+// these on a concurrent heap, where every other collection below marks concurrently.
 #include <atomic>
 #include <cstring>
 #include <thread>
@@ -61,11 +62,16 @@ PyObject* NewExporter() {
   return reinterpret_cast<PyObject*>(e);
 }
 
-// Collections with garbage allocated in between, so freed memory would be reused.
+// Collections with garbage allocated in between, so freed memory would be reused: of both
+// kinds (on a concurrent heap, PyGC_Collect stops the world and the other marks concurrently).
 void CollectRounds(int rounds) {
   for (int i = 0; i < rounds; ++i) {
     for (int j = 0; j < 200; ++j) Py_DECREF(PyBytes_FromStringAndSize(nullptr, 64));
-    PyGC_Collect();
+    if (i % 2 == 0) {
+      _PyPinion_GC_CollectInMode();
+    } else {
+      PyGC_Collect();
+    }
   }
 }
 
@@ -107,7 +113,8 @@ TEST_CASE("a view released on another thread than the one that took it unpins th
   std::atomic<bool> intact{false};
   std::thread other([&] {
     PyGILState_STATE state = PyGILState_Ensure();
-    PyGC_Collect();  // collections from this thread too keep the pinned exporter
+    _PyPinion_GC_CollectInMode();  // collections from this thread too keep the exporter
+    PyGC_Collect();
     intact = std::memcmp(view.buf, kPayload, sizeof(kPayload)) == 0;
     PyBuffer_Release(&view);
     PyGILState_Release(state);
@@ -135,7 +142,7 @@ TEST_CASE("views from the y* and w* argument formats pin the exporter until rele
   static_cast<char*>(write.buf)[0] = 'P';
   CHECK(static_cast<char*>(read.buf)[0] == 'P');
   PyBuffer_Release(&read);
-  CollectRounds(1);
+  CollectRounds(2);
   CHECK(g_deallocs.load(std::memory_order_relaxed) == before);  // `write` still pins it
   PyBuffer_Release(&write);
   CHECK(CollectedAfter(before + 1));

@@ -274,6 +274,66 @@ TEST_CASE("queued finalization in concurrent cycles") {
   pinion::Unpin(kept);
 }
 
+namespace {
+std::atomic<int> g_owner_traces{0};
+void TraceCountedOwner(void* object, pinion::Visitor& v) {
+  g_owner_traces.fetch_add(1);
+  TraceNode(object, v);
+}
+const TypeId kCountedOwner = pinion::RegisterType(
+    {.name = "CountedOwner", .size = sizeof(Node), .trace = &TraceCountedOwner,
+     .on_unreachable = &OnOwnerUnreachable, .edges_hold_pins = true});
+}  // namespace
+
+TEST_CASE("edges that hold pins on a concurrent heap: untraced by concurrent cycles, whose "
+          "pins keep cycles; Collect(kStopTheWorld) collects them") {
+  Reset reset;
+  HeapConfig config = NoAutoCollect();
+  config.mode = pinion::CollectorMode::kConcurrent;
+  Heap heap(config);
+  ThreadScope scope(heap);
+  // a <-> b, each edge a pin, nothing outside; and an owner pinned from outside, whose edge
+  // pins a child that nothing else reaches.
+  Node* a = NewNode(kCountedOwner, nullptr, 1);
+  Node* b = NewNode(kCountedOwner, a, 2);
+  pinion::Pin(a);
+  a->edge = b;
+  pinion::Pin(b);
+  FinalizeWhenUnreachable(a);
+  FinalizeWhenUnreachable(b);
+  Node* child = NewNode(kPlain, nullptr, 5);
+  Node* owner = NewNode(kCountedOwner, child, 3);
+  pinion::Pin(child);
+  FinalizeWhenUnreachable(owner);
+  pinion::Pin(owner);
+  g_owner_traces = 0;
+
+  const uint64_t pauses = heap.stats().pauses;
+  for (int i = 0; i < 2; ++i) heap.Collect();  // concurrent cycles: two pauses each
+  CHECK(heap.stats().pauses == pauses + 4);
+  CHECK(g_owner_traces == 0);    // marked, never traced: every edge is a pin, so a root
+  CHECK(RunFinalizers() == 0);   // and so the cycle's pins keep it
+  CHECK(FindObject(child) == child);
+  CHECK(child->value == 5);
+  CHECK(PinCount(child) == 1);
+
+  heap.Collect(Heap::Kind::kStopTheWorld);  // one pause, pins held by edges subtracted
+  CHECK(heap.stats().pauses == pauses + 5);
+  CHECK(g_owner_traces > 0);
+  CHECK(RunFinalizers() == 2);  // a and b, which released each other's pins
+  CHECK(PinCount(a) == 0);
+  CHECK(PinCount(b) == 0);
+  heap.Collect();
+  CHECK(FindObject(a) == nullptr);
+  CHECK(FindObject(b) == nullptr);
+  CHECK(FindObject(child) == child);  // still pinned by the live owner's edge
+  pinion::Unpin(owner);
+  heap.Collect();
+  CHECK(RunFinalizers() == 1);  // concurrent cycles do collect what no cycle keeps
+  heap.Collect();
+  CHECK(FindObject(child) == nullptr);
+}
+
 TEST_CASE("misuse: a type without on_unreachable, a non-object, an unattached thread") {
   ScopedMisuseLog log;
   Heap heap(NoAutoCollect());

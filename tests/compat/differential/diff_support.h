@@ -61,9 +61,10 @@ static inline PyObject* call(PyObject* module, const char* name, PyObject* args)
  *
  * Built with PINION_DIFF_THREADS (the `<name>_threads` test of differential.bzl, Pinion
  * only), main() runs drive() once for a reference output, then DIFF_THREADS threads run it
- * DIFF_ROUNDS times each while one more thread collects in a loop; every run must print
- * what the reference run printed (lines marked "[differs] " aside). The module is shared,
- * as an imported module is: drivers and modules keep no unsynchronised mutable globals. */
+ * DIFF_ROUNDS times each while one more thread collects in a loop (PyGC_Collect and
+ * _PyPinion_GC_CollectInMode in turn); every run must print what the reference run printed
+ * (lines marked "[differs] " aside). The module is shared, as an imported module is:
+ * drivers and modules keep no unsynchronised mutable globals. */
 #define DIFF_THREADS 3
 #define DIFF_ROUNDS 8
 
@@ -155,7 +156,13 @@ static inline void* diff_collector(void* arg) {
   int collections = 0;
   /* Relaxed: the flag only ends the loop; joining orders everything else. */
   while (!__atomic_load_n(&run->done, __ATOMIC_RELAXED)) {
-    PyGC_Collect();
+    /* Both kinds: on a concurrent heap (the `_concurrent` test) one marks beside the
+     * threads, the other stops them; on a stop-the-world heap both stop them. */
+    if (collections % 2 == 0) {
+      PyGC_Collect();
+    } else {
+      _PyPinion_GC_CollectInMode();
+    }
     ++collections;
   }
   PyGILState_Release(state);

@@ -34,8 +34,11 @@ def extension_module(name, srcs, directory):
 
 def differential_test(name, srcs, size = "small", module_copts = [], extension_modules = [],
                       extension_directory = None):
-    """The differential test `name`, and `<name>_threads`: the Pinion build run from several
-    threads while another collects (diff_support.h's DIFFERENTIAL_MAIN).
+    """The differential test `name`, `<name>_threads`: the Pinion build run from several
+    threads while another collects (diff_support.h's DIFFERENTIAL_MAIN), and
+    `<name>_concurrent`: the same on a concurrent heap, with a concurrent cycle started every
+    500 allocations of each thread (PINION_TORTURE), so that marking runs beside the
+    extension's stores.
 
     module_copts: extra compiler options for the module, srcs[0], alone (in both builds), such
     as "-DPy_LIMITED_API=0x030B0000": the module then builds as a library of its own.
@@ -103,4 +106,14 @@ def differential_test(name, srcs, size = "small", module_copts = [], extension_m
         deps = ["//compat:python"] + module_deps["pinion"],
         data = data,
         env = env,
+    )
+    concurrent_env = dict(env)
+    concurrent_env.update({"PINION_MODE": "concurrent", "PINION_TORTURE": "500"})
+    native.sh_test(
+        name = name + "_concurrent",
+        size = "medium",
+        srcs = ["//tests/compat:run.sh"],
+        args = ["$(location :%s_threads)" % name],
+        data = [":%s_threads" % name] + data,
+        env = concurrent_env,
     )
