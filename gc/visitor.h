@@ -7,13 +7,15 @@
 //   }
 //
 // Every non-null pointer passed to Visit must be the payload start of an object of the same
-// heap (debug builds check this). Threads: the marker threads of a collection.
+// heap (debug builds check this). Weak fields are reported with VisitWeak (gc/weak_member.h).
+// Threads: the marker threads of a collection.
 #ifndef PINION_GC_VISITOR_H_
 #define PINION_GC_VISITOR_H_
 
 #include <cstddef>
 
 #include "gc/member.h"
+#include "gc/weak_member.h"
 
 namespace pinion {
 
@@ -29,9 +31,25 @@ class Visitor {
   void VisitRange(const void* const* slots, size_t count) {
     for (size_t i = 0; i < count; ++i) Visit(slots[i]);
   }
+  // A weak field: not followed, but cleared if this collection finds its referent
+  // unreachable; then, if `on_cleared` is given, on_cleared(holder) runs on a mutator after
+  // the collection (with the queued finalizers, gc/finalization.h), `holder` — the object
+  // being traced — kept alive until it has.
+  template <class T>
+  void VisitWeak(WeakMember<T>& field, WeakCallback on_cleared = nullptr,
+                 void* holder = nullptr) {
+    VisitWeakField(&field.ptr_, on_cleared, holder);
+  }
+  // The same for a raw-pointer field (read with WeakLoad, written with WeakStore).
+  template <class T>
+  void VisitWeakField(T** slot, WeakCallback on_cleared = nullptr, void* holder = nullptr) {
+    VisitWeakSlot(reinterpret_cast<void**>(slot), on_cleared, holder);
+  }
 
  protected:
   virtual void VisitObject(const void* object) = 0;
+  // Visitors other than the marker's ignore weak fields.
+  virtual void VisitWeakSlot(void** /*slot*/, WeakCallback /*on_cleared*/, void* /*holder*/) {}
   ~Visitor() = default;
 };
 
