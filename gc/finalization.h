@@ -53,7 +53,9 @@ namespace pinion {
 // runs once.
 void FinalizeWhenUnreachable(const void* object);
 
-// Runs the callbacks of every object queued so far; returns how many ran.
+// Runs the callbacks of every object queued so far, and of the weak references cleared so
+// far (gc/weak_member.h, gc/weak_root.h: those of a collection before its finalizers);
+// returns how many ran.
 size_t RunFinalizers();
 
 // Registered objects not yet found unreachable, and queued ones not yet run (diagnostics).

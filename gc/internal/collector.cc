@@ -60,12 +60,14 @@ constexpr int kLazySweepPages = 8;
 }  // namespace
 
 Collector::Collector(const HeapConfig& config, RootSet& roots, Space& space,
-                     PinnedList& pinned, FinalizationQueue& finalization)
+                     PinnedList& pinned, FinalizationQueue& finalization,
+                     WeakProcessor& weak)
     : config_(config),
       roots_(roots),
       space_(space),
       pinned_(pinned),
       finalization_(finalization),
+      weak_(weak),
       marker_(MarkerThreads(config), space),
       trace_(config.trace),
       budget_(config.min_heap_bytes),
@@ -356,7 +358,7 @@ void Collector::RunCycleLocked(Reason reason) {
   marker_.Begin();  // step 4
   marker_.AddRoots(roots_);
   marker_.Trace();
-  if (finalization_.QueueUnreachable(marker_) != 0) marker_.Trace();
+  ClearWeakAndQueueUnreachableLocked();
   const uint64_t live = marker_.live_bytes();
   pinned_.EndDiscount(pin_misuse_);
   const double mark_ms = Ms(mark_start, Clock::now());
@@ -445,7 +447,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   for (const void* object : TakeShaded(/*include_threads=*/true)) marker_.AddGrey(object);
   marker_.Trace();
   finalization_.Merge(threads);
-  if (finalization_.QueueUnreachable(marker_) != 0) marker_.Trace();
+  ClearWeakAndQueueUnreachableLocked();
   const Clock::time_point remark_traced = Clock::now();
   mark_ms += Ms(remark_start, remark_traced);
   marking_.store(false, std::memory_order_relaxed);
@@ -483,6 +485,14 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
 
   SweepAndRecord(reason, live, std::max(start_pause_ms, remark_pause_ms),
                  mark_ms);  // step 5
+}
+
+void Collector::ClearWeakAndQueueUnreachableLocked() {
+  weak_.ClearUnmarked(marker_.TakeWeakSlots());
+  marker_.LogMarks(true);
+  if (finalization_.QueueUnreachable(marker_) != 0) marker_.Trace();
+  marker_.LogMarks(false);
+  weak_.ClearLate(marker_.TakeWeakSlots(), marker_.TakeMarkLog());
 }
 
 void Collector::EndMarkLocked(uint64_t live) {

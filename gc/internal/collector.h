@@ -107,6 +107,7 @@
 #include "gc/internal/space.h"
 #include "gc/internal/stats.h"
 #include "gc/internal/thread_state.h"
+#include "gc/internal/weak_processor.h"
 
 namespace pinion::internal {
 
@@ -116,7 +117,7 @@ class Collector {
   enum class Reason { kExplicit, kExplicitFull, kAllocation, kHeapLimit, kBackground, kTorture };
 
   Collector(const HeapConfig& config, RootSet& roots, Space& space, PinnedList& pinned,
-            FinalizationQueue& finalization);
+            FinalizationQueue& finalization, WeakProcessor& weak);
   ~Collector();
 
   // Gives `thread` a new page of `size_class` (its old one must be exhausted). False when
@@ -163,6 +164,10 @@ class Collector {
   }
   void RunCycleLocked(Reason reason);
   void RunConcurrentCycleLocked(Reason reason);
+  // World stopped, marking from the roots done: clears the weak references to unmarked
+  // objects, then queues the unreachable finalizable objects and marks their reach, clearing
+  // the weak fields found there (weak_processor.h).
+  void ClearWeakAndQueueUnreachableLocked();
   // Finishes a cycle after marking (world stopped): sets the budget, begins the sweep.
   void EndMarkLocked(uint64_t live);
   // After the world resumed: queue the pages for sweeping, sweep, free, trim, record.
@@ -182,6 +187,7 @@ class Collector {
   Space& space_;
   PinnedList& pinned_;
   FinalizationQueue& finalization_;
+  WeakProcessor& weak_;
   Marker marker_;
   StatsRecorder stats_;
   const bool trace_;

@@ -1,5 +1,7 @@
 #include "gc/internal/finalization_queue.h"
 
+#include <algorithm>
+
 #include "gc/heap.h"
 #include "gc/internal/marker.h"
 #include "gc/internal/pin_slot.h"
@@ -41,6 +43,7 @@ void FinalizationQueue::TakeBuffer(ThreadState& thread) {
 
 void FinalizationQueue::Merge(ThreadRegistry& threads) {
   std::lock_guard<std::mutex> lock(mu_);
+  unreachable_from_ = static_cast<size_t>(-1);
   threads.ForEachThread(
       [&](ThreadRecord* record) { TakeBufferLocked(*static_cast<ThreadState*>(record)); });
 }
@@ -58,6 +61,7 @@ void FinalizationQueue::DiscountEdges(PinnedList& pinned) {
 
 size_t FinalizationQueue::QueueUnreachable(Marker& marker) {
   std::lock_guard<std::mutex> lock(mu_);
+  unreachable_from_ = ready_.size();
   size_t kept = 0, queued = 0;
   for (const void* object : registered_) {
     if (IsMarked(object)) {
@@ -66,21 +70,36 @@ size_t FinalizationQueue::QueueUnreachable(Marker& marker) {
       // Forgotten from here on: its callback may register it again (world stopped).
       PinSlotOf(object, /*create=*/false)
           .flags->fetch_and(~kFinalizationRegistered, std::memory_order_relaxed);
-      ready_.push_back(object);
+      ready_.push_back({object});
       ++queued;
     }
   }
   registered_.resize(kept);
   // Greyed only now: an object reachable from another unreachable one is queued too.
-  for (size_t i = ready_.size() - queued; i < ready_.size(); ++i) marker.AddGrey(ready_[i]);
+  for (size_t i = ready_.size() - queued; i < ready_.size(); ++i) marker.AddGrey(ready_[i].arg);
   if (queued != 0) ready_hint_.store(true, std::memory_order_relaxed);
   return queued;
 }
 
+void FinalizationQueue::QueueWeakCalls(const std::vector<WeakCall>& calls) {
+  if (calls.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Pending> pending;
+  pending.reserve(calls.size());
+  for (const WeakCall& call : calls) pending.push_back({call.arg, call.callback, call.arg_is_object});
+  const size_t at = std::min(unreachable_from_, ready_.size());
+  ready_.insert(ready_.begin() + static_cast<ptrdiff_t>(at), pending.begin(), pending.end());
+  if (unreachable_from_ != static_cast<size_t>(-1)) unreachable_from_ += pending.size();
+  ready_hint_.store(true, std::memory_order_relaxed);
+}
+
 void FinalizationQueue::VisitRoots(RootVisitor& visitor) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (const void* object : ready_) visitor.VisitRoot(const_cast<void*>(object));
-  for (const void* object : running_) visitor.VisitRoot(const_cast<void*>(object));
+  for (const std::vector<Pending>* list : {&ready_, &running_}) {
+    for (const Pending& p : *list) {
+      if (p.root) visitor.VisitRoot(const_cast<void*>(p.arg));
+    }
+  }
 }
 
 size_t FinalizationQueue::Run() {
@@ -98,8 +117,13 @@ size_t FinalizationQueue::Run() {
   size_t called = 0;
   try {
     while (called < running_.size()) {
-      const void* object = running_[called++];
-      TypeInfoAt(TypeOf(object).raw()).on_unreachable(const_cast<void*>(object));
+      const Pending p = running_[called++];
+      void* arg = const_cast<void*>(p.arg);
+      if (p.weak_callback != nullptr) {
+        p.weak_callback(arg);
+      } else {
+        TypeInfoAt(TypeOf(arg).raw()).on_unreachable(arg);
+      }
     }
   } catch (...) {
     EndBatch(called);

@@ -3,11 +3,16 @@
 //
 //   registered_ --(pause: unmarked)--> ready_ --(RunFinalizers takes all)--> running_ --> gone
 //
+// ready_ and running_ also hold the callbacks of cleared weak references (weak_processor.h),
+// put ahead of the objects the same pause queued, so a batch calls them first (CPython's
+// order: weakref callbacks, then finalizers).
+//
 // Invariants: an object is in at most one of registered_, ready_ and running_ (the contract
 // of FinalizeWhenUnreachable: once until its callback ran). Objects in ready_ and running_
 // are roots (VisitRoots), so an object's memory and everything it reaches stay intact until
-// its callback has returned. registered_ objects are never freed while registered: a pause
-// that finds one unmarked moves it to ready_ and marks it in the same pause.
+// its callback has returned (a weak callback's holder too; a WeakRoot's data is not an
+// object). registered_ objects are never freed while registered: a pause that finds one
+// unmarked moves it to ready_ and marks it in the same pause.
 //
 // Threads: Register on the registering mutator (its own buffer, no lock). Merge,
 // DiscountEdges, QueueUnreachable and VisitRoots by the collector with the world stopped;
@@ -49,6 +54,14 @@ class FinalizationQueue final : public RootSource {
   // World stopped, marking done: unmarked registered objects move to ready_ and are greyed
   // in `marker` (the caller traces). Returns how many.
   size_t QueueUnreachable(Marker& marker);
+  // World stopped: queues each callback(arg) for the next batch; `arg` is a root until its
+  // call ran if `arg_is_object` (a live object of this heap).
+  struct WeakCall {
+    void (*callback)(void*);
+    void* arg;
+    bool arg_is_object;
+  };
+  void QueueWeakCalls(const std::vector<WeakCall>& calls);
 
   void VisitRoots(RootVisitor& visitor) override;
 
@@ -64,11 +77,21 @@ class FinalizationQueue final : public RootSource {
   // Ends the batch after `called` callbacks (all of them, or up to one that threw).
   void EndBatch(size_t called);
 
+  // A queued call: the object's on_unreachable, or a weak reference's callback.
+  struct Pending {
+    const void* arg;
+    void (*weak_callback)(void*) = nullptr;  // nullptr: arg's type's on_unreachable
+    bool root = true;                        // arg is an object to keep until the call
+  };
+
   RootSet& roots_;
   std::mutex mu_;
   std::vector<const void*> registered_;  // guarded by mu_
-  std::vector<const void*> ready_;       // guarded by mu_
-  std::vector<const void*> running_;     // guarded by mu_; non-empty while a batch runs
+  std::vector<Pending> ready_;           // guarded by mu_
+  std::vector<Pending> running_;         // guarded by mu_; non-empty while a batch runs
+  // Where this pause's QueueUnreachable began appending to ready_ (npos: not yet): weak
+  // calls queued after it go there. Reset by Merge, at the start of every pause's work.
+  size_t unreachable_from_ = static_cast<size_t>(-1);  // guarded by mu_
   bool busy_ = false;                    // guarded by mu_: a thread is running a batch
   // Set (relaxed) when ready_ gains objects, cleared when a batch is taken: a stale value
   // costs one lock round trip or delays the batch to the next slow path.

@@ -10,6 +10,7 @@
 #include "gc/internal/finalization_queue.h"
 #include "gc/internal/pinned_list.h"
 #include "gc/internal/space.h"
+#include "gc/internal/weak_processor.h"
 #include "roots/root_set.h"
 
 namespace pinion::internal {
@@ -20,13 +21,15 @@ class HeapImpl {
       : config(config),
         pinned(roots, space),
         finalization(roots),
-        collector(this->config, roots, space, pinned, finalization) {}
+        weak(finalization),
+        collector(this->config, roots, space, pinned, finalization, weak) {}
 
   const HeapConfig config;
   RootSet roots;
   Space space;
   PinnedList pinned;
   FinalizationQueue finalization;
+  WeakProcessor weak;
   Collector collector;
 };
 

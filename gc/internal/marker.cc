@@ -74,6 +74,9 @@ class Marker::Worker final : public Visitor, public RootVisitor {
 
   void VisitRoot(void* object) override { MarkObject(object); }
   void VisitObject(const void* object) override { MarkObject(object); }
+  void VisitWeakSlot(void** slot, WeakCallback on_cleared, void* holder) override {
+    weak_slots.push_back({slot, on_cleared, holder});
+  }
 
   // Scans until the private stack and the prefetch FIFO are empty, or (an assist) until
   // `budget` bytes were marked; what is left stays on the stack.
@@ -108,6 +111,9 @@ class Marker::Worker final : public Visitor, public RootVisitor {
 
   MarkStack& stack() { return stack_; }
   uint64_t live_bytes = 0;
+  std::vector<WeakSlot> weak_slots;  // reported weak fields, for Marker::TakeWeakSlots
+  bool log_marks = false;             // Marker::LogMarks
+  std::vector<const void*> mark_log;
 
  private:
   [[gnu::always_inline]] void MarkObject(const void* object) {
@@ -139,6 +145,7 @@ class Marker::Worker final : public Visitor, public RootVisitor {
       live_bytes += large->mapped_bytes;
       type = large->type;
     }
+    if (log_marks) [[unlikely]] mark_log.push_back(object);
     // Pointer-free objects are marked but never pushed, scanned or even read.
     if (!(type & kPointerFreeBit)) stack_.Push(Tag(object, type));
   }
@@ -244,6 +251,7 @@ void Marker::Run(Worker& worker) {
 
 void Marker::Begin(PinEdges pin_edges) {
   skip_pin_edges_ = pin_edges == PinEdges::kSkip;
+  TakeWeakSlots();  // what an abandoned cycle left (none normally)
   for (auto& w : workers_) w->live_bytes = 0;
   assist_live_bytes_.store(0, std::memory_order_relaxed);
 }
@@ -278,6 +286,32 @@ uint64_t Marker::live_bytes() const {
   return live;
 }
 
+std::vector<WeakSlot> Marker::TakeWeakSlots() {
+  std::vector<WeakSlot> slots;
+  {
+    std::lock_guard<std::mutex> lock(assist_weak_mu_);
+    slots.swap(assist_weak_);
+  }
+  for (auto& w : workers_) {
+    slots.insert(slots.end(), w->weak_slots.begin(), w->weak_slots.end());
+    w->weak_slots.clear();
+  }
+  return slots;
+}
+
+void Marker::LogMarks(bool on) {
+  for (auto& w : workers_) w->log_marks = on;
+}
+
+std::vector<const void*> Marker::TakeMarkLog() {
+  std::vector<const void*> log;
+  for (auto& w : workers_) {
+    log.insert(log.end(), w->mark_log.begin(), w->mark_log.end());
+    w->mark_log.clear();
+  }
+  return log;
+}
+
 bool Marker::HasSharedWork() {
   std::lock_guard<std::mutex> lock(pool_mu_);
   return !pool_.empty();
@@ -303,6 +337,10 @@ bool Marker::Assist(uint64_t budget_bytes) {
   helper.stack().Assign(work);
   helper.Drain(budget_bytes);
   assist_live_bytes_.fetch_add(helper.live_bytes, std::memory_order_relaxed);
+  if (!helper.weak_slots.empty()) {
+    std::lock_guard<std::mutex> lock(assist_weak_mu_);
+    assist_weak_.insert(assist_weak_.end(), helper.weak_slots.begin(), helper.weak_slots.end());
+  }
   if (!helper.stack().empty()) Share(helper.stack().TakeOldest(helper.stack().size()));
   return true;
 }

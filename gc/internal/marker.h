@@ -42,11 +42,19 @@
 #include <utility>
 #include <vector>
 
+#include "gc/weak_member.h"
 #include "roots/root_set.h"
 
 namespace pinion::internal {
 
 class Space;
+
+// A weak field a trace reported (Visitor::VisitWeak), for weak_processor.h.
+struct WeakSlot {
+  void** slot;
+  WeakCallback on_cleared;
+  void* holder;
+};
 
 class Marker {
  public:
@@ -89,6 +97,13 @@ class Marker {
   bool Assist(uint64_t budget_bytes);
   // True if work is waiting in the shared pool (e.g. what an assist left), for the next Trace.
   bool HasSharedWork();
+  // The weak fields reported since Begin or the last call (no Trace running). A field of an
+  // object two markers raced on may appear twice.
+  std::vector<WeakSlot> TakeWeakSlots();
+  // While on, every object newly marked is also logged (no Trace running when switched);
+  // TakeMarkLog returns and clears the log. For the finalization reach (weak_processor.h).
+  void LogMarks(bool on);
+  std::vector<const void*> TakeMarkLog();
   int workers() const { return static_cast<int>(workers_.size()); }
   // Reports the visits refused since the last call (kNotAHeapObject), each object once.
   void ReportRefused();
@@ -118,6 +133,8 @@ class Marker {
   // handover; correctness rests on the locked counters.
   std::atomic<bool> idle_hint_{false};
   std::atomic<uint64_t> assist_live_bytes_{0};  // relaxed: summed after the pause's handshake
+  std::mutex assist_weak_mu_;                   // leaf lock
+  std::vector<WeakSlot> assist_weak_;           // guarded by assist_weak_mu_: assists' finds
   std::mutex refused_mu_;                       // leaf lock
   std::vector<std::pair<const void*, bool>> refused_;  // guarded by refused_mu_: (object, foreign)
 

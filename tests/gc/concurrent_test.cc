@@ -20,6 +20,8 @@
 #include "gc/heap.h"
 #include "gc/internal/heap_impl.h"
 #include "gc/member.h"
+#include "gc/finalization.h"
+#include "gc/weak_root.h"
 #include "pinning/pin.h"
 #include "roots/handles.h"
 #include "roots/native_region.h"
@@ -268,6 +270,118 @@ TEST_CASE("pinning during marking keeps the object whatever the mutator unlinks"
   pinion::Unpin(b);
   heap.Collect();
   CHECK(FindObject(b) == nullptr);
+}
+
+// Weak references during marking (gc/weak_member.h, gc/internal/weak_processor.h).
+struct WeakCell {
+  pinion::WeakMember<Cell> weak;
+  Member<Cell> strong;
+};
+void TraceWeakCell(void* object, pinion::Visitor& v) {
+  v.VisitWeak(static_cast<WeakCell*>(object)->weak);
+  v.Visit(static_cast<WeakCell*>(object)->strong);
+}
+const TypeId kWeakCell =
+    pinion::RegisterType({"WeakCell", sizeof(WeakCell), &TraceWeakCell, nullptr});
+
+TEST_CASE("a weak read during marking shades its referent: the cycle neither clears nor frees it") {
+  Heap heap(Concurrent());
+  ThreadScope thread(heap);
+  HandleScope scope;
+  Handle<Gate> gate(New<Gate>(kGate));
+  Handle<WeakCell> holder(New<WeakCell>(kWeakCell));
+  Cell* only_weak = New<Cell>(kCell);  // unreachable at the snapshot but for the weak field
+  holder->weak = only_weak;
+  pinion::WeakRoot<Cell> root(heap, only_weak);
+
+  GatedCycle cycle(heap);
+  cycle.WaitUntilMarking();
+  Handle<Cell> fresh(New<Cell>(kCell));  // black: never scanned by this cycle
+  fresh->next = holder->weak.get();      // the read shades what it hands over
+  cycle.Finish();
+
+  CHECK(holder->weak.get() == only_weak);
+  CHECK(root.get() == only_weak);
+  CHECK(FindObject(only_weak) == only_weak);
+  CHECK(fresh->next->magic == kMagic);
+  fresh->next = nullptr;
+  heap.Collect();  // only weak references left: cleared, and the object reclaimed
+  CHECK(holder->weak.get() == nullptr);
+  CHECK(root.get() == nullptr);
+  CHECK(FindObject(only_weak) == nullptr);
+}
+
+TEST_CASE("weak references made during marking behave as if made before or after the cycle") {
+  Heap heap(Concurrent());
+  ThreadScope thread(heap);
+  HandleScope scope;
+  Handle<Gate> gate(New<Gate>(kGate));
+  Handle<Cell> target(New<Cell>(kCell));
+  Handle<WeakCell> old_holder(New<WeakCell>(kWeakCell));  // traced by the cycle (greyed)
+
+  GatedCycle cycle(heap);
+  cycle.WaitUntilMarking();
+  Handle<WeakCell> new_holder(New<WeakCell>(kWeakCell));  // black: never traced this cycle
+  new_holder->weak = target.get();
+  old_holder->weak = target.get();
+  pinion::WeakRoot<Cell> root(heap, target.get());
+  cycle.Finish();
+
+  CHECK(new_holder->weak.get() == target.get());
+  CHECK(old_holder->weak.get() == target.get());
+  CHECK(root.get() == target.get());
+  Cell* dying = target.get();
+  target.set(nullptr);
+  heap.Collect();  // the next cycle traces both holders: all three cleared
+  CHECK(new_holder->weak.get() == nullptr);
+  CHECK(old_holder->weak.get() == nullptr);
+  CHECK(root.get() == nullptr);
+  CHECK(FindObject(dying) == nullptr);
+}
+
+namespace {
+std::vector<Cell*>* g_resurrected = nullptr;
+void OnFinalCellUnreachable(void* object) { g_resurrected->push_back(static_cast<Cell*>(object)); }
+const TypeId kFinalCell = pinion::RegisterType(
+    {.name = "FinalCell", .size = sizeof(Cell), .trace = &TraceCell,
+     .on_unreachable = &OnFinalCellUnreachable});
+}  // namespace
+
+TEST_CASE("a finalizer resurrects a weakly referenced object found dead by a concurrent cycle: "
+          "its weak references stay null") {
+  Heap heap(Concurrent());
+  ThreadScope thread(heap);
+  HandleScope scope;
+  std::vector<Cell*> resurrected;
+  g_resurrected = &resurrected;
+  Handle<Gate> gate(New<Gate>(kGate));
+  Cell* doomed = New<Cell>(kFinalCell);
+  doomed->next = New<Cell>(kCell);
+  pinion::FinalizeWhenUnreachable(doomed);
+  Handle<WeakCell> holder(New<WeakCell>(kWeakCell));
+  holder->weak = doomed;
+  pinion::WeakRoot<Cell> root(heap, doomed);
+  pinion::Pin(doomed);  // a root at the snapshot...
+
+  GatedCycle cycle(heap);
+  cycle.WaitUntilMarking();
+  pinion::Unpin(doomed);  // ...so this cycle keeps it
+  cycle.Finish();
+  CHECK(holder->weak.get() == doomed);
+  CHECK(pinion::RunFinalizers() == 0);
+
+  heap.Collect();  // unreachable now: queued, both weak references cleared in the remark pause
+  CHECK(holder->weak.get() == nullptr);
+  CHECK(root.get() == nullptr);
+  CHECK(pinion::RunFinalizers() == 1);
+  REQUIRE(resurrected.size() == 1);
+  Handle<Cell> again(resurrected[0]);  // resurrected by its finalizer's caller
+  for (int i = 0; i < 2; ++i) heap.Collect();
+  CHECK(FindObject(doomed) == doomed);
+  CHECK(doomed->next->magic == kMagic);
+  CHECK(holder->weak.get() == nullptr);
+  CHECK(root.get() == nullptr);
+  g_resurrected = nullptr;
 }
 
 TEST_CASE("handshakes: the handles of running and of native threads are scanned per thread") {
