@@ -32,6 +32,7 @@
 #include <tuple>
 #include <vector>
 
+#include "benchmarks/size_runs_options.h"
 #include "gc/heap.h"
 #include "gc/weak_root.h"
 #include "roots/root_set.h"
@@ -39,17 +40,7 @@
 namespace pinion::bench {
 namespace {
 
-struct Options {
-  std::string csv;
-  int runs = 5;
-  std::vector<long> sizes = {100'000, 1'000'000};
-  long weak = 0;  // weak references per heap; 0: one per node
-};
-
-[[noreturn]] void Fail(const std::string& message) {
-  std::fprintf(stderr, "weak_pauses: %s\n", message.c_str());
-  std::exit(2);
-}
+[[noreturn]] void Fail(const std::string& message) { FailWith("weak_pauses", message); }
 
 struct Node {
   Member<Node> left;
@@ -133,42 +124,17 @@ Pause Measure(CollectorMode mode, const std::string& kind, long n, long w) {
   return {after.total_pause_ms - before.total_pause_ms, after.last_pause_ms};
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 int Main(int argc, char** argv) {
-  Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Fail(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--csv") {
-      options.csv = value();
-    } else if (arg == "--runs") {
-      options.runs = std::atoi(value().c_str());
-      if (options.runs < 1) Fail("--runs must be at least 1");
-    } else if (arg == "--sizes") {
-      options.sizes.clear();
-      std::stringstream list(value());
-      for (std::string item; std::getline(list, item, ',');) {
-        options.sizes.push_back(std::atol(item.c_str()));
-        if (options.sizes.back() < 1) Fail("--sizes must be positive");
-      }
-    } else if (arg == "--weak") {
-      options.weak = std::atol(value().c_str());
-      if (options.weak < 1) Fail("--weak must be positive");
-    } else if (arg == "--quick") {
-      options.runs = 1;
-      options.sizes = {10'000};
-    } else {
-      Fail("unknown argument " + arg +
-           " (usage: weak_pauses [--csv FILE] [--runs N] [--sizes N,N] [--weak W] [--quick])");
-    }
-  }
+  long weak = 0;  // weak references per heap (--weak); 0: one per node
+  const SizeRunsOptions options = ParseSizeRuns(
+      argc, argv, "weak_pauses",
+      "weak_pauses [--csv FILE] [--runs N] [--sizes N,N] [--weak W] [--quick]",
+      [&weak](const std::string& arg, const std::function<std::string()>& value) {
+        if (arg != "--weak") return false;
+        weak = std::atol(value().c_str());
+        if (weak < 1) Fail("--weak must be positive");
+        return true;
+      });
   const std::vector<std::pair<CollectorMode, std::string>> modes = {
       {CollectorMode::kStopTheWorld, "stw"}, {CollectorMode::kConcurrent, "concurrent"}};
   const std::vector<std::string> kinds = {"none", "fields", "fields-near", "roots", "dead-fields"};
@@ -180,7 +146,7 @@ int Main(int argc, char** argv) {
     for (const auto& [mode, mode_name] : modes) {
       for (long n : options.sizes) {
         for (const std::string& kind : kinds) {
-          const Pause p = Measure(mode, kind, n, options.weak > 0 ? std::min(options.weak, n) : n);
+          const Pause p = Measure(mode, kind, n, weak > 0 ? std::min(weak, n) : n);
           totals[{mode_name, n, kind}].push_back(p.total_ms);
           lasts[{mode_name, n, kind}].push_back(p.last_ms);
           std::fprintf(stderr, "\rweak_pauses: %d/%d heaps", ++done, count);
@@ -197,7 +163,7 @@ int Main(int argc, char** argv) {
   for (const auto& [mode, mode_name] : modes) {
     for (long n : options.sizes) {
       const double none = Median(totals[{mode_name, n, "none"}]);
-      const long w = options.weak > 0 ? std::min(options.weak, n) : n;
+      const long w = weak > 0 ? std::min(weak, n) : n;
       const long refs = (n + std::max<long>(1, n / w) - 1) / std::max<long>(1, n / w);
       for (const std::string& kind : kinds) {
         const double ms = Median(totals[{mode_name, n, kind}]);

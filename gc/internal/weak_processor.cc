@@ -13,8 +13,10 @@ namespace {
 // How far ahead the loops prefetch: slots two strides ahead, the referents' mark words one.
 constexpr size_t kAhead = 8;
 
-// Slots are read and cleared through atomic_ref: mutators use WeakLoad/WeakStore on them
-// (the world is stopped here, so relaxed suffices: the pause's handshake orders both ways).
+// Slots are read and cleared through atomic_ref: mutators use WeakLoad/WeakStore on them.
+// Relaxed suffices: in a pause the handshake orders both ways; Prefilter, which runs beside
+// the mutators, only compares what it reads with mark bits, and a value stored after it read
+// names a live object (weak_processor.h).
 void* Load(void** slot) { return std::atomic_ref<void*>(*slot).load(std::memory_order_relaxed); }
 
 }  // namespace
@@ -41,8 +43,6 @@ WeakRootEntry* WeakProcessor::NewRoot(void* referent, void (*callback)(void*), v
   std::atomic_ref<void*>(entry->referent).store(referent, std::memory_order_release);
   entry->callback = callback;
   entry->data = data;
-  entry->in_use = true;
-  ++in_use_;
   return entry;
 }
 
@@ -51,14 +51,7 @@ void WeakProcessor::FreeRoot(WeakRootEntry* entry) {
   std::atomic_ref<void*>(entry->referent).store(nullptr, std::memory_order_relaxed);
   entry->callback = nullptr;
   entry->data = nullptr;
-  entry->in_use = false;
-  --in_use_;
   free_.push_back(entry);
-}
-
-size_t WeakProcessor::roots() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return in_use_;
 }
 
 template <class F>

@@ -57,7 +57,6 @@ struct WeakRootEntry {
   void* referent = nullptr;
   void (*callback)(void* data) = nullptr;
   void* data = nullptr;
-  bool in_use = false;  // guarded by WeakProcessor::mu_
 };
 
 class WeakProcessor {
@@ -80,8 +79,6 @@ class WeakProcessor {
   // Step 2 above: the fields `marker` recorded while the finalization reach was marked;
   // `late_marked` is what only that marking marked.
   size_t ClearLate(Marker& marker, std::vector<const void*> late_marked);
-
-  size_t roots();  // entries in use (diagnostics)
 
  private:
   static constexpr size_t kChunk = 4096;
@@ -108,7 +105,6 @@ class WeakProcessor {
   std::vector<std::unique_ptr<WeakRootEntry[]>> chunks_;  // guarded by mu_
   size_t used_ = 0;                    // guarded by mu_: entries handed out in the last chunk
   std::vector<WeakRootEntry*> free_;   // guarded by mu_
-  size_t in_use_ = 0;                  // guarded by mu_
   // Prefilter's survivors, for the next ClearUnmarked (collecting thread only; the slots
   // under candidates_mu_ while Prefilter's threads fill them).
   bool filtered_ = false;
