@@ -77,7 +77,20 @@ class Marker::Worker final : public Visitor, public RootVisitor {
   void VisitWeakSlot(void** slot, WeakCallback on_cleared, void* holder) override {
     // The holder is being traced, so the slot's line is in cache: read the referent now.
     void* referent = std::atomic_ref<void*>(*slot).load(std::memory_order_relaxed);
-    if (referent != nullptr) weak_slots.push_back({slot, referent, on_cleared, holder});
+    if (referent == nullptr) return;
+    // The checks of MarkObject: a referent that is not an object of this heap is refused,
+    // never cleared (its mark bit would say nothing).
+#ifndef NDEBUG
+    if (FindObject(referent) != referent) {
+      marker_.Refuse(referent, /*foreign=*/false);
+      return;
+    }
+#endif
+    if (SegmentOf(referent)->space != space_) [[unlikely]] {
+      marker_.Refuse(referent, /*foreign=*/true);
+      return;
+    }
+    weak_slots.push_back({slot, referent, on_cleared, holder});
   }
 
   // Scans until the private stack and the prefetch FIFO are empty, or (an assist) until
