@@ -325,6 +325,11 @@ void Marker::ProcessWeakSlots(const std::function<void(std::vector<WeakSlot>&)>&
                                    assist_weak_.end());
     assist_weak_.clear();
   }
+  // A heap without weak fields pays no thread handoff for them.
+  if (std::all_of(workers_.begin(), workers_.end(),
+                  [](const auto& w) { return w->weak_slots.empty(); })) {
+    return;
+  }
   RunOnAll([&job](Worker& worker) {
     job(worker.weak_slots);
     worker.weak_slots.clear();  // keeps its capacity for the next cycle

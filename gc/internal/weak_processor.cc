@@ -43,6 +43,7 @@ WeakRootEntry* WeakProcessor::NewRoot(void* referent, void (*callback)(void*), v
   std::atomic_ref<void*>(entry->referent).store(referent, std::memory_order_release);
   entry->callback = callback;
   entry->data = data;
+  ++live_roots_;
   return entry;
 }
 
@@ -51,6 +52,7 @@ void WeakProcessor::FreeRoot(WeakRootEntry* entry) {
   std::atomic_ref<void*>(entry->referent).store(nullptr, std::memory_order_relaxed);
   entry->callback = nullptr;
   entry->data = nullptr;
+  --live_roots_;
   free_.push_back(entry);
 }
 
@@ -139,7 +141,7 @@ size_t WeakProcessor::ClearUnmarked(Marker& marker) {
       }
       AddCalls(calls);
       cleared += n;
-    } else {
+    } else if (live_roots_ != 0) {
       marker.OnEachThread([&](int index, int count) {
         std::vector<FinalizationQueue::WeakCall> mine;
         size_t mine_cleared = 0;

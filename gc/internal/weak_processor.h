@@ -105,6 +105,7 @@ class WeakProcessor {
   std::vector<std::unique_ptr<WeakRootEntry[]>> chunks_;  // guarded by mu_
   size_t used_ = 0;                    // guarded by mu_: entries handed out in the last chunk
   std::vector<WeakRootEntry*> free_;   // guarded by mu_
+  size_t live_roots_ = 0;              // guarded by mu_: entries handed out, not freed
   // Prefilter's survivors, for the next ClearUnmarked (collecting thread only; the slots
   // under candidates_mu_ while Prefilter's threads fill them).
   bool filtered_ = false;
