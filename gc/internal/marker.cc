@@ -76,7 +76,9 @@ class Marker::Worker final : public Visitor, public RootVisitor {
   void VisitObject(const void* object) override { MarkObject(object); }
   void VisitWeakSlot(void** slot, WeakCallback on_cleared, void* holder) override {
     // The holder is being traced, so the slot's line is in cache: read the referent now.
-    void* referent = std::atomic_ref<void*>(*slot).load(std::memory_order_relaxed);
+    // Acquire, as Member's loads: a referent stored during concurrent marking may sit in a
+    // page its thread formatted meanwhile, whose header the checks below read.
+    void* referent = std::atomic_ref<void*>(*slot).load(std::memory_order_acquire);
     if (referent == nullptr) return;
     // The checks of MarkObject: a referent that is not an object of this heap is refused,
     // never cleared (its mark bit would say nothing).

@@ -14,10 +14,10 @@ namespace {
 constexpr size_t kAhead = 8;
 
 // Slots are read and cleared through atomic_ref: mutators use WeakLoad/WeakStore on them.
-// Relaxed suffices: in a pause the handshake orders both ways; Prefilter, which runs beside
-// the mutators, only compares what it reads with mark bits, and a value stored after it read
-// names a live object (weak_processor.h).
-void* Load(void** slot) { return std::atomic_ref<void*>(*slot).load(std::memory_order_relaxed); }
+// Acquire pairs with WeakStore's release: Prefilter runs beside the mutators, and the
+// referent a mutator just stored may sit in a page it formatted meanwhile, whose type entries
+// IsMarked reads. (In a pause the handshake orders everything anyway.)
+void* Load(void** slot) { return std::atomic_ref<void*>(*slot).load(std::memory_order_acquire); }
 
 }  // namespace
 
