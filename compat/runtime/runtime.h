@@ -50,6 +50,11 @@ PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc);
 // (a traced type, without on_unreachable), such as a str's UTF-8 copy (unicode.cc).
 PyObject* AllocUnwatchedObject(PyTypeObject* type, size_t size, pinion::TypeId heap_type);
 
+// As AllocObject for a non-GC object registered for finalization on the Pinion heap type
+// `heap_type`, whose on_unreachable the caller owns: a weakref object (weakref.cc), traced
+// for its weak field.
+PyObject* AllocWatchedObject(PyTypeObject* type, size_t size, pinion::TypeId heap_type);
+
 // The size of a variable object of `type` with `nitems` items (tp_basicsize + n *
 // tp_itemsize, rounded to 8), or 0 with OverflowError set.
 size_t VarSize(PyTypeObject* type, Py_ssize_t nitems);
