@@ -88,6 +88,12 @@ int HeapTypeTraverse(PyObject* type, visitproc visit, void* arg);
 int HeapTypeClear(PyObject* type);
 void HeapTypeDealloc(PyObject* type);
 
+// At Py_Finalize, the weak references to static objects (types), whose lists live in static
+// memory: Release, before the last collections, clears them (no callbacks) and lets them go;
+// Forget, once the heap is gone, empties the lists of any made since. (weakref.cc)
+void ReleaseStaticWeakRefs();
+void ForgetStaticWeakRefs();
+
 // Clears and releases sys.modules, at Py_Finalize. (import.cc)
 void ForgetImportedModules();
 

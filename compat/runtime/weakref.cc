@@ -40,6 +40,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <unordered_set>
 #include <vector>
 
 #include "compat/runtime/runtime.h"
@@ -51,6 +52,9 @@ namespace pinion::compat {
 namespace {
 
 std::mutex g_lists_mu;
+// The immortal (static) objects whose lists have held weak references since Py_Initialize:
+// their lists outlive the heap (ReleaseStaticWeakRefs). Guarded by g_lists_mu.
+std::unordered_set<PyObject*>* g_static_owners = nullptr;
 
 WeakRef** ListHead(PyObject* ob) {
   return reinterpret_cast<WeakRef**>(reinterpret_cast<char*>(ob) +
@@ -78,6 +82,10 @@ bool UnlinkLocked(WeakRef* ref) {
 
 void InsertAfterLocked(WeakRef* ref, WeakRef* prev, PyObject* owner) {
   WeakRef** head = ListHead(owner);
+  if (*head == nullptr && _PyPinion_IsImmortal(owner)) {
+    if (g_static_owners == nullptr) g_static_owners = new std::unordered_set<PyObject*>();
+    g_static_owners->insert(owner);
+  }
   ref->owner = owner;
   ref->base.wr_prev = reinterpret_cast<PyWeakReference*>(prev);
   ref->base.wr_next =
@@ -282,6 +290,23 @@ void ClearWeakRefsNow(PyObject* ob) {
     if (c.self_pinned) Unpin(c.ref);
     Unpin(c.ref);
   }
+}
+
+void ReleaseStaticWeakRefs() {
+  std::vector<PyObject*> owners;
+  {
+    std::unique_lock<std::mutex> lock = LockAttached(g_lists_mu);
+    if (g_static_owners != nullptr) owners.assign(g_static_owners->begin(), g_static_owners->end());
+  }
+  for (PyObject* owner : owners) DetachWeakRefs(owner);
+}
+
+void ForgetStaticWeakRefs() {
+  std::lock_guard<std::mutex> lock(g_lists_mu);  // no heap any more: no safepoint to reach
+  if (g_static_owners == nullptr) return;
+  for (PyObject* owner : *g_static_owners) *ListHead(owner) = nullptr;
+  delete g_static_owners;
+  g_static_owners = nullptr;
 }
 
 bool HasWeakRefs(PyObject* ob) {

@@ -311,6 +311,20 @@ TEST_CASE("weak references to static types live on; their canonical one is share
   Py_DECREF(ref);
 }
 
+TEST_CASE("weak references to static types end with the heap at Py_Finalize") {
+  PyObject* type = reinterpret_cast<PyObject*>(&NodeType);
+  for (int round = 0; round < 2; ++round) {
+    Fixture f;
+    PyObject* ref = PyWeakref_NewRef(type, nullptr);  // the list would dangle without a reset
+    PyObject* with_callback = PyWeakref_NewRef(type, f.record);
+    CHECK(PyWeakref_GetObject(ref) == type);
+    CHECK(PyWeakref_GetObject(with_callback) == type);
+    Py_DECREF(ref);
+    Py_DECREF(with_callback);
+  }
+  CHECK(NodeType.tp_weaklist == nullptr);
+}
+
 TEST_CASE("a callback that raises goes to PyErr_WriteUnraisable; the others still run") {
   Fixture f;
   PyObject* raising = PyCFunction_New(&g_raise_def, nullptr);

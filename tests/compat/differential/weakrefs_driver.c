@@ -223,8 +223,8 @@ static void drive(PyObject* m) {
   PyObject* by_type = PyObject_CallFunction((PyObject*)&_PyWeakref_RefType, "O", m);
   show_bool("module: weakref.ref(module) is ref(module)", by_type == module_ref);
   Py_XDECREF(by_type);
-  show("weakref.ref(module, None, None)", PyObject_CallFunction((PyObject*)&_PyWeakref_RefType, "OOO", m, Py_None,
-                                           Py_None));
+  show("weakref.ref(module, None, None)",
+       PyObject_CallFunction((PyObject*)&_PyWeakref_RefType, "OOO", m, Py_None, Py_None));
   PyObject* args = Py_BuildValue("(O)", m);
   PyObject* kwargs = Py_BuildValue("{s:O}", "callback", Py_None);
   show("weakref.ref(module, callback=None)",
