@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "Python.h"
+#include "structmember.h"
 #include "tests/compat/py_test_support.h"
 
 namespace {
@@ -370,6 +371,56 @@ TEST_CASE("_PyPinion_Weakref_GetRef: PyWeakref_GetRef of 3.13") {
   CHECK(PyWeakref_GET_OBJECT(ref) == Py_None);
   Py_DECREF(ref);
   Py_DECREF(proxy);
+}
+
+TEST_CASE("heap types with __weaklistoffset__, bound methods and memoryviews accept them") {
+  Fixture f;
+  struct Weakable {
+    PyObject_HEAD
+    PyObject* weaklist;
+  };
+  PyMemberDef members[] = {
+      {"__weaklistoffset__", T_PYSSIZET, offsetof(Weakable, weaklist), READONLY, nullptr},
+      {nullptr, 0, 0, 0, nullptr}};
+  PyType_Slot slots[] = {{Py_tp_members, members}, {0, nullptr}};
+  PyType_Spec spec = {"weakrefs_test.Weakable", sizeof(Weakable), 0, Py_TPFLAGS_DEFAULT, slots};
+  PyObject* type = PyType_FromSpec(&spec);
+  REQUIRE(type != nullptr);
+  PyObject* instance = PyObject_CallNoArgs(type);  // no tp_dealloc of its own
+  REQUIRE(instance != nullptr);
+  PyObject* to_instance = PyWeakref_NewRef(instance, f.record);
+  PyObject* to_type = PyWeakref_NewRef(type, nullptr);  // a heap type
+  PyObject* method = PyMethod_New(f.record, instance);
+  PyObject* to_method = PyWeakref_NewRef(method, f.record);
+  PyObject* bytes = PyBytes_FromString("abc");
+  PyObject* view = PyMemoryView_FromObject(bytes);
+  PyObject* to_view = PyWeakref_NewRef(view, f.record);
+  REQUIRE(to_instance != nullptr);
+  REQUIRE(to_type != nullptr);
+  REQUIRE(to_method != nullptr);
+  REQUIRE(to_view != nullptr);
+  CHECK(PyWeakref_GetObject(to_instance) == instance);
+  CHECK(PyWeakref_GetObject(to_type) == type);
+  CHECK(PyWeakref_GetObject(to_method) == method);
+  CHECK(PyWeakref_GetObject(to_view) == view);
+  Py_DECREF(view);
+  Py_DECREF(bytes);
+  Py_DECREF(method);
+  Py_DECREF(instance);
+  PyGC_Collect();
+  PyGC_Collect();
+  CHECK(PyWeakref_GetObject(to_instance) == Py_None);
+  CHECK(PyWeakref_GetObject(to_method) == Py_None);
+  CHECK(PyWeakref_GetObject(to_view) == Py_None);
+  CHECK(g_callback_args.size() == 3);
+  Py_DECREF(type);
+  PyGC_Collect();
+  PyGC_Collect();
+  CHECK(PyWeakref_GetObject(to_type) == Py_None);
+  Py_DECREF(to_instance);
+  Py_DECREF(to_type);
+  Py_DECREF(to_method);
+  Py_DECREF(to_view);
 }
 
 TEST_CASE("weak references made and dropped from several threads while collections run") {
