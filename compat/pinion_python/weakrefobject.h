@@ -19,7 +19,10 @@
  * or the next thread that allocates), before the finalizers. Between the last Py_DECREF and
  * that collection, PyWeakref_GetObject still returns the object. A callback is held as a
  * reference (a pin, so a root) until it ran or its weak reference died: a callback that
- * references its own weak reference keeps it alive.
+ * references its own weak reference keeps it alive. A weak reference that is itself garbage
+ * in the collection that finds its referent unreachable may still have its callback called
+ * (CPython skips it). The reference and proxy shared by calls without a callback live as
+ * long as their referent.
  *
  * Threads: any attached thread. The lists of weak references are kept under one leaf lock;
  * a weak reference may be created, read and dropped from several threads at once.

@@ -156,8 +156,14 @@ static void referent_scenario(PyObject* m, const char* kind, PyObject* ob) {
   recorded(m, record, r_cb, &calls, &with);
   out("%s: callbacks before: %d\n", kind, calls);
 
-  /* Gone. */
+  /* Gone. Until a collection, Pinion still hands out an object nothing else references
+   * (CPython cleared it at Py_DECREF, unless it is in a cycle). */
   Py_DECREF(ob);
+  PyObject* before = call(m, "get", Py_BuildValue("(O)", r));
+  out("[differs] %s: get(ref) before a collection: %s\n", kind,
+      before == NULL ? "error" : before == Py_None ? "None" : "the object");
+  if (before == NULL) PyErr_Clear();
+  Py_XDECREF(before);
   collect_until(m, record, 2);
   show(L("get(ref)"), call(m, "get", Py_BuildValue("(O)", r)));
   show(L("get_macro(ref)"), call(m, "get_macro", Py_BuildValue("(O)", r)));
