@@ -24,21 +24,13 @@
 #include "Python.h"
 #include "gc/finalization.h"
 #include "gc/heap.h"
+#include "benchmarks/size_runs_options.h"
 #include "roots/root_set.h"
 
 namespace pinion::bench {
 namespace {
 
-struct Options {
-  std::string csv;
-  int runs = 5;
-  std::vector<long> sizes = {100'000, 1'000'000};
-};
-
-[[noreturn]] void Fail(const std::string& message) {
-  std::fprintf(stderr, "compat_pauses: %s\n", message.c_str());
-  std::exit(2);
-}
+[[noreturn]] void Fail(const std::string& message) { FailWith("compat_pauses", message); }
 
 struct Node {
   Node* left;
@@ -88,39 +80,9 @@ double PauseMs(const std::string& kind, long n) {
   return pause;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 int Main(int argc, char** argv) {
-  Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Fail(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--csv") {
-      options.csv = value();
-    } else if (arg == "--runs") {
-      options.runs = std::atoi(value().c_str());
-      if (options.runs < 1) Fail("--runs must be at least 1");
-    } else if (arg == "--sizes") {
-      options.sizes.clear();
-      std::stringstream list(value());
-      for (std::string item; std::getline(list, item, ',');) {
-        options.sizes.push_back(std::atol(item.c_str()));
-        if (options.sizes.back() < 1) Fail("--sizes must be positive");
-      }
-    } else if (arg == "--quick") {
-      options.runs = 1;
-      options.sizes = {10'000};
-    } else {
-      Fail("unknown argument " + arg +
-           " (usage: compat_pauses [--csv FILE] [--runs N] [--sizes N,N] [--quick])");
-    }
-  }
+  const SizeRunsOptions options = ParseSizeRuns(
+      argc, argv, "compat_pauses", "compat_pauses [--csv FILE] [--runs N] [--sizes N,N] [--quick]");
   const std::vector<std::string> kinds = {"compat", "plain"};
   std::map<std::pair<long, std::string>, std::vector<double>> pauses;
   const int total = options.runs * static_cast<int>(options.sizes.size() * kinds.size());

@@ -15,6 +15,8 @@
 // Cost: a table entry per WeakRoot (three words, no allocation in the heap), and one
 // mark-bit test per entry in each collection's pause.
 //
+// A WeakRoot must be destroyed before its heap (as a GlobalRoot before its RootSet).
+//
 // Threads: construct, destroy and set from any thread (the table has a leaf lock); get()
 // from a thread attached to the heap (during concurrent marking it shades what it returns:
 // kThreadNotAttached elsewhere). A WeakRoot is not shared between threads without a lock.

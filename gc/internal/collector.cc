@@ -435,6 +435,8 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
     }
     if (flushed < kRemarkFlushThreshold) break;
   }
+  // Weak references whose referents are marked already need no test in the pause.
+  weak_.Prefilter(marker_);
   double mark_ms = Ms(mark_start, Clock::now());
 
   // Step 4: the remark pause. Threads that never polled are scanned here; globals are
@@ -488,11 +490,12 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
 }
 
 void Collector::ClearWeakAndQueueUnreachableLocked() {
-  weak_.ClearUnmarked(marker_.TakeWeakSlots());
+  weak_.ClearUnmarked(marker_);
   marker_.LogMarks(true);
   if (finalization_.QueueUnreachable(marker_) != 0) marker_.Trace();
   marker_.LogMarks(false);
-  weak_.ClearLate(marker_.TakeWeakSlots(), marker_.TakeMarkLog());
+  std::vector<const void*> late_marked = marker_.TakeMarkLog();
+  if (!late_marked.empty()) weak_.ClearLate(marker_, std::move(late_marked));
 }
 
 void Collector::EndMarkLocked(uint64_t live) {

@@ -75,7 +75,22 @@ class Marker::Worker final : public Visitor, public RootVisitor {
   void VisitRoot(void* object) override { MarkObject(object); }
   void VisitObject(const void* object) override { MarkObject(object); }
   void VisitWeakSlot(void** slot, WeakCallback on_cleared, void* holder) override {
-    weak_slots.push_back({slot, on_cleared, holder});
+    // The holder is being traced, so the slot's line is in cache: read the referent now.
+    void* referent = std::atomic_ref<void*>(*slot).load(std::memory_order_relaxed);
+    if (referent == nullptr) return;
+    // The checks of MarkObject: a referent that is not an object of this heap is refused,
+    // never cleared (its mark bit would say nothing).
+#ifndef NDEBUG
+    if (FindObject(referent) != referent) {
+      marker_.Refuse(referent, /*foreign=*/false);
+      return;
+    }
+#endif
+    if (SegmentOf(referent)->space != space_) [[unlikely]] {
+      marker_.Refuse(referent, /*foreign=*/true);
+      return;
+    }
+    weak_slots.push_back({slot, referent, on_cleared, holder});
   }
 
   // Scans until the private stack and the prefetch FIFO are empty, or (an assist) until
@@ -111,7 +126,7 @@ class Marker::Worker final : public Visitor, public RootVisitor {
 
   MarkStack& stack() { return stack_; }
   uint64_t live_bytes = 0;
-  std::vector<WeakSlot> weak_slots;  // reported weak fields, for Marker::TakeWeakSlots
+  std::vector<WeakSlot> weak_slots;  // reported weak fields, for ProcessWeakSlots
   bool log_marks = false;             // Marker::LogMarks
   std::vector<const void*> mark_log;
 
@@ -173,14 +188,20 @@ Marker::~Marker() {
 void Marker::HelperLoop(int index) {
   CollectorCallbackScope scope("a trace callback");  // this thread runs nothing else
   uint64_t seen = 0;
+  std::function<void(Worker&)> job;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(job_mu_);
       job_cv_.wait(lock, [&] { return shutdown_ || job_epoch_ != seen; });
       if (shutdown_) return;
       seen = job_epoch_;
+      job = job_;
     }
-    Run(*workers_[index]);
+    if (job) {
+      job(*workers_[index]);
+    } else {
+      Run(*workers_[index]);
+    }
     {
       std::lock_guard<std::mutex> lock(job_mu_);
       --helpers_running_;
@@ -251,7 +272,6 @@ void Marker::Run(Worker& worker) {
 
 void Marker::Begin(PinEdges pin_edges) {
   skip_pin_edges_ = pin_edges == PinEdges::kSkip;
-  TakeWeakSlots();  // what an abandoned cycle left (none normally)
   for (auto& w : workers_) w->live_bytes = 0;
   assist_live_bytes_.store(0, std::memory_order_relaxed);
 }
@@ -269,34 +289,57 @@ void Marker::Trace() {
     done_ = false;
     idle_hint_.store(false, std::memory_order_relaxed);
   }
+  RunOnAll(nullptr);
+}
+
+void Marker::RunOnAll(std::function<void(Worker&)> job) {
   if (!helpers_.empty()) {
     std::lock_guard<std::mutex> lock(job_mu_);
+    job_ = job;
     ++job_epoch_;
     helpers_running_ = static_cast<int>(helpers_.size());
   }
   job_cv_.notify_all();
-  Run(*workers_[0]);
+  if (job) {
+    job(*workers_[0]);
+  } else {
+    Run(*workers_[0]);
+  }
   std::unique_lock<std::mutex> lock(job_mu_);
   job_cv_.wait(lock, [&] { return helpers_running_ == 0; });
+  job_ = nullptr;
+}
+
+void Marker::OnEachThread(const std::function<void(int index, int count)>& job) {
+  RunOnAll([this, &job](Worker& worker) {
+    int index = 0;
+    while (workers_[index].get() != &worker) ++index;
+    job(index, workers());
+  });
+}
+
+void Marker::ProcessWeakSlots(const std::function<void(std::vector<WeakSlot>&)>& job) {
+  {
+    std::lock_guard<std::mutex> lock(assist_weak_mu_);
+    workers_[0]->weak_slots.insert(workers_[0]->weak_slots.end(), assist_weak_.begin(),
+                                   assist_weak_.end());
+    assist_weak_.clear();
+  }
+  // A heap without weak fields pays no thread handoff for them.
+  if (std::all_of(workers_.begin(), workers_.end(),
+                  [](const auto& w) { return w->weak_slots.empty(); })) {
+    return;
+  }
+  RunOnAll([&job](Worker& worker) {
+    job(worker.weak_slots);
+    worker.weak_slots.clear();  // keeps its capacity for the next cycle
+  });
 }
 
 uint64_t Marker::live_bytes() const {
   uint64_t live = assist_live_bytes_.load(std::memory_order_relaxed);
   for (const auto& w : workers_) live += w->live_bytes;
   return live;
-}
-
-std::vector<WeakSlot> Marker::TakeWeakSlots() {
-  std::vector<WeakSlot> slots;
-  {
-    std::lock_guard<std::mutex> lock(assist_weak_mu_);
-    slots.swap(assist_weak_);
-  }
-  for (auto& w : workers_) {
-    slots.insert(slots.end(), w->weak_slots.begin(), w->weak_slots.end());
-    w->weak_slots.clear();
-  }
-  return slots;
 }
 
 void Marker::LogMarks(bool on) {

@@ -35,6 +35,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -49,9 +50,11 @@ namespace pinion::internal {
 
 class Space;
 
-// A weak field a trace reported (Visitor::VisitWeak), for weak_processor.h.
+// A weak field a trace reported (Visitor::VisitWeak), for weak_processor.h, with the
+// referent it held then (still its value in a stop-the-world pause).
 struct WeakSlot {
   void** slot;
+  void* referent;
   WeakCallback on_cleared;
   void* holder;
 };
@@ -97,9 +100,14 @@ class Marker {
   bool Assist(uint64_t budget_bytes);
   // True if work is waiting in the shared pool (e.g. what an assist left), for the next Trace.
   bool HasSharedWork();
-  // The weak fields reported since Begin or the last call (no Trace running). A field of an
-  // object two markers raced on may appear twice.
-  std::vector<WeakSlot> TakeWeakSlots();
+  // Calls job(index, workers()) once on each marker thread (index 0: the calling thread), in
+  // parallel, and returns when all returned. No Trace running.
+  void OnEachThread(const std::function<void(int index, int count)>& job);
+  // Calls job(slots) on each marker thread, in parallel, with the weak fields its worker
+  // recorded since they were last processed (the collecting thread's call also gets those
+  // of assists), then forgets them. A field of an object two markers raced on may appear
+  // twice. No Trace running; `job` must be safe to run on several threads at once.
+  void ProcessWeakSlots(const std::function<void(std::vector<WeakSlot>&)>& job);
   // While on, every object newly marked is also logged (no Trace running when switched);
   // TakeMarkLog returns and clears the log. For the finalization reach (weak_processor.h).
   void LogMarks(bool on);
@@ -113,6 +121,8 @@ class Marker {
   void Run(Worker& worker);
   void HelperLoop(int index);
   void Share(std::vector<uintptr_t>&& chunk);
+  // Runs job(worker) on every worker, each on its own marker thread (nullptr: marking).
+  void RunOnAll(std::function<void(Worker&)> job);
 
   // A worker's refused visit (cold: only misuse gets here).
   [[gnu::cold, gnu::noinline]] void Refuse(const void* object, bool foreign);
@@ -140,6 +150,9 @@ class Marker {
 
   std::mutex job_mu_;
   std::condition_variable job_cv_;
+  // The helpers' job when set (guarded by job_mu_, read by helpers after the epoch bump
+  // orders it): a function of their worker; else marking (Run).
+  std::function<void(Worker&)> job_;
   uint64_t job_epoch_ = 0;  // guarded by job_mu_: bumped to start helpers
   int helpers_running_ = 0; // guarded by job_mu_
   bool shutdown_ = false;   // guarded by job_mu_

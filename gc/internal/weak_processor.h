@@ -3,7 +3,7 @@
 //
 // Where clearing happens in a cycle (collector.h, both forms), with the world stopped:
 //   1. marking from the roots is done: every weak root and every weak field the marker
-//      recorded (Marker::TakeWeakSlots: fields of objects it traced) whose referent is
+//      recorded (Marker::ProcessWeakSlots: fields of objects it traced) whose referent is
 //      unmarked is set to null — ClearUnmarked;
 //   2. the finalization queue keeps its unreachable objects and marks all they reach, with
 //      the marker logging what it newly marks (Marker::LogMarks): those objects were
@@ -23,13 +23,21 @@
 // (two markers raced on its object) is cleared once: its callback is queued only when the
 // clearing found a non-null referent.
 //
-// Cost: step 1 is O(weak roots + weak fields of marked objects), one mark-bit test each,
-// with prefetching; step 2 is O(what only the finalization reach marked). Objects never
-// weakly referenced cost nothing.
+// Concurrent cycles first filter outside the pause (Prefilter, after concurrent marking,
+// mutators running): a reference whose referent is already marked can be dropped from
+// step 1, since marks only grow within a cycle and whatever a mutator stores into a weak
+// reference later is live (above). Step 1 of the remark pause then tests only the
+// references left (to objects still unmarked then: mostly the dead ones) and the fields
+// recorded after the filter.
 //
-// Threads: NewRoot/FreeRoot from any thread (mu_, a leaf lock); ClearUnmarked/ClearLate by
-// the collecting thread with the world stopped (mu_ taken: a thread outside the heap may be
-// creating a root meanwhile).
+// Cost: step 1 is O(weak roots + weak fields of marked objects), one mark-bit test each,
+// with prefetching — in a concurrent cycle's pause, O(references to objects unmarked at
+// the filter + fields recorded since); step 2 is O(what only the finalization reach
+// marked). Objects never weakly referenced cost nothing.
+//
+// Threads: NewRoot/FreeRoot from any thread (mu_, a leaf lock); Prefilter by the collecting
+// thread while mutators run; ClearUnmarked/ClearLate by the collecting thread with the world
+// stopped (mu_ taken: a thread outside the heap may be creating a root meanwhile).
 #ifndef PINION_GC_INTERNAL_WEAK_PROCESSOR_H_
 #define PINION_GC_INTERNAL_WEAK_PROCESSOR_H_
 
@@ -38,11 +46,10 @@
 #include <mutex>
 #include <vector>
 
+#include "gc/internal/finalization_queue.h"
 #include "gc/internal/marker.h"
 
 namespace pinion::internal {
-
-class FinalizationQueue;
 
 // A WeakRoot's entry. referent: accessed through std::atomic_ref (WeakLoad/WeakStore by
 // mutators, plain in the pause); callback/data written under mu_ only.
@@ -50,7 +57,6 @@ struct WeakRootEntry {
   void* referent = nullptr;
   void (*callback)(void* data) = nullptr;
   void* data = nullptr;
-  bool in_use = false;  // guarded by WeakProcessor::mu_
 };
 
 class WeakProcessor {
@@ -64,25 +70,50 @@ class WeakProcessor {
   WeakRootEntry* NewRoot(void* referent, void (*callback)(void*), void* data);
   void FreeRoot(WeakRootEntry* entry);
 
-  // Step 1 above. Returns the number of references cleared.
-  size_t ClearUnmarked(std::vector<WeakSlot> slots);
-  // Step 2 above: `late` were recorded while the finalization reach was marked, `late_marked`
-  // is what only that marking marked.
-  size_t ClearLate(std::vector<WeakSlot> late, std::vector<const void*> late_marked);
-
-  size_t roots();  // entries in use (diagnostics)
+  // Concurrent cycles, after concurrent marking: keeps, of the fields `marker` recorded and
+  // of the weak roots, those whose referent is unmarked now, for ClearUnmarked.
+  void Prefilter(Marker& marker);
+  // Step 1 above, on the fields `marker` recorded (in parallel on its threads) and
+  // Prefilter's survivors. Returns the number of references cleared.
+  size_t ClearUnmarked(Marker& marker);
+  // Step 2 above: the fields `marker` recorded while the finalization reach was marked;
+  // `late_marked` is what only that marking marked.
+  size_t ClearLate(Marker& marker, std::vector<const void*> late_marked);
 
  private:
   static constexpr size_t kChunk = 4096;
   // Clears `slot` if it still holds `referent`; true if it did.
   static bool Clear(void** slot, void* referent);
+  // Clears each field of `slots` whose referent `dead(referent)` says is dead (the recorded
+  // referent, or the field's value now if `reread`); queues the callbacks. Thread-safe.
+  template <class Dead>
+  size_t ClearSlots(const std::vector<WeakSlot>& slots, bool reread, Dead&& dead);
+  // f(entry, referent) for every entry with a referent in chunks index, index + count, ...,
+  // prefetching ahead. mu_ held (by the caller of the parallel job).
+  template <class F>
+  void ForEachEntryLocked(int index, int count, F&& f);
+  // Clears `entry` if `referent` is unmarked, adding its callback to `calls`.
+  static void ClearRoot(WeakRootEntry& entry, void* referent,
+                        std::vector<FinalizationQueue::WeakCall>& calls, size_t& cleared);
+  // Appends `calls` to calls_ (any thread); QueueCalls hands calls_ to the finalization
+  // queue (the collecting thread, after the parallel work).
+  void AddCalls(const std::vector<FinalizationQueue::WeakCall>& calls);
+  void QueueCalls();
 
   FinalizationQueue& finalization_;
   std::mutex mu_;
   std::vector<std::unique_ptr<WeakRootEntry[]>> chunks_;  // guarded by mu_
   size_t used_ = 0;                    // guarded by mu_: entries handed out in the last chunk
   std::vector<WeakRootEntry*> free_;   // guarded by mu_
-  size_t in_use_ = 0;                  // guarded by mu_
+  size_t live_roots_ = 0;              // guarded by mu_: entries handed out, not freed
+  // Prefilter's survivors, for the next ClearUnmarked (collecting thread only; the slots
+  // under candidates_mu_ while Prefilter's threads fill them).
+  bool filtered_ = false;
+  std::mutex candidates_mu_;  // leaf lock
+  std::vector<WeakSlot> slot_candidates_;
+  std::vector<WeakRootEntry*> root_candidates_;
+  std::mutex calls_mu_;  // leaf lock
+  std::vector<FinalizationQueue::WeakCall> calls_;  // guarded by calls_mu_: to queue
 };
 
 }  // namespace pinion::internal

@@ -318,3 +318,26 @@ TEST_CASE("misuse: a weak root to something that is not an object of the heap") 
   CHECK(MisuseLog::Count(Misuse::kNotAHeapObject) == 2);
   CHECK(weak.get() == nullptr);
 }
+
+TEST_CASE("misuse: a weak field naming an object of another heap is reported, never cleared") {
+  ScopedMisuseLog log;
+  Heap other(NoAutoCollect());
+  Leaf* foreign = nullptr;
+  {
+    ThreadScope scope(other);
+    foreign = Make<Leaf>(kLeaf);
+    pinion::Pin(foreign);
+  }
+  Heap heap(NoAutoCollect());
+  {
+    ThreadScope scope(heap);
+    GlobalRoot<Holder> holder(heap.roots(), Make<Holder>(kHolder));
+    holder->name = "h";
+    holder->weak = foreign;
+    heap.Collect();
+    CHECK(MisuseLog::Count(Misuse::kNotAHeapObject) == 1);
+    CHECK(holder->weak.get() == foreign);  // refused: left as it was
+  }
+  ThreadScope scope(other);
+  pinion::Unpin(foreign);
+}
