@@ -114,7 +114,7 @@
 #include "pinion_python/sysmodule.h"
 #include "pinion_python/intrcheck.h"
 /* Appended for python/pythoncapi-compat's pythoncapi_compat.h (issue 10): hashing and clock
- * helpers; frames and weak references, declared unsupported. */
+ * helpers; frames, declared unsupported; weak references (issue 12). */
 #include "pinion_python/pyhash.h"
 #include "pinion_python/pytime.h"
 #include "pinion_python/pyframe.h"

@@ -14,8 +14,8 @@
  * function with the arguments they get, compare as their functions do, and are unhashable.
  *
  * Both are GC objects owning their fields (pins, visited by tp_traverse) and immutable once
- * made. Differs from CPython: im_weakreflist is always NULL (no weak references), and the
- * types cannot be called to make instances (types.MethodType(f, obj) in Python).
+ * made (im_weakreflist is the runtime's: weakrefobject.h). Differs from CPython: the types
+ * cannot be called to make instances (types.MethodType(f, obj) in Python).
  *
  * Threads: any attached thread.
  */
@@ -33,7 +33,7 @@ typedef struct {
   PyObject_HEAD
   PyObject* im_func;         /* the callable object implementing the method */
   PyObject* im_self;         /* the instance it is bound to */
-  PyObject* im_weakreflist;  /* always NULL */
+  PyObject* im_weakreflist;  /* weak references to the method (the runtime's) */
   vectorcallfunc vectorcall; /* set by PyMethod_New */
 } PyMethodObject;
 

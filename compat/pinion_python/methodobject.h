@@ -40,7 +40,7 @@
  * function's __doc__ is None, as in CPython 3.11).
  *
  * Differs from CPython: __module__ cannot be set (the functions are immutable, so that
- * threads may read them without a lock); m_weakreflist is always NULL (no weak references).
+ * threads may read them without a lock). m_weakreflist is the runtime's (weakrefobject.h).
  *
  * Threads: any attached thread. The function objects are immutable once created.
  */
@@ -91,7 +91,7 @@ typedef struct {
   PyMethodDef* m_ml;       /* the definition called; not owned */
   PyObject* m_self;        /* first argument of the C function; may be NULL */
   PyObject* m_module;      /* the __module__ attribute (a module name); may be NULL */
-  PyObject* m_weakreflist; /* always NULL */
+  PyObject* m_weakreflist; /* weak references to the function (the runtime's) */
   vectorcallfunc vectorcall; /* NULL for METH_VARARGS functions (called through tp_call) */
 } PyCFunctionObject;
 

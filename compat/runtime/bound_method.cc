@@ -207,6 +207,7 @@ PyTypeObject PyMethod_Type = {
     .tp_doc = "Create a bound instance method object.",
     .tp_traverse = &MethodTraverse,
     .tp_richcompare = &MethodRichCompare,
+    .tp_weaklistoffset = offsetof(PyMethodObject, im_weakreflist),
 };
 
 PyTypeObject PyInstanceMethod_Type = {

@@ -318,6 +318,7 @@ PyTypeObject PyMemoryView_Type = {
     .tp_as_buffer = &pinion::compat::kMemoryViewAsBuffer,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_SEQUENCE,
     .tp_doc = "Create a new memoryview object which references the given object.",
+    .tp_weaklistoffset = offsetof(PyMemoryViewObject, weakreflist),
     .tp_methods = pinion::compat::kMemoryViewMethods,
     .tp_getset = pinion::compat::kMemoryViewGetSet,
     .tp_new = &pinion::compat::MemoryViewNew,

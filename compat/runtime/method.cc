@@ -308,6 +308,7 @@ PyTypeObject PyCFunction_Type = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
     .tp_doc = "A builtin function: a C function from a PyMethodDef, bound to its self.",
     .tp_traverse = &FunctionTraverse,
+    .tp_weaklistoffset = offsetof(PyCFunctionObject, m_weakreflist),
 };
 
 PyTypeObject PyCMethod_Type = {

@@ -124,6 +124,7 @@ PyTypeObject PyModule_Type = {
     .tp_doc = "Create a module object.",
     .tp_traverse = &ModuleTraverse,
     .tp_clear = &ModuleClear,
+    .tp_weaklistoffset = offsetof(pinion::compat::ModuleObject, md_weaklist),
     // The module's dict is its instance dict, as in CPython: PyObject_GenericGetAttr and
     // GenericSetAttr (which extension types' own getattro often fall back to) find it.
     .tp_dictoffset = offsetof(PyModuleObject, md_dict),

@@ -20,6 +20,7 @@ struct ModuleObject {
   PyObject* md_dict;
   PyModuleDef* md_def;
   void* md_state;
+  PyObject* md_weaklist;  // weak references to the module (runtime/weakref.cc)
 };
 
 inline ModuleObject* AsModule(PyObject* op) { return reinterpret_cast<ModuleObject*>(op); }

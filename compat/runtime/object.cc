@@ -33,6 +33,7 @@
 #include <mutex>
 
 #include "compat/runtime/runtime.h"
+#include "compat/runtime/weakref.h"
 #include "gc/errors.h"
 #include "gc/finalization.h"
 #include "gc/heap.h"
@@ -80,6 +81,9 @@ void Deallocate(PyObject* op) {
 void OnUnreachable(void* memory) {
   PyObject* op = static_cast<PyObject*>(memory);
   if (HasFlag(op, _PyPinion_F_FREED)) return;  // freed by hand (e.g. in a tp_new error path)
+  // The collection cleared op's weak references (and queued their callbacks ahead of this
+  // one), before tp_finalize may resurrect op, as CPython's collector does (weakref.h).
+  if (Py_TYPE(op)->tp_weaklistoffset > 0) DetachWeakRefs(op);
   if (!HasFlag(op, _PyPinion_F_FINALIZED) && g_finalizers_exist.load(std::memory_order_relaxed)) {
     SetFlag(op, _PyPinion_F_FINALIZED);
     if (destructor finalize = Py_TYPE(op)->tp_finalize) {
@@ -118,9 +122,10 @@ void NoteFinalizer() { g_finalizers_exist.store(true, std::memory_order_relaxed)
 
 namespace {
 
-// True if objects of `type` need the collector to call them back.
+// True if objects of `type` need the collector to call them back. Objects that accept weak
+// references do: their list must be detached before their memory can go (weakref.cc, L2).
 bool NeedsCallback(PyTypeObject* type, bool gc) {
-  return gc || type->tp_finalize != nullptr ||
+  return gc || type->tp_finalize != nullptr || type->tp_weaklistoffset > 0 ||
          (type->tp_dealloc != nullptr && type->tp_dealloc != &BaseDealloc);
 }
 
@@ -221,6 +226,20 @@ PyObject* AllocUnwatchedObject(PyTypeObject* type, size_t size, TypeId heap_type
   return AllocObjectAs(type, size, /*gc=*/false, /*watched=*/false, heap_type);
 }
 
+PyObject* AllocWatchedObject(PyTypeObject* type, size_t size, TypeId heap_type) {
+  return AllocObjectAs(type, size, /*gc=*/false, /*watched=*/true, heap_type);
+}
+
+namespace {
+
+// An object freed with weak references still linked (its deallocator, called by hand, did
+// not call PyObject_ClearWeakRefs): cleared now, as PyObject_ClearWeakRefs would have.
+void ClearWeakRefsAtFree(PyObject* op) {
+  if (Py_TYPE(op)->tp_weaklistoffset > 0 && HasWeakRefs(op)) ClearWeakRefsNow(op);
+}
+
+}  // namespace
+
 }  // namespace pinion::compat
 
 using pinion::compat::AllocObject;
@@ -284,6 +303,7 @@ extern "C" PyVarObject* PyObject_InitVar(PyVarObject* op, PyTypeObject* type, Py
 extern "C" void PyObject_Free(void* p) {
   if (p == nullptr) return;
   if (pinion::compat::IsHeapObject(p)) {
+    pinion::compat::ClearWeakRefsAtFree(static_cast<PyObject*>(p));
     pinion::compat::MarkFreed(static_cast<PyObject*>(p), "PyObject_Free");
   } else {
     std::free(p);  // PyObject_Malloc memory
@@ -297,6 +317,7 @@ extern "C" void PyObject_GC_Del(void* op) {
                          op);
     return;
   }
+  pinion::compat::ClearWeakRefsAtFree(static_cast<PyObject*>(op));
   pinion::compat::MarkFreed(static_cast<PyObject*>(op), "PyObject_GC_Del");
 }
 

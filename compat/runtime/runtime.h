@@ -50,6 +50,11 @@ PyObject* AllocObject(PyTypeObject* type, size_t size, bool gc);
 // (a traced type, without on_unreachable), such as a str's UTF-8 copy (unicode.cc).
 PyObject* AllocUnwatchedObject(PyTypeObject* type, size_t size, pinion::TypeId heap_type);
 
+// As AllocObject for a non-GC object registered for finalization on the Pinion heap type
+// `heap_type`, whose on_unreachable the caller owns: a weakref object (weakref.cc), traced
+// for its weak field.
+PyObject* AllocWatchedObject(PyTypeObject* type, size_t size, pinion::TypeId heap_type);
+
 // The size of a variable object of `type` with `nitems` items (tp_basicsize + n *
 // tp_itemsize, rounded to 8), or 0 with OverflowError set.
 size_t VarSize(PyTypeObject* type, Py_ssize_t nitems);
@@ -82,6 +87,12 @@ void ForgetModulesByIndex();
 int HeapTypeTraverse(PyObject* type, visitproc visit, void* arg);
 int HeapTypeClear(PyObject* type);
 void HeapTypeDealloc(PyObject* type);
+
+// At Py_Finalize, the weak references to static objects (types), whose lists live in static
+// memory: Release, before the last collections, clears them (no callbacks) and lets them go;
+// Forget, once the heap is gone, empties the lists of any made since. (weakref.cc)
+void ReleaseStaticWeakRefs();
+void ForgetStaticWeakRefs();
 
 // Clears and releases sys.modules, at Py_Finalize. (import.cc)
 void ForgetImportedModules();

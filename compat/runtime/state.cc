@@ -93,6 +93,7 @@ extern "C" int Py_FinalizeEx(void) {
   }
   // Then the types' dicts, MROs and bases (once no finalizer can look anything up in them),
   // whose deallocators free what the dicts hold outside the heap.
+  ReleaseStaticWeakRefs();
   ReleaseReadiedTypes();
   for (int round = 0; round < kFinalizeRounds; ++round) {
     g_heap->Collect(Heap::Kind::kStopTheWorld);
@@ -106,6 +107,7 @@ extern "C" int Py_FinalizeEx(void) {
   g_heap = nullptr;
   g_finalizing.store(false, std::memory_order_relaxed);
   ForgetReadiedTypes();  // their dicts, MROs and bases were on that heap
+  ForgetStaticWeakRefs();  // and their weak references
   RemoveSigintHandler();
   RunAtExitFunctions();  // last, as CPython's: they must not touch objects
   return 0;

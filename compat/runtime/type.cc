@@ -919,6 +919,7 @@ PyTypeObject PyType_Type = {
               "type(name, bases, dict, **kwds) -> a new type",
     .tp_traverse = &HeapTypeTraverse,  // heap types only, as tp_dealloc
     .tp_clear = &HeapTypeClear,
+    .tp_weaklistoffset = offsetof(PyTypeObject, tp_weaklist),
     .tp_members = type_members,
     .tp_getset = type_getset,
     .tp_base = &PyBaseObject_Type,

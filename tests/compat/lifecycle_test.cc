@@ -1,9 +1,9 @@
 // The life-cycle API that the lifecycle differential test (tests/compat/differential/
 // lifecycle_driver.c) cannot compare with CPython: initialising and finalising the runtime
 // (Py_InitializeEx, Py_FinalizeEx), an object whose finalizer has run
-// (PyObject_GC_IsFinalized), PyObject_ClearWeakRefs (which CPython refuses on a live object,
-// and which has nothing to clear in Pinion), and Pinion's misuse reports for PyObject_GC_Del
-// and PyEval_RestoreThread.
+// (PyObject_GC_IsFinalized), PyObject_ClearWeakRefs with none to clear (which CPython refuses
+// on a live object; with some: weakrefs_test.cc), and Pinion's misuse reports for
+// PyObject_GC_Del and PyEval_RestoreThread.
 #include <doctest/doctest.h>
 
 #include <cstddef>
@@ -125,7 +125,7 @@ TEST_CASE("PyEval_RestoreThread without its PyEval_SaveThread is reported") {
   CHECK(MisuseLog::Count(Misuse::kBadNesting) == 1);
 }
 
-TEST_CASE("PyObject_ClearWeakRefs: nothing to clear; SystemError without weak reference support") {
+TEST_CASE("PyObject_ClearWeakRefs: none to clear; SystemError without weak reference support") {
   Interpreter py;
   REQUIRE(PyType_Ready(&WeakableType) == 0);
   PyObject* weakable = PyObject_New(PyObject, &WeakableType);

@@ -40,8 +40,6 @@ expect_error "Py_NewInterpreter" "not supported by Pinion: Py_NewInterpreter" \
   'PyThreadState* f(void) { return Py_NewInterpreter(); }'
 expect_error "frames" "not supported by Pinion: PyFrame_GetBack" \
   'PyFrameObject* f(PyFrameObject* frame) { return PyFrame_GetBack(frame); }'
-expect_error "weak references" "not supported by Pinion: PyWeakref_NewRef" \
-  'PyObject* f(PyObject* o) { return PyWeakref_NewRef(o, NULL); }'
 expect_error "undeclared API" "implicit declaration of function 'PyPinion_NoSuchFunction'" \
   'PyObject* f(PyObject* a) { return PyPinion_NoSuchFunction(a); }'
 exit $status
