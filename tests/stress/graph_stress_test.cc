@@ -43,22 +43,34 @@
 //  which stays the scheduler's: rerun a few times (--runs_per_test=N).
 //
 // The world
-//  - Objects: Node (4 child slots + a Buffer slot, all Member<T>; an immutable
-//    id/owner/payload covered by a checksum; some finalizable) and Buffer (pointer-free).
-//    Payload sizes are drawn so that every small size class and the large-object space
-//    (> 16 KiB) are used.
+//  - Objects: Node (4 child slots + a Buffer slot, all Member<T>; a weak field, a
+//    WeakMember<Node> its trace reports with VisitWeak; an immutable id/owner/payload
+//    covered by a checksum; some finalizable) and Buffer (pointer-free). Payload sizes are
+//    drawn so that every small size class and the large-object space (> 16 KiB) are used.
 //  - Ownership: a mutator writes only the nodes it allocated. Frozen nodes, allocated by the
 //    coordinator during a barrier and published through a shared global-root array, are
 //    read-only for everyone and point only to frozen nodes; every mutator may link to, read
 //    and pin them (so several threads pin the same object concurrently). Hence a mutator's
 //    graph reaches only its own nodes and frozen ones, and nothing races but the collector.
+//    The same holds for weak fields: a node's weak field, written only by its owner, points
+//    to its own nodes or frozen ones (a frozen node's, set at its creation, to frozen ones).
 //  - Roots of a mutator: a global-root range registered for its whole life (survives
 //    detaching), handles of the current attachment (lost on detach: garbage), and its pins
 //    (a multiset; every Pin is matched by an Unpin before the thread ends). Orphan pins:
 //    objects that only a pin keeps alive, also across detach/re-attach.
+//  - Weak roots of a mutator: 6 WeakRoot<Node> (outside the heap, kept across detach),
+//    pointed at nodes it reaches or at nodes it drops in the same operation. Three have a
+//    callback counting into the mutator's WeakCallLedger (stress_support.h); a callback
+//    stays with its root, so those are replaced by a new root (a new entry) instead of set.
 //  - Operations: allocate and link, rewire (garbage, cycles), drop/copy roots, pin/unpin,
 //    PinGuard across allocations, CallNative with pinned arguments whose roots were
-//    dropped, non-allocating work that polls Safepoint, detach + re-attach, Collect().
+//    dropped, non-allocating work that polls Safepoint, detach + re-attach, Collect(); and
+//    weak ones: point an own node's weak field at a node the mutator reaches, at one it
+//    drops, at a new node nothing else references, or at nothing; point a weak root the
+//    same way; read a weak field or root (and one hop in 16 of the random walks that find
+//    nodes follows a weak field). A weak read while a cycle marks shades what it returns,
+//    so the mutator may, and half the time does, link a node it read weakly strongly into
+//    its graph: that node may have been unreachable, not yet collected.
 //  - Collections: automatic (tiny min_heap_bytes; in concurrent mode started by the pacer on
 //    the collector's background thread), torture, and a dedicated unattached thread calling
 //    Collect() in a loop.
@@ -67,7 +79,11 @@
 //  - Continuously: every object a mutator reads is checked (FindObject of its start and of
 //    an interior address, TypeOf, ObjectSize, checksum, not finalized); new objects must
 //    come back zeroed; after each collection the mutator observes, it walks and checks its
-//    whole graph (and after every re-attach). So no reachable object was freed.
+//    whole graph (and after every re-attach). So no reachable object was freed. A weak
+//    read that returns a node checks it the same way (a cleared reference must never have
+//    dangled); a weak root reads only the node it was pointed at or null, null never while
+//    the mutator still roots or pins that node (same address and id), and its callback
+//    never ran while it reads the node, nor more than once.
 //  - After every phase: all mutators meet at a barrier (blocked inside a NativeRegion, so a
 //    collection started meanwhile never waits for them); one thread runs Collect() and walks
 //    the whole graph from every root, checking each object, that each object's PinCount is
@@ -80,9 +96,22 @@
 //    the previous barrier and dropped by the mutators since) must be gone after two more
 //    Collect() calls: FindObject finds no object of its type and id at its address. Then
 //    live_bytes must again match the reachable bytes.
+//  - Weak references, at the same barrier: the cuts include every edge into a few weakly
+//    referenced nodes (not the frozen array's), so some referents become unreachable right
+//    there. Before the two collections the coordinator records the weak field of every
+//    reachable node and every mutator's weak root, what it reads (checked like any object)
+//    and whether the model's walk found that referent reachable. After them: (a) a non-null
+//    reference is a valid object (the object check); (b) one whose referent is reachable is
+//    unchanged, and a null one stays null; (c) one whose referent is unreachable reads null.
+//    Then, after RunFinalizers, a callback root's callback ran once if the root reads null,
+//    never if it reads its node.
 //  - At the end: with every root dropped and every pin released, a collection finds nothing
 //    live, the heap returns near its starting size, and every finalizable object ever
-//    allocated was finalized exactly once.
+//    allocated was finalized exactly once. Each weak root was read just before it was
+//    destroyed (no safepoint between: no pause cleared it in between); after a last
+//    RunFinalizers, the callback of each callback root read null then ran exactly once, of
+//    each read non-null never. Every run must have stored, read non-null and strongly
+//    linked weak references, and cleared weak roots and fields, or it fails.
 // Failures name the scenario, the mode, the seed, the thread, the phase and the object.
 #include <doctest/doctest.h>
 

@@ -1,6 +1,7 @@
 // What the stress scenarios share: self-checking object layouts (a checksum over every
-// immutable byte), a ledger of finalizer runs, a phase barrier that waits inside a native
-// region, and a watchdog that turns a hang into a report naming who is stuck where.
+// immutable byte), ledgers of finalizer runs and of weak-root callbacks, a phase barrier
+// that waits inside a native region, and a watchdog that turns a hang into a report naming
+// who is stuck where.
 #ifndef PINION_TESTS_STRESS_STRESS_SUPPORT_H_
 #define PINION_TESTS_STRESS_STRESS_SUPPORT_H_
 
