@@ -1095,14 +1095,17 @@ void Mutator::CutEdges(const Reachable& reach) {
       n->children[field] = nullptr;
     }
   }
-  // Then every edge from a node into a few weakly referenced objects: those not rooted
-  // otherwise become unreachable right before the weak references are recorded, the cases
-  // where they must read null after the collections. (Not the frozen array's: rooted.)
-  const std::unordered_set<const Node*> frozen(std::begin(world_.shared),
-                                               std::end(world_.shared));
+  // Then every edge from a node into a few weakly referenced nodes that no root or pin
+  // holds: they become unreachable right before the weak references are recorded, the
+  // cases where those must read null after the collections.
+  std::unordered_set<const Node*> rooted(std::begin(world_.shared), std::end(world_.shared));
+  for (int i = 0; i < world_.scenario.mutators; ++i) {
+    rooted.insert(world_.published_roots[i].begin(), world_.published_roots[i].end());
+    rooted.insert(world_.published_pins[i].begin(), world_.published_pins[i].end());
+  }
   std::vector<const Node*> targets;
   auto consider = [&](const Node* w) {
-    if (w != nullptr && frozen.count(w) == 0) targets.push_back(w);
+    if (w != nullptr && rooted.count(w) == 0) targets.push_back(w);
   };
   for (const Node* n : reach.nodes) consider(n->weak.get());
   for (const auto& roots : world_.published_weak) {
@@ -1110,7 +1113,7 @@ void Mutator::CutEdges(const Reachable& reach) {
   }
   if (targets.empty()) return;
   std::unordered_set<const Node*> doomed;
-  for (int k = 2 + static_cast<int>(rng_() % 12); k > 0; --k) {
+  for (int k = 2 + static_cast<int>(rng_() % 8); k > 0; --k) {
     doomed.insert(targets[rng_() % targets.size()]);
   }
   for (Node* n : reach.nodes) {
