@@ -96,15 +96,16 @@
 //    the previous barrier and dropped by the mutators since) must be gone after two more
 //    Collect() calls: FindObject finds no object of its type and id at its address. Then
 //    live_bytes must again match the reachable bytes.
-//  - Weak references, at the same barrier: the cuts include every edge into a few weakly
-//    referenced nodes (not the frozen array's), so some referents become unreachable right
-//    there. Before the two collections the coordinator records the weak field of every
-//    reachable node and every mutator's weak root, what it reads (checked like any object)
-//    and whether the model's walk found that referent reachable. After them: (a) a non-null
-//    reference is a valid object (the object check); (b) one whose referent is reachable is
-//    unchanged, and a null one stays null; (c) one whose referent is unreachable reads null.
-//    Then, after RunFinalizers, a callback root's callback ran once if the root reads null,
-//    never if it reads its node.
+//  - Weak references, at the same barrier: before the cuts the coordinator records the weak
+//    field of every reachable node and every mutator's weak root, with what it reads
+//    (checked like any object). The cuts include every edge into a few recorded referents
+//    that no root or pin holds, so those become unreachable right there; the walk after the
+//    cuts says which referents are reachable (fields of nodes it no longer reaches are
+//    dropped from the record). After the two collections: (a) a non-null reference is a
+//    valid object (the object check); (b) one whose referent is reachable is unchanged, and
+//    a null one stays null; (c) one whose referent is unreachable reads null. Then, after
+//    RunFinalizers, a callback root's callback ran once if the root reads null, never if it
+//    reads its node.
 //  - At the end: with every root dropped and every pin released, a collection finds nothing
 //    live, the heap returns near its starting size, and every finalizable object ever
 //    allocated was finalized exactly once. Each weak root was read just before it was
@@ -434,10 +435,14 @@ class Mutator {
   // Walks and checks everything reachable; `pins` counts the outstanding pins per node.
   Reachable Walk(const char* where, const std::unordered_map<const Node*, int>& pins);
   void CheckLiveBytes(const char* where, const HeapStats& stats, const Reachable& reach);
-  void CutEdges(const Reachable& reach);
+  // Also cuts every edge into a few referents of `weak` that no root or pin holds.
+  void CutEdges(const Reachable& reach, const std::vector<WeakRecord>& weak);
   // Every weak field of a node of `reach` and every published WeakRoot, with what it reads;
   // a non-null referent must pass the object check.
   std::vector<WeakRecord> RecordWeak(const char* where, const Reachable& reach);
+  // The model's verdict: drops the fields of nodes `reach` no longer holds (they may be
+  // freed), and notes which referents `reach` holds.
+  static void JudgeWeak(std::vector<WeakRecord>& recorded, const Reachable& reach);
   // After two collections: (a) nothing dangles, (b) a reference to a reachable referent is
   // unchanged, (c) one to an unreachable referent reads null; a callback root's callback has
   // run (after RunFinalizers) iff its root reads null.
@@ -1003,12 +1008,14 @@ void Mutator::Coordinate(int phase) {
   // Reclamation: cut a few edges, find what became unreachable, collect twice; every
   // object unreachable now must be gone, both those the cuts orphaned and those the mutators
   // dropped during the phase (reachable at the previous barrier, not now).
-  // Weak references are recorded before those collections, with the model's verdict on
-  // their referents, and checked after them, the weak callbacks run.
+  // Weak references are recorded before the cuts (a collection may run during the walk
+  // after them, and clear those the cuts made unreachable), judged by that walk, and
+  // checked after the two collections, once the weak callbacks ran.
   const char* where = "reclamation check";
-  CutEdges(before);
+  std::vector<WeakRecord> weak = RecordWeak("weak record", before);
+  CutEdges(before, weak);
   Reachable after = Walk(where, pins);
-  const std::vector<WeakRecord> weak = RecordWeak("weak record", after);
+  JudgeWeak(weak, after);
   heap_.Collect();
   heap_.Collect();
   CheckLiveBytes(where, heap_.stats(), after);
@@ -1082,7 +1089,7 @@ void Mutator::CheckLiveBytes(const char* where, const HeapStats& stats, const Re
 // the barrier's mutex orders these stores before their next reads), and the edges into a
 // few weakly referenced nodes. A background cycle may be marking meanwhile: these stores
 // run the write barrier like any mutator's.
-void Mutator::CutEdges(const Reachable& reach) {
+void Mutator::CutEdges(const Reachable& reach, const std::vector<WeakRecord>& weak) {
   if (reach.nodes.empty()) return;
   for (int k = 4 + static_cast<int>(rng_() % 16); k > 0; --k) {
     Node* n = reach.nodes[rng_() % reach.nodes.size()];
@@ -1104,12 +1111,8 @@ void Mutator::CutEdges(const Reachable& reach) {
     rooted.insert(world_.published_pins[i].begin(), world_.published_pins[i].end());
   }
   std::vector<const Node*> targets;
-  auto consider = [&](const Node* w) {
-    if (w != nullptr && rooted.count(w) == 0) targets.push_back(w);
-  };
-  for (const Node* n : reach.nodes) consider(n->weak.get());
-  for (const auto& roots : world_.published_weak) {
-    for (const PublishedWeakRoot& r : roots) consider(r.root->get());
+  for (const WeakRecord& w : weak) {
+    if (w.value != nullptr && rooted.count(w.value) == 0) targets.push_back(w.value);
   }
   if (targets.empty()) return;
   std::unordered_set<const Node*> doomed;
@@ -1168,7 +1171,6 @@ std::vector<Mutator::WeakRecord> Mutator::RecordWeak(const char* where,
                                                      const Reachable& reach) {
   std::vector<WeakRecord> recorded;
   auto record = [&](WeakRecord w) {
-    w.reachable = w.value != nullptr && reach.seen.count(w.value) != 0;
     if (w.value != nullptr && !CheckNode(w.value, where)) {
       Fail(where, w.value, "(a) " + WeakName(w) + " dangles");
     }
@@ -1181,6 +1183,15 @@ std::vector<Mutator::WeakRecord> Mutator::RecordWeak(const char* where,
     }
   }
   return recorded;
+}
+
+void Mutator::JudgeWeak(std::vector<WeakRecord>& recorded, const Reachable& reach) {
+  std::erase_if(recorded, [&](const WeakRecord& w) {
+    return w.holder != nullptr && reach.seen.count(w.holder) == 0;
+  });
+  for (WeakRecord& w : recorded) {
+    w.reachable = w.value != nullptr && reach.seen.count(w.value) != 0;
+  }
 }
 
 void Mutator::CheckWeak(const char* where, const std::vector<WeakRecord>& recorded) {
