@@ -43,22 +43,34 @@
 //  which stays the scheduler's: rerun a few times (--runs_per_test=N).
 //
 // The world
-//  - Objects: Node (4 child slots + a Buffer slot, all Member<T>; an immutable
-//    id/owner/payload covered by a checksum; some finalizable) and Buffer (pointer-free).
-//    Payload sizes are drawn so that every small size class and the large-object space
-//    (> 16 KiB) are used.
+//  - Objects: Node (4 child slots + a Buffer slot, all Member<T>; a weak field, a
+//    WeakMember<Node> its trace reports with VisitWeak; an immutable id/owner/payload
+//    covered by a checksum; some finalizable) and Buffer (pointer-free). Payload sizes are
+//    drawn so that every small size class and the large-object space (> 16 KiB) are used.
 //  - Ownership: a mutator writes only the nodes it allocated. Frozen nodes, allocated by the
 //    coordinator during a barrier and published through a shared global-root array, are
 //    read-only for everyone and point only to frozen nodes; every mutator may link to, read
 //    and pin them (so several threads pin the same object concurrently). Hence a mutator's
 //    graph reaches only its own nodes and frozen ones, and nothing races but the collector.
+//    The same holds for weak fields: a node's weak field, written only by its owner, points
+//    to its own nodes or frozen ones (a frozen node's, set at its creation, to frozen ones).
 //  - Roots of a mutator: a global-root range registered for its whole life (survives
 //    detaching), handles of the current attachment (lost on detach: garbage), and its pins
 //    (a multiset; every Pin is matched by an Unpin before the thread ends). Orphan pins:
 //    objects that only a pin keeps alive, also across detach/re-attach.
+//  - Weak roots of a mutator: 6 WeakRoot<Node> (outside the heap, kept across detach),
+//    pointed at nodes it reaches or at nodes it drops in the same operation. Three have a
+//    callback counting into the mutator's WeakCallLedger (stress_support.h); a callback
+//    stays with its root, so those are replaced by a new root (a new entry) instead of set.
 //  - Operations: allocate and link, rewire (garbage, cycles), drop/copy roots, pin/unpin,
 //    PinGuard across allocations, CallNative with pinned arguments whose roots were
-//    dropped, non-allocating work that polls Safepoint, detach + re-attach, Collect().
+//    dropped, non-allocating work that polls Safepoint, detach + re-attach, Collect(); and
+//    weak ones: point an own node's weak field at a node the mutator reaches, at one it
+//    drops, at a new node nothing else references, or at nothing; point a weak root the
+//    same way; read a weak field or root (and one hop in 16 of the random walks that find
+//    nodes follows a weak field). A weak read while a cycle marks shades what it returns,
+//    so the mutator may, and half the time does, link a node it read weakly strongly into
+//    its graph: that node may have been unreachable, not yet collected.
 //  - Collections: automatic (tiny min_heap_bytes; in concurrent mode started by the pacer on
 //    the collector's background thread), torture, and a dedicated unattached thread calling
 //    Collect() in a loop.
@@ -67,7 +79,11 @@
 //  - Continuously: every object a mutator reads is checked (FindObject of its start and of
 //    an interior address, TypeOf, ObjectSize, checksum, not finalized); new objects must
 //    come back zeroed; after each collection the mutator observes, it walks and checks its
-//    whole graph (and after every re-attach). So no reachable object was freed.
+//    whole graph (and after every re-attach). So no reachable object was freed. A weak
+//    read that returns a node checks it the same way (a cleared reference must never have
+//    dangled); a weak root reads only the node it was pointed at or null, null never while
+//    the mutator still roots or pins that node (same address and id), and its callback
+//    never ran while it reads the node, nor more than once.
 //  - After every phase: all mutators meet at a barrier (blocked inside a NativeRegion, so a
 //    collection started meanwhile never waits for them); one thread runs Collect() and walks
 //    the whole graph from every root, checking each object, that each object's PinCount is
@@ -80,9 +96,23 @@
 //    the previous barrier and dropped by the mutators since) must be gone after two more
 //    Collect() calls: FindObject finds no object of its type and id at its address. Then
 //    live_bytes must again match the reachable bytes.
+//  - Weak references, at the same barrier: before the cuts the coordinator records the weak
+//    field of every reachable node and every mutator's weak root, with what it reads
+//    (checked like any object). The cuts include every edge into a few recorded referents
+//    that no root or pin holds, so those become unreachable right there; the walk after the
+//    cuts says which referents are reachable (fields of nodes it no longer reaches are
+//    dropped from the record). After the two collections: (a) a non-null reference is a
+//    valid object (the object check); (b) one whose referent is reachable is unchanged, and
+//    a null one stays null; (c) one whose referent is unreachable reads null. Then, after
+//    RunFinalizers, a callback root's callback ran once if the root reads null, never if it
+//    reads its node.
 //  - At the end: with every root dropped and every pin released, a collection finds nothing
 //    live, the heap returns near its starting size, and every finalizable object ever
-//    allocated was finalized exactly once.
+//    allocated was finalized exactly once. Each weak root was read just before it was
+//    destroyed (no safepoint between: no pause cleared it in between); after a last
+//    RunFinalizers, the callback of each callback root read null then ran exactly once, of
+//    each read non-null never. Every run must have stored, read non-null and strongly
+//    linked weak references, and cleared weak roots and fields, or it fails.
 // Failures name the scenario, the mode, the seed, the thread, the phase and the object.
 #include <doctest/doctest.h>
 
@@ -103,7 +133,9 @@
 #include <vector>
 
 #include "gc/fault_injection.h"
+#include "gc/finalization.h"
 #include "gc/heap.h"
+#include "gc/weak_root.h"
 #include "pinning/pin.h"
 #include "roots/handles.h"
 #include "roots/native_region.h"
@@ -120,6 +152,13 @@ constexpr int kHandleSlots = 12;  // per mutator attachment
 constexpr int kSlots = kGlobalSlots + kHandleSlots;
 constexpr int kSharedSlots = 48;  // frozen nodes, a global range shared by all mutators
 constexpr size_t kMaxPins = 24;   // outstanding pins per mutator
+// WeakRoots per mutator (outside the heap, kept across detach). The first kCallbackRoots
+// have a callback counted in the mutator's WeakCallLedger; a callback stays with its root,
+// so those are replaced by a new root rather than re-pointed.
+constexpr int kWeakRoots = 6;
+constexpr int kCallbackRoots = 3;
+constexpr size_t kWeakCallCapacity = size_t{1} << 15;  // callback roots per mutator and run
+constexpr size_t kNoCall = ~size_t{0};
 constexpr int kWatchdogSeconds = 90;
 
 std::atomic<uint64_t> g_sink{0};  // where busy work leaves its result
@@ -189,11 +228,27 @@ struct Report {
   int64_t ops = 0, nodes = 0, buffers = 0, large = 0, finalizable = 0;
   int64_t pins = 0, orphan_pins = 0, guarded = 0, native_calls = 0, reattaches = 0;
   int64_t walks = 0, objects_checked = 0, collects = 0, max_own_nodes = 0;
+  // Weak references: field stores, reads (fields and roots) and the non-null ones, nodes
+  // read weakly then linked strongly, WeakRoots pointed, roots seen cleared, callback roots
+  // created and their callbacks run.
+  int64_t weak_sets = 0, weak_reads = 0, weak_hits = 0, weak_links = 0, weak_root_sets = 0;
+  int64_t weak_roots_cleared = 0, weak_call_roots = 0, weak_calls = 0;
   // Coordinator only.
   int64_t barrier_checks = 0, max_reachable = 0, live_overcount_max = 0;
   int64_t edges_cut = 0, dead_from_cuts = 0, dead_checked = 0;
+  // The weak model check: references recorded, and of those: null already, to a reachable
+  // referent (must be unchanged), to an unreachable one (must read null).
+  int64_t weak_recorded = 0, weak_was_null = 0, weak_kept = 0, weak_cleared = 0;
   uint64_t max_live_bytes = 0;
   std::vector<std::string> failures;
+};
+
+// A mutator's WeakRoot as published for the coordinator; `calls`: its callback's ledger
+// entry, or nullptr if it has none.
+struct PublishedWeakRoot {
+  int slot;
+  const WeakRoot<Node>* root;
+  const std::atomic<uint8_t>* calls;
 };
 
 struct World {
@@ -204,6 +259,7 @@ struct World {
         barrier(scenario.mutators),
         published_roots(scenario.mutators),
         published_pins(scenario.mutators),
+        published_weak(scenario.mutators),
         progress(new std::atomic<int64_t>[scenario.mutators]()),
         activity(new std::atomic<int>[scenario.mutators]()),
         phase(new std::atomic<int>[scenario.mutators]()) {}
@@ -218,6 +274,7 @@ struct World {
   // before it, read by the coordinator after it).
   std::vector<std::vector<Node*>> published_roots;
   std::vector<std::vector<Node*>> published_pins;
+  std::vector<std::vector<PublishedWeakRoot>> published_weak;  // the WeakRoots in use
   // For the watchdog (relaxed: diagnostics only).
   std::unique_ptr<std::atomic<int64_t>[]> progress;
   std::unique_ptr<std::atomic<int>[]> activity;
@@ -245,9 +302,14 @@ class Mutator {
         index_(index),
         seed_(world.scenario.seed + index),
         rng_(seed_),
-        check_(world.ledger, [this] { return Context(); }) {}
+        check_(world.ledger, [this] { return Context(); }),
+        weak_calls_(kWeakCallCapacity) {}
 
   void Run();
+  // After Run(), once the finalization queue ran dry (RunFinalizers on an attached thread
+  // after the last collection): every callback root's callback ran once if its root was
+  // cleared, never otherwise.
+  void CheckWeakCalls();
   // After Run().
   Report& report() {
     report_.objects_checked = check_.checked();
@@ -318,12 +380,46 @@ class Mutator {
   void OpNativeCall();
   void OpRead();
   void OpSafepointWork();
+  void OpSetWeak();
+  void OpReadWeak();
+  void OpSetWeakRoot();
+
+  // ---- weak references ----
+  // One of this thread's WeakRoots and what it was last pointed at (never null once the
+  // root exists): the target's address and id (ids are unique, so a node at that address
+  // with that id is the same object).
+  struct WeakRef {
+    std::optional<WeakRoot<Node>> root;
+    const Node* target = nullptr;  // compared, never read through
+    uint64_t target_id = 0;
+    size_t call = kNoCall;  // its WeakCallLedger entry, or kNoCall
+  };
+  // What the owner learnt of a callback root: its callback must run once or never.
+  enum class CallExpectation : uint8_t { kOpen, kNever, kOnce };
+  // Reads weak root `k`; checks a non-null result, and that a null one is not a node this
+  // thread still roots; returns the node or nullptr.
+  Node* ReadWeakRoot(int k, const char* where);
+  // Destroys weak root `k` (a callback root: records whether it was cleared first).
+  void RetireWeakRoot(int k);
+  // Links `n` (just read weakly, checked, no safepoint since) strongly: a root slot or a
+  // child of one of this thread's nodes.
+  void LinkStrongly(Node* n);
 
   // ---- phases ----
   // An object's identity, to tell it from a later object in the same cell.
   struct Identity {
     uint64_t id;
     TypeId type;
+  };
+  // A weak reference as the coordinator recorded it before its collections: a reachable
+  // node's field (holder) or a mutator's published WeakRoot (root), what it read, and
+  // whether the model's walk found that referent reachable.
+  struct WeakRecord {
+    const Node* holder;  // or nullptr for a root
+    const PublishedWeakRoot* root;
+    int mutator;         // the root's owner
+    Node* value;
+    bool reachable;
   };
   // What the coordinator's walk found reachable from every published root and pin and the
   // frozen array.
@@ -339,7 +435,19 @@ class Mutator {
   // Walks and checks everything reachable; `pins` counts the outstanding pins per node.
   Reachable Walk(const char* where, const std::unordered_map<const Node*, int>& pins);
   void CheckLiveBytes(const char* where, const HeapStats& stats, const Reachable& reach);
-  void CutEdges(const Reachable& reach);
+  // Also cuts every edge into a few referents of `weak` that no root or pin holds.
+  void CutEdges(const Reachable& reach, const std::vector<WeakRecord>& weak);
+  // Every weak field of a node of `reach` and every published WeakRoot, with what it reads;
+  // a non-null referent must pass the object check.
+  std::vector<WeakRecord> RecordWeak(const char* where, const Reachable& reach);
+  // The model's verdict: drops the fields of nodes `reach` no longer holds (they may be
+  // freed), and notes which referents `reach` holds.
+  static void JudgeWeak(std::vector<WeakRecord>& recorded, const Reachable& reach);
+  // After two collections: (a) nothing dangles, (b) a reference to a reachable referent is
+  // unchanged, (c) one to an unreachable referent reads null; a callback root's callback has
+  // run (after RunFinalizers) iff its root reads null.
+  void CheckWeak(const char* where, const std::vector<WeakRecord>& recorded);
+  std::string WeakName(const WeakRecord& w) const;
   int64_t CheckReclaimed(const char* where, const Reachable& earlier, const Reachable& now);
   void RotateShared(int phase);
   void Teardown();
@@ -362,6 +470,9 @@ class Mutator {
   std::vector<Handle<Node>> handles_;  // kHandleSlots, in scope_
   Node* globals_[kGlobalSlots] = {};   // a global-root range for the thread's life
   std::vector<Node*> pins_;            // one entry per outstanding Pin()
+  WeakRef weak_roots_[kWeakRoots];
+  WeakCallLedger weak_calls_;                     // its entries: callback roots' `data`
+  std::vector<CallExpectation> call_expectations_;  // per ledger entry; owner only
 
   uint64_t next_serial_ = 1;
   int64_t ops_until_reattach_ = 0;
@@ -475,9 +586,16 @@ Node* Mutator::RandomReachable(bool own_only) {
   }
   if (n == nullptr || !CheckNode(n, "reading a root")) return nullptr;
   for (int hops = static_cast<int>(rng_() % 5); hops > 0; --hops) {
-    Node* next = n->children[rng_() % kChildren];
+    // One hop in 16 follows the weak field: a node it returns may be unreachable but not
+    // yet collected, and the callers link what this returns strongly (the read shaded it).
+    const bool weak = rng_() % 16 == 0;
+    Node* next = weak ? n->weak.get() : n->children[rng_() % kChildren].get();
+    if (weak) {
+      ++report_.weak_reads;
+      report_.weak_hits += next != nullptr;
+    }
     if (next == nullptr || (own_only && next->owner != index_)) break;
-    if (!CheckNode(next, "reading a child")) return nullptr;
+    if (!CheckNode(next, weak ? "reading a weak field" : "reading a child")) return nullptr;
     n = next;
   }
   return n;
@@ -673,6 +791,152 @@ void Mutator::OpSafepointWork() {
   g_sink.store(x, std::memory_order_relaxed);  // keeps the loop
 }
 
+// Points one of this thread's nodes' weak field at a node it can reach, at one it is
+// dropping (its last root, maybe), at a new node nothing else references, or at nothing.
+void Mutator::OpSetWeak() {
+  switch (rng_() % 8) {
+    case 0: {
+      if (Node* from = RandomReachable(true)) from->weak = nullptr;
+      break;
+    }
+    case 1:
+    case 2: {
+      const int slot = static_cast<int>(rng_() % kSlots);
+      Node* dropped = Slot(slot);
+      Node* from = RandomReachable(true);
+      if (from == nullptr || dropped == nullptr || !CheckNode(dropped, "a root to drop")) break;
+      from->weak = dropped;
+      SetSlot(slot, nullptr);
+      break;
+    }
+    case 3: {
+      Node* fresh = NewNode(static_cast<uint16_t>(index_));
+      // No safepoint from here on: `fresh` is valid, and then only weakly referenced.
+      Node* from = RandomReachable(true);
+      if (from != nullptr) from->weak = fresh;
+      break;
+    }
+    default: {
+      Node* from = RandomReachable(true);
+      if (from != nullptr) from->weak = RandomReachable(false);
+      break;
+    }
+  }
+  ++report_.weak_sets;
+}
+
+void Mutator::LinkStrongly(Node* n) {
+  ++report_.weak_links;
+  Node* parent = RandomReachable(true);  // no safepoint: `n` stays valid
+  if (parent != nullptr && rng_() % 2) {
+    parent->children[rng_() % kChildren] = n;
+  } else {
+    SetSlot(static_cast<int>(rng_() % kSlots), n);
+  }
+}
+
+// A weak read (of a reachable node's field or of a WeakRoot); what it returns is checked
+// and, half the time, linked strongly into this thread's graph.
+void Mutator::OpReadWeak() {
+  Node* n = nullptr;
+  if (rng_() % 2) {
+    const Node* holder = RandomReachable(false);
+    if (holder == nullptr) return;
+    ++report_.weak_reads;
+    n = holder->weak.get();
+    if (n == nullptr || !CheckNode(n, "reading a weak field")) return;
+    ++report_.weak_hits;
+  } else {
+    n = ReadWeakRoot(static_cast<int>(rng_() % kWeakRoots), "reading a weak root");
+    if (n == nullptr) return;
+  }
+  if (rng_() % 2) LinkStrongly(n);
+}
+
+Node* Mutator::ReadWeakRoot(int k, const char* where) {
+  WeakRef& w = weak_roots_[k];
+  if (!w.root) return nullptr;
+  ++report_.weak_reads;
+  Node* n = w.root->get();
+  const uint8_t calls = w.call != kNoCall
+                            ? weak_calls_.counts[w.call].load(std::memory_order_relaxed)
+                            : 0;
+  if (n != nullptr) {
+    ++report_.weak_hits;
+    if (n != w.target) {
+      Fail(where, n, "a weak root reads another object than the one it was pointed at");
+      return nullptr;
+    }
+    if (calls != 0) Fail(where, n, "a weak root's callback ran while the root still reads it");
+    return CheckNode(n, where) ? n : nullptr;
+  }
+  // Cleared: its referent was found unreachable, so nothing may root it now (a node at the
+  // same address with the same id would be the same object).
+  if (calls > 1) Fail(where, w.target, "a weak root's callback ran more than once");
+  for (int i = 0; i < kSlots; ++i) {
+    const Node* held = Slot(i);
+    if (held == w.target && held->id == w.target_id) {
+      Fail(where, held, "a weak root was cleared while this thread still roots its referent");
+    }
+  }
+  for (const Node* p : pins_) {
+    if (p == w.target && p->id == w.target_id) {
+      Fail(where, p, "a weak root was cleared while this thread still pins its referent");
+    }
+  }
+  return nullptr;
+}
+
+void Mutator::RetireWeakRoot(int k) {
+  WeakRef& w = weak_roots_[k];
+  if (!w.root) return;
+  if (w.call != kNoCall) {
+    // No safepoint between this read and the destruction, so no pause clears it between:
+    // a root read null was cleared (its callback is queued or ran), else it never will be.
+    const bool cleared = ReadWeakRoot(k, "retiring a weak root") == nullptr;
+    call_expectations_[w.call] = cleared ? CallExpectation::kOnce : CallExpectation::kNever;
+    report_.weak_roots_cleared += cleared;
+  }
+  w.root.reset();
+  w.call = kNoCall;
+}
+
+// Points a WeakRoot at a node this thread reaches, or at one it is dropping. Callback roots
+// are replaced (a callback stays with its root), the others re-pointed with set().
+void Mutator::OpSetWeakRoot() {
+  const int k = static_cast<int>(rng_() % kWeakRoots);
+  Node* target = nullptr;
+  int dropped_slot = -1;
+  if (rng_() % 3 == 0) {
+    dropped_slot = static_cast<int>(rng_() % kSlots);
+    target = Slot(dropped_slot);
+    if (target != nullptr && !CheckNode(target, "a root to drop")) return;
+  } else {
+    target = RandomReachable(false);
+  }
+  if (target == nullptr) return;
+  WeakRef& w = weak_roots_[k];
+  if (k < kCallbackRoots) {
+    RetireWeakRoot(k);
+    if (weak_calls_.next < weak_calls_.capacity) {
+      w.call = weak_calls_.next++;
+      call_expectations_.push_back(CallExpectation::kOpen);
+      ++report_.weak_call_roots;
+    }
+    w.root.emplace(heap_, target, w.call != kNoCall ? &CountWeakCall : nullptr,
+                   w.call != kNoCall ? &weak_calls_.counts[w.call] : nullptr);
+  } else if (w.root) {
+    if (ReadWeakRoot(k, "re-pointing a weak root") == nullptr) ++report_.weak_roots_cleared;
+    w.root->set(target);
+  } else {
+    w.root.emplace(heap_, target);
+  }
+  w.target = target;
+  w.target_id = target->id;
+  ++report_.weak_root_sets;
+  if (dropped_slot >= 0) SetSlot(dropped_slot, nullptr);
+}
+
 void Mutator::Step() {
   world_.progress[index_].fetch_add(1, std::memory_order_relaxed);
   ++report_.ops;
@@ -697,7 +961,10 @@ void Mutator::Step() {
   if (r < 650) return OpOrphanPin();
   if (r < 680) return OpPinGuardAcrossAllocation();
   if (r < 740) return OpNativeCall();
-  if (r < 900) return OpRead();
+  if (r < 820) return OpRead();
+  if (r < 860) return OpSetWeak();
+  if (r < 890) return OpReadWeak();
+  if (r < 910) return OpSetWeakRoot();
   if (r < 999) return OpSafepointWork();
   ++report_.collects;
   heap_.Collect();  // from an attached, running thread
@@ -710,6 +977,13 @@ void Mutator::Publish() {
   roots.clear();
   for (int i = 0; i < kSlots; ++i) roots.push_back(Slot(i));
   world_.published_pins[index_].assign(pins_.begin(), pins_.end());
+  std::vector<PublishedWeakRoot>& weak = world_.published_weak[index_];
+  weak.clear();
+  for (int k = 0; k < kWeakRoots; ++k) {
+    const WeakRef& w = weak_roots_[k];
+    if (!w.root) continue;
+    weak.push_back({k, &*w.root, w.call != kNoCall ? &weak_calls_.counts[w.call] : nullptr});
+  }
 }
 
 // Between the barriers: everyone else waits (natively); nothing mutates but the coordinator.
@@ -734,14 +1008,21 @@ void Mutator::Coordinate(int phase) {
   // Reclamation: cut a few edges, find what became unreachable, collect twice; every
   // object unreachable now must be gone, both those the cuts orphaned and those the mutators
   // dropped during the phase (reachable at the previous barrier, not now).
+  // Weak references are recorded before the cuts (a collection may run during the walk
+  // after them, and clear those the cuts made unreachable), judged by that walk, and
+  // checked after the two collections, once the weak callbacks ran.
   const char* where = "reclamation check";
-  CutEdges(before);
+  std::vector<WeakRecord> weak = RecordWeak("weak record", before);
+  CutEdges(before, weak);
   Reachable after = Walk(where, pins);
+  JudgeWeak(weak, after);
   heap_.Collect();
   heap_.Collect();
   CheckLiveBytes(where, heap_.stats(), after);
   report_.dead_from_cuts += CheckReclaimed(where, before, after);
   report_.dead_checked += CheckReclaimed(where, previous_, after);
+  RunFinalizers();  // the callbacks of the roots these collections cleared
+  CheckWeak("weak check", weak);
   previous_ = std::move(after);
 
   ++report_.barrier_checks;
@@ -805,9 +1086,10 @@ void Mutator::CheckLiveBytes(const char* where, const HeapStats& stats, const Re
 }
 
 // Clears a few random pointer fields of reachable nodes (any owner's: they are all parked;
-// the barrier's mutex orders these stores before their next reads). A background cycle may
-// be marking meanwhile: these stores run the write barrier like any mutator's.
-void Mutator::CutEdges(const Reachable& reach) {
+// the barrier's mutex orders these stores before their next reads), and the edges into a
+// few weakly referenced nodes. A background cycle may be marking meanwhile: these stores
+// run the write barrier like any mutator's.
+void Mutator::CutEdges(const Reachable& reach, const std::vector<WeakRecord>& weak) {
   if (reach.nodes.empty()) return;
   for (int k = 4 + static_cast<int>(rng_() % 16); k > 0; --k) {
     Node* n = reach.nodes[rng_() % reach.nodes.size()];
@@ -818,6 +1100,31 @@ void Mutator::CutEdges(const Reachable& reach) {
     } else {
       report_.edges_cut += n->children[field] != nullptr;
       n->children[field] = nullptr;
+    }
+  }
+  // Then every edge from a node into a few weakly referenced nodes that no root or pin
+  // holds: they become unreachable right before the weak references are recorded, the
+  // cases where those must read null after the collections.
+  std::unordered_set<const Node*> rooted(std::begin(world_.shared), std::end(world_.shared));
+  for (int i = 0; i < world_.scenario.mutators; ++i) {
+    rooted.insert(world_.published_roots[i].begin(), world_.published_roots[i].end());
+    rooted.insert(world_.published_pins[i].begin(), world_.published_pins[i].end());
+  }
+  std::vector<const Node*> targets;
+  for (const WeakRecord& w : weak) {
+    if (w.value != nullptr && rooted.count(w.value) == 0) targets.push_back(w.value);
+  }
+  if (targets.empty()) return;
+  std::unordered_set<const Node*> doomed;
+  for (int k = 2 + static_cast<int>(rng_() % 8); k > 0; --k) {
+    doomed.insert(targets[rng_() % targets.size()]);
+  }
+  for (Node* n : reach.nodes) {
+    for (Member<Node>& child : n->children) {
+      if (child != nullptr && doomed.count(child.get()) != 0) {
+        child = nullptr;
+        ++report_.edges_cut;
+      }
     }
   }
 }
@@ -848,6 +1155,81 @@ int64_t Mutator::CheckReclaimed(const char* where, const Reachable& earlier,
   return checked;
 }
 
+std::string Mutator::WeakName(const WeakRecord& w) const {
+  std::ostringstream s;
+  if (w.holder != nullptr) {
+    s << "the weak field of node id 0x" << std::hex << w.holder->id << std::dec << " (owner "
+      << w.holder->owner << ")";
+  } else {
+    s << "weak root " << w.root->slot << " of mutator " << w.mutator
+      << (w.root->calls != nullptr ? " (with a callback)" : "");
+  }
+  return s.str();
+}
+
+std::vector<Mutator::WeakRecord> Mutator::RecordWeak(const char* where,
+                                                     const Reachable& reach) {
+  std::vector<WeakRecord> recorded;
+  auto record = [&](WeakRecord w) {
+    if (w.value != nullptr && !CheckNode(w.value, where)) {
+      Fail(where, w.value, "(a) " + WeakName(w) + " dangles");
+    }
+    recorded.push_back(w);
+  };
+  for (const Node* n : reach.nodes) record({n, nullptr, -1, n->weak.get(), false});
+  for (int i = 0; i < world_.scenario.mutators; ++i) {
+    for (const PublishedWeakRoot& r : world_.published_weak[i]) {
+      record({nullptr, &r, i, r.root->get(), false});
+    }
+  }
+  return recorded;
+}
+
+void Mutator::JudgeWeak(std::vector<WeakRecord>& recorded, const Reachable& reach) {
+  std::erase_if(recorded, [&](const WeakRecord& w) {
+    return w.holder != nullptr && reach.seen.count(w.holder) == 0;
+  });
+  for (WeakRecord& w : recorded) {
+    w.reachable = w.value != nullptr && reach.seen.count(w.value) != 0;
+  }
+}
+
+void Mutator::CheckWeak(const char* where, const std::vector<WeakRecord>& recorded) {
+  for (const WeakRecord& w : recorded) {
+    ++report_.weak_recorded;
+    Node* now = w.holder != nullptr ? w.holder->weak.get() : w.root->root->get();
+    if (now != nullptr && !CheckNode(now, where)) {
+      Fail(where, now, "(a) " + WeakName(w) + " dangles after two collections");
+    } else if (w.value == nullptr) {
+      ++report_.weak_was_null;
+      if (now != nullptr) Fail(where, now, WeakName(w) + " was null, now reads an object");
+    } else if (w.reachable) {
+      ++report_.weak_kept;
+      if (now != w.value) {
+        Fail(where, w.value,
+             "(b) " + WeakName(w) + " to a reachable object " +
+                 (now == nullptr ? std::string("was cleared") : "changed"));
+      }
+    } else {
+      ++report_.weak_cleared;
+      if (now != nullptr) {
+        Fail(where, now,
+             "(c) " + WeakName(w) +
+                 " to an unreachable object still reads it after two collections");
+      }
+    }
+    if (w.root != nullptr && w.root->calls != nullptr) {
+      // RunFinalizers ran since the collections (nobody else runs a batch at the barrier).
+      const uint8_t calls = w.root->calls->load(std::memory_order_relaxed);
+      if (calls != (now == nullptr ? 1 : 0)) {
+        Fail(where, w.value,
+             WeakName(w) + (now == nullptr ? " was cleared" : " is set") + " but its callback ran " +
+                 std::to_string(calls) + " times");
+      }
+    }
+  }
+}
+
 // Replaces some frozen nodes; the old ones live on while mutators' graphs reach them.
 void Mutator::RotateShared(int phase) {
   HandleScope scope;
@@ -864,6 +1246,7 @@ void Mutator::RotateShared(int phase) {
     for (Member<Node>& child : f->children) {
       child = rng_() % 2 ? world_.shared[rng_() % kSharedSlots] : nullptr;  // frozen only
     }
+    f->weak = rng_() % 2 ? world_.shared[rng_() % kSharedSlots] : nullptr;  // frozen only
     world_.shared[slot] = f;  // rooted before the next allocation
   }
 }
@@ -873,10 +1256,28 @@ void Mutator::Teardown() {
   VerifyOwnGraph("at the end");
   for (Node* p : pins_) Unpin(p);
   pins_.clear();
+  for (int k = 0; k < kWeakRoots; ++k) RetireWeakRoot(k);
   for (Node*& g : globals_) g = nullptr;
   Detach();
   heap_.roots().RemoveGlobal(reinterpret_cast<void* const*>(globals_));
   SetActivity(Activity::kDone);
+}
+
+void Mutator::CheckWeakCalls() {
+  for (size_t i = 0; i < weak_calls_.next; ++i) {
+    const uint8_t calls = weak_calls_.counts[i].load(std::memory_order_relaxed);
+    report_.weak_calls += calls;
+    const CallExpectation want = call_expectations_[i];
+    if (want == CallExpectation::kOpen ||
+        calls != (want == CallExpectation::kOnce ? 1 : 0)) {
+      Fail("at the end", nullptr,
+           "the callback of weak-root entry " + std::to_string(i) + " ran " +
+               std::to_string(calls) + " times; its root was " +
+               (want == CallExpectation::kOnce    ? "cleared"
+                : want == CallExpectation::kNever ? "never cleared"
+                                                  : "never retired"));
+    }
+  }
 }
 
 void Mutator::Run() {
@@ -991,7 +1392,6 @@ void RunScenario(Scenario scenario, const Mode& mode) {
       stop.store(true, std::memory_order_relaxed);
       collector.join();
     }
-    for (auto& m : mutators) reports.push_back(m->report());
 
     // Every mutator has dropped its roots and pins and detached; drop the frozen nodes too.
     // Unregister first: this thread is not attached, so a pause does not stop it, and in
@@ -1001,6 +1401,15 @@ void RunScenario(Scenario scenario, const Mode& mode) {
     const uint64_t peak_before = heap.stats().peak_heap_bytes;
     heap.Collect();
     heap.Collect();
+    {
+      // Every weak root is gone; the callbacks of those cleared before may still be queued.
+      ThreadScope attach(heap);
+      RunFinalizers();
+    }
+    for (auto& m : mutators) {
+      m->CheckWeakCalls();
+      reports.push_back(m->report());
+    }
     end_stats = heap.stats();
     stalls = fault::Stalls() - stalls_before;
     MESSAGE(name << ": " << end_stats.collections << " collections (" << background_collections
@@ -1028,7 +1437,12 @@ void RunScenario(Scenario scenario, const Mode& mode) {
                        << " guarded, " << r.native_calls << " native calls, " << r.reattaches
                        << " re-attaches, " << r.collects << " Collect() calls, " << r.walks
                        << " graph walks, " << r.objects_checked << " object checks, max "
-                       << r.max_own_nodes << " own nodes");
+                       << r.max_own_nodes << " own nodes; weak: " << r.weak_sets
+                       << " field stores, " << r.weak_root_sets << " root stores ("
+                       << r.weak_call_roots << " callback roots), " << r.weak_reads
+                       << " reads (" << r.weak_hits << " non-null, " << r.weak_links
+                       << " linked strongly), " << r.weak_roots_cleared
+                       << " roots seen cleared, " << r.weak_calls << " callbacks");
     for (const std::string& f : r.failures) FAIL_CHECK(f);
     CHECK(r.failures.empty());
     CHECK(r.ops == int64_t{scenario.phases} * scenario.ops_per_phase);
@@ -1036,7 +1450,12 @@ void RunScenario(Scenario scenario, const Mode& mode) {
     CHECK(r.native_calls > 0);
     CHECK(r.orphan_pins > 0);
     CHECK(r.walks > scenario.phases);
+    CHECK(r.weak_sets > 0);
+    CHECK(r.weak_hits > 0);
+    CHECK(r.weak_links > 0);
     total.large += r.large;
+    total.weak_roots_cleared += r.weak_roots_cleared;
+    total.weak_calls += r.weak_calls;
   }
   const Report& coordinator = reports[0];
   MESSAGE("barrier checks: " << coordinator.barrier_checks << ", up to "
@@ -1048,10 +1467,18 @@ void RunScenario(Scenario scenario, const Mode& mode) {
                              << coordinator.dead_from_cuts << " objects; "
                              << coordinator.dead_checked
                              << " objects unreachable since the previous barrier; each gone "
-                             << "after two collections");
+                             << "after two collections; weak references: "
+                             << coordinator.weak_recorded << " recorded, "
+                             << coordinator.weak_was_null << " null, " << coordinator.weak_kept
+                             << " to reachable objects kept, " << coordinator.weak_cleared
+                             << " to unreachable ones cleared");
   CHECK(coordinator.barrier_checks == scenario.phases);
   CHECK(coordinator.dead_checked > 0);
   CHECK(coordinator.dead_from_cuts > 0);
+  CHECK(coordinator.weak_kept > 0);
+  CHECK(coordinator.weak_cleared > 0);
+  CHECK(total.weak_roots_cleared > 0);
+  CHECK(total.weak_calls > 0);
   CHECK(total.large > 0);
   CHECK(end_stats.collections > static_cast<uint64_t>(2 * scenario.phases));
 

@@ -1,6 +1,7 @@
 // What the stress scenarios share: self-checking object layouts (a checksum over every
-// immutable byte), a ledger of finalizer runs, a phase barrier that waits inside a native
-// region, and a watchdog that turns a hang into a report naming who is stuck where.
+// immutable byte), ledgers of finalizer runs and of weak-root callbacks, a phase barrier
+// that waits inside a native region, and a watchdog that turns a hang into a report naming
+// who is stuck where.
 #ifndef PINION_TESTS_STRESS_STRESS_SUPPORT_H_
 #define PINION_TESTS_STRESS_STRESS_SUPPORT_H_
 
@@ -23,6 +24,8 @@
 
 #include "gc/heap.h"
 #include "gc/member.h"
+#include "gc/visitor.h"
+#include "gc/weak_member.h"
 #include "roots/native_region.h"
 
 namespace pinion::stress {
@@ -96,11 +99,15 @@ struct Buffer;
 //
 // The pointer fields are Member<T> (gc/member.h): in concurrent mode the marker threads read
 // them while their owner rewrites them, so every store must run the write barrier and every
-// load must be an acquire. (Raw T* fields would do in stop-the-world mode only.) The object is
-// never constructed: Allocate() returns zeroed memory, and a zeroed Member is null.
+// load must be an acquire. (Raw T* fields would do in stop-the-world mode only.) `weak` is a
+// WeakMember (gc/weak_member.h): it keeps nothing alive, the collector sets it to null once
+// its referent is found unreachable, and a read while a concurrent cycle marks shades what
+// it returns. The object is never constructed: Allocate() returns zeroed memory, and a
+// zeroed Member or WeakMember is null.
 struct Node {
   Member<Node> children[kChildren];  // written only by the owner (and by the coordinator
   Member<Buffer> buffer;             // at a barrier, when everyone else is parked)
+  WeakMember<Node> weak;             // written only by the owner; cleared by the collector
   uint64_t id;
   uint32_t payload_bytes;
   uint32_t final_index;  // this object's FinalizerLedger entry, or kNotFinalizable
@@ -144,11 +151,31 @@ struct FinalizerLedger {
 // The ledger of the scenario running now (one at a time).
 inline std::atomic<FinalizerLedger*> g_ledger{nullptr};
 
+// How often each weak-root callback ran: one entry per WeakRoot created with a callback
+// (its `data` is the entry), handed out by the root's owner. A callback runs on whichever
+// mutator runs the finalization queue (RunFinalizers, or an allocation's slow path), after
+// the collection that cleared its root: each must run exactly once if its root was cleared,
+// never otherwise, and never while its root still reads its referent.
+struct WeakCallLedger {
+  explicit WeakCallLedger(size_t capacity)
+      : capacity(capacity), counts(new std::atomic<uint8_t>[capacity]()) {}
+  const size_t capacity;
+  std::unique_ptr<std::atomic<uint8_t>[]> counts;
+  size_t next = 0;  // entries handed out; owner only
+};
+
+// A WeakRoot's on_cleared: `data` is its WeakCallLedger entry. Relaxed: the counts are read
+// by the owner or the coordinator after a barrier or a join, which order them.
+inline void CountWeakCall(void* data) {
+  static_cast<std::atomic<uint8_t>*>(data)->fetch_add(1, std::memory_order_relaxed);
+}
+
 // May run on a marker thread while the owner rewrites the fields (concurrent mode).
 inline void TraceNode(void* object, Visitor& v) {
-  const Node* n = static_cast<const Node*>(object);
+  Node* n = static_cast<Node*>(object);
   for (const Member<Node>& child : n->children) v.Visit(child);
   v.Visit(n->buffer);
+  v.VisitWeak(n->weak);  // recorded, not followed; no callback (WeakRoots have them)
 }
 
 // Runs on whichever thread sweeps the dead object; touches only the object itself.
