@@ -92,7 +92,11 @@ class Marker::Worker final : public Visitor, public RootVisitor {
       marker_.Refuse(referent, /*foreign=*/true);
       return;
     }
-    weak_slots.push_back({slot, referent, on_cleared, holder});
+    if (on_cleared == nullptr) {
+      weak_slots.plain.push_back({slot, referent});
+    } else {
+      weak_slots.with_callback.push_back({slot, referent, on_cleared, holder});
+    }
   }
 
   // Scans until the private stack and the prefetch FIFO are empty, or (an assist) until
@@ -128,7 +132,7 @@ class Marker::Worker final : public Visitor, public RootVisitor {
 
   MarkStack& stack() { return stack_; }
   uint64_t live_bytes = 0;
-  std::vector<WeakSlot> weak_slots;  // reported weak fields, for ProcessWeakSlots
+  WeakFields weak_slots;  // reported weak fields, for ProcessWeakSlots
   bool log_marks = false;             // Marker::LogMarks
   std::vector<const void*> mark_log;
 
@@ -320,11 +324,10 @@ void Marker::OnEachThread(const std::function<void(int index, int count)>& job) 
   });
 }
 
-void Marker::ProcessWeakSlots(const std::function<void(std::vector<WeakSlot>&)>& job) {
+void Marker::ProcessWeakSlots(const std::function<void(WeakFields&)>& job) {
   {
     std::lock_guard<std::mutex> lock(assist_weak_mu_);
-    workers_[0]->weak_slots.insert(workers_[0]->weak_slots.end(), assist_weak_.begin(),
-                                   assist_weak_.end());
+    workers_[0]->weak_slots.Append(assist_weak_);
     assist_weak_.clear();
   }
   // A heap without weak fields pays no thread handoff for them.
@@ -334,7 +337,7 @@ void Marker::ProcessWeakSlots(const std::function<void(std::vector<WeakSlot>&)>&
   }
   RunOnAll([&job](Worker& worker) {
     job(worker.weak_slots);
-    worker.weak_slots.clear();  // keeps its capacity for the next cycle
+    worker.weak_slots.clear();
   });
 }
 
@@ -384,7 +387,7 @@ bool Marker::Assist(uint64_t budget_bytes) {
   assist_live_bytes_.fetch_add(helper.live_bytes, std::memory_order_relaxed);
   if (!helper.weak_slots.empty()) {
     std::lock_guard<std::mutex> lock(assist_weak_mu_);
-    assist_weak_.insert(assist_weak_.end(), helper.weak_slots.begin(), helper.weak_slots.end());
+    assist_weak_.Append(helper.weak_slots);
   }
   if (!helper.stack().empty()) Share(helper.stack().TakeOldest(helper.stack().size()));
   return true;

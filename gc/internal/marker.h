@@ -50,13 +50,33 @@ namespace pinion::internal {
 
 class Space;
 
-// A weak field a trace reported (Visitor::VisitWeak), for weak_processor.h, with the
-// referent it held then (still its value in a stop-the-world pause).
-struct WeakSlot {
+// The weak fields a trace reported (Visitor::VisitWeak), for weak_processor.h, each with the
+// referent it held then (still its value in a stop-the-world pause). Those without a callback
+// (the common case) take 16 bytes.
+struct WeakField {
+  void** slot;
+  void* referent;
+};
+struct WeakFieldWithCallback {
   void** slot;
   void* referent;
   WeakCallback on_cleared;
   void* holder;
+};
+struct WeakFields {
+  std::vector<WeakField> plain;
+  std::vector<WeakFieldWithCallback> with_callback;
+
+  bool empty() const { return plain.empty() && with_callback.empty(); }
+  void clear() {  // keeps the capacity, for the next cycle
+    plain.clear();
+    with_callback.clear();
+  }
+  void Append(const WeakFields& other) {
+    plain.insert(plain.end(), other.plain.begin(), other.plain.end());
+    with_callback.insert(with_callback.end(), other.with_callback.begin(),
+                         other.with_callback.end());
+  }
 };
 
 class Marker {
@@ -107,7 +127,7 @@ class Marker {
   // recorded since they were last processed (the collecting thread's call also gets those
   // of assists), then forgets them. A field of an object two markers raced on may appear
   // twice. No Trace running; `job` must be safe to run on several threads at once.
-  void ProcessWeakSlots(const std::function<void(std::vector<WeakSlot>&)>& job);
+  void ProcessWeakSlots(const std::function<void(WeakFields&)>& job);
   // While on, every object newly marked is also logged (no Trace running when switched);
   // TakeMarkLog returns and clears the log. For the finalization reach (weak_processor.h).
   void LogMarks(bool on);
@@ -144,7 +164,7 @@ class Marker {
   std::atomic<bool> idle_hint_{false};
   std::atomic<uint64_t> assist_live_bytes_{0};  // relaxed: summed after the pause's handshake
   std::mutex assist_weak_mu_;                   // leaf lock
-  std::vector<WeakSlot> assist_weak_;           // guarded by assist_weak_mu_: assists' finds
+  WeakFields assist_weak_;                      // guarded by assist_weak_mu_: assists' finds
   std::mutex refused_mu_;                       // leaf lock
   std::vector<std::pair<const void*, bool>> refused_;  // guarded by refused_mu_: (object, foreign)
 

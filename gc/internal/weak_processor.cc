@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <type_traits>
 
 #include "gc/internal/finalization_queue.h"
 #include "gc/internal/segment.h"
@@ -35,14 +36,16 @@ WeakRootEntry* WeakProcessor::NewRoot(void* referent, void (*callback)(void*), v
     free_.pop_back();
   } else {
     if (chunks_.empty() || used_ == kChunk) {
-      chunks_.push_back(std::make_unique<WeakRootEntry[]>(kChunk));
+      chunks_.push_back(std::make_unique<RootChunk>());
       used_ = 0;
     }
-    entry = &chunks_.back()[used_++];
+    entry = &chunks_.back()->entries[used_++];
   }
+  RootChunk& chunk = ChunkOf(entry);
+  const size_t index = entry - chunk.entries;
+  chunk.callbacks[index] = callback;
+  chunk.data[index] = data;
   std::atomic_ref<void*>(entry->referent).store(referent, std::memory_order_release);
-  entry->callback = callback;
-  entry->data = data;
   ++live_roots_;
   return entry;
 }
@@ -50,8 +53,9 @@ WeakRootEntry* WeakProcessor::NewRoot(void* referent, void (*callback)(void*), v
 void WeakProcessor::FreeRoot(WeakRootEntry* entry) {
   std::lock_guard<std::mutex> lock(mu_);
   std::atomic_ref<void*>(entry->referent).store(nullptr, std::memory_order_relaxed);
-  entry->callback = nullptr;
-  entry->data = nullptr;
+  RootChunk& chunk = ChunkOf(entry);
+  chunk.callbacks[entry - chunk.entries] = nullptr;
+  chunk.data[entry - chunk.entries] = nullptr;
   --live_roots_;
   free_.push_back(entry);
 }
@@ -59,13 +63,13 @@ void WeakProcessor::FreeRoot(WeakRootEntry* entry) {
 template <class F>
 void WeakProcessor::ForEachEntryLocked(int index, int count, F&& f) {
   for (size_t c = index; c < chunks_.size(); c += count) {
-    WeakRootEntry* entries = chunks_[c].get();
+    WeakRootEntry* entries = chunks_[c]->entries;
     const size_t n = c + 1 == chunks_.size() ? used_ : kChunk;
     for (size_t i = 0; i < n; ++i) {
       if (i + kAhead < n) {
         if (void* ahead = Load(&entries[i + kAhead].referent)) PrefetchMark(ahead);
       }
-      if (void* referent = Load(&entries[i].referent)) f(entries[i], referent);
+      if (void* referent = Load(&entries[i].referent)) f(&entries[i], referent);
     }
   }
 }
@@ -76,55 +80,78 @@ void WeakProcessor::AddCalls(const std::vector<FinalizationQueue::WeakCall>& cal
   calls_.insert(calls_.end(), calls.begin(), calls.end());
 }
 
+namespace {
+
+// Keeps, of `fields`, those whose value now (mutators may have stored since) names an
+// unmarked object.
+template <class Field>
+void KeepUnmarked(const std::vector<Field>& fields, std::vector<Field>& kept) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i + 2 * kAhead < fields.size()) __builtin_prefetch(fields[i + 2 * kAhead].slot);
+    if (i + kAhead < fields.size()) {
+      if (void* ahead = Load(fields[i + kAhead].slot)) PrefetchMark(ahead);
+    }
+    void* referent = Load(fields[i].slot);
+    if (referent != nullptr && !IsMarked(referent)) kept.push_back(fields[i]);
+  }
+}
+
+}  // namespace
+
 void WeakProcessor::Prefilter(Marker& marker) {
   slot_candidates_.clear();
   root_candidates_.clear();
-  marker.ProcessWeakSlots([this](std::vector<WeakSlot>& slots) {
-    std::vector<WeakSlot> kept;
-    for (size_t i = 0; i < slots.size(); ++i) {
-      if (i + 2 * kAhead < slots.size()) __builtin_prefetch(slots[i + 2 * kAhead].slot);
-      if (i + kAhead < slots.size()) {
-        if (void* ahead = Load(slots[i + kAhead].slot)) PrefetchMark(ahead);
-      }
-      void* referent = Load(slots[i].slot);  // mutators may have stored since
-      if (referent != nullptr && !IsMarked(referent)) kept.push_back(slots[i]);
-    }
+  marker.ProcessWeakSlots([this](WeakFields& fields) {
+    WeakFields kept;
+    KeepUnmarked(fields.plain, kept.plain);
+    KeepUnmarked(fields.with_callback, kept.with_callback);
     std::lock_guard<std::mutex> lock(candidates_mu_);
-    slot_candidates_.insert(slot_candidates_.end(), kept.begin(), kept.end());
+    slot_candidates_.Append(kept);
   });
   std::lock_guard<std::mutex> lock(mu_);
-  ForEachEntryLocked(0, 1, [&](WeakRootEntry& entry, void* referent) {
-    if (!IsMarked(referent)) root_candidates_.push_back(&entry);
+  ForEachEntryLocked(0, 1, [&](WeakRootEntry* entry, void* referent) {
+    if (!IsMarked(referent)) root_candidates_.push_back(entry);
   });
   filtered_ = true;
 }
 
-void WeakProcessor::ClearRoot(WeakRootEntry& entry, void* referent,
+void WeakProcessor::ClearRoot(WeakRootEntry* entry, void* referent,
                               std::vector<FinalizationQueue::WeakCall>& calls,
                               size_t& cleared) {
-  if (IsMarked(referent) || !Clear(&entry.referent, referent)) return;
+  if (IsMarked(referent) || !Clear(&entry->referent, referent)) return;
   ++cleared;
-  if (entry.callback != nullptr) calls.push_back({entry.callback, entry.data, false});
+  RootChunk& chunk = ChunkOf(entry);
+  const size_t index = entry - chunk.entries;
+  if (chunk.callbacks[index] != nullptr) {
+    calls.push_back({chunk.callbacks[index], chunk.data[index], /*arg_is_object=*/false});
+  }
 }
 
-template <class Dead>
-size_t WeakProcessor::ClearSlots(const std::vector<WeakSlot>& slots, bool reread, Dead&& dead) {
+template <class Field, class Dead>
+size_t WeakProcessor::ClearFields(const std::vector<Field>& fields, bool reread, Dead&& dead) {
   std::vector<FinalizationQueue::WeakCall> calls;
   size_t cleared = 0;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    if (reread && i + 2 * kAhead < slots.size()) __builtin_prefetch(slots[i + 2 * kAhead].slot);
-    if (i + kAhead < slots.size()) {
-      void* ahead = reread ? Load(slots[i + kAhead].slot) : slots[i + kAhead].referent;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (reread && i + 2 * kAhead < fields.size()) __builtin_prefetch(fields[i + 2 * kAhead].slot);
+    if (i + kAhead < fields.size()) {
+      void* ahead = reread ? Load(fields[i + kAhead].slot) : fields[i + kAhead].referent;
       if (ahead != nullptr) PrefetchMark(ahead);
     }
-    const WeakSlot& w = slots[i];
-    void* referent = reread ? Load(w.slot) : w.referent;
-    if (referent == nullptr || !dead(referent) || !Clear(w.slot, referent)) continue;
+    const Field& f = fields[i];
+    void* referent = reread ? Load(f.slot) : f.referent;
+    if (referent == nullptr || !dead(referent) || !Clear(f.slot, referent)) continue;
     ++cleared;
-    if (w.on_cleared != nullptr) calls.push_back({w.on_cleared, w.holder, true});
+    if constexpr (std::is_same_v<Field, WeakFieldWithCallback>) {
+      calls.push_back({f.on_cleared, f.holder, true});
+    }
   }
   AddCalls(calls);
   return cleared;
+}
+
+template <class Dead>
+size_t WeakProcessor::ClearFields(const WeakFields& fields, bool reread, Dead&& dead) {
+  return ClearFields(fields.plain, reread, dead) + ClearFields(fields.with_callback, reread, dead);
 }
 
 size_t WeakProcessor::ClearUnmarked(Marker& marker) {
@@ -137,7 +164,7 @@ size_t WeakProcessor::ClearUnmarked(Marker& marker) {
     size_t n = 0;
     if (filtered_) {
       for (WeakRootEntry* entry : root_candidates_) {
-        if (void* referent = Load(&entry->referent)) ClearRoot(*entry, referent, calls, n);
+        if (void* referent = Load(&entry->referent)) ClearRoot(entry, referent, calls, n);
       }
       AddCalls(calls);
       cleared += n;
@@ -145,7 +172,7 @@ size_t WeakProcessor::ClearUnmarked(Marker& marker) {
       marker.OnEachThread([&](int index, int count) {
         std::vector<FinalizationQueue::WeakCall> mine;
         size_t mine_cleared = 0;
-        ForEachEntryLocked(index, count, [&](WeakRootEntry& entry, void* referent) {
+        ForEachEntryLocked(index, count, [&](WeakRootEntry* entry, void* referent) {
           ClearRoot(entry, referent, mine, mine_cleared);
         });
         AddCalls(mine);
@@ -155,15 +182,15 @@ size_t WeakProcessor::ClearUnmarked(Marker& marker) {
   }
   if (filtered_) {
     // Mutators may have stored into these fields since they were recorded: read them again.
-    cleared += ClearSlots(slot_candidates_, /*reread=*/true, unmarked);
+    cleared += ClearFields(slot_candidates_, /*reread=*/true, unmarked);
     slot_candidates_.clear();
     root_candidates_.clear();
     filtered_ = false;
   }
   // Recorded in this pause (or, stop-the-world, in this cycle): the recorded referent is the
   // field's value.
-  marker.ProcessWeakSlots([&](std::vector<WeakSlot>& slots) {
-    cleared.fetch_add(ClearSlots(slots, /*reread=*/false, unmarked), std::memory_order_relaxed);
+  marker.ProcessWeakSlots([&](WeakFields& fields) {
+    cleared.fetch_add(ClearFields(fields, /*reread=*/false, unmarked), std::memory_order_relaxed);
   });
   QueueCalls();
   return cleared.load(std::memory_order_relaxed);
@@ -185,8 +212,8 @@ size_t WeakProcessor::ClearLate(Marker& marker, std::vector<const void*> late_ma
            std::binary_search(late_marked.begin(), late_marked.end(), referent);
   };
   std::atomic<size_t> cleared{0};
-  marker.ProcessWeakSlots([&](std::vector<WeakSlot>& slots) {
-    cleared.fetch_add(ClearSlots(slots, /*reread=*/false, dead), std::memory_order_relaxed);
+  marker.ProcessWeakSlots([&](WeakFields& fields) {
+    cleared.fetch_add(ClearFields(fields, /*reread=*/false, dead), std::memory_order_relaxed);
   });
   QueueCalls();
   return cleared.load(std::memory_order_relaxed);

@@ -42,6 +42,7 @@
 #define PINION_GC_INTERNAL_WEAK_PROCESSOR_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -51,12 +52,12 @@
 
 namespace pinion::internal {
 
-// A WeakRoot's entry. referent: accessed through std::atomic_ref (WeakLoad/WeakStore by
-// mutators, plain in the pause); callback/data written under mu_ only.
+// A WeakRoot's entry: its referent, accessed through std::atomic_ref (WeakLoad/WeakStore by
+// mutators, the collector in the pause or Prefilter). Its callback and data sit in parallel
+// arrays of its chunk (RootChunk), written under WeakProcessor::mu_ only, so that the pause's
+// scan reads 8 bytes an entry.
 struct WeakRootEntry {
   void* referent = nullptr;
-  void (*callback)(void* data) = nullptr;
-  void* data = nullptr;
 };
 
 class WeakProcessor {
@@ -82,18 +83,32 @@ class WeakProcessor {
 
  private:
   static constexpr size_t kChunk = 4096;
+  // Entries with their callbacks; aligned to its size (rounded up to a power of two), so an
+  // entry's chunk is its address masked.
+  static constexpr size_t kChunkAlign = size_t{1} << 17;
+  struct alignas(kChunkAlign) RootChunk {
+    WeakRootEntry entries[kChunk];
+    void (*callbacks[kChunk])(void*);
+    void* data[kChunk];
+  };
+  static_assert(sizeof(RootChunk) == kChunkAlign);
+  static RootChunk& ChunkOf(WeakRootEntry* entry) {
+    return *reinterpret_cast<RootChunk*>(reinterpret_cast<uintptr_t>(entry) & ~(kChunkAlign - 1));
+  }
   // Clears `slot` if it still holds `referent`; true if it did.
   static bool Clear(void** slot, void* referent);
-  // Clears each field of `slots` whose referent `dead(referent)` says is dead (the recorded
+  // Clears each field of `fields` whose referent `dead(referent)` says is dead (the recorded
   // referent, or the field's value now if `reread`); queues the callbacks. Thread-safe.
   template <class Dead>
-  size_t ClearSlots(const std::vector<WeakSlot>& slots, bool reread, Dead&& dead);
+  size_t ClearFields(const WeakFields& fields, bool reread, Dead&& dead);
+  template <class Field, class Dead>
+  size_t ClearFields(const std::vector<Field>& fields, bool reread, Dead&& dead);
   // f(entry, referent) for every entry with a referent in chunks index, index + count, ...,
   // prefetching ahead. mu_ held (by the caller of the parallel job).
   template <class F>
   void ForEachEntryLocked(int index, int count, F&& f);
   // Clears `entry` if `referent` is unmarked, adding its callback to `calls`.
-  static void ClearRoot(WeakRootEntry& entry, void* referent,
+  static void ClearRoot(WeakRootEntry* entry, void* referent,
                         std::vector<FinalizationQueue::WeakCall>& calls, size_t& cleared);
   // Appends `calls` to calls_ (any thread); QueueCalls hands calls_ to the finalization
   // queue (the collecting thread, after the parallel work).
@@ -102,7 +117,7 @@ class WeakProcessor {
 
   FinalizationQueue& finalization_;
   std::mutex mu_;
-  std::vector<std::unique_ptr<WeakRootEntry[]>> chunks_;  // guarded by mu_
+  std::vector<std::unique_ptr<RootChunk>> chunks_;  // guarded by mu_
   size_t used_ = 0;                    // guarded by mu_: entries handed out in the last chunk
   std::vector<WeakRootEntry*> free_;   // guarded by mu_
   size_t live_roots_ = 0;              // guarded by mu_: entries handed out, not freed
@@ -110,7 +125,7 @@ class WeakProcessor {
   // under candidates_mu_ while Prefilter's threads fill them).
   bool filtered_ = false;
   std::mutex candidates_mu_;  // leaf lock
-  std::vector<WeakSlot> slot_candidates_;
+  WeakFields slot_candidates_;
   std::vector<WeakRootEntry*> root_candidates_;
   std::mutex calls_mu_;  // leaf lock
   std::vector<FinalizationQueue::WeakCall> calls_;  // guarded by calls_mu_: to queue
