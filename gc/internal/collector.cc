@@ -494,8 +494,7 @@ void Collector::ClearWeakAndQueueUnreachableLocked() {
   marker_.LogMarks(true);
   if (finalization_.QueueUnreachable(marker_) != 0) marker_.Trace();
   marker_.LogMarks(false);
-  std::vector<const void*> late_marked = marker_.TakeMarkLog();
-  if (!late_marked.empty()) weak_.ClearLate(marker_, std::move(late_marked));
+  weak_.ClearLate(marker_, marker_.TakeMarkLog());
 }
 
 void Collector::EndMarkLocked(uint64_t live) {

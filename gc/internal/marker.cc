@@ -93,9 +93,9 @@ class Marker::Worker final : public Visitor, public RootVisitor {
       return;
     }
     if (on_cleared == nullptr) {
-      weak_slots.plain.push_back({slot, referent});
+      weak_fields.plain.push_back({slot, referent});
     } else {
-      weak_slots.with_callback.push_back({slot, referent, on_cleared, holder});
+      weak_fields.with_callback.push_back({slot, referent, on_cleared, holder});
     }
   }
 
@@ -132,8 +132,8 @@ class Marker::Worker final : public Visitor, public RootVisitor {
 
   MarkStack& stack() { return stack_; }
   uint64_t live_bytes = 0;
-  WeakFields weak_slots;  // reported weak fields, for ProcessWeakSlots
-  bool log_marks = false;             // Marker::LogMarks
+  WeakFields weak_fields;  // reported weak fields, for ProcessWeakSlots
+  bool log_marks = false;  // Marker::LogMarks
   std::vector<const void*> mark_log;
 
  private:
@@ -278,6 +278,16 @@ void Marker::Run(Worker& worker) {
 
 void Marker::Begin(PinEdges pin_edges) {
   skip_pin_edges_ = pin_edges == PinEdges::kSkip;
+  // A cycle's weak fields name its holders: none may outlive it (the cycle processes them
+  // all; this only keeps a marker used without a WeakProcessor, as in tests, from growing).
+  {
+    std::lock_guard<std::mutex> lock(assist_weak_mu_);
+    assist_weak_.clear();
+  }
+  for (auto& w : workers_) {
+    w->weak_fields.clear();
+    w->mark_log.clear();
+  }
   for (auto& w : workers_) w->live_bytes = 0;
   assist_live_bytes_.store(0, std::memory_order_relaxed);
 }
@@ -327,17 +337,17 @@ void Marker::OnEachThread(const std::function<void(int index, int count)>& job) 
 void Marker::ProcessWeakSlots(const std::function<void(WeakFields&)>& job) {
   {
     std::lock_guard<std::mutex> lock(assist_weak_mu_);
-    workers_[0]->weak_slots.Append(assist_weak_);
+    workers_[0]->weak_fields.Append(assist_weak_);
     assist_weak_.clear();
   }
   // A heap without weak fields pays no thread handoff for them.
   if (std::all_of(workers_.begin(), workers_.end(),
-                  [](const auto& w) { return w->weak_slots.empty(); })) {
+                  [](const auto& w) { return w->weak_fields.empty(); })) {
     return;
   }
   RunOnAll([&job](Worker& worker) {
-    job(worker.weak_slots);
-    worker.weak_slots.clear();
+    job(worker.weak_fields);
+    worker.weak_fields.clear();
   });
 }
 
@@ -385,9 +395,9 @@ bool Marker::Assist(uint64_t budget_bytes) {
   helper.stack().Assign(work);
   helper.Drain(budget_bytes);
   assist_live_bytes_.fetch_add(helper.live_bytes, std::memory_order_relaxed);
-  if (!helper.weak_slots.empty()) {
+  if (!helper.weak_fields.empty()) {
     std::lock_guard<std::mutex> lock(assist_weak_mu_);
-    assist_weak_.Append(helper.weak_slots);
+    assist_weak_.Append(helper.weak_fields);
   }
   if (!helper.stack().empty()) Share(helper.stack().TakeOldest(helper.stack().size()));
   return true;

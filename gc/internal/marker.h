@@ -28,6 +28,10 @@
 // and reported by ReportRefused, after the pause, on the collecting thread (a handler that
 // throws must not throw on a marker thread).
 //
+// Weak fields (Visitor::VisitWeak) are not followed: each worker records them, with the
+// referent each held, for weak_processor.h, which processes every worker's records on that
+// worker's thread (ProcessWeakSlots). Refused like visits, by the same checks.
+//
 // Threads: Mark is called by the collecting thread with the world stopped; in concurrent
 // cycles Begin/AddRoots/AddGrey/Trace by the collecting thread, Assist by running mutators.
 #ifndef PINION_GC_INTERNAL_MARKER_H_

@@ -206,6 +206,7 @@ void WeakProcessor::QueueCalls() {
 }
 
 size_t WeakProcessor::ClearLate(Marker& marker, std::vector<const void*> late_marked) {
+  // Also with nothing marked late: the marker forgets whatever it recorded.
   std::sort(late_marked.begin(), late_marked.end());
   const auto dead = [&late_marked](void* referent) {
     return !IsMarked(referent) ||
