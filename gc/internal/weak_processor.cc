@@ -24,7 +24,9 @@ void* Load(void** slot) { return std::atomic_ref<void*>(*slot).load(std::memory_
 
 bool WeakProcessor::Clear(void** slot, void* referent) {
   std::atomic_ref<void*> ref(*slot);
-  // A field recorded twice is cleared once: the second visit finds null.
+  // A field recorded twice is cleared once: the second visit finds null. Relaxed: only in a
+  // pause (the handshake publishes the null to every mutator), racing only with the other
+  // marker threads clearing the same field.
   return ref.compare_exchange_strong(referent, nullptr, std::memory_order_relaxed);
 }
 
@@ -45,6 +47,8 @@ WeakRootEntry* WeakProcessor::NewRoot(void* referent, void (*callback)(void*), v
   const size_t index = entry - chunk.entries;
   chunk.callbacks[index] = callback;
   chunk.data[index] = data;
+  // Release, as WeakStore: whoever reads the root (WeakLoad, acquire) sees the referent's
+  // initialisation; the collector reads it under mu_, which orders it anyway.
   std::atomic_ref<void*>(entry->referent).store(referent, std::memory_order_release);
   ++live_roots_;
   return entry;
@@ -52,6 +56,7 @@ WeakRootEntry* WeakProcessor::NewRoot(void* referent, void (*callback)(void*), v
 
 void WeakProcessor::FreeRoot(WeakRootEntry* entry) {
   std::lock_guard<std::mutex> lock(mu_);
+  // Relaxed: a null publishes nothing; the entry's owner is gone, and mu_ orders the reuse.
   std::atomic_ref<void*>(entry->referent).store(nullptr, std::memory_order_relaxed);
   RootChunk& chunk = ChunkOf(entry);
   chunk.callbacks[entry - chunk.entries] = nullptr;
@@ -156,6 +161,7 @@ size_t WeakProcessor::ClearFields(const WeakFields& fields, bool reread, Dead&& 
 
 size_t WeakProcessor::ClearUnmarked(Marker& marker) {
   const auto unmarked = [](void* referent) { return !IsMarked(referent); };
+  // A count (relaxed): read after the marker threads' work has been joined.
   std::atomic<size_t> cleared{0};
   {
     // Roots: the filter's survivors here, or every entry, chunks shared among the threads.
