@@ -18,6 +18,7 @@ const char* PointName(Point point) {
     case Point::kHoldingPinLog: return "holding a pin log";
     case Point::kMarkRound: return "between marking rounds";
     case Point::kBeforeSweep: return "before the sweep";
+    case Point::kWeakClearing: return "before weak clearing";
     case Point::kAttach: return "attach";
     case Point::kDetach: return "detach";
     case Point::kCount: break;

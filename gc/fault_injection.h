@@ -39,6 +39,8 @@ enum class Point : uint8_t {
   kMarkRound,         // the collector between concurrent marking rounds
   kBeforeSweep,       // the collector after a cycle's last pause, before it sweeps (so
                       // allocating threads sweep the pages they need themselves)
+  kWeakClearing,      // the collector after a cycle's last pause, its weak references to
+                      // dead objects not yet cleared (weak reads take the slow path)
   kAttach,            // a thread registered, before it runs heap code
   kDetach,            // a thread about to unregister
   kCount

@@ -93,6 +93,10 @@ struct HeapStats {
   double last_pause_ms = 0, max_pause_ms = 0, p99_pause_ms = 0, median_pause_ms = 0;
   double total_pause_ms = 0;
   double mark_ms = 0, sweep_ms = 0;  // totals over all collections
+  // Total time from a collection's last pause to the end of its clearing of weak references
+  // (gc/weak_member.h), off the pause: while it runs, weak reads and stores take a slow path
+  // and the sweep waits. Part of sweep_ms.
+  double weak_clear_ms = 0;
   // Concurrent mode: times a mutator did marking work because it outran a cycle (assists),
   // and times one had to wait for a cycle to end.
   uint64_t assists = 0, mutator_waits = 0;

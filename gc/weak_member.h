@@ -10,11 +10,13 @@
 //   if (Node* key = entry->key.get()) { ... }  // null once the key died
 //
 // Semantics (the collector's side is gc/internal/weak_processor.h):
-//  - A weak field is cleared in the pause of the first collection that finds its referent
-//    unreachable — every weak reference to it (fields and WeakRoots) in that same pause, and
-//    before any queued finalizer or weak callback of that collection runs
-//    (gc/finalization.h). An object kept alive only for a finalizer counts as unreachable:
-//    its weak references are cleared, and stay cleared if the finalizer resurrects it.
+//  - A weak field reads null from the end of the pause of the first collection that finds
+//    its referent unreachable — every weak reference to it (fields and WeakRoots) from that
+//    same moment, before any queued finalizer or weak callback of that collection runs
+//    (gc/finalization.h). The collector writes the nulls just after the pause, before it
+//    sweeps; until it has, reads take a slow path that returns null for such a referent (a
+//    read barrier). An object kept alive only for a finalizer counts as unreachable: its weak
+//    references are cleared, and stay cleared if the finalizer resurrects it.
 //  - Only fields a live object's trace reports with VisitWeak are cleared: a field the trace
 //    does not report is neither weak nor strong, and may dangle.
 //  - Concurrent mode: while a cycle marks, get() shades what it returns (as the write barrier
@@ -22,10 +24,12 @@
 //    weak field stored during marking needs no barrier: its new referent is something the
 //    mutator holds, hence live at the end of the cycle.
 //  - Cost: a field that is never written costs nothing; each weak field of a live object
-//    costs its recording while marking and one mark-bit test in the pause.
+//    costs its recording while marking and one mark-bit test after the pause, off it. A read
+//    costs one load of a global and a branch, and the slow path during marking or clearing.
 //
-// Memory orders, as Member: stores release, loads acquire; the collector clears in a pause.
-// Threads: attached mutators (get() and stores); the collector with the world stopped.
+// Memory orders, as Member: stores release, loads acquire; the collector clears with a
+// compare-and-swap from the dead referent (a mutator's store in between wins).
+// Threads: attached mutators (get() and stores); the collector (weak_processor.h).
 #ifndef PINION_GC_WEAK_MEMBER_H_
 #define PINION_GC_WEAK_MEMBER_H_
 
@@ -41,21 +45,43 @@ class Visitor;
 // holds it (kept alive until then). See Visitor::VisitWeak.
 using WeakCallback = void (*)(void* holder);
 
+namespace internal {
+// Heaps in a phase where weak reads take the slow path: marking concurrently (a read shades
+// its result) or clearing weak references after a pause (a read of an object the cycle found
+// unreachable returns null: gc/internal/weak_processor.h). Changed only in pauses, except the
+// end of a clearing phase: a release decrement after every cleared field was written.
+extern std::atomic<uint32_t> g_weak_read_barrier;
+[[gnu::cold, gnu::noinline]] void* WeakReadSlow(void* const* slot);
+// Heaps clearing weak references after a pause: a weak store then notes whether it replaces
+// a dead referent, whose callback the clearing still owes (weak_processor.h). Changed as
+// g_weak_read_barrier's clearing part.
+extern std::atomic<uint32_t> g_heaps_clearing_weak;
+[[gnu::cold, gnu::noinline]] void WeakStoreSlow(void** slot, void* value);
+}  // namespace internal
+
 // Reads a weak raw-pointer field (one a trace reports with Visitor::VisitWeakField: for
-// fields that cannot be WeakMember, e.g. in C structs): acquire, shading while a concurrent
-// cycle marks.
+// fields that cannot be WeakMember, e.g. in C structs): acquire; the slow path while a heap
+// marks concurrently or clears weak references.
 template <class T>
 T* WeakLoad(T* const* slot) {
-  T* value = std::atomic_ref<T*>(*const_cast<T**>(slot)).load(std::memory_order_acquire);
-  if (internal::g_heaps_marking.load(std::memory_order_relaxed) != 0 && value != nullptr)
-      [[unlikely]] {
-    internal::WriteBarrierSlow(value);  // shades `value`
+  // The phase first, then the field (both acquire): a thread that sees a clearing phase over
+  // sees the nulls it wrote. No safepoint lies between the two loads, so no pause either.
+  if (internal::g_weak_read_barrier.load(std::memory_order_acquire) != 0) [[unlikely]] {
+    return static_cast<T*>(internal::WeakReadSlow(reinterpret_cast<void* const*>(slot)));
   }
-  return value;
+  return std::atomic_ref<T*>(*const_cast<T**>(slot)).load(std::memory_order_acquire);
 }
-// Writes a weak raw-pointer field: release, no barrier.
+// Writes a weak raw-pointer field: release; the slow path between a pause and the clearing
+// of its weak references (none while a cycle marks: the new referent is live).
 template <class T>
 void WeakStore(T** slot, T* value) {
+  // Relaxed: the phase begins in a pause, which this running thread is ordered after; a
+  // stale "on" only takes the slow path, which tests the heap's own phase.
+  if (internal::g_heaps_clearing_weak.load(std::memory_order_relaxed) != 0) [[unlikely]] {
+    internal::WeakStoreSlow(reinterpret_cast<void**>(slot), const_cast<void*>(
+                                                              static_cast<const void*>(value)));
+    return;
+  }
   std::atomic_ref<T*>(*slot).store(value, std::memory_order_release);
 }
 

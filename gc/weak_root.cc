@@ -31,7 +31,7 @@ WeakRootBase::WeakRootBase(Heap& heap, const void* object, void (*on_cleared)(vo
 WeakRootBase::~WeakRootBase() { heap_.weak.FreeRoot(entry_); }
 
 void WeakRootBase::set(const void* object) {
-  WeakStore(slot_, Checked(heap_, object, "WeakRoot::set"));
+  heap_.weak.SetRoot(entry_, Checked(heap_, object, "WeakRoot::set"));
 }
 
 }  // namespace pinion
@@ -63,8 +63,7 @@ extern "C" void* pinion_weak_get(const pinion_weak* weak) {
 }
 
 extern "C" void pinion_weak_set(pinion_weak* weak, const void* object) {
-  pinion::WeakStore(&weak->entry->referent,
-                    pinion::Checked(*weak->heap, object, "pinion_weak_set"));
+  weak->heap->weak.SetRoot(weak->entry, pinion::Checked(*weak->heap, object, "pinion_weak_set"));
 }
 
 extern "C" void pinion_weak_free(pinion_weak* weak) {

@@ -6,20 +6,20 @@
 //   if (Node* n = cached.get()) { ... }                             // nullptr once node died
 //
 // Clearing follows gc/weak_member.h: every weak reference to an unreachable object (weak
-// fields and roots alike) is cleared in the same pause, before any finalizer or weak callback
-// of that collection runs; an object kept only for its finalizer counts as unreachable.
-// Callbacks run with the queued finalizers (gc/finalization.h: RunFinalizers, or the
-// allocation slow path), before them, once per clearing; one whose WeakRoot is destroyed or
-// set to another object before it runs still runs (it was queued when the referent died).
+// fields and roots alike) reads null from the end of the same pause, before any finalizer or
+// weak callback of that collection runs; an object kept only for its finalizer counts as
+// unreachable. Callbacks run with the queued finalizers (gc/finalization.h: RunFinalizers,
+// or the allocation slow path), before them, once per clearing; one whose WeakRoot is
+// destroyed or set to another object after that pause still runs.
 //
 // Cost: a table entry per WeakRoot (three words, no allocation in the heap), and one
-// mark-bit test per entry in each collection's pause.
+// mark-bit test per entry after each collection's last pause, off the pause.
 //
 // A WeakRoot must be destroyed before its heap (as a GlobalRoot before its RootSet).
 //
 // Threads: construct, destroy and set from any thread (the table has a leaf lock); get()
-// from a thread attached to the heap (during concurrent marking it shades what it returns:
-// kThreadNotAttached elsewhere). A WeakRoot is not shared between threads without a lock.
+// from a thread attached to the heap (while a cycle marks concurrently or clears weak
+// references it takes the read barrier's slow path: kThreadNotAttached elsewhere). A WeakRoot is not shared between threads without a lock.
 #ifndef PINION_GC_WEAK_ROOT_H_
 #define PINION_GC_WEAK_ROOT_H_
 

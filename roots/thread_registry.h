@@ -170,6 +170,13 @@ class ThreadRegistry {
   void ForEachThread(F&& f) {
     for (ThreadRecord* t : threads_) f(t);
   }
+  // With the world running: f(t) for every registered thread, under mu_ (so attach and
+  // detach wait; f must not wait for a thread to park or to attach).
+  template <class F>
+  void ForEachThreadRunning(F&& f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (ThreadRecord* t : threads_) f(t);
+  }
 
  private:
   // Parks the calling running thread until the world is resumed (Poll's stop).

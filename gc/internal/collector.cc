@@ -358,16 +358,16 @@ void Collector::RunCycleLocked(Reason reason) {
   marker_.Begin();  // step 4
   marker_.AddRoots(roots_);
   marker_.Trace();
-  ClearWeakAndQueueUnreachableLocked();
+  std::vector<const void*> late_marked = QueueUnreachableLocked();
   const uint64_t live = marker_.live_bytes();
   pinned_.EndDiscount(pin_misuse_);
   const double mark_ms = Ms(mark_start, Clock::now());
-  EndMarkLocked(live);  // step 5
+  EndMarkLocked(live, std::move(late_marked));  // step 5
   allocated_since_cycle_.store(0, std::memory_order_relaxed);
   threads.ResumeTheWorld();  // step 6
   const double pause_ms = Ms(start, Clock::now());
   stats_.RecordPause(pause_ms);
-  SweepAndRecord(reason, live, pause_ms, mark_ms);  // step 7
+  SweepAndRecord(reason, live, pause_ms, mark_ms);  // steps 7 and 8
 }
 
 void Collector::RunConcurrentCycleLocked(Reason reason) {
@@ -385,6 +385,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   marker_.Begin(Marker::PinEdges::kSkip);  // their edges are pins: roots, greyed below
   marking_.store(true, std::memory_order_relaxed);
   g_heaps_marking.fetch_add(1, std::memory_order_relaxed);
+  g_weak_read_barrier.fetch_add(1, std::memory_order_relaxed);  // weak reads shade
   threads.ForEachThread([](ThreadRecord* record) {
     static_cast<ThreadState*>(record)->allocator.set_allocate_black(true);
   });
@@ -435,8 +436,6 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
     }
     if (flushed < kRemarkFlushThreshold) break;
   }
-  // Weak references whose referents are marked already need no test in the pause.
-  weak_.Prefilter(marker_);
   double mark_ms = Ms(mark_start, Clock::now());
 
   // Step 4: the remark pause. Threads that never polled are scanned here; globals are
@@ -449,11 +448,12 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   for (const void* object : TakeShaded(/*include_threads=*/true)) marker_.AddGrey(object);
   marker_.Trace();
   finalization_.Merge(threads);
-  ClearWeakAndQueueUnreachableLocked();
+  std::vector<const void*> late_marked = QueueUnreachableLocked();
   const Clock::time_point remark_traced = Clock::now();
   mark_ms += Ms(remark_start, remark_traced);
   marking_.store(false, std::memory_order_relaxed);
   g_heaps_marking.fetch_sub(1, std::memory_order_relaxed);
+  g_weak_read_barrier.fetch_sub(1, std::memory_order_relaxed);
   threads.ForEachThread([](ThreadRecord* record) {
     LocalAllocator& allocator = static_cast<ThreadState*>(record)->allocator;
     allocator.set_allocate_black(false);
@@ -462,7 +462,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   // Objects allocated during marking are black but were never counted by the marker.
   const uint64_t live =
       marker_.live_bytes() + allocated_since_cycle_.load(std::memory_order_relaxed);
-  EndMarkLocked(live);
+  EndMarkLocked(live, std::move(late_marked));
   threads.ResumeTheWorld();
   const double remark_pause_ms = Ms(start, Clock::now());
   stats_.RecordPause(remark_pause_ms);
@@ -489,16 +489,18 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
                  mark_ms);  // step 5
 }
 
-void Collector::ClearWeakAndQueueUnreachableLocked() {
-  weak_.ClearUnmarked(marker_);
+std::vector<const void*> Collector::QueueUnreachableLocked() {
   marker_.LogMarks(true);
   if (finalization_.QueueUnreachable(marker_) != 0) marker_.Trace();
   marker_.LogMarks(false);
-  weak_.ClearLate(marker_, marker_.TakeMarkLog());
+  return marker_.TakeMarkLog();
 }
 
-void Collector::EndMarkLocked(uint64_t live) {
-  space_.BeginSweepLocked();
+void Collector::EndMarkLocked(uint64_t live, std::vector<const void*> late_marked) {
+  const uint64_t epoch = space_.BeginSweepLocked();
+  // Weak references to what the pause found unreachable read null from its end; they are
+  // cleared after it (SweepAndRecord), and the pause's callbacks wait for that.
+  if (weak_.BeginClearing(marker_, std::move(late_marked), epoch)) finalization_.Hold();
   const uint64_t budget = std::max<uint64_t>(
       config_.min_heap_bytes, static_cast<uint64_t>(live * (config_.growth_factor - 1.0)));
   budget_.store(budget, std::memory_order_relaxed);
@@ -506,6 +508,13 @@ void Collector::EndMarkLocked(uint64_t live) {
 
 void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, double mark_ms) {
   const Clock::time_point sweep_start = Clock::now();
+  double weak_clear_ms = 0;
+  if (weak_.clearing()) {  // before the sweep frees the dead referents and clears the marks
+    PINION_FAULT_POINT(kWeakClearing);
+    weak_.FinishClearing(marker_, roots_.threads());
+    finalization_.Release();
+    weak_clear_ms = Ms(sweep_start, Clock::now());
+  }
   std::vector<LargeObject*> dead_large;
   space_.QueueSweep(dead_large);
   PINION_FAULT_POINT(kBeforeSweep);
@@ -516,7 +525,7 @@ void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, do
               /*only_stale=*/reason != Reason::kExplicit &&
                   reason != Reason::kExplicitFull);
   const double sweep_ms = Ms(sweep_start, Clock::now());
-  stats_.RecordCycle(mark_ms, sweep_ms, live);
+  stats_.RecordCycle(mark_ms, sweep_ms, weak_clear_ms, live);
   if (trace_) {
     const HeapStats s = stats();
     std::fprintf(stderr,

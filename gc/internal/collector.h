@@ -24,9 +24,15 @@
 //     are queued for their on_unreachable callbacks and marked, with all they reach
 //     (finalization_queue.h). Marked bytes become the new live size.
 //  5. Begin the sweep, in O(1): a new sweep epoch, the available lists emptied, the large
-//     objects set aside (space.h). The new budget is set.
+//     objects set aside (space.h). If the marker recorded weak fields or weak roots exist,
+//     a weak clearing phase begins: from here weak reads of what this pause found dead
+//     return null (weak_processor.h), and the pause's queued callbacks are held. The new
+//     budget is set.
 //  6. RESUME THE WORLD (pause ends). Its length is recorded.
-//  7. Sweep, concurrently with the resumed mutators: the collecting thread files every page
+//  7. Clear the weak references to dead objects (the collecting thread and the marker
+//     threads, mutators running), queue their callbacks, release the held ones, and end the
+//     phase: the sweep must not clear the mark bits the read barrier tests.
+//  8. Sweep, concurrently with the resumed mutators: the collecting thread files every page
 //     that was in use at the pause as kUnswept (pages taken since carry the new epoch and
 //     are left alone) and separates the dead large objects, then sweeps pages
 //     while allocating threads pop and sweep pages of the classes they need (a page is
@@ -69,7 +75,7 @@
 //     pins are subtracted in concurrent cycles: gc/finalization.h says why). Then turn the
 //     barrier and black allocation off, retire the allocators' pages and start a sweep epoch
 //     (step 5 above: O(1)).
-//  5. Concurrent sweep, as in step 7 above, on the collecting thread.
+//  5. Weak clearing and concurrent sweep, as in steps 7 and 8 above, on the collecting thread.
 //
 // Why nothing live is freed (invariant 1): an object reachable at the start pause is
 // reachable from a global or pin (greyed in the pause), from a thread's handles, or from the
@@ -164,13 +170,14 @@ class Collector {
   }
   void RunCycleLocked(Reason reason);
   void RunConcurrentCycleLocked(Reason reason);
-  // World stopped, marking from the roots done: clears the weak references to unmarked
-  // objects, then queues the unreachable finalizable objects and marks their reach, clearing
-  // the weak fields found there (weak_processor.h).
-  void ClearWeakAndQueueUnreachableLocked();
-  // Finishes a cycle after marking (world stopped): sets the budget, begins the sweep.
-  void EndMarkLocked(uint64_t live);
-  // After the world resumed: queue the pages for sweeping, sweep, free, trim, record.
+  // World stopped, marking from the roots done: queues the unreachable finalizable objects
+  // and marks their reach; returns what only that marking marked (weak_processor.h).
+  std::vector<const void*> QueueUnreachableLocked();
+  // Finishes a cycle after marking (world stopped): begins the sweep and the clearing of
+  // weak references (`late_marked`: QueueUnreachableLocked's), sets the budget.
+  void EndMarkLocked(uint64_t live, std::vector<const void*> late_marked);
+  // After the world resumed: clear the weak references, queue the pages for sweeping,
+  // sweep, free, trim, record.
   void SweepAndRecord(Reason reason, uint64_t live, double pause_ms, double mark_ms);
   // The RootScanner of a cycle's per-thread handshakes: a thread's handles go to satb_.
   static void ScanThreadRoots(void* self, ThreadRecord* thread);

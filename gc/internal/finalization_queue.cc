@@ -43,7 +43,7 @@ void FinalizationQueue::TakeBuffer(ThreadState& thread) {
 
 void FinalizationQueue::Merge(ThreadRegistry& threads) {
   std::lock_guard<std::mutex> lock(mu_);
-  unreachable_from_ = static_cast<size_t>(-1);
+  unreachable_from_ = kNone;
   threads.ForEachThread(
       [&](ThreadRecord* record) { TakeBufferLocked(*static_cast<ThreadState*>(record)); });
 }
@@ -89,8 +89,20 @@ void FinalizationQueue::QueueWeakCalls(const std::vector<WeakCall>& calls) {
   for (const WeakCall& call : calls) pending.push_back({call.arg, call.callback, call.arg_is_object});
   const size_t at = std::min(unreachable_from_, ready_.size());
   ready_.insert(ready_.begin() + static_cast<ptrdiff_t>(at), pending.begin(), pending.end());
-  if (unreachable_from_ != static_cast<size_t>(-1)) unreachable_from_ += pending.size();
+  if (unreachable_from_ != kNone) unreachable_from_ += pending.size();
   ready_hint_.store(true, std::memory_order_relaxed);
+}
+
+void FinalizationQueue::Hold() {
+  std::lock_guard<std::mutex> lock(mu_);
+  held_ = true;
+}
+
+void FinalizationQueue::Release() {
+  std::lock_guard<std::mutex> lock(mu_);
+  held_ = false;
+  // Relaxed, as everywhere: a hint.
+  if (!ready_.empty()) ready_hint_.store(true, std::memory_order_relaxed);
 }
 
 void FinalizationQueue::VisitRoots(RootVisitor& visitor) {
@@ -106,10 +118,14 @@ size_t FinalizationQueue::Run() {
   if (t_running_finalizers) return 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (busy_ || ready_.empty()) return 0;
+    // While held, only what earlier cycles queued (ahead of the held pause's objects).
+    const size_t n = held_ ? std::min(unreachable_from_, ready_.size()) : ready_.size();
+    if (busy_ || n == 0) return 0;
     busy_ = true;
-    running_.swap(ready_);
-    ready_hint_.store(false, std::memory_order_relaxed);
+    running_.assign(ready_.begin(), ready_.begin() + static_cast<ptrdiff_t>(n));
+    ready_.erase(ready_.begin(), ready_.begin() + static_cast<ptrdiff_t>(n));
+    if (unreachable_from_ != kNone) unreachable_from_ -= std::min(unreachable_from_, n);
+    ready_hint_.store(!ready_.empty() && !held_, std::memory_order_relaxed);
   }
   t_running_finalizers = true;
   // running_ changes only under mu_ and only here (by this thread) while busy_: reading
@@ -139,6 +155,7 @@ void FinalizationQueue::EndBatch(size_t called) {
   // A callback threw: those not yet called go back to the front of ready_, still roots.
   if (called < running_.size()) {
     ready_.insert(ready_.begin(), running_.begin() + called, running_.end());
+    if (unreachable_from_ != kNone) unreachable_from_ += running_.size() - called;
     ready_hint_.store(true, std::memory_order_relaxed);
   }
   running_.clear();

@@ -15,7 +15,8 @@
 // unmarked moves it to ready_ and marks it in the same pause.
 //
 // Threads: Register on the registering mutator (its own buffer, no lock). Merge,
-// DiscountEdges, QueueUnreachable and VisitRoots by the collector with the world stopped;
+// DiscountEdges, QueueUnreachable, Hold and VisitRoots by the collector with the world
+// stopped; QueueWeakCalls and Release by the collector after the pause, before the sweep;
 // TakeBuffer at detach; Run on any attached running mutator. mu_ (a leaf lock) guards the
 // three lists; callbacks run without it.
 #ifndef PINION_GC_INTERNAL_FINALIZATION_QUEUE_H_
@@ -54,14 +55,21 @@ class FinalizationQueue final : public RootSource {
   // World stopped, marking done: unmarked registered objects move to ready_ and are greyed
   // in `marker` (the caller traces). Returns how many.
   size_t QueueUnreachable(Marker& marker);
-  // World stopped: queues each callback(arg) for the next batch; `arg` is a root until its
-  // call ran if `arg_is_object` (a live object of this heap).
+  // The collecting thread, after the pause's QueueUnreachable, before the next pause: queues
+  // each callback(arg) for the next batch, ahead of that pause's unreachable objects; `arg`
+  // is a root until its call ran if `arg_is_object` (a live object of this heap).
   struct WeakCall {
     void (*callback)(void*);
     void* arg;
     bool arg_is_object;
   };
   void QueueWeakCalls(const std::vector<WeakCall>& calls);
+  // World stopped, after QueueUnreachable: until Release (the collecting thread, after the
+  // pause), a batch takes only what earlier cycles queued, so that the pause's callbacks
+  // wait for its weak references' clearing, and the cleared references' callbacks (queued
+  // just before Release, ahead of the pause's objects) run first (weak_processor.h).
+  void Hold();
+  void Release();
 
   void VisitRoots(RootVisitor& visitor) override;
 
@@ -91,8 +99,10 @@ class FinalizationQueue final : public RootSource {
   std::vector<Pending> running_;         // guarded by mu_; non-empty while a batch runs
   // Where this pause's QueueUnreachable began appending to ready_ (npos: not yet): weak
   // calls queued after it go there. Reset by Merge, at the start of every pause's work.
-  size_t unreachable_from_ = static_cast<size_t>(-1);  // guarded by mu_
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t unreachable_from_ = kNone;  // guarded by mu_
   bool busy_ = false;                    // guarded by mu_: a thread is running a batch
+  bool held_ = false;                    // guarded by mu_: Hold .. Release
   // Set (relaxed) when ready_ gains objects, cleared when a batch is taken: a stale value
   // costs one lock round trip or delays the batch to the next slow path.
   std::atomic<bool> ready_hint_{false};

@@ -21,7 +21,7 @@ class HeapImpl {
       : config(config),
         pinned(roots, space),
         finalization(roots),
-        weak(finalization),
+        weak(space, finalization),
         collector(this->config, roots, space, pinned, finalization, weak) {}
 
   const HeapConfig config;

@@ -334,17 +334,19 @@ void Marker::OnEachThread(const std::function<void(int index, int count)>& job) 
   });
 }
 
-void Marker::ProcessWeakSlots(const std::function<void(WeakFields&)>& job) {
+bool Marker::HasWeakFields() {
   {
     std::lock_guard<std::mutex> lock(assist_weak_mu_);
     workers_[0]->weak_fields.Append(assist_weak_);
     assist_weak_.clear();
   }
+  return std::any_of(workers_.begin(), workers_.end(),
+                     [](const auto& w) { return !w->weak_fields.empty(); });
+}
+
+void Marker::ProcessWeakSlots(const std::function<void(WeakFields&)>& job) {
   // A heap without weak fields pays no thread handoff for them.
-  if (std::all_of(workers_.begin(), workers_.end(),
-                  [](const auto& w) { return w->weak_fields.empty(); })) {
-    return;
-  }
+  if (!HasWeakFields()) return;
   RunOnAll([&job](Worker& worker) {
     job(worker.weak_fields);
     worker.weak_fields.clear();

@@ -132,6 +132,8 @@ class Marker {
   // of assists), then forgets them. A field of an object two markers raced on may appear
   // twice. No Trace running; `job` must be safe to run on several threads at once.
   void ProcessWeakSlots(const std::function<void(WeakFields&)>& job);
+  // Whether any weak field was recorded since they were last processed. No Trace running.
+  bool HasWeakFields();
   // While on, every object newly marked is also logged (no Trace running when switched);
   // TakeMarkLog returns and clears the log. For the finalization reach (weak_processor.h).
   void LogMarks(bool on);

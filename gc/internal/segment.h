@@ -103,7 +103,9 @@ struct Page {
   bool dirty = false;           // kFree page whose bytes are not all zero
   bool committed = false;       // backed by physical memory (or may be)
   uint64_t freed_cycle = 0;     // kFree: Space's cycle count when the page was freed
-  uint64_t epoch = 0;  // Space's sweep epoch when the page left the free pools; under Space::mu_
+  // Space's sweep epoch when the page left the free pools; written under Space::mu_ while
+  // the page is free or being filed for a sweep, so stable while any object lives in it.
+  uint64_t epoch = 0;
   FreeCell* free_list = nullptr;  // kAvailable: the cells the last sweep found free
   uint32_t free_count = 0;
   // Release on install / acquire on load: a pinner that finds the table sees it initialised.
@@ -174,6 +176,7 @@ struct LargeObject : SegmentBase {
   std::atomic<int32_t> pin_count{0};
   LargeObject* prev = nullptr;  // Space's large list; guarded by Space::mu_
   LargeObject* next = nullptr;
+  uint64_t epoch = 0;  // Space's sweep epoch when it was allocated; written once, under Space::mu_
 
   static constexpr size_t kPayloadOffset = 64;
   void* payload() { return reinterpret_cast<char*>(this) + kPayloadOffset; }
@@ -191,6 +194,16 @@ inline bool IsMarked(const void* object) {
 }
 
 // Prefetches the word that holds `object`'s mark bit (for loops that test many).
+// Whether heap object `object` was allocated after the pause that started sweep epoch
+// `epoch` (Space::BeginSweepLocked): its page (or mapping) left the free pools since. Such an
+// object was not there to be marked, and lives. The stamp is stable while the object lives;
+// the caller's view of `object` (a field read with acquire) orders it for a new one.
+inline bool BornSince(const void* object, uint64_t epoch) {
+  SegmentBase* base = SegmentOf(object);
+  if (base->kind == SegmentKind::kLarge) return static_cast<LargeObject*>(base)->epoch == epoch;
+  return static_cast<Segment*>(base)->PageOf(object).epoch == epoch;
+}
+
 inline void PrefetchMark(const void* object) {
   SegmentBase* base = SegmentOf(object);
   if (base->kind == SegmentKind::kLarge) {

@@ -176,6 +176,7 @@ LargeObject* Space::AllocateLarge(size_t payload_bytes, size_t limit) {
   lo->space = this;
   lo->mapped_bytes = mapped;
   lo->payload_bytes = mapped - LargeObject::kPayloadOffset;
+  lo->epoch = epoch_;
   lo->next = large_;
   if (large_ != nullptr) large_->prev = lo;
   large_ = lo;
@@ -184,7 +185,7 @@ LargeObject* Space::AllocateLarge(size_t payload_bytes, size_t limit) {
   return lo;
 }
 
-void Space::BeginSweepLocked() {
+uint64_t Space::BeginSweepLocked() {
   for (ClassLists& c : classes_) {
     std::lock_guard<std::mutex> lock(c.mu);
     c.available.clear();
@@ -193,6 +194,7 @@ void Space::BeginSweepLocked() {
   ++epoch_;
   sweeping_large_ = large_;
   large_ = nullptr;
+  return epoch_;
 }
 
 void Space::QueueSweep(std::vector<LargeObject*>& dead) {

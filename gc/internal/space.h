@@ -63,8 +63,9 @@ class Space {
   // collecting thread, mutators allocating), files every page that was in use at the pause
   // as kUnswept and returns the unmarked large objects in `dead`, unmarking the others.
   // A page taken from the free pools after the pause carries the new epoch (Page::epoch),
-  // which is how QueueSweep tells it from the pages it must queue.
-  void BeginSweepLocked();
+  // which is how QueueSweep tells it from the pages it must queue (and BornSince, a new
+  // object from one the cycle did not mark). Returns the new epoch.
+  uint64_t BeginSweepLocked();
   void QueueSweep(std::vector<LargeObject*>& dead);
   // Sweeps every kUnswept page (concurrently with allocating threads that pop pages too).
   void SweepAll();

@@ -18,12 +18,14 @@ void StatsRecorder::RecordPause(double pause_ms) {
   pauses_.push_back(pause_ms);
 }
 
-void StatsRecorder::RecordCycle(double mark_ms, double sweep_ms, uint64_t live_bytes) {
+void StatsRecorder::RecordCycle(double mark_ms, double sweep_ms, double weak_clear_ms,
+                                uint64_t live_bytes) {
   std::lock_guard<std::mutex> lock(mu_);
   ++stats_.collections;
   stats_.live_bytes = live_bytes;
   stats_.mark_ms += mark_ms;
   stats_.sweep_ms += sweep_ms;
+  stats_.weak_clear_ms += weak_clear_ms;
 }
 
 void StatsRecorder::NoteHeapBytes(uint64_t heap_bytes) {

@@ -15,7 +15,7 @@ namespace pinion::internal {
 class StatsRecorder {
  public:
   void RecordPause(double pause_ms);
-  void RecordCycle(double mark_ms, double sweep_ms, uint64_t live_bytes);
+  void RecordCycle(double mark_ms, double sweep_ms, double weak_clear_ms, uint64_t live_bytes);
   void NoteHeapBytes(uint64_t heap_bytes);
   HeapStats Snapshot(uint64_t heap_bytes, uint64_t bytes_allocated) const;
 

@@ -4,6 +4,7 @@
 #ifndef PINION_GC_INTERNAL_THREAD_STATE_H_
 #define PINION_GC_INTERNAL_THREAD_STATE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -37,6 +38,9 @@ class ThreadState final : public ThreadRecord {
   // Objects registered for queued finalization, not yet handed to the heap's queue
   // (finalization_queue.h): taken in each pause and at detach.
   std::vector<const void*> watched;
+  // Set while the thread is inside WeakProcessor::Read, the weak read barrier's slow path
+  // (seq_cst on both sides: weak_processor.h says why).
+  std::atomic<bool> weak_reading{false};
 };
 
 }  // namespace pinion::internal

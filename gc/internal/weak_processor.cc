@@ -2,33 +2,43 @@
 
 #include <algorithm>
 #include <atomic>
+#include <thread>
 #include <type_traits>
 
 #include "gc/internal/finalization_queue.h"
 #include "gc/internal/segment.h"
+#include "gc/internal/space.h"
+#include "gc/internal/thread_state.h"
+#include "gc/weak_member.h"
+#include "roots/thread_registry.h"
 
 namespace pinion::internal {
 
 namespace {
 
-// How far ahead the loops prefetch: slots two strides ahead, the referents' mark words one.
+// How far ahead the loops prefetch the referents' mark words.
 constexpr size_t kAhead = 8;
 
 // Slots are read and cleared through atomic_ref: mutators use WeakLoad/WeakStore on them.
-// Acquire pairs with WeakStore's release: Prefilter runs beside the mutators, and the
-// referent a mutator just stored may sit in a page it formatted meanwhile, whose type entries
-// IsMarked reads. (In a pause the handshake orders everything anyway.)
-void* Load(void** slot) { return std::atomic_ref<void*>(*slot).load(std::memory_order_acquire); }
+// Acquire pairs with WeakStore's release: FinishClearing runs beside the mutators, and the
+// referent a mutator just stored may sit in a page it formatted meanwhile, whose stamp
+// BornSince reads.
+void* Load(void* const* slot) {
+  return std::atomic_ref<void*>(*const_cast<void**>(slot)).load(std::memory_order_acquire);
+}
+
+bool Clear(void** slot, void* referent) {
+  std::atomic_ref<void*> ref(*slot);
+  // A field recorded twice is cleared once: the second visit finds null; a mutator's store
+  // since the pause wins. Relaxed: a null publishes nothing, and the phase's end (a release
+  // decrement of g_weak_read_barrier, after every clearing) is what readers synchronise with.
+  // On failure, acquire: a mutator's store that replaced the referent during the phase
+  // (release) follows its note in settled_, which the caller then reads.
+  return ref.compare_exchange_strong(referent, nullptr, std::memory_order_relaxed,
+                                     std::memory_order_acquire);
+}
 
 }  // namespace
-
-bool WeakProcessor::Clear(void** slot, void* referent) {
-  std::atomic_ref<void*> ref(*slot);
-  // A field recorded twice is cleared once: the second visit finds null. Relaxed: only in a
-  // pause (the handshake publishes the null to every mutator), racing only with the other
-  // marker threads clearing the same field.
-  return ref.compare_exchange_strong(referent, nullptr, std::memory_order_relaxed);
-}
 
 WeakRootEntry* WeakProcessor::NewRoot(void* referent, void (*callback)(void*), void* data) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -54,8 +64,34 @@ WeakRootEntry* WeakProcessor::NewRoot(void* referent, void (*callback)(void*), v
   return entry;
 }
 
-void WeakProcessor::FreeRoot(WeakRootEntry* entry) {
+bool WeakProcessor::ClearRootLocked(WeakRootEntry* entry,
+                                    std::vector<FinalizationQueue::WeakCall>& calls) {
+  // Acquire, seq_cst: FinishClearing's store of false, then its lock of mu_.
+  if (!clearing_.load(std::memory_order_seq_cst)) return false;
+  void* referent = Load(&entry->referent);
+  if (referent == nullptr || !Dead(referent) || !Clear(&entry->referent, referent)) return false;
+  RootChunk& chunk = ChunkOf(entry);
+  const size_t index = entry - chunk.entries;
+  if (chunk.callbacks[index] != nullptr) {
+    calls.push_back({chunk.callbacks[index], chunk.data[index], /*arg_is_object=*/false});
+  }
+  return true;
+}
+
+void WeakProcessor::SetRoot(WeakRootEntry* entry, void* referent) {
+  std::vector<FinalizationQueue::WeakCall> calls;
   std::lock_guard<std::mutex> lock(mu_);
+  ClearRootLocked(entry, calls);  // its callback is owed, as if cleared before
+  AddCalls(calls);  // under mu_: before FinishClearing's QueueCalls
+  // Release, as WeakStore.
+  std::atomic_ref<void*>(entry->referent).store(referent, std::memory_order_release);
+}
+
+void WeakProcessor::FreeRoot(WeakRootEntry* entry) {
+  std::vector<FinalizationQueue::WeakCall> calls;
+  std::lock_guard<std::mutex> lock(mu_);
+  ClearRootLocked(entry, calls);  // its callback is owed, as if cleared before
+  AddCalls(calls);  // under mu_: before FinishClearing's QueueCalls
   // Relaxed: a null publishes nothing; the entry's owner is gone, and mu_ orders the reuse.
   std::atomic_ref<void*>(entry->referent).store(nullptr, std::memory_order_relaxed);
   RootChunk& chunk = ChunkOf(entry);
@@ -65,141 +101,15 @@ void WeakProcessor::FreeRoot(WeakRootEntry* entry) {
   free_.push_back(entry);
 }
 
-template <class F>
-void WeakProcessor::ForEachEntryLocked(int index, int count, F&& f) {
-  for (size_t c = index; c < chunks_.size(); c += count) {
-    WeakRootEntry* entries = chunks_[c]->entries;
-    const size_t n = c + 1 == chunks_.size() ? used_ : kChunk;
-    for (size_t i = 0; i < n; ++i) {
-      if (i + kAhead < n) {
-        if (void* ahead = Load(&entries[i + kAhead].referent)) PrefetchMark(ahead);
-      }
-      if (void* referent = Load(&entries[i].referent)) f(&entries[i], referent);
-    }
-  }
+bool WeakProcessor::Dead(const void* referent) const {
+  if (BornSince(referent, epoch_)) return false;
+  return !IsMarked(referent) || std::binary_search(late_.begin(), late_.end(), referent);
 }
 
 void WeakProcessor::AddCalls(const std::vector<FinalizationQueue::WeakCall>& calls) {
   if (calls.empty()) return;
   std::lock_guard<std::mutex> lock(calls_mu_);
   calls_.insert(calls_.end(), calls.begin(), calls.end());
-}
-
-namespace {
-
-// Keeps, of `fields`, those whose value now (mutators may have stored since) names an
-// unmarked object.
-template <class Field>
-void KeepUnmarked(const std::vector<Field>& fields, std::vector<Field>& kept) {
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i + 2 * kAhead < fields.size()) __builtin_prefetch(fields[i + 2 * kAhead].slot);
-    if (i + kAhead < fields.size()) {
-      if (void* ahead = Load(fields[i + kAhead].slot)) PrefetchMark(ahead);
-    }
-    void* referent = Load(fields[i].slot);
-    if (referent != nullptr && !IsMarked(referent)) kept.push_back(fields[i]);
-  }
-}
-
-}  // namespace
-
-void WeakProcessor::Prefilter(Marker& marker) {
-  slot_candidates_.clear();
-  root_candidates_.clear();
-  marker.ProcessWeakSlots([this](WeakFields& fields) {
-    WeakFields kept;
-    KeepUnmarked(fields.plain, kept.plain);
-    KeepUnmarked(fields.with_callback, kept.with_callback);
-    std::lock_guard<std::mutex> lock(candidates_mu_);
-    slot_candidates_.Append(kept);
-  });
-  std::lock_guard<std::mutex> lock(mu_);
-  ForEachEntryLocked(0, 1, [&](WeakRootEntry* entry, void* referent) {
-    if (!IsMarked(referent)) root_candidates_.push_back(entry);
-  });
-  filtered_ = true;
-}
-
-void WeakProcessor::ClearRoot(WeakRootEntry* entry, void* referent,
-                              std::vector<FinalizationQueue::WeakCall>& calls,
-                              size_t& cleared) {
-  if (IsMarked(referent) || !Clear(&entry->referent, referent)) return;
-  ++cleared;
-  RootChunk& chunk = ChunkOf(entry);
-  const size_t index = entry - chunk.entries;
-  if (chunk.callbacks[index] != nullptr) {
-    calls.push_back({chunk.callbacks[index], chunk.data[index], /*arg_is_object=*/false});
-  }
-}
-
-template <class Field, class Dead>
-size_t WeakProcessor::ClearFields(const std::vector<Field>& fields, bool reread, Dead&& dead) {
-  std::vector<FinalizationQueue::WeakCall> calls;
-  size_t cleared = 0;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (reread && i + 2 * kAhead < fields.size()) __builtin_prefetch(fields[i + 2 * kAhead].slot);
-    if (i + kAhead < fields.size()) {
-      void* ahead = reread ? Load(fields[i + kAhead].slot) : fields[i + kAhead].referent;
-      if (ahead != nullptr) PrefetchMark(ahead);
-    }
-    const Field& f = fields[i];
-    void* referent = reread ? Load(f.slot) : f.referent;
-    if (referent == nullptr || !dead(referent) || !Clear(f.slot, referent)) continue;
-    ++cleared;
-    if constexpr (std::is_same_v<Field, WeakFieldWithCallback>) {
-      calls.push_back({f.on_cleared, f.holder, true});
-    }
-  }
-  AddCalls(calls);
-  return cleared;
-}
-
-template <class Dead>
-size_t WeakProcessor::ClearFields(const WeakFields& fields, bool reread, Dead&& dead) {
-  return ClearFields(fields.plain, reread, dead) + ClearFields(fields.with_callback, reread, dead);
-}
-
-size_t WeakProcessor::ClearUnmarked(Marker& marker) {
-  const auto unmarked = [](void* referent) { return !IsMarked(referent); };
-  // A count (relaxed): read after the marker threads' work has been joined.
-  std::atomic<size_t> cleared{0};
-  {
-    // Roots: the filter's survivors here, or every entry, chunks shared among the threads.
-    std::lock_guard<std::mutex> lock(mu_);
-    std::vector<FinalizationQueue::WeakCall> calls;
-    size_t n = 0;
-    if (filtered_) {
-      for (WeakRootEntry* entry : root_candidates_) {
-        if (void* referent = Load(&entry->referent)) ClearRoot(entry, referent, calls, n);
-      }
-      AddCalls(calls);
-      cleared += n;
-    } else if (live_roots_ != 0) {
-      marker.OnEachThread([&](int index, int count) {
-        std::vector<FinalizationQueue::WeakCall> mine;
-        size_t mine_cleared = 0;
-        ForEachEntryLocked(index, count, [&](WeakRootEntry* entry, void* referent) {
-          ClearRoot(entry, referent, mine, mine_cleared);
-        });
-        AddCalls(mine);
-        cleared.fetch_add(mine_cleared, std::memory_order_relaxed);
-      });
-    }
-  }
-  if (filtered_) {
-    // Mutators may have stored into these fields since they were recorded: read them again.
-    cleared += ClearFields(slot_candidates_, /*reread=*/true, unmarked);
-    slot_candidates_.clear();
-    root_candidates_.clear();
-    filtered_ = false;
-  }
-  // Recorded in this pause (or, stop-the-world, in this cycle): the recorded referent is the
-  // field's value.
-  marker.ProcessWeakSlots([&](WeakFields& fields) {
-    cleared.fetch_add(ClearFields(fields, /*reread=*/false, unmarked), std::memory_order_relaxed);
-  });
-  QueueCalls();
-  return cleared.load(std::memory_order_relaxed);
 }
 
 void WeakProcessor::QueueCalls() {
@@ -211,19 +121,140 @@ void WeakProcessor::QueueCalls() {
   finalization_.QueueWeakCalls(calls);
 }
 
-size_t WeakProcessor::ClearLate(Marker& marker, std::vector<const void*> late_marked) {
-  // Also with nothing marked late: the marker forgets whatever it recorded.
+template <class Field>
+size_t WeakProcessor::ClearFields(const std::vector<Field>& fields,
+                                  std::vector<FinalizationQueue::WeakCall>& calls) {
+  size_t cleared = 0;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i + kAhead < fields.size()) PrefetchMark(fields[i + kAhead].referent);
+    const Field& f = fields[i];
+    if (!Dead(f.referent)) continue;
+    if constexpr (std::is_same_v<Field, WeakFieldWithCallback>) {
+      if (Clear(f.slot, f.referent) || Settled(f.slot)) {
+        ++cleared;
+        calls.push_back({f.on_cleared, f.holder, /*arg_is_object=*/true});
+      }
+    } else {
+      cleared += Clear(f.slot, f.referent);
+    }
+  }
+  return cleared;
+}
+
+size_t WeakProcessor::ClearRoots(int index, int count,
+                                 std::vector<FinalizationQueue::WeakCall>& calls) {
+  size_t cleared = 0;
+  for (size_t c = index;; c += count) {
+    // A chunk at a time under mu_ (NewRoot/FreeRoot wait at most one chunk): chunks_ may
+    // grow meanwhile, and entries are read with their callbacks.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (c >= chunks_.size()) break;
+    RootChunk& chunk = *chunks_[c];
+    const size_t n = c + 1 == chunks_.size() ? used_ : kChunk;
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) {
+        if (void* ahead = Load(&chunk.entries[i + kAhead].referent)) PrefetchMark(ahead);
+      }
+      // A root's referent is whatever its owner last stored: an object of this heap (the
+      // WeakRoot's contract), dead only if it was there at the pause.
+      if (ClearRootLocked(&chunk.entries[i], calls)) ++cleared;
+    }
+  }
+  return cleared;
+}
+
+bool WeakProcessor::BeginClearing(Marker& marker, std::vector<const void*> late_marked,
+                                  uint64_t epoch) {
+  bool roots;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    roots = live_roots_ != 0;
+  }
+  if (!roots && !marker.HasWeakFields()) return false;  // nothing weak: no phase
   std::sort(late_marked.begin(), late_marked.end());
-  const auto dead = [&late_marked](void* referent) {
-    return !IsMarked(referent) ||
-           std::binary_search(late_marked.begin(), late_marked.end(), referent);
-  };
+  late_ = std::move(late_marked);
+  epoch_ = epoch;
+  // Relaxed: the world is stopped; resuming it publishes the phase to every mutator.
+  clearing_.store(true, std::memory_order_relaxed);
+  g_weak_read_barrier.fetch_add(1, std::memory_order_relaxed);
+  g_heaps_clearing_weak.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+size_t WeakProcessor::FinishClearing(Marker& marker, ThreadRegistry& threads) {
+  // A count (relaxed): read after the marker threads' work has been joined.
   std::atomic<size_t> cleared{0};
+  bool roots;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    roots = live_roots_ != 0;
+  }
+  if (roots) {
+    marker.OnEachThread([&](int index, int count) {
+      std::vector<FinalizationQueue::WeakCall> calls;
+      cleared.fetch_add(ClearRoots(index, count, calls), std::memory_order_relaxed);
+      AddCalls(calls);
+    });
+  }
   marker.ProcessWeakSlots([&](WeakFields& fields) {
-    cleared.fetch_add(ClearFields(fields, /*reread=*/false, dead), std::memory_order_relaxed);
+    std::vector<FinalizationQueue::WeakCall> calls;
+    cleared.fetch_add(ClearFields(fields.plain, calls) + ClearFields(fields.with_callback, calls),
+                      std::memory_order_relaxed);
+    AddCalls(calls);
   });
+  // The end of the phase: the Dekker handshake with Read and Store (the file comment), and
+  // mu_ with the root operations. After it no thread tests a mark bit, so the sweep may
+  // clear them, and every owed callback is in calls_.
+  clearing_.store(false, std::memory_order_seq_cst);
+  threads.ForEachThreadRunning([](ThreadRecord* record) {
+    const std::atomic<bool>& reading = static_cast<ThreadState*>(record)->weak_reading;
+    while (reading.load(std::memory_order_seq_cst)) std::this_thread::yield();
+  });
+  { std::lock_guard<std::mutex> lock(mu_); }
   QueueCalls();
+  // Release: every null above is visible to a fast path that loads the count at zero.
+  g_heaps_clearing_weak.fetch_sub(1, std::memory_order_relaxed);
+  g_weak_read_barrier.fetch_sub(1, std::memory_order_release);
+  late_.clear();
+  late_.shrink_to_fit();
+  {
+    std::lock_guard<std::mutex> lock(settled_mu_);
+    settled_.clear();
+  }
   return cleared.load(std::memory_order_relaxed);
+}
+
+bool WeakProcessor::Settled(void** slot) {
+  std::lock_guard<std::mutex> lock(settled_mu_);
+  return settled_.erase(slot) != 0;  // once: a field recorded twice gets one callback
+}
+
+void WeakProcessor::Store(ThreadState& thread, void** slot, void* value) {
+  thread.weak_reading.store(true, std::memory_order_seq_cst);
+  if (clearing_.load(std::memory_order_seq_cst)) {
+    void* old = Load(slot);
+    if (old != nullptr && space_.HoldsObject(old) && Dead(old)) {
+      std::lock_guard<std::mutex> lock(settled_mu_);
+      settled_.insert(slot);
+    }
+  }
+  // Release, as WeakStore; after the note above (see Clear).
+  std::atomic_ref<void*>(*slot).store(value, std::memory_order_release);
+  thread.weak_reading.store(false, std::memory_order_release);
+}
+
+void* WeakProcessor::Read(ThreadState& thread, void* const* slot, void* value) {
+  thread.weak_reading.store(true, std::memory_order_seq_cst);
+  if (clearing_.load(std::memory_order_seq_cst)) {
+    // The sweep has not begun: `value`, if an object of this heap, keeps its mark bit and
+    // stamp until this thread clears weak_reading.
+    if (space_.HoldsObject(value) && Dead(value)) value = nullptr;
+  } else {
+    value = Load(slot);  // the phase is over (or another heap's): the field's final value
+  }
+  // Release: the tests above happen before the collector, seeing false, sweeps.
+  thread.weak_reading.store(false, std::memory_order_release);
+  return value;
 }
 
 }  // namespace pinion::internal

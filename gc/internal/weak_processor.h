@@ -1,50 +1,64 @@
 // Weak references, the collector's side: the table of WeakRoots, and the clearing of weak
-// references to unreachable objects in a cycle's pause (gc/weak_member.h, gc/weak_root.h).
+// references to unreachable objects (gc/weak_member.h, gc/weak_root.h).
 //
-// Where clearing happens in a cycle (collector.h, both forms), with the world stopped:
-//   1. marking from the roots is done: every weak root and every weak field the marker
-//      recorded (Marker::ProcessWeakSlots: fields of objects it traced) whose referent is
-//      unmarked is set to null — ClearUnmarked;
-//   2. the finalization queue keeps its unreachable objects and marks all they reach, with
-//      the marker logging what it newly marks (Marker::LogMarks): those objects were
-//      unreachable too, so the weak fields recorded during that marking are set to null if
-//      their referent is unmarked or in the log — ClearLate. Weak roots need no second look:
-//      a referent unmarked in step 1 was cleared there.
-// So every weak reference to an object unreachable at step 1 reads null from the end of
-// that pause, before any callback of the cycle runs (the cleared references' callbacks are
-// queued in step 1 and 2, ahead of the finalizers queued between them: finalization_queue.h).
-// A resurrected object's old weak references stay null.
+// Where clearing happens in a cycle (collector.h, both forms):
+//   In the cycle's last pause, once marking from the roots is done, the finalization queue
+//   keeps its unreachable objects and marks all they reach, with the marker logging what it
+//   newly marks (Marker::LogMarks): those objects were unreachable too. A referent is *dead*
+//   if it was there at the pause (not BornSince the new sweep epoch) and is unmarked or in
+//   that log. BeginClearing then starts a clearing phase — O(1) in the pause, and only if
+//   the marker recorded weak fields or weak roots exist: the log is kept, sorted, and the
+//   weak read barrier turned on (g_weak_read_barrier, weak_member.h).
+//   After the pause, before the sweep (which would free the dead referents and clear the
+//   mark bits), FinishClearing — the collecting thread, with the marker threads — sets every
+//   weak root and every weak field the marker recorded (Marker::ProcessWeakSlots: fields of
+//   objects it traced, the finalization reach's included) to null if it still holds the
+//   dead referent it held when recorded; queues the callbacks of the references it cleared;
+//   and ends the phase.
+//   During the phase a weak read of a dead referent returns null (Read, the barrier's slow
+//   path). So every weak reference to an object unreachable at the pause reads null from
+//   the end of that pause — the same moment for all of them — and a resurrected object's old
+//   weak references stay null. The cycle's queued finalizers are held until the phase ends
+//   (FinalizationQueue::Hold), so every callback of the cycle runs after its clearing, the
+//   cleared references' callbacks first (finalization_queue.h: CPython's order).
 //
-// Why a cleared reference never hides a live object: a weak field recorded by the marker
-// holds, at the pause, either what it held when traced or a later store; in concurrent
-// mode a later store's value is something a mutator held, so reachable at the snapshot
-// (marked by the end, SATB) or allocated black; and a weak read during marking shades its
-// result (WeakLoad), so the remark pause marks it before step 1. A field recorded twice
-// (two markers raced on its object) is cleared once: its callback is queued only when the
-// clearing found a non-null referent.
+// Why a cleared reference never hides a live object: a recorded field is cleared only if it
+// still holds the referent it held when traced (compare-and-swap): a mutator's later store
+// wins. A referent dead at the pause stays dead: no mutator can obtain it (the read barrier
+// hides it) so none stores it. In concurrent mode, what the field held when traced was
+// either overwritten since (the later value is something a mutator held: reachable at the
+// snapshot, so marked by the end, or allocated black or after the pause), or is still there
+// and the test is the pause's verdict; a weak read during marking shades its result, so the
+// remark pause marks it. A field recorded twice (two markers raced on its object) is
+// cleared once: its callback is queued only by the compare-and-swap that nulled it.
 //
-// Concurrent cycles first filter outside the pause (Prefilter, after concurrent marking,
-// mutators running): a reference whose referent is already marked can be dropped from
-// step 1, since marks only grow within a cycle and whatever a mutator stores into a weak
-// reference later is live (above). Step 1 of the remark pause then tests only the
-// references left (to objects still unmarked then: mostly the dead ones) and the fields
-// recorded after the filter.
+// Why the barrier's verdict holds: during the phase the mark bits and the sweep epoch are
+// those of the pause (no marking, no sweep), and objects allocated since are BornSince.
+// The phase ends with the Dekker handshake on ThreadState::weak_reading (seq_cst store of
+// the flag, then load of clearing_, against seq_cst store of clearing_, then load of every
+// flag): a reader either saw the phase over — and then re-reads the field, which holds its
+// final value — or the collector waits for it to leave Read before it sweeps. Then
+// g_weak_read_barrier is decremented with release, after every null was written: a reader
+// whose fast path loads it (acquire) at zero sees those nulls in the field it loads next.
 //
-// Cost: step 1 is O(weak roots + weak fields of marked objects), one mark-bit test each,
-// with prefetching — in a concurrent cycle's pause, O(references to objects unmarked at
-// the filter + fields recorded since); step 2 is O(what only the finalization reach
-// marked). Objects never weakly referenced cost nothing.
+// Cost: in a pause, O(1) plus sorting the finalization reach's log (O(what only it
+// marked)). After it, off the pause: O(weak roots + weak fields of marked objects), one
+// mark-bit test each, in parallel, with prefetching. Objects never weakly referenced cost
+// nothing; a heap with no weak reference has no phase. While the phase runs (between the
+// pause and the sweep), weak reads take the slow path.
 //
-// Threads: NewRoot/FreeRoot from any thread (mu_, a leaf lock); Prefilter by the collecting
-// thread while mutators run; ClearUnmarked/ClearLate by the collecting thread with the world
-// stopped (mu_ taken: a thread outside the heap may be creating a root meanwhile).
+// Threads: NewRoot/FreeRoot from any thread (mu_, a leaf lock); BeginClearing by the
+// collecting thread with the world stopped; FinishClearing by the collecting thread with the
+// world running (mu_ taken chunk by chunk); Read by attached mutators, from WeakReadSlow.
 #ifndef PINION_GC_INTERNAL_WEAK_PROCESSOR_H_
 #define PINION_GC_INTERNAL_WEAK_PROCESSOR_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <unordered_set>
 #include <vector>
 
 #include "gc/internal/finalization_queue.h"
@@ -52,34 +66,48 @@
 
 namespace pinion::internal {
 
+class Space;
+class ThreadState;
+
 // A WeakRoot's entry: its referent, accessed through std::atomic_ref (WeakLoad/WeakStore by
-// mutators, the collector in the pause or Prefilter). Its callback and data sit in parallel
-// arrays of its chunk (RootChunk), written under WeakProcessor::mu_ only, so that the pause's
-// scan reads 8 bytes an entry.
+// mutators, FinishClearing). Its callback and data sit in parallel arrays of its chunk
+// (RootChunk), written under WeakProcessor::mu_ only, so that the scan reads 8 bytes an entry.
 struct WeakRootEntry {
   void* referent = nullptr;
 };
 
 class WeakProcessor {
  public:
-  explicit WeakProcessor(FinalizationQueue& finalization) : finalization_(finalization) {}
+  WeakProcessor(const Space& space, FinalizationQueue& finalization)
+      : space_(space), finalization_(finalization) {}
   WeakProcessor(const WeakProcessor&) = delete;
   WeakProcessor& operator=(const WeakProcessor&) = delete;
 
   // A new entry (never freed before the heap: entries are reused, so a stale pointer to one
   // reads some root's referent, never freed memory).
   WeakRootEntry* NewRoot(void* referent, void (*callback)(void*), void* data);
+  // A root set or freed while a clearing phase holds its dead referent is cleared first, its
+  // callback queued (any thread; under mu_).
+  void SetRoot(WeakRootEntry* entry, void* referent);
   void FreeRoot(WeakRootEntry* entry);
 
-  // Concurrent cycles, after concurrent marking: keeps, of the fields `marker` recorded and
-  // of the weak roots, those whose referent is unmarked now, for ClearUnmarked.
-  void Prefilter(Marker& marker);
-  // Step 1 above, on the fields `marker` recorded (in parallel on its threads) and
-  // Prefilter's survivors. Returns the number of references cleared.
-  size_t ClearUnmarked(Marker& marker);
-  // Step 2 above: the fields `marker` recorded while the finalization reach was marked;
-  // `late_marked` is what only that marking marked.
-  size_t ClearLate(Marker& marker, std::vector<const void*> late_marked);
+  // The cycle's last pause, after the finalization reach was marked and the sweep epoch
+  // `epoch` began: starts a clearing phase if there is anything to clear. `late_marked` is
+  // what only the finalization reach marked. Returns true if a phase started.
+  bool BeginClearing(Marker& marker, std::vector<const void*> late_marked, uint64_t epoch);
+  // After that pause, before the sweep: clears, queues the callbacks, ends the phase.
+  // Returns the number of references cleared.
+  size_t FinishClearing(Marker& marker, ThreadRegistry& threads);
+  // The collecting thread: between BeginClearing and FinishClearing.
+  bool clearing() const { return clearing_.load(std::memory_order_relaxed); }
+
+  // The read barrier's slow path (WeakReadSlow), on `thread`: `value` was just read (acquire)
+  // from `slot`, non-null. Returns null if a clearing phase is on and `value` is dead, the
+  // field's value now if a phase just ended, else `value`.
+  void* Read(ThreadState& thread, void* const* slot, void* value);
+  // The weak store's slow path (WeakStoreSlow), on `thread`: stores `value`, noting first
+  // whether the field held a referent the clearing phase found dead (its callback is owed).
+  void Store(ThreadState& thread, void** slot, void* value);
 
  private:
   static constexpr size_t kChunk = 4096;
@@ -95,38 +123,43 @@ class WeakProcessor {
   static RootChunk& ChunkOf(WeakRootEntry* entry) {
     return *reinterpret_cast<RootChunk*>(reinterpret_cast<uintptr_t>(entry) & ~(kChunkAlign - 1));
   }
-  // Clears `slot` if it still holds `referent`; true if it did.
-  static bool Clear(void** slot, void* referent);
-  // Clears each field of `fields` whose referent `dead(referent)` says is dead (the recorded
-  // referent, or the field's value now if `reread`); queues the callbacks. Thread-safe.
-  template <class Dead>
-  size_t ClearFields(const WeakFields& fields, bool reread, Dead&& dead);
-  template <class Field, class Dead>
-  size_t ClearFields(const std::vector<Field>& fields, bool reread, Dead&& dead);
-  // f(entry, referent) for every entry with a referent in chunks index, index + count, ...,
-  // prefetching ahead. mu_ held (by the caller of the parallel job).
-  template <class F>
-  void ForEachEntryLocked(int index, int count, F&& f);
-  // Clears `entry` if `referent` is unmarked, adding its callback to `calls`.
-  static void ClearRoot(WeakRootEntry* entry, void* referent,
-                        std::vector<FinalizationQueue::WeakCall>& calls, size_t& cleared);
+  // Whether `referent` (an object of this heap) was unreachable at the phase's pause.
+  bool Dead(const void* referent) const;
+  // Clears each field of `fields` that still holds its recorded referent, if that is dead;
+  // gathers the callbacks. Thread-safe.
+  template <class Field>
+  size_t ClearFields(const std::vector<Field>& fields,
+                     std::vector<FinalizationQueue::WeakCall>& calls);
+  // Clears the dead referents of the entries of chunks index, index + count, ..., each
+  // chunk under mu_; gathers the callbacks. Thread-safe.
+  size_t ClearRoots(int index, int count, std::vector<FinalizationQueue::WeakCall>& calls);
+  // Clears `entry` if a clearing phase is on and its referent is dead, adding its callback
+  // to `calls`; true if it did. mu_ held.
+  bool ClearRootLocked(WeakRootEntry* entry, std::vector<FinalizationQueue::WeakCall>& calls);
+  // Whether a mutator overwrote `slot` while it held a dead referent; forgets it.
+  bool Settled(void** slot);
   // Appends `calls` to calls_ (any thread); QueueCalls hands calls_ to the finalization
   // queue (the collecting thread, after the parallel work).
   void AddCalls(const std::vector<FinalizationQueue::WeakCall>& calls);
   void QueueCalls();
 
+  const Space& space_;
   FinalizationQueue& finalization_;
   std::mutex mu_;
   std::vector<std::unique_ptr<RootChunk>> chunks_;  // guarded by mu_
   size_t used_ = 0;                    // guarded by mu_: entries handed out in the last chunk
   std::vector<WeakRootEntry*> free_;   // guarded by mu_
   size_t live_roots_ = 0;              // guarded by mu_: entries handed out, not freed
-  // Prefilter's survivors, for the next ClearUnmarked (collecting thread only; the slots
-  // under candidates_mu_ while Prefilter's threads fill them).
-  bool filtered_ = false;
-  std::mutex candidates_mu_;  // leaf lock
-  WeakFields slot_candidates_;
-  std::vector<WeakRootEntry*> root_candidates_;
+  // The clearing phase. Set in the pause; cleared (seq_cst, see above) by FinishClearing,
+  // which then empties late_. epoch_ and late_ are written only with clearing_ off and no
+  // reader inside Read, so readers of clearing_ == true read them without a lock.
+  std::atomic<bool> clearing_{false};
+  uint64_t epoch_ = 0;
+  std::vector<const void*> late_;  // sorted
+  // Fields a mutator overwrote during the phase while they held a dead referent (Store): a
+  // recorded field found there, its compare-and-swap failed, is owed its callback, once.
+  std::mutex settled_mu_;  // leaf lock
+  std::unordered_set<void**> settled_;  // guarded by settled_mu_
   std::mutex calls_mu_;  // leaf lock
   std::vector<FinalizationQueue::WeakCall> calls_;  // guarded by calls_mu_: to queue
 };

@@ -104,15 +104,15 @@ TEST_CASE("StatsRecorder: counters, totals, max, last and the log2 pause histogr
 
   // pause (ms) -> bucket: [0] < 1 us, [i] in [2^(i-1), 2^i) us, the last one open-ended.
   recorder.RecordPause(0.0005);  // 0.5 us -> 0
-  recorder.RecordCycle(0.0001, 1.0, 100);
+  recorder.RecordCycle(0.0001, 1.0, 0.5, 100);
   recorder.RecordPause(0.001);  // 1 us   -> 1
-  recorder.RecordCycle(0.0005, 2.0, 200);
+  recorder.RecordCycle(0.0005, 2.0, 0, 200);
   recorder.RecordPause(0.003);  // 3 us   -> 2
-  recorder.RecordCycle(0.002, 3.0, 300);
+  recorder.RecordCycle(0.002, 3.0, 0, 300);
   recorder.RecordPause(1.0);  // 1000 us -> 10
-  recorder.RecordCycle(0.5, 4.0, 400);
+  recorder.RecordCycle(0.5, 4.0, 0.25, 400);
   recorder.RecordPause(1.0e6);  // 1000 s -> clamped to the last bucket
-  recorder.RecordCycle(10.0, 5.0, 500);
+  recorder.RecordCycle(10.0, 5.0, 0, 500);
   s = recorder.Snapshot(12345, 67890);
   CHECK(s.collections == 5);
   CHECK(s.live_bytes == 500);  // the last collection's
@@ -123,6 +123,7 @@ TEST_CASE("StatsRecorder: counters, totals, max, last and the log2 pause histogr
   CHECK(s.total_pause_ms == doctest::Approx(0.0005 + 0.001 + 0.003 + 1.0 + 1.0e6));
   CHECK(s.mark_ms == doctest::Approx(0.0001 + 0.0005 + 0.002 + 0.5 + 10.0));
   CHECK(s.sweep_ms == doctest::Approx(15.0));
+  CHECK(s.weak_clear_ms == doctest::Approx(0.75));
   CHECK(s.pause_histogram[0] == 1);
   CHECK(s.pause_histogram[1] == 1);
   CHECK(s.pause_histogram[2] == 1);
@@ -140,9 +141,9 @@ TEST_CASE("StatsRecorder: p99 is the 99th percentile of every pause; peak heap i
   CHECK(s.median_pause_ms == doctest::Approx(51.0));  // the 51st smallest of 100
   CHECK(s.max_pause_ms == doctest::Approx(100.0));
   recorder.RecordPause(1000);
-  recorder.RecordCycle(0, 0, 0);
+  recorder.RecordCycle(0, 0, 0, 0);
   recorder.RecordPause(1000);
-  recorder.RecordCycle(0, 0, 0);
+  recorder.RecordCycle(0, 0, 0, 0);
   s = recorder.Snapshot(0, 0);  // 102 pauses: the 99th percentile is the 101st smallest
   CHECK(s.p99_pause_ms == doctest::Approx(1000.0));
 

@@ -9,8 +9,10 @@
 
 #include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "gc/fault_injection.h"
 #include "gc/finalization.h"
 #include "gc/heap.h"
 #include "gc/weak_c.h"
@@ -106,6 +108,31 @@ struct Log {
     g_resurrect = nullptr;
   }
 };
+
+// A C-style weak field (VisitWeakField): the test can look at what it holds without the
+// read barrier.
+struct RawWeak {
+  Leaf* weak;
+};
+void TraceRawWeak(void* object, pinion::Visitor& v) {
+  v.VisitWeakField(&static_cast<RawWeak*>(object)->weak);
+}
+const TypeId kRawWeak =
+    pinion::RegisterType({.name = "RawWeak", .size = sizeof(RawWeak), .trace = &TraceRawWeak});
+Leaf* Peek(Leaf* const* slot) {
+  return std::atomic_ref<Leaf*>(*const_cast<Leaf**>(slot)).load(std::memory_order_acquire);
+}
+
+// Holds the collecting thread after its last pause, before it clears weak references, until
+// released; counts the cycles that had a clearing phase.
+std::atomic<bool> g_clearing_held{false}, g_clearing_release{true};
+std::atomic<int> g_clearing_phases{0};
+void HoldWeakClearing(pinion::fault::Point point) {
+  if (point != pinion::fault::Point::kWeakClearing) return;
+  g_clearing_phases.fetch_add(1);
+  g_clearing_held = true;
+  while (!g_clearing_release.load()) std::this_thread::yield();
+}
 
 HeapConfig InMode(CollectorMode mode) {
   HeapConfig config = NoAutoCollect();
@@ -303,6 +330,91 @@ TEST_CASE("weak fields found only through a finalizer's reach: cleared if that r
     CHECK(weak_f.get() == nullptr);
     CHECK(h2->weak.get() == live);
     CHECK(RunFinalizers() == 0);
+  }
+}
+
+TEST_CASE("after the pause, before the weak references are cleared, reads already answer: "
+          "null for what the pause found dead, the referent for live and new objects; the "
+          "pause's callbacks wait") {
+  if (!pinion::fault::Available()) {
+    MESSAGE("skipped: needs the fault-injection hooks (a build without NDEBUG)");
+    return;
+  }
+  for (CollectorMode mode : {CollectorMode::kStopTheWorld, CollectorMode::kConcurrent}) {
+    CAPTURE(static_cast<int>(mode));
+    Log log;
+    Heap heap(InMode(mode));
+    ThreadScope scope(heap);
+    GlobalRoot<RawWeak> to_dead(heap.roots(), Make<RawWeak>(kRawWeak));
+    GlobalRoot<RawWeak> to_live(heap.roots(), Make<RawWeak>(kRawWeak));
+    GlobalRoot<RawWeak> to_new(heap.roots(), Make<RawWeak>(kRawWeak));
+    Leaf* dead = Make<Leaf>(kLeaf);
+    GlobalRoot<Leaf> live(heap.roots(), Make<Leaf>(kLeaf));
+    pinion::WeakStore(&to_dead->weak, dead);
+    pinion::WeakStore(&to_live->weak, live.get());
+    WeakRoot<Leaf> root(heap, dead);
+    Finalizable* f = Make<Finalizable>(kFinalizable);
+    f->name = "f";
+    FinalizeWhenUnreachable(f);
+
+    g_clearing_held = g_clearing_release = false;
+    pinion::fault::SetHook(&HoldWeakClearing);
+    std::thread collector([&] { heap.Collect(); });
+    while (!g_clearing_held.load()) pinion::Safepoint();  // parks for the pause(s)
+    // The pause is over and the field still holds `dead`: the read barrier answers.
+    CHECK(Peek(&to_dead->weak) == dead);
+    CHECK(pinion::WeakLoad(&to_dead->weak) == nullptr);
+    CHECK(root.get() == nullptr);
+    CHECK(pinion::WeakLoad(&to_live->weak) == live.get());
+    Leaf* fresh = Make<Leaf>(kLeaf);  // allocated since the pause: unmarked, and alive
+    pinion::WeakStore(&to_new->weak, fresh);
+    CHECK(pinion::WeakLoad(&to_new->weak) == fresh);
+    WeakRoot<Leaf> fresh_root(heap, fresh);
+    CHECK(fresh_root.get() == fresh);
+    CHECK(RunFinalizers() == 0);  // f's callback waits for the clearing
+    g_clearing_release = true;
+    collector.join();
+    pinion::fault::SetHook(nullptr);
+
+    CHECK(Peek(&to_dead->weak) == nullptr);  // cleared before the sweep
+    CHECK(pinion::WeakLoad(&to_dead->weak) == nullptr);
+    CHECK(FindObject(dead) == nullptr);
+    CHECK(Peek(&to_live->weak) == live.get());
+    CHECK(Peek(&to_new->weak) == fresh);
+    CHECK(FindObject(fresh) == fresh);
+    CHECK(fresh_root.get() == fresh);
+    CHECK(RunFinalizers() == 1);
+    CHECK(log.lines == std::vector<std::string>{"finalize f"});
+  }
+}
+
+TEST_CASE("a heap without weak references has no clearing phase") {
+  if (!pinion::fault::Available()) {
+    MESSAGE("skipped: needs the fault-injection hooks (a build without NDEBUG)");
+    return;
+  }
+  for (CollectorMode mode : {CollectorMode::kStopTheWorld, CollectorMode::kConcurrent}) {
+    CAPTURE(static_cast<int>(mode));
+    Heap heap(InMode(mode));
+    ThreadScope scope(heap);
+    GlobalRoot<Holder> holder(heap.roots(), Make<Holder>(kHolder));
+    holder->strong = Make<Leaf>(kLeaf);
+    for (int i = 0; i < 1000; ++i) Make<Leaf>(kLeaf);
+    g_clearing_phases = 0;
+    g_clearing_release = true;
+    pinion::fault::SetHook(&HoldWeakClearing);
+    heap.Collect();  // the holder's weak field is null: the marker records nothing
+    CHECK(g_clearing_phases.load() == 0);
+    {
+      WeakRoot<Leaf> root(heap, holder->strong.get());
+      heap.Collect();
+      CHECK(g_clearing_phases.load() == 1);
+      CHECK(root.get() == holder->strong.get());
+    }
+    holder->weak = holder->strong.get();
+    heap.Collect();
+    CHECK(g_clearing_phases.load() == 2);
+    pinion::fault::SetHook(nullptr);
   }
 }
 
