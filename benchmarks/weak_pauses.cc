@@ -12,7 +12,8 @@
 // heaps match), then the measured collection runs. The figure is that collection's pause
 // time — both pauses added up in concurrent mode (`pause_ms`), the remark pause alone in
 // `last_ms` — as the median of --runs heaps per row, rows interleaved; `vs_none` is the
-// ratio to `none` of the same mode and size, `us_per_1k` the added pause per thousand weak
+// median of the ratios to `none` of the same mode, size and run (heaps measured one after
+// the other), `range` their quartiles, `us_per_1k` the median added pause per thousand weak
 // references. `clear_ms` is not a pause: the time from the collection's last pause to the end
 // of its clearing of weak references (HeapStats::weak_clear_ms), which the mutators feel as
 // weak reads and stores on a slow path and as a later start of the sweep.
@@ -163,29 +164,41 @@ int Main(int argc, char** argv) {
   FILE* csv = options.csv.empty() ? nullptr : std::fopen(options.csv.c_str(), "w");
   if (!options.csv.empty() && csv == nullptr) Fail("cannot write " + options.csv);
   if (csv) std::fprintf(csv, "mode,objects,weak,kind,pause_ms,last_ms,clear_ms\n");
-  std::printf("%-10s %9s %9s %-11s %9s %9s %8s %10s %9s\n", "mode", "objects", "weak", "kind",
-              "pause_ms", "last_ms", "vs_none", "us_per_1k", "clear_ms");
+  std::printf("%-10s %9s %9s %-11s %9s %9s %8s %13s %10s %9s\n", "mode", "objects", "weak",
+              "kind", "pause_ms", "last_ms", "vs_none", "range", "us_per_1k", "clear_ms");
   for (const auto& [mode, mode_name] : modes) {
     for (long n : options.sizes) {
-      const double none = Median(totals[{mode_name, n, "none"}]);
+      const std::vector<double>& none = totals[{mode_name, n, "none"}];
       const long w = weak > 0 ? std::min(weak, n) : n;
       const long refs = (n + std::max<long>(1, n / w) - 1) / std::max<long>(1, n / w);
       for (const std::string& kind : kinds) {
-        const double ms = Median(totals[{mode_name, n, kind}]);
-        const double last = Median(lasts[{mode_name, n, kind}]);
-        const double clear = Median(clears[{mode_name, n, kind}]);
-        std::printf("%-10s %9ld %9ld %-11s %9.3f %9.3f %7.2fx %10.2f %9.3f\n", mode_name.c_str(),
-                    n, kind == "none" ? 0 : refs, kind.c_str(), ms, last, ms / none,
-                    kind == "none" ? 0.0 : (ms - none) * 1e3 / (refs / 1e3), clear);
-        for (size_t r = 0; csv && r < totals[{mode_name, n, kind}].size(); ++r) {
+        const std::vector<double>& mine = totals[{mode_name, n, kind}];
+        // Paired with `none` of the same run (the heaps of a run are measured one after
+        // another): the ratio's median and quartiles, and the median added pause.
+        std::vector<double> ratios, added;
+        for (size_t r = 0; r < mine.size(); ++r) {
+          ratios.push_back(mine[r] / none[r]);
+          added.push_back(mine[r] - none[r]);
+        }
+        std::sort(ratios.begin(), ratios.end());
+        const double q1 = ratios[ratios.size() / 4], q3 = ratios[(3 * ratios.size()) / 4];
+        char range[32];
+        std::snprintf(range, sizeof(range), "%.2f-%.2f", q1, q3);
+        std::printf("%-10s %9ld %9ld %-11s %9.3f %9.3f %7.2fx %13s %10.2f %9.3f\n",
+                    mode_name.c_str(), n, kind == "none" ? 0 : refs, kind.c_str(), Median(mine),
+                    Median(lasts[{mode_name, n, kind}]), Median(ratios), range,
+                    kind == "none" ? 0.0 : Median(added) * 1e3 / (refs / 1e3),
+                    Median(clears[{mode_name, n, kind}]));
+        for (size_t r = 0; csv && r < mine.size(); ++r) {
           std::fprintf(csv, "%s,%ld,%ld,%s,%.4f,%.4f,%.4f\n", mode_name.c_str(), n,
-                       kind == "none" ? 0 : refs, kind.c_str(), totals[{mode_name, n, kind}][r],
+                       kind == "none" ? 0 : refs, kind.c_str(), mine[r],
                        lasts[{mode_name, n, kind}][r], clears[{mode_name, n, kind}][r]);
         }
       }
     }
   }
   std::printf("(median of %d heaps each; pause_ms: both pauses of a concurrent cycle added; "
+              "vs_none: median of the ratios to none of the same run, range: their quartiles; "
               "clear_ms: after the pause, not a pause)\n",
               options.runs);
   if (csv) std::fclose(csv);

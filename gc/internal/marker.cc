@@ -75,28 +75,33 @@ class Marker::Worker final : public Visitor, public RootVisitor {
   void VisitRoot(void* object) override { MarkObject(object); }
   void VisitObject(const void* object) override { MarkObject(object); }
   void VisitWeakSlot(void** slot, WeakCallback on_cleared, void* holder) override {
-    // The holder is being traced, so the slot's line is in cache: read the referent now.
-    // Acquire, as Member's loads: a referent stored during concurrent marking may sit in a
-    // page its thread formatted meanwhile, whose header the checks below read.
-    void* referent = std::atomic_ref<void*>(*slot).load(std::memory_order_acquire);
-    if (referent == nullptr) return;
-    // The checks of MarkObject: a referent that is not an object of this heap is refused,
-    // never cleared (its mark bit would say nothing).
-#ifndef NDEBUG
-    if (FindObject(referent) != referent) {
-      marker_.Refuse(referent, /*foreign=*/false);
+    // Visitor::VisitWeakField's slow half: a field with a callback, or a full buffer.
+    if (on_cleared != nullptr) {
+      weak_fields.with_callback.push_back({slot, on_cleared, holder});
       return;
     }
-#endif
-    if (SegmentOf(referent)->space != space_) [[unlikely]] {
-      marker_.Refuse(referent, /*foreign=*/true);
-      return;
+    SyncWeak();
+    weak_fields.plain.push_back(slot);
+    ArmWeak();
+  }
+  // The visitor's cursor and weak_fields.plain: ArmWeak points the cursor at the array's
+  // free tail, SyncWeak takes what it appended into the array's size. Every access to
+  // weak_fields outside a trace syncs first and arms after (WeakFieldsSynced).
+  void ArmWeak() {
+    weak_cursor_ = weak_fields.plain.tail();
+    weak_limit_ = weak_fields.plain.limit();
+  }
+  void SyncWeak() {
+    if (weak_cursor_ != nullptr) {
+      weak_fields.plain.set_size(weak_fields.plain.size() + (weak_cursor_ - weak_fields.plain.tail()));
     }
-    if (on_cleared == nullptr) {
-      weak_fields.plain.push_back({slot, referent});
-    } else {
-      weak_fields.with_callback.push_back({slot, referent, on_cleared, holder});
-    }
+    weak_cursor_ = weak_limit_ = nullptr;
+  }
+  template <class F>
+  void WeakFieldsSynced(F&& f) {
+    SyncWeak();
+    f(weak_fields);
+    ArmWeak();
   }
 
   // Scans until the private stack and the prefetch FIFO are empty, or (an assist) until
@@ -216,6 +221,20 @@ void Marker::HelperLoop(int index) {
   }
 }
 
+void SlotArray::Grow(size_t at_least) {
+  const size_t capacity = std::max<size_t>({at_least, 2 * capacity_, 1024});
+  std::unique_ptr<void**[]> data(new void**[capacity]);  // not value-initialised
+  std::copy(begin(), end(), data.get());
+  data_ = std::move(data);
+  capacity_ = capacity;
+}
+
+void SlotArray::Append(const SlotArray& other) {
+  if (size_ + other.size_ > capacity_) Grow(size_ + other.size_);
+  std::copy(other.begin(), other.end(), data_.get() + size_);
+  size_ += other.size_;
+}
+
 void Marker::Refuse(const void* object, bool foreign) {
   constexpr size_t kMaxRefused = 64;  // per cycle: a broken trace callback floods otherwise
   std::lock_guard<std::mutex> lock(refused_mu_);
@@ -285,7 +304,7 @@ void Marker::Begin(PinEdges pin_edges) {
     assist_weak_.clear();
   }
   for (auto& w : workers_) {
-    w->weak_fields.clear();
+    w->WeakFieldsSynced([](WeakFields& fields) { fields.clear(); });
     w->mark_log.clear();
   }
   for (auto& w : workers_) w->live_bytes = 0;
@@ -337,19 +356,22 @@ void Marker::OnEachThread(const std::function<void(int index, int count)>& job) 
 bool Marker::HasWeakFields() {
   {
     std::lock_guard<std::mutex> lock(assist_weak_mu_);
-    workers_[0]->weak_fields.Append(assist_weak_);
+    workers_[0]->WeakFieldsSynced([this](WeakFields& fields) { fields.Append(assist_weak_); });
     assist_weak_.clear();
   }
-  return std::any_of(workers_.begin(), workers_.end(),
-                     [](const auto& w) { return !w->weak_fields.empty(); });
+  bool any = false;
+  for (auto& w : workers_) w->WeakFieldsSynced([&](WeakFields& fields) { any |= !fields.empty(); });
+  return any;
 }
 
 void Marker::ProcessWeakSlots(const std::function<void(WeakFields&)>& job) {
   // A heap without weak fields pays no thread handoff for them.
   if (!HasWeakFields()) return;
   RunOnAll([&job](Worker& worker) {
-    job(worker.weak_fields);
-    worker.weak_fields.clear();
+    worker.WeakFieldsSynced([&job](WeakFields& fields) {
+      job(fields);
+      fields.clear();
+    });
   });
 }
 
@@ -397,10 +419,11 @@ bool Marker::Assist(uint64_t budget_bytes) {
   helper.stack().Assign(work);
   helper.Drain(budget_bytes);
   assist_live_bytes_.fetch_add(helper.live_bytes, std::memory_order_relaxed);
-  if (!helper.weak_fields.empty()) {
+  helper.WeakFieldsSynced([this](WeakFields& fields) {
+    if (fields.empty()) return;
     std::lock_guard<std::mutex> lock(assist_weak_mu_);
-    assist_weak_.Append(helper.weak_fields);
-  }
+    assist_weak_.Append(fields);
+  });
   if (!helper.stack().empty()) Share(helper.stack().TakeOldest(helper.stack().size()));
   return true;
 }

@@ -28,9 +28,11 @@
 // and reported by ReportRefused, after the pause, on the collecting thread (a handler that
 // throws must not throw on a marker thread).
 //
-// Weak fields (Visitor::VisitWeak) are not followed: each worker records them, with the
-// referent each held, for weak_processor.h, which processes every worker's records on that
-// worker's thread (ProcessWeakSlots). Refused like visits, by the same checks.
+// Weak fields (Visitor::VisitWeak) are not followed: each worker records the slots of those
+// that are not null — inline, with no call, for fields without a callback — for
+// weak_processor.h, which processes every worker's records on that worker's thread
+// (ProcessWeakSlots) after the pause, and refuses their referents there by the same checks
+// as visits (Refuse).
 //
 // Threads: Mark is called by the collecting thread with the world stopped; in concurrent
 // cycles Begin/AddRoots/AddGrey/Trace by the collecting thread, Assist by running mutators.
@@ -54,21 +56,41 @@ namespace pinion::internal {
 
 class Space;
 
-// The weak fields a trace reported (Visitor::VisitWeak), for weak_processor.h, each with the
-// referent it held then (still its value in a stop-the-world pause). Those without a callback
-// (the common case) take 16 bytes.
-struct WeakField {
-  void** slot;
-  void* referent;
-};
+// The weak fields a trace reported (Visitor::VisitWeak) with a non-null referent, for
+// weak_processor.h: plain ones as their slot alone (8 bytes), appended by Visitor's inline
+// path through its cursor; those with a callback with it and their holder.
 struct WeakFieldWithCallback {
   void** slot;
-  void* referent;
   WeakCallback on_cleared;
   void* holder;
 };
+// A growable array of slots that is never value-initialised (the visitor's cursor writes
+// past size() into the reserved tail; set_size then takes those writes in).
+class SlotArray {
+ public:
+  void** const* begin() const { return data_.get(); }
+  void** const* end() const { return data_.get() + size_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { size_ = 0; }  // keeps the capacity, for the next cycle
+  void push_back(void** slot) {
+    if (size_ == capacity_) Grow(size_ + 1);
+    data_[size_++] = slot;
+  }
+  void Append(const SlotArray& other);
+  // The reserved tail [tail(), limit()), and taking in what was written to its front.
+  void*** tail() { return data_.get() + size_; }
+  void*** limit() { return data_.get() + capacity_; }
+  void set_size(size_t size) { size_ = size; }
+
+ private:
+  void Grow(size_t at_least);
+  std::unique_ptr<void**[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
 struct WeakFields {
-  std::vector<WeakField> plain;
+  SlotArray plain;
   std::vector<WeakFieldWithCallback> with_callback;
 
   bool empty() const { return plain.empty() && with_callback.empty(); }
@@ -77,7 +99,7 @@ struct WeakFields {
     with_callback.clear();
   }
   void Append(const WeakFields& other) {
-    plain.insert(plain.end(), other.plain.begin(), other.plain.end());
+    plain.Append(other.plain);
     with_callback.insert(with_callback.end(), other.with_callback.begin(),
                          other.with_callback.end());
   }
@@ -141,6 +163,8 @@ class Marker {
   int workers() const { return static_cast<int>(workers_.size()); }
   // Reports the visits refused since the last call (kNotAHeapObject), each object once.
   void ReportRefused();
+  // Records a refused visit for ReportRefused (any thread; also weak_processor.h's).
+  [[gnu::cold, gnu::noinline]] void Refuse(const void* object, bool foreign);
 
  private:
   class Worker;
@@ -150,8 +174,6 @@ class Marker {
   // Runs job(worker) on every worker, each on its own marker thread (nullptr: marking).
   void RunOnAll(std::function<void(Worker&)> job);
 
-  // A worker's refused visit (cold: only misuse gets here).
-  [[gnu::cold, gnu::noinline]] void Refuse(const void* object, bool foreign);
 
   const Space& space_;
   // Set by Begin, before any Trace or Assist of the cycle starts (their thread handoffs order

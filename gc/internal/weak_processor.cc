@@ -5,6 +5,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "gc/heap.h"
 #include "gc/internal/finalization_queue.h"
 #include "gc/internal/segment.h"
 #include "gc/internal/space.h"
@@ -121,22 +122,51 @@ void WeakProcessor::QueueCalls() {
   finalization_.QueueWeakCalls(calls);
 }
 
-template <class Field>
-size_t WeakProcessor::ClearFields(const std::vector<Field>& fields,
+bool WeakProcessor::Ours(Marker& marker, const void* referent) const {
+  // The marker's checks for a visit (marker.h): a referent that is not an object of this
+  // heap is refused, never cleared (its mark bit would say nothing).
+#ifndef NDEBUG
+  if (FindObject(referent) != referent) {
+    marker.Refuse(referent, /*foreign=*/false);
+    return false;
+  }
+#endif
+  if (SegmentOf(referent)->space != &space_) [[unlikely]] {
+    marker.Refuse(referent, /*foreign=*/true);
+    return false;
+  }
+  return true;
+}
+
+size_t WeakProcessor::ClearFields(Marker& marker, const WeakFields& fields,
                                   std::vector<FinalizationQueue::WeakCall>& calls) {
+  // A field's value now is its value at the pause if that is dead: no mutator stores a dead
+  // object (none can obtain one), so a dead value has been there since the field was traced.
   size_t cleared = 0;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i + kAhead < fields.size()) PrefetchMark(fields[i + kAhead].referent);
-    const Field& f = fields[i];
-    if (!Dead(f.referent)) continue;
-    if constexpr (std::is_same_v<Field, WeakFieldWithCallback>) {
-      if (Clear(f.slot, f.referent) || Settled(f.slot)) {
-        ++cleared;
-        calls.push_back({f.on_cleared, f.holder, /*arg_is_object=*/true});
-      }
-    } else {
-      cleared += Clear(f.slot, f.referent);
+  const SlotArray& plain = fields.plain;
+  void** const* slots = plain.begin();
+  for (size_t i = 0, n = plain.size(); i < n; ++i) {
+    if (i + 2 * kAhead < n) __builtin_prefetch(slots[i + 2 * kAhead]);
+#ifdef NDEBUG  // optimised builds read a referent's segment unchecked, as the marker does
+    if (i + kAhead < n) {
+      if (void* ahead = Load(slots[i + kAhead])) PrefetchMark(ahead);
     }
+#endif
+    void* referent = Load(slots[i]);
+    if (referent == nullptr || !Ours(marker, referent)) continue;
+    if (Dead(referent) && Clear(slots[i], referent)) ++cleared;
+  }
+  for (const WeakFieldWithCallback& f : fields.with_callback) {
+    void* referent = Load(f.slot);
+    if (referent != nullptr && !Ours(marker, referent)) continue;
+    // A field overwritten since the pause while it held a dead referent is owed its
+    // callback too (Store), once (Settled forgets it).
+    const bool owed = referent != nullptr && Dead(referent)
+                          ? Clear(f.slot, referent) || Settled(f.slot)
+                          : Settled(f.slot);
+    if (!owed) continue;
+    ++cleared;
+    calls.push_back({f.on_cleared, f.holder, /*arg_is_object=*/true});
   }
   return cleared;
 }
@@ -198,8 +228,7 @@ size_t WeakProcessor::FinishClearing(Marker& marker, ThreadRegistry& threads) {
   }
   marker.ProcessWeakSlots([&](WeakFields& fields) {
     std::vector<FinalizationQueue::WeakCall> calls;
-    cleared.fetch_add(ClearFields(fields.plain, calls) + ClearFields(fields.with_callback, calls),
-                      std::memory_order_relaxed);
+    cleared.fetch_add(ClearFields(marker, fields, calls), std::memory_order_relaxed);
     AddCalls(calls);
   });
   // The end of the phase: the Dekker handshake with Read and Store (the file comment), and
@@ -220,11 +249,15 @@ size_t WeakProcessor::FinishClearing(Marker& marker, ThreadRegistry& threads) {
   {
     std::lock_guard<std::mutex> lock(settled_mu_);
     settled_.clear();
+    settled_count_.store(0, std::memory_order_relaxed);
   }
   return cleared.load(std::memory_order_relaxed);
 }
 
 bool WeakProcessor::Settled(void** slot) {
+  // Acquire: a store that noted a slot (Store) counted it first; the caller's load of the
+  // field (or failed compare-and-swap) that saw the store orders the count before this.
+  if (settled_count_.load(std::memory_order_acquire) == 0) return false;
   std::lock_guard<std::mutex> lock(settled_mu_);
   return settled_.erase(slot) != 0;  // once: a field recorded twice gets one callback
 }
@@ -236,6 +269,7 @@ void WeakProcessor::Store(ThreadState& thread, void** slot, void* value) {
     if (old != nullptr && space_.HoldsObject(old) && Dead(old)) {
       std::lock_guard<std::mutex> lock(settled_mu_);
       settled_.insert(slot);
+      settled_count_.fetch_add(1, std::memory_order_relaxed);  // published by the store below
     }
   }
   // Release, as WeakStore; after the note above (see Clear).

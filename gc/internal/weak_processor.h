@@ -125,10 +125,12 @@ class WeakProcessor {
   }
   // Whether `referent` (an object of this heap) was unreachable at the phase's pause.
   bool Dead(const void* referent) const;
-  // Clears each field of `fields` that still holds its recorded referent, if that is dead;
-  // gathers the callbacks. Thread-safe.
-  template <class Field>
-  size_t ClearFields(const std::vector<Field>& fields,
+  // Whether `referent`, a weak field's value, is an object of this heap; refuses it in
+  // `marker` (reported after the cycle) if not.
+  bool Ours(Marker& marker, const void* referent) const;
+  // Clears each field of `fields` whose referent is dead; gathers the callbacks owed.
+  // Thread-safe.
+  size_t ClearFields(Marker& marker, const WeakFields& fields,
                      std::vector<FinalizationQueue::WeakCall>& calls);
   // Clears the dead referents of the entries of chunks index, index + count, ..., each
   // chunk under mu_; gathers the callbacks. Thread-safe.
@@ -160,6 +162,7 @@ class WeakProcessor {
   // recorded field found there, its compare-and-swap failed, is owed its callback, once.
   std::mutex settled_mu_;  // leaf lock
   std::unordered_set<void**> settled_;  // guarded by settled_mu_
+  std::atomic<size_t> settled_count_{0};  // settled_.size(), read without the lock
   std::mutex calls_mu_;  // leaf lock
   std::vector<FinalizationQueue::WeakCall> calls_;  // guarded by calls_mu_: to queue
 };
