@@ -24,8 +24,9 @@
 //    weak field stored during marking needs no barrier: its new referent is something the
 //    mutator holds, hence live at the end of the cycle.
 //  - Cost: a field that is never written costs nothing; each weak field of a live object
-//    costs its recording while marking and one mark-bit test after the pause, off it. A read
-//    costs one load of a global and a branch, and the slow path during marking or clearing.
+//    costs the append of its slot while marking (no call, no branch on the field) and a
+//    mark-bit test after the pause, off it. A read or a store costs one load of a global and
+//    a branch, and the slow path during concurrent marking (reads) or clearing.
 //
 // Memory orders, as Member: stores release, loads acquire; the collector clears with a
 // compare-and-swap from the dead referent (a mutator's store in between wins).

@@ -11,10 +11,11 @@
 //   weak read barrier turned on (g_weak_read_barrier, weak_member.h).
 //   After the pause, before the sweep (which would free the dead referents and clear the
 //   mark bits), FinishClearing — the collecting thread, with the marker threads — sets every
-//   weak root and every weak field the marker recorded (Marker::ProcessWeakSlots: fields of
-//   objects it traced, the finalization reach's included) to null if it still holds the
-//   dead referent it held when recorded; queues the callbacks of the references it cleared;
-//   and ends the phase.
+//   weak root and every weak field the marker recorded (Marker::ProcessWeakSlots: the slots
+//   of non-null fields of objects it traced, the finalization reach's included) to null if
+//   its referent is dead; refuses referents that are not objects of this heap (reported as
+//   the marker's refused visits); queues the callbacks of the references it cleared; and
+//   ends the phase.
 //   During the phase a weak read of a dead referent returns null (Read, the barrier's slow
 //   path). So every weak reference to an object unreachable at the pause reads null from
 //   the end of that pause — the same moment for all of them — and a resurrected object's old
@@ -22,15 +23,16 @@
 //   (FinalizationQueue::Hold), so every callback of the cycle runs after its clearing, the
 //   cleared references' callbacks first (finalization_queue.h: CPython's order).
 //
-// Why a cleared reference never hides a live object: a recorded field is cleared only if it
-// still holds the referent it held when traced (compare-and-swap): a mutator's later store
-// wins. A referent dead at the pause stays dead: no mutator can obtain it (the read barrier
-// hides it) so none stores it. In concurrent mode, what the field held when traced was
-// either overwritten since (the later value is something a mutator held: reachable at the
-// snapshot, so marked by the end, or allocated black or after the pause), or is still there
-// and the test is the pause's verdict; a weak read during marking shades its result, so the
-// remark pause marks it. A field recorded twice (two markers raced on its object) is
-// cleared once: its callback is queued only by the compare-and-swap that nulled it.
+// Why a cleared reference never hides a live object: a field's value at FinishClearing is
+// tested, and cleared by compare-and-swap, so a mutator's store in between wins. A dead
+// value has been in the field since it was traced: no mutator can obtain a dead object (the
+// read barrier hides it) so none stores one, and in concurrent mode what a mutator stored
+// during marking it held, so it was reachable at the snapshot (marked by the end) or
+// allocated black; a weak read during marking shades its result, so the remark pause marks
+// it. A field recorded twice (two markers raced on its object) is cleared once: its
+// callback is queued only by the compare-and-swap that nulled it. A field a mutator
+// overwrote during the phase while it held a dead referent was cleared as far as every
+// reader could tell: Store notes it (settled_), and its callback is owed all the same.
 //
 // Why the barrier's verdict holds: during the phase the mark bits and the sweep epoch are
 // those of the pause (no marking, no sweep), and objects allocated since are BornSince.
@@ -41,11 +43,12 @@
 // g_weak_read_barrier is decremented with release, after every null was written: a reader
 // whose fast path loads it (acquire) at zero sees those nulls in the field it loads next.
 //
-// Cost: in a pause, O(1) plus sorting the finalization reach's log (O(what only it
-// marked)). After it, off the pause: O(weak roots + weak fields of marked objects), one
-// mark-bit test each, in parallel, with prefetching. Objects never weakly referenced cost
-// nothing; a heap with no weak reference has no phase. While the phase runs (between the
-// pause and the sweep), weak reads take the slow path.
+// Cost: in a pause, a branchless append of each weak field's slot while marking (Visitor's
+// inline path), O(1) to start the phase, and sorting the finalization reach's log (O(what
+// only it marked)). After it, off the pause: O(weak roots + weak fields of marked objects),
+// a field read and a mark-bit test each, in parallel, with prefetching. Objects never weakly
+// referenced cost nothing; a heap with no weak reference has no phase. While the phase runs
+// (between the pause and the sweep), weak reads and stores take the slow path.
 //
 // Threads: NewRoot/FreeRoot from any thread (mu_, a leaf lock); BeginClearing by the
 // collecting thread with the world stopped; FinishClearing by the collecting thread with the
