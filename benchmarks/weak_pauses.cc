@@ -2,19 +2,22 @@
 // gc/internal/weak_processor.h): a balanced binary tree of N live nodes, collected in a heap
 // of each kind, in both collector modes:
 //   none         the nodes' trace reports no weak field (the baseline of the same run);
+//   null-fields  the nodes' type has the weak field, null in every node: the same heap with
+//                no weak reference (`vs_null` compares the weak kinds with it);
 //   fields       each node's weak field names a random live node (N live weak fields);
 //   fields-near  the same, naming a node allocated next to it (its sibling in `all`): the
 //                referents' mark bits are read in allocation order, not at random;
 //   roots        N WeakRoots outside the heap name random live nodes;
 //   dead-fields  each node's weak field names a garbage object: N fields cleared.
-// With --weak W, only W nodes (spread evenly) carry a weak reference, so a bigger heap can hold
-// the same number of them. Each heap collects once to settle, then allocates N garbage leaves (in every kind, so the
-// heaps match), then the measured collection runs. The figure is that collection's pause
+// With --weak W, only W nodes (spread evenly) carry a weak reference (the others' fields are
+// null), so a bigger heap can hold the same number of them. Each heap collects once to
+// settle, then allocates N garbage leaves (in every kind, so the heaps match), then the
+// measured collection runs. The figure is that collection's pause
 // time — both pauses added up in concurrent mode (`pause_ms`), the remark pause alone in
-// `last_ms` — as the median of --runs heaps per row, rows interleaved; `vs_none` is the
-// median of the ratios to `none` of the same mode, size and run (heaps measured one after
-// the other), `range` their quartiles, `us_per_1k` the median added pause per thousand weak
-// references. `clear_ms` is not a pause: the time from the collection's last pause to the end
+// `last_ms` — as the median of --runs heaps per row, rows interleaved; `vs_none` and
+// `vs_null` are the medians of the ratios to the `none` and `null-fields` heaps of the same
+// mode, size and run (measured one after the other), with their quartiles; `us_per_1k` the
+// median pause added per thousand weak references, against `none`. `clear_ms` is not a pause: the time from the collection's last pause to the end
 // of its clearing of weak references (HeapStats::weak_clear_ms), which the mutators feel as
 // weak reads and stores on a slow path and as a later start of the sweep.
 //
@@ -100,7 +103,8 @@ Pause Measure(CollectorMode mode, const std::string& kind, long n, long w) {
   std::vector<Node*> all;
   all.reserve(n);
   // Nothing collects while the tree is built (min_heap_bytes), so raw pointers are safe here.
-  const bool weak_type = kind == "fields" || kind == "fields-near" || kind == "dead-fields";
+  const bool weak_type = kind == "fields" || kind == "fields-near" || kind == "dead-fields" ||
+                         kind == "null-fields";
   root.set(Build(weak_type ? kWeakNode : kStrongNode, n, all));
   std::deque<WeakRoot<Node>> roots;
   if (kind == "fields") {
@@ -142,7 +146,8 @@ int Main(int argc, char** argv) {
       });
   const std::vector<std::pair<CollectorMode, std::string>> modes = {
       {CollectorMode::kStopTheWorld, "stw"}, {CollectorMode::kConcurrent, "concurrent"}};
-  const std::vector<std::string> kinds = {"none", "fields", "fields-near", "roots", "dead-fields"};
+  const std::vector<std::string> kinds = {"none",  "null-fields", "fields",
+                                          "fields-near", "roots", "dead-fields"};
   std::map<std::tuple<std::string, long, std::string>, std::vector<double>> totals, lasts, clears;
   const int count = options.runs *
                     static_cast<int>(modes.size() * options.sizes.size() * kinds.size());
@@ -164,41 +169,48 @@ int Main(int argc, char** argv) {
   FILE* csv = options.csv.empty() ? nullptr : std::fopen(options.csv.c_str(), "w");
   if (!options.csv.empty() && csv == nullptr) Fail("cannot write " + options.csv);
   if (csv) std::fprintf(csv, "mode,objects,weak,kind,pause_ms,last_ms,clear_ms\n");
-  std::printf("%-10s %9s %9s %-11s %9s %9s %8s %13s %10s %9s\n", "mode", "objects", "weak",
-              "kind", "pause_ms", "last_ms", "vs_none", "range", "us_per_1k", "clear_ms");
+  std::printf("%-10s %9s %8s %-11s %9s %9s %18s %18s %10s %9s\n", "mode", "objects", "weak",
+              "kind", "pause_ms", "last_ms", "vs_none (range)", "vs_null (range)", "us_per_1k",
+              "clear_ms");
+  // Paired with the heap of `base` kind of the same run (the heaps of a run are measured one
+  // after another): the ratios' median and quartiles.
+  const auto paired = [](const std::vector<double>& mine, const std::vector<double>& base) {
+    std::vector<double> ratios;
+    for (size_t r = 0; r < mine.size(); ++r) ratios.push_back(mine[r] / base[r]);
+    std::sort(ratios.begin(), ratios.end());
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.2fx (%.2f-%.2f)", Median(ratios),
+                  ratios[ratios.size() / 4], ratios[(3 * ratios.size()) / 4]);
+    return std::string(text);
+  };
   for (const auto& [mode, mode_name] : modes) {
     for (long n : options.sizes) {
       const std::vector<double>& none = totals[{mode_name, n, "none"}];
+      const std::vector<double>& null_fields = totals[{mode_name, n, "null-fields"}];
       const long w = weak > 0 ? std::min(weak, n) : n;
       const long refs = (n + std::max<long>(1, n / w) - 1) / std::max<long>(1, n / w);
       for (const std::string& kind : kinds) {
         const std::vector<double>& mine = totals[{mode_name, n, kind}];
-        // Paired with `none` of the same run (the heaps of a run are measured one after
-        // another): the ratio's median and quartiles, and the median added pause.
-        std::vector<double> ratios, added;
-        for (size_t r = 0; r < mine.size(); ++r) {
-          ratios.push_back(mine[r] / none[r]);
-          added.push_back(mine[r] - none[r]);
-        }
-        std::sort(ratios.begin(), ratios.end());
-        const double q1 = ratios[ratios.size() / 4], q3 = ratios[(3 * ratios.size()) / 4];
-        char range[32];
-        std::snprintf(range, sizeof(range), "%.2f-%.2f", q1, q3);
-        std::printf("%-10s %9ld %9ld %-11s %9.3f %9.3f %7.2fx %13s %10.2f %9.3f\n",
-                    mode_name.c_str(), n, kind == "none" ? 0 : refs, kind.c_str(), Median(mine),
-                    Median(lasts[{mode_name, n, kind}]), Median(ratios), range,
-                    kind == "none" ? 0.0 : Median(added) * 1e3 / (refs / 1e3),
+        const bool weak_refs = kind != "none" && kind != "null-fields";
+        std::vector<double> added;  // the pause each weak reference adds, against `none`
+        for (size_t r = 0; r < mine.size(); ++r) added.push_back(mine[r] - none[r]);
+        std::printf("%-10s %9ld %8ld %-11s %9.3f %9.3f %18s %18s %10.2f %9.3f\n",
+                    mode_name.c_str(), n, weak_refs ? refs : 0, kind.c_str(), Median(mine),
+                    Median(lasts[{mode_name, n, kind}]), paired(mine, none).c_str(),
+                    weak_refs ? paired(mine, null_fields).c_str() : "",
+                    weak_refs ? Median(added) * 1e3 / (refs / 1e3) : 0.0,
                     Median(clears[{mode_name, n, kind}]));
         for (size_t r = 0; csv && r < mine.size(); ++r) {
           std::fprintf(csv, "%s,%ld,%ld,%s,%.4f,%.4f,%.4f\n", mode_name.c_str(), n,
-                       kind == "none" ? 0 : refs, kind.c_str(), mine[r],
+                       weak_refs ? refs : 0, kind.c_str(), mine[r],
                        lasts[{mode_name, n, kind}][r], clears[{mode_name, n, kind}][r]);
         }
       }
     }
   }
   std::printf("(median of %d heaps each; pause_ms: both pauses of a concurrent cycle added; "
-              "vs_none: median of the ratios to none of the same run, range: their quartiles; "
+              "vs_none, vs_null: median of the ratios to that kind's heap of the same run, and "
+              "their quartiles; "
               "clear_ms: after the pause, not a pause)\n",
               options.runs);
   if (csv) std::fclose(csv);
