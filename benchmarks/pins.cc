@@ -4,12 +4,17 @@
 //       [--objects 1000000] [--pairs 20000000] [--quick]
 //
 // Cases (per thread, timed from a common start until the slowest thread is done):
-//   private  each thread walks its own --objects objects, pinning and unpinning each in turn;
-//   shared   every thread pins and unpins the same kHotObjects objects, round robin.
+//   sequential  each thread walks its own --objects objects in allocation order, pinning and
+//               unpinning each in turn;
+//   random      the same objects walked in a random order (one fixed shuffle of the pointer
+//               array, the same for every impl): each pair's object is a cache miss;
+//   hot         every thread pins and unpins the same one object.
 // Impls, each doing the same loop body — acquire(o); read o's value; release(o):
 //   pinion      Py_INCREF / Py_DECREF from C (pins_py.c: compat/Python.h's immortality
 //               test, then pinning/pin_c.h's fast path) on objects of a static extension
-//               type — what extension code pays;
+//               type — what extension code pays: pins_py.c is built as an extension module
+//               (a position-independent shared object, benchmarks/BUILD) and dlopen'ed, so
+//               its thread-local accesses are those of a real module;
 //   nonatomic   ++o->refcnt / --o->refcnt (what CPython with a GIL pays), as a relaxed load
 //               and store: the same instructions, without the undefined behaviour of a data
 //               race when threads share the object (they then lose updates, which is why
@@ -39,11 +44,15 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <tuple>
 #include <vector>
+
+#include <dlfcn.h>
+#include <unistd.h>
 
 #include "benchmarks/pins_py.h"
 #include "gc/heap.h"
@@ -52,9 +61,16 @@
 namespace pinion::bench {
 namespace {
 
-constexpr int kHotObjects = 4;
+constexpr int kHotObjects = 1;
 const std::vector<std::string> kImpls = {"pinion", "nonatomic", "atomic", "shared_ptr"};
-const std::vector<std::string> kCases = {"private", "shared"};
+const std::vector<std::string> kCases = {"sequential", "random", "hot"};
+
+// The order a thread walks its objects in: as allocated, or one fixed shuffle.
+template <class T>
+std::vector<T> InOrder(std::vector<T> objects, bool random) {
+  if (random) std::shuffle(objects.begin(), objects.end(), std::mt19937_64(20261205));
+  return objects;
+}
 
 struct Options {
   std::string csv;
@@ -101,11 +117,16 @@ intptr_t Loop(const std::vector<Ptr>& objects, uint64_t pairs, Acquire acquire,
   return sum;
 }
 
-// The sum Loop must return when object k holds value k + 1 (k < n) and it does `pairs` pairs.
-intptr_t ExpectedSum(size_t n, uint64_t pairs) {
+// The sum Loop must return when object k holds value k + 1 (k < n) and it does `pairs` pairs
+// in InOrder's order (a shuffle permutes the same way whatever the element type).
+intptr_t ExpectedSum(size_t n, uint64_t pairs, bool random) {
+  std::vector<intptr_t> values(n);
+  for (size_t k = 0; k < n; ++k) values[k] = static_cast<intptr_t>(k + 1);
+  values = InOrder(std::move(values), random);
   const uint64_t full = pairs / n, rest = pairs % n;
-  const auto tri = [](uint64_t m) { return static_cast<intptr_t>(m * (m + 1) / 2); };
-  return static_cast<intptr_t>(full) * tri(n) + tri(rest);
+  intptr_t sum = static_cast<intptr_t>(full) * static_cast<intptr_t>(n * (n + 1) / 2);
+  for (uint64_t k = 0; k < rest; ++k) sum += values[k];
+  return sum;
 }
 
 // Runs `threads` workers: each calls setup(t) untimed, waits for the common start, runs
@@ -157,7 +178,8 @@ void CheckAndDelete(const std::vector<Object*>& objects, const std::string& impl
   }
 }
 
-double RunCounted(const std::string& impl, bool shared, int threads, const Options& options) {
+double RunCounted(const std::string& impl, bool shared, bool random, int threads,
+                  const Options& options) {
   const size_t n = shared ? kHotObjects : options.objects;
   const uint64_t pairs = options.pairs;
   std::vector<intptr_t> sums(threads);
@@ -165,25 +187,30 @@ double RunCounted(const std::string& impl, bool shared, int threads, const Optio
     using Object = std::remove_pointer_t<decltype(tag)>;
     std::vector<Object*> hot = shared ? NewCounted<Object>(n) : std::vector<Object*>();
     const double seconds = TimeThreads(
-        threads, [&](int) { return shared ? hot : NewCounted<Object>(n); },
-        [&](int t, std::vector<Object*>& objects) {
+        threads,
+        [&](int) {
+          std::vector<Object*> objects = shared ? hot : NewCounted<Object>(n);
+          return std::make_pair(objects, InOrder(objects, random));
+        },
+        [&](int t, std::pair<std::vector<Object*>, std::vector<Object*>>& state) {
+          const std::vector<Object*>& walk = state.second;
           if constexpr (std::is_same_v<Object, PlainObject>) {
             constexpr auto kRelaxed = std::memory_order_relaxed;
             sums[t] = Loop(
-                objects, pairs,
+                walk, pairs,
                 [](PlainObject* o) { o->refcnt.store(o->refcnt.load(kRelaxed) + 1, kRelaxed); },
                 [](PlainObject* o) { o->refcnt.store(o->refcnt.load(kRelaxed) - 1, kRelaxed); });
           } else {
             // Relaxed increments (as std::shared_ptr does); the decrement that may free must
             // be acq_rel in a real refcount.
             sums[t] = Loop(
-                objects, pairs,
+                walk, pairs,
                 [](AtomicObject* o) { o->refcnt.fetch_add(1, std::memory_order_relaxed); },
                 [](AtomicObject* o) { o->refcnt.fetch_sub(1, std::memory_order_acq_rel); });
           }
         },
-        [&](int, std::vector<Object*>& objects) {
-          if (!shared) CheckAndDelete(objects, impl, /*exact=*/true);
+        [&](int, std::pair<std::vector<Object*>, std::vector<Object*>>& state) {
+          if (!shared) CheckAndDelete(state.first, impl, /*exact=*/true);
         });
     if (shared) {
       CheckAndDelete(hot, impl, /*exact=*/threads == 1 || !std::is_same_v<Object, PlainObject>);
@@ -192,11 +219,11 @@ double RunCounted(const std::string& impl, bool shared, int threads, const Optio
   };
   const double seconds =
       impl == "nonatomic" ? run(static_cast<PlainObject*>(nullptr)) : run(static_cast<AtomicObject*>(nullptr));
-  for (intptr_t sum : sums) Check(sum == ExpectedSum(n, pairs), impl + ": wrong sum");
+  for (intptr_t sum : sums) Check(sum == ExpectedSum(n, pairs, random), impl + ": wrong sum");
   return seconds;
 }
 
-double RunSharedPtr(bool shared, int threads, const Options& options) {
+double RunSharedPtr(bool shared, bool random, int threads, const Options& options) {
   const size_t n = shared ? kHotObjects : options.objects;
   const uint64_t pairs = options.pairs;
   using Ptr = std::shared_ptr<PlainObject>;
@@ -210,7 +237,7 @@ double RunSharedPtr(bool shared, int threads, const Options& options) {
   const std::vector<Ptr> hot = shared ? make() : std::vector<Ptr>();
   std::vector<intptr_t> sums(threads);
   const double seconds = TimeThreads(
-      threads, [&](int) { return shared ? hot : make(); },
+      threads, [&](int) { return InOrder(shared ? hot : make(), random); },
       [&](int t, std::vector<Ptr>& objects) {
         intptr_t sum = 0;
         const size_t count = objects.size();
@@ -224,23 +251,53 @@ double RunSharedPtr(bool shared, int threads, const Options& options) {
         sums[t] = sum;
       },
       [](int, std::vector<Ptr>&) {});
-  for (intptr_t sum : sums) Check(sum == ExpectedSum(n, pairs), "shared_ptr: wrong sum");
+  for (intptr_t sum : sums) {
+    Check(sum == ExpectedSum(n, pairs, random), "shared_ptr: wrong sum");
+  }
   for (const Ptr& p : hot) Check(p.use_count() == 1, "shared_ptr: a count was not restored");
   return seconds;
 }
 
+// pins_py.c's functions, from the extension module next to this binary.
+struct PinsPy {
+  decltype(&pins_py_new) make;
+  decltype(&pins_py_value) value;
+  decltype(&pins_py_loop) loop;
+};
+const PinsPy& LoadPinsPy() {
+  static const PinsPy functions = [] {
+    char self[4096];
+    const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (length <= 0) Fail("cannot find this program's path");
+    std::string path(self, length);
+    path = path.substr(0, path.rfind('/') + 1) + "pins_py.pinion-311.so";
+    void* module = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (module == nullptr) Fail(std::string("cannot load the extension module: ") + dlerror());
+    PinsPy f;
+    f.make = reinterpret_cast<decltype(f.make)>(dlsym(module, "pins_py_new"));
+    f.value = reinterpret_cast<decltype(f.value)>(dlsym(module, "pins_py_value"));
+    f.loop = reinterpret_cast<decltype(f.loop)>(dlsym(module, "pins_py_loop"));
+    if (f.make == nullptr || f.value == nullptr || f.loop == nullptr) {
+      Fail("the extension module lacks a pins_py_ function");
+    }
+    return f;
+  }();
+  return functions;
+}
+
 // Objects come from the compat layer as new references (pinned once), and stay pinned so:
 // the loop's pairs come on top, and the counts are back at one when it ends.
-double RunPinion(bool shared, int threads, const Options& options) {
+double RunPinion(bool shared, bool random, int threads, const Options& options) {
   const size_t n = shared ? kHotObjects : options.objects;
   const uint64_t pairs = options.pairs;
   HeapConfig config;
   config.min_heap_bytes = size_t{1} << 40;  // no collection during the timed loops
   Heap heap(config);
-  const auto make = [](size_t count) {
+  const PinsPy& py = LoadPinsPy();
+  const auto make = [&py](size_t count) {
     std::vector<PyObject*> objects;
     for (size_t k = 0; k < count; ++k) {
-      objects.push_back(pins_py_new(static_cast<intptr_t>(k + 1)));
+      objects.push_back(py.make(static_cast<intptr_t>(k + 1)));
       if (objects.back() == nullptr) Fail("pinion: allocation failed");
     }
     return objects;
@@ -252,7 +309,8 @@ double RunPinion(bool shared, int threads, const Options& options) {
   }
   struct Worker {
     std::unique_ptr<ThreadScope> scope;
-    std::vector<PyObject*> objects;
+    std::vector<PyObject*> objects;  // in allocation order
+    std::vector<PyObject*> walk;
   };
   std::vector<intptr_t> sums(threads);
   const double seconds = TimeThreads(
@@ -261,14 +319,15 @@ double RunPinion(bool shared, int threads, const Options& options) {
         Worker w;
         w.scope = std::make_unique<ThreadScope>(heap);
         w.objects = shared ? hot : make(n);
+        w.walk = InOrder(w.objects, random);
         return w;
       },
-      [&](int t, Worker& w) { sums[t] = pins_py_loop(w.objects.data(), n, pairs); },
+      [&](int t, Worker& w) { sums[t] = py.loop(w.walk.data(), n, pairs); },
       [&](int, Worker& w) {
         const size_t step = std::max<size_t>(1, w.objects.size() / 64);
         for (size_t k = 0; k < w.objects.size(); k += step) {
           Check(PinCount(w.objects[k]) == 1, "pinion: a pin count is off");
-          Check(pins_py_value(w.objects[k]) == static_cast<intptr_t>(k + 1),
+          Check(py.value(w.objects[k]) == static_cast<intptr_t>(k + 1),
                 "pinion: an object changed");
         }
         if (!shared) {
@@ -276,7 +335,7 @@ double RunPinion(bool shared, int threads, const Options& options) {
         }
         w.scope.reset();
       });
-  for (intptr_t sum : sums) Check(sum == ExpectedSum(n, pairs), "pinion: wrong sum");
+  for (intptr_t sum : sums) Check(sum == ExpectedSum(n, pairs, random), "pinion: wrong sum");
   if (shared) {
     ThreadScope scope(heap);
     for (PyObject* o : hot) Py_DECREF(o);
@@ -286,10 +345,11 @@ double RunPinion(bool shared, int threads, const Options& options) {
 
 double RunOnce(const std::string& impl, const std::string& case_name, int threads,
                const Options& options) {
-  const bool shared = case_name == "shared";
-  const double seconds = impl == "pinion"       ? RunPinion(shared, threads, options)
-                         : impl == "shared_ptr" ? RunSharedPtr(shared, threads, options)
-                                                : RunCounted(impl, shared, threads, options);
+  const bool shared = case_name == "hot";
+  const bool random = case_name == "random";
+  const double seconds = impl == "pinion"       ? RunPinion(shared, random, threads, options)
+                         : impl == "shared_ptr" ? RunSharedPtr(shared, random, threads, options)
+                                                : RunCounted(impl, shared, random, threads, options);
   return seconds * 1e9 / static_cast<double>(options.pairs);
 }
 
@@ -375,7 +435,7 @@ int Main(int argc, char** argv) {
     if (csv == nullptr) Fail("cannot write " + options.csv);
     std::fprintf(csv, "case,impl,threads,ns_per_pair\n");
   }
-  std::printf("%-8s %-11s %7s %11s %12s %9s\n", "case", "impl", "threads", "ns_per_pair",
+  std::printf("%-10s %-11s %7s %11s %12s %9s\n", "case", "impl", "threads", "ns_per_pair",
               "vs_nonatomic", "vs_atomic");
   for (const std::string& case_name : kCases) {
     for (int threads : options.threads) {
@@ -383,7 +443,7 @@ int Main(int argc, char** argv) {
       const double atomic = median[{case_name, threads, "atomic"}];
       for (const std::string& impl : kImpls) {
         const double ns = median[{case_name, threads, impl}];
-        std::printf("%-8s %-11s %7d %11.2f %11.2fx %8.2fx\n", case_name.c_str(), impl.c_str(),
+        std::printf("%-10s %-11s %7d %11.2f %11.2fx %8.2fx\n", case_name.c_str(), impl.c_str(),
                     threads, ns, ns / nonatomic, ns / atomic);
         if (csv != nullptr) {
           std::fprintf(csv, "%s,%s,%d,%.3f\n", case_name.c_str(), impl.c_str(), threads, ns);
@@ -391,7 +451,7 @@ int Main(int argc, char** argv) {
       }
     }
   }
-  std::printf("(median of %d runs; %zu private objects per thread, %d shared; %llu pairs per "
+  std::printf("(median of %d runs; %zu objects per thread, %d shared; %llu pairs per "
               "thread per run)\n",
               options.runs, options.objects, kHotObjects,
               static_cast<unsigned long long>(options.pairs));

@@ -42,7 +42,12 @@ void pinion_unpin_slow(const void* object);
 int pinion_check_pin_target(const void* object, const char* operation);
 
 #ifndef __cplusplus
-extern __thread struct pinion_pin_log* pinion_current_pin_log;
+/* initial-exec: an extension module is a shared object (-fPIC), and the default model there
+ * (global-dynamic) calls __tls_get_addr on every access, which made a Py_INCREF/Py_DECREF
+ * pair several times dearer (docs/benchmarks.md). The variable lives in the program or a
+ * library it was started with, so it is in static TLS, an offset from the thread pointer. */
+extern __thread struct pinion_pin_log* pinion_current_pin_log
+    __attribute__((tls_model("initial-exec")));
 
 static inline void pinion_pin(const void* object) {
 #ifndef NDEBUG

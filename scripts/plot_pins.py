@@ -18,7 +18,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 IMPLS = ["pinion", "nonatomic", "atomic", "shared_ptr"]
 COLORS = {"pinion": "#2b7bba", "nonatomic": "#9fc98f", "atomic": "#707070",
           "shared_ptr": "#b0b0b0"}
-CASES = [("private", "1M private objects per thread"), ("shared", "4 objects shared by all")]
+CASES = [("sequential", "1M objects per thread, in order"),
+         ("random", "1M objects per thread, random order"), ("hot", "1 object shared by all")]
 
 
 def main(csv_path, png_path):

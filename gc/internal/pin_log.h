@@ -137,7 +137,12 @@ extern constinit PinLog g_frozen_pin_log;
 // a pin from a thread that is not running fails on the frozen log and takes the slow path,
 // which reports it. constinit: read directly, no TLS wrapper call.
 // Its symbol is `pinion_current_pin_log`, the name C code reaches it by (pinning/pin_c.h).
-extern constinit thread_local PinLog* t_pin_log asm("pinion_current_pin_log");
+// initial-exec, as there: code in a shared object (an extension module, or the runtime built
+// as one) reaches it as an offset from the thread pointer, not through __tls_get_addr. It
+// must live in static TLS: in the program or a library loaded at start-up, never one
+// dlopen'ed later.
+[[gnu::tls_model("initial-exec")]] extern constinit thread_local PinLog* t_pin_log asm(
+    "pinion_current_pin_log");
 
 }  // namespace pinion::internal
 

@@ -7,7 +7,7 @@
 namespace pinion::internal {
 
 constinit PinLog g_frozen_pin_log{PinLog::Frozen{}};
-constinit thread_local PinLog* t_pin_log = &g_frozen_pin_log;
+[[gnu::tls_model("initial-exec")]] constinit thread_local PinLog* t_pin_log = &g_frozen_pin_log;
 
 bool PinnedList::Valid(const void* object) const { return space_.HoldsObject(object); }
 
