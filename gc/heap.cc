@@ -71,6 +71,10 @@ HeapConfig FromEnvironment(HeapConfig config) {
   if (const char* v = get("PINION_MARKERS"); v && number("PINION_MARKERS", v, value)) {
     config.marker_threads = static_cast<int>(value);
   }
+  if (const char* v = get("PINION_BACKGROUND_MARKERS");
+      v && number("PINION_BACKGROUND_MARKERS", v, value)) {
+    config.background_marker_threads = static_cast<int>(value);
+  }
   if (const char* v = get("PINION_GROWTH"); v && number("PINION_GROWTH", v, value)) {
     config.growth_factor = value;
   }
@@ -94,6 +98,10 @@ HeapConfig Validated(HeapConfig config) {
   if (config.marker_threads < 0) {
     ReportMisuse(Misuse::kBadArgument, "HeapConfig::marker_threads must be >= 0");
     config.marker_threads = 0;
+  }
+  if (config.background_marker_threads < 0) {
+    ReportMisuse(Misuse::kBadArgument, "HeapConfig::background_marker_threads must be >= 0");
+    config.background_marker_threads = 0;
   }
   return config;
 }

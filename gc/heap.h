@@ -55,7 +55,7 @@ enum class CollectorMode {
 
 // Every field can also be set from the environment, which wins over the code (so a runtime's
 // users can switch without rebuilding) unless from_environment is false:
-// PINION_MODE=stw|concurrent, PINION_MARKERS=N, PINION_GROWTH=F,
+// PINION_MODE=stw|concurrent, PINION_MARKERS=N, PINION_BACKGROUND_MARKERS=N, PINION_GROWTH=F,
 // PINION_HEAP_LIMIT=BYTES[k|m|g], PINION_TORTURE=N, PINION_TRACE=1.
 struct HeapConfig {
   CollectorMode mode = CollectorMode::kStopTheWorld;
@@ -67,8 +67,13 @@ struct HeapConfig {
   double growth_factor = 2.5;
   // Hard cap on the memory the heap commits (pages + large objects); 0 means no cap.
   size_t heap_limit_bytes = 0;
-  // Threads that mark in parallel, the collecting thread included; 0: one per hardware thread.
+  // Threads that mark in parallel in a pause, the collecting thread included; 0: one per
+  // hardware thread.
   int marker_threads = 0;
+  // Concurrent mode: threads that mark while the mutators run, the background collector
+  // thread included; 0: a quarter of marker_threads, rounded, at least one (Go's 25% of the
+  // CPU), so that marking leaves the mutators their cores. At most marker_threads.
+  int background_marker_threads = 0;
   // Called when an allocation would pass heap_limit_bytes even after a collection. Return
   // true after releasing memory (e.g. dropping caches) to collect and retry, false to fail.
   std::function<bool(size_t bytes)> on_out_of_memory;

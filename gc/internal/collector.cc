@@ -25,6 +25,13 @@ int MarkerThreads(const HeapConfig& config) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// Concurrent marking's share of the marker threads (HeapConfig::background_marker_threads).
+int BackgroundMarkerThreads(const HeapConfig& config) {
+  const int all = MarkerThreads(config);
+  if (config.background_marker_threads > 0) return std::min(config.background_marker_threads, all);
+  return std::max(1, (all + 2) / 4);
+}
+
 const char* ReasonName(Collector::Reason reason) {
   switch (reason) {
     case Collector::Reason::kExplicit: return "explicit";
@@ -69,6 +76,7 @@ Collector::Collector(const HeapConfig& config, RootSet& roots, Space& space,
       finalization_(finalization),
       weak_(weak),
       marker_(MarkerThreads(config), space),
+      background_markers_(BackgroundMarkerThreads(config)),
       trace_(config.trace),
       budget_(config.min_heap_bytes),
       concurrent_(config.mode == CollectorMode::kConcurrent),
@@ -404,13 +412,13 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   // takes to claim its scan (descheduled, say): the flush handshakes below replace the
   // scanner, and a thread still pending would then flush instead of reporting its handles.
   const Clock::time_point mark_start = Clock::now();
-  marker_.Trace();
+  marker_.Trace(background_markers_);
   for (int round = 0;; ++round) {
     PINION_FAULT_POINT(kMarkRound);
     const bool all_scanned = threads.ScanStoppedThreads();
     const std::vector<const void*> shaded = TakeShaded(/*include_threads=*/false);
     for (const void* object : shaded) marker_.AddGrey(object);
-    marker_.Trace();
+    marker_.Trace(background_markers_);
     const bool little_left = shaded.size() < kRemarkThreshold && !marker_.HasSharedWork();
     if (all_scanned && (little_left || round >= kMaxRounds)) break;
     if (shaded.empty()) std::this_thread::sleep_for(std::chrono::microseconds(100));
@@ -428,7 +436,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
       all_flushed = threads.ScanStoppedThreads();
       const std::vector<const void*> shaded = TakeShaded(/*include_threads=*/false);
       for (const void* object : shaded) marker_.AddGrey(object);
-      marker_.Trace();
+      marker_.Trace(background_markers_);
       flushed += shaded.size();
       if (!all_flushed && shaded.empty()) {
         std::this_thread::sleep_for(std::chrono::microseconds(20));

@@ -57,7 +57,9 @@
 //     (member.h) and allocation black (new objects are born marked), grey the globals and
 //     the pinned objects, and ask every thread for its handles. Length: proportional to
 //     threads, globals and pins, not to the heap.
-//  3. Concurrent mark (marker threads, mutators running): trace from the grey roots, except
+//  3. Concurrent mark (mutators running) on a quarter of the marker threads, at least one
+//     (HeapConfig::background_marker_threads: marking leaves the mutators their cores, as
+//     Go's 25%; pauses mark on all of them): trace from the grey roots, except
 //     objects of edges_hold_pins types, marked but never traced in this form
 //     (Marker::PinEdges::kSkip): each of their edges is a pin, so its target is a root (see
 //     "Pins" below), and their fields are plain stores that a trace would race with. Each
@@ -196,6 +198,9 @@ class Collector {
   FinalizationQueue& finalization_;
   WeakProcessor& weak_;
   Marker marker_;
+  // Marker threads of the concurrent phase (HeapConfig::background_marker_threads); pauses
+  // use them all.
+  const int background_markers_;
   StatsRecorder stats_;
   const bool trace_;
 

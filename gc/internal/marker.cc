@@ -210,7 +210,7 @@ void Marker::HelperLoop(int index) {
     }
     if (job) {
       job(*workers_[index]);
-    } else {
+    } else if (index < active_) {
       Run(*workers_[index]);
     }
     {
@@ -281,7 +281,7 @@ void Marker::Run(Worker& worker) {
     if (pool_.empty()) {
       ++idle_;
       idle_hint_.store(true, std::memory_order_relaxed);
-      if (idle_ == workers()) {
+      if (idle_ == active_) {
         done_ = true;
         pool_cv_.notify_all();
         return;
@@ -317,9 +317,10 @@ void Marker::AddGrey(const void* object) { workers_[0]->VisitObject(object); }
 
 RootVisitor& Marker::root_visitor() { return *workers_[0]; }
 
-void Marker::Trace() {
+void Marker::Trace(int threads) {
   {
     std::lock_guard<std::mutex> lock(pool_mu_);
+    active_ = threads > 0 ? std::min(threads, workers()) : workers();
     idle_ = 0;
     done_ = false;
     idle_hint_.store(false, std::memory_order_relaxed);

@@ -132,8 +132,9 @@ class Marker {
   RootVisitor& root_visitor();
   // Marks `object` (a heap object's start) if it is not yet, and queues it for scanning.
   void AddGrey(const void* object);
-  // Scans until every queued object's subgraph is marked.
-  void Trace();
+  // Scans until every queued object's subgraph is marked, on the first `threads` marker
+  // threads (0: all of them; the calling thread is always one).
+  void Trace(int threads = 0);
   // Bytes marked since Begin (an object two markers raced on may count twice).
   uint64_t live_bytes() const;
 
@@ -186,6 +187,9 @@ class Marker {
   std::condition_variable pool_cv_;
   std::vector<std::vector<uintptr_t>> pool_;  // guarded by pool_mu_
   int idle_ = 0;                                // guarded by pool_mu_
+  // The workers this Trace runs on (set by Trace before it hands the job to the helpers, so
+  // the handoff orders it for them).
+  int active_ = 0;
   bool done_ = false;                           // guarded by pool_mu_
   // Relaxed copy of idle_ > 0 read by busy workers: a stale value only delays or wastes a
   // handover; correctness rests on the locked counters.

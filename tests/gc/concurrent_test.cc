@@ -661,12 +661,14 @@ TEST_CASE("PINION_* environment variables override HeapConfig; bad values are re
   {
     ScopedEnv mode("PINION_MODE", "concurrent");
     ScopedEnv markers("PINION_MARKERS", "3");
+    ScopedEnv background("PINION_BACKGROUND_MARKERS", "2");
     ScopedEnv growth("PINION_GROWTH", "1.5");
     ScopedEnv limit("PINION_HEAP_LIMIT", "64m");
     ScopedEnv torture("PINION_TORTURE", "1000");
     Heap heap;
     CHECK(heap.config().mode == CollectorMode::kConcurrent);
     CHECK(heap.config().marker_threads == 3);
+    CHECK(heap.config().background_marker_threads == 2);
     CHECK(heap.config().growth_factor == doctest::Approx(1.5));
     CHECK(heap.config().heap_limit_bytes == size_t{64} << 20);
     CHECK(heap.config().torture_interval == 1000);

@@ -628,7 +628,7 @@ TEST_CASE("allocation inside a native region is reported (kThreadNotAttached): a
   CHECK(MisuseOf([&] { Allocate(kNode, sizeof(Node)); }) == Misuse::kThreadNotAttached);
 }
 
-TEST_CASE("HeapConfig validation: growth_factor < 1 and marker_threads < 0 are kBadArgument") {
+TEST_CASE("HeapConfig validation: growth_factor < 1 and marker_threads or background_marker_threads < 0 are kBadArgument") {
   {
     ScopedMisuseHandler handler;
     HeapConfig config;
@@ -639,6 +639,9 @@ TEST_CASE("HeapConfig validation: growth_factor < 1 and marker_threads < 0 are k
     config.growth_factor = 1.0;  // the least allowed
     CHECK(MisuseOf([&] { Heap heap(config); }) == std::nullopt);
     config.marker_threads = -1;
+    CHECK(MisuseOf([&] { Heap heap(config); }) == Misuse::kBadArgument);
+    config.marker_threads = 0;
+    config.background_marker_threads = -1;
     CHECK(MisuseOf([&] { Heap heap(config); }) == Misuse::kBadArgument);
   }
   {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -181,6 +182,54 @@ TEST_CASE("Marker with 1 and 4 workers marks exactly the reachable objects of a 
     }
   }
   roots.RemoveGlobal(root_slots.data());
+}
+
+// A GNode whose trace notes the thread it runs on.
+std::mutex g_tracers_mu;
+std::unordered_set<std::thread::id>* g_tracers = nullptr;
+void TraceNoting(void* object, pinion::Visitor& v) {
+  {
+    std::lock_guard<std::mutex> lock(g_tracers_mu);
+    if (g_tracers != nullptr) g_tracers->insert(std::this_thread::get_id());
+  }
+  TraceGNode(object, v);
+}
+const TypeId kNotingNode =
+    pinion::RegisterType({"NotingNode", sizeof(GNode), &TraceNoting, nullptr});
+
+TEST_CASE("Marker::Trace(threads) marks on that many workers: Trace(1) only on the caller") {
+  Heap heap(NoAutoCollect());
+  ThreadScope thread(heap);
+  constexpr int kNodes = 50000;
+  std::vector<GNode*> n;
+  for (int i = 0; i < kNodes; ++i) n.push_back(static_cast<GNode*>(Allocate(kNotingNode)));
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> pick(0, kNodes - 1);
+  for (int i = 0; i < kNodes; ++i) {  // a chain through all, and two random edges each
+    n[i]->edges[0] = i + 1 < kNodes ? n[i + 1] : nullptr;
+    n[i]->edges[1] = n[pick(rng)];
+    n[i]->edges[2] = n[pick(rng)];
+  }
+  std::unordered_set<std::thread::id> tracers;
+  g_tracers = &tracers;
+  Marker marker(4, heap.impl().space);
+  for (int threads : {1, 0, 1}) {  // 0: all four; then back to one
+    INFO("threads " << threads);
+    tracers.clear();
+    marker.Begin();
+    for (int i = 0; i < kNodes; i += 1000) marker.AddGrey(n[i]);
+    marker.Trace(threads);
+    int unmarked = 0;
+    for (GNode* node : n) unmarked += !IsMarked(node);
+    CHECK(unmarked == 0);
+    if (threads == 1) {
+      CHECK(tracers == std::unordered_set<std::thread::id>{std::this_thread::get_id()});
+    } else {
+      CHECK(tracers.size() >= 1);
+    }
+    for (GNode* node : n) ClearMark(node);
+  }
+  g_tracers = nullptr;
 }
 
 TEST_CASE("Marker follows a 200000-long chain without recursion, with 1 and 4 workers") {
