@@ -8,22 +8,26 @@
 // itself (16 bytes a batch, ~32 MiB per thread for 20 s) is in every configuration's RSS:
 //
 //   bazel build -c opt --jobs=2 //benchmarks:latency
-//   bazel-bin/benchmarks/latency [--sizes 256,1024] [--runs 3] [--seconds 20]
+//   .bazel/bin/benchmarks/latency [--sizes 256,1024] [--runs 3] [--seconds 20]
 //       [--mutators 1] [--configs pinion-concurrent,pinion-stw,control,malloc]
 //       [--csv FILE] [--mmu-csv FILE] [--batch-ops N] [--control-mib 2048]
 //       [--seed 1] [--timeout 900] [--quick]
-//   python3 scripts/plot_latency.py mmu.csv latency.png
-//   bazel-bin/benchmarks/latency --self-test   (checks the MMU computation; the smoke test
-//                                               runs it)
+//   scripts/plot_latency.py mmu.csv latency.png
+//   .bazel/bin/benchmarks/latency --self-test   (checks the MMU computation; the smoke test
+//                                                runs it)
 //
-// (the symlinks live under .bazel/: .bazel/bin/benchmarks/latency; `bazel run -c opt
-// //benchmarks:latency -- ...` works too, relative CSV paths then mean the caller's cwd.)
+// (`bazel run -c opt //benchmarks:latency -- ...` works too; relative CSV paths then mean
+// the caller's cwd.) Measured on this project's 2-core machine as:
+//   .bazel/bin/benchmarks/latency --sizes 256 --runs 1 --seconds 10 --csv latency.csv \
+//       --mmu-csv mmu.csv
 // --quick: 32 MiB only, --seconds 2, one run (a smoke test, //benchmarks:latency_test).
 //
 // Configurations:
 //   pinion-concurrent  HeapConfig defaults, mode concurrent (marker threads: one per
 //                      hardware thread unless PINION_MARKERS says otherwise), Member fields
 //   pinion-stw         HeapConfig defaults, stop-the-world, raw pointer fields
+//                      (both Pinion configurations honour the PINION_* environment, as
+//                      //benchmarks:pauses does: PINION_MARKERS=1 for one marker thread)
 //   control            NO COLLECTION: the same Pinion heap, allocator and program as
 //                      pinion-concurrent (Member fields, concurrent mode), but min_heap_bytes
 //                      = 2^60 (and the PINION_* environment ignored), so no cycle ever starts
