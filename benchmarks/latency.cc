@@ -18,8 +18,7 @@
 //
 // (`bazel run -c opt //benchmarks:latency -- ...` works too; relative CSV paths then mean
 // the caller's cwd.) Measured on this project's 2-core machine as:
-//   .bazel/bin/benchmarks/latency --sizes 256 --runs 1 --seconds 10 --csv latency.csv \
-//       --mmu-csv mmu.csv
+//   .bazel/bin/benchmarks/latency --sizes 256 --runs 1 --seconds 10 --csv l.csv --mmu-csv m.csv
 // --quick: 32 MiB only, --seconds 2, one run (a smoke test, //benchmarks:latency_test).
 //
 // Configurations:
