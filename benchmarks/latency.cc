@@ -126,8 +126,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const std::vector<std::string> kConfigs = {"pinion-concurrent", "pinion-stw", "control",
-                                           "malloc"};
+const std::vector<std::string> kConfigs = {"pinion-concurrent", "pinion-stw", "control", "malloc"};
 constexpr double kBatchTargetUs = 10;
 constexpr int kQuickSizeMib = 32;
 constexpr int kCalibrationSizeMib = 32;
@@ -221,7 +220,9 @@ int SelfTest() {
   expect(Mmu(b, 30000001), -1, "a window longer than the phase");
   // Random batches and gaps of 1..60 ns: every window start, by brute force.
   uint64_t state = 12345;
-  auto next = [&] { return (state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  auto next = [&] {
+    return (state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 33;
+  };
   for (int trial = 0; trial < 20; ++trial) {
     Batches r;
     int64_t t = static_cast<int64_t>(next() % 50);
@@ -304,9 +305,8 @@ int RunChild(const ChildOptions& o, const HeapConfig& config) {
   const uint64_t max_steps =
       control ? static_cast<uint64_t>(o.control_mib * (1 << 20) / W::kOpBytes / o.mutators)
               : UINT64_MAX;
-  const size_t capacity = static_cast<size_t>(
-      std::min<double>(o.seconds * 1e6 / kBatchTargetUs * 4 + 1024,
-                       double(max_steps) / o.batch_ops + 2));
+  const size_t capacity = static_cast<size_t>(std::min<double>(
+      o.seconds * 1e6 / kBatchTargetUs * 4 + 1024, double(max_steps) / o.batch_ops + 2));
 
   std::vector<Batches> batches(o.mutators);
   std::vector<char> ok(o.mutators, 1);
@@ -314,8 +314,8 @@ int RunChild(const ChildOptions& o, const HeapConfig& config) {
   typename W::Array* array = live.get();  // rooted by `live` for the whole phase
   const HeapStats before = heap.stats();
   const Clock::time_point origin = Clock::now();
-  const Clock::time_point deadline =
-      origin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+  const Clock::time_point deadline = origin + std::chrono::duration_cast<Clock::duration>(
+                                                  std::chrono::duration<double>(o.seconds));
   {
     NativeRegion waiting;  // the mutators' collections must not wait for this thread
     std::vector<std::thread> threads;
@@ -358,8 +358,7 @@ int RunChild(const ChildOptions& o, const HeapConfig& config) {
   }
   if (damaged > 0) {
     std::fprintf(stderr, "latency: %llu of %llu live trees were damaged\n",
-                 static_cast<unsigned long long>(damaged),
-                 static_cast<unsigned long long>(trees));
+                 static_cast<unsigned long long>(damaged), static_cast<unsigned long long>(trees));
     all_ok = false;
   }
 
@@ -401,13 +400,11 @@ int RunChild(const ChildOptions& o, const HeapConfig& config) {
       "RESULT ok=%d mutators=%d batch_ops=%llu batches=%zu seconds=%.4f build_s=%.3f "
       "p50_ms=%.5f p99_ms=%.5f p999_ms=%.5f max_ms=%.5f gcs=%llu pauses=%llu "
       "max_pause_ms=%.4f waits=%llu assists=%llu live_mib=%.2f mmu=%s\n",
-      all_ok ? 1 : 0, o.mutators, static_cast<unsigned long long>(o.batch_ops),
-      durations_ms.size(), (last_end - first_start) / 1e9, build_s,
-      Percentile(durations_ms, 0.5), Percentile(durations_ms, 0.99),
-      Percentile(durations_ms, 0.999), durations_ms.back(),
+      all_ok ? 1 : 0, o.mutators, static_cast<unsigned long long>(o.batch_ops), durations_ms.size(),
+      (last_end - first_start) / 1e9, build_s, Percentile(durations_ms, 0.5),
+      Percentile(durations_ms, 0.99), Percentile(durations_ms, 0.999), durations_ms.back(),
       static_cast<unsigned long long>(after.collections - before.collections),
-      static_cast<unsigned long long>(after.pauses - before.pauses),
-      ChurnMaxPauseMs(before, after),
+      static_cast<unsigned long long>(after.pauses - before.pauses), ChurnMaxPauseMs(before, after),
       static_cast<unsigned long long>(after.mutator_waits - before.mutator_waits),
       static_cast<unsigned long long>(after.assists - before.assists), live_mib,
       mmu.empty() ? "-" : mmu.c_str());
@@ -514,7 +511,7 @@ struct Row {
   int heap_mib = 0;
   std::string config;
   size_t runs_ok = 0, runs_failed = 0;
-  std::map<std::string, double> v;  // medians (maxima for the max_ keys)
+  std::map<std::string, double> v;             // medians (maxima for the max_ keys)
   std::vector<std::pair<double, double>> mmu;  // window_ms, median mmu
 };
 
@@ -539,8 +536,8 @@ Row Summarise(int size, const std::string& config, const std::vector<Sample>& al
     for (const Sample* s : ok) m = std::max(m, field(*s));
     return m;
   };
-  for (const char* key : {"batch_ops", "seconds", "p50_ms", "p99_ms", "p999_ms", "gcs",
-                          "pauses", "waits", "assists", "live_mib"}) {
+  for (const char* key : {"batch_ops", "seconds", "p50_ms", "p99_ms", "p999_ms", "gcs", "pauses",
+                          "waits", "assists", "live_mib"}) {
     row.v[key] = median([&](const Sample& s) { return s.get(key); });
   }
   row.v["max_ms"] = worst([](const Sample& s) { return s.get("max_ms"); });
@@ -566,21 +563,20 @@ Row Summarise(int size, const std::string& config, const std::vector<Sample>& al
   return row;
 }
 
-const char* kColumns[] = {"batch_ops",  "seconds",   "p50_ms",  "p99_ms",   "p999_ms",
-                          "max_ms",     "mmu_1ms",   "mmu_10ms", "mmu_100ms", "gcs",
-                          "pauses",     "max_pause_ms", "waits", "assists",  "live_mib",
-                          "rss_mib",    "rss_per_live"};
-const char* kCsvNames[] = {"batch_ops",     "seconds",      "batch_p50_ms", "batch_p99_ms",
-                           "batch_p999_ms", "batch_max_ms", "mmu_1ms",      "mmu_10ms",
-                           "mmu_100ms",     "collections",  "pauses",       "max_pause_ms",
-                           "mutator_waits", "assists",      "live_mib",     "peak_rss_mib",
-                           "rss_per_live"};
+const char* kColumns[] = {"batch_ops", "seconds",      "p50_ms",   "p99_ms",    "p999_ms",
+                          "max_ms",    "mmu_1ms",      "mmu_10ms", "mmu_100ms", "gcs",
+                          "pauses",    "max_pause_ms", "waits",    "assists",   "live_mib",
+                          "rss_mib",   "rss_per_live"};
+const char* kCsvNames[] = {
+    "batch_ops",     "seconds",  "batch_p50_ms", "batch_p99_ms", "batch_p999_ms", "batch_max_ms",
+    "mmu_1ms",       "mmu_10ms", "mmu_100ms",    "collections",  "pauses",        "max_pause_ms",
+    "mutator_waits", "assists",  "live_mib",     "peak_rss_mib", "rss_per_live"};
 const char* kFormats[] = {"%9.0f", "%7.2f", "%8.4f", "%8.4f", "%8.3f", "%8.3f",
                           "%7.3f", "%7.3f", "%7.3f", "%5.0f", "%6.0f", "%9.3f",
                           "%6.0f", "%7.0f", "%8.1f", "%8.0f", "%6.2f"};
-const char* kHeads[] = {"batch_ops", "seconds", "p50_ms", "p99_ms", "p999_ms", "max_ms",
-                        "mmu_1", "mmu_10", "mmu_100", "gcs", "pauses", "maxpause",
-                        "waits", "assists", "live_mib", "rss_mib", "rss/lv"};
+const char* kHeads[] = {"batch_ops", "seconds", "p50_ms",   "p99_ms",  "p999_ms", "max_ms",
+                        "mmu_1",     "mmu_10",  "mmu_100",  "gcs",     "pauses",  "maxpause",
+                        "waits",     "assists", "live_mib", "rss_mib", "rss/lv"};
 constexpr size_t kColumnCount = sizeof kColumns / sizeof kColumns[0];
 static_assert(sizeof kCsvNames / sizeof kCsvNames[0] == kColumnCount);
 static_assert(sizeof kFormats / sizeof kFormats[0] == kColumnCount);
@@ -661,8 +657,8 @@ void WriteMmuCsv(const std::vector<Row>& rows, const Options& options) {
   std::fprintf(csv, "heap_mib,config,mutators,window_ms,mmu\n");
   for (const Row& row : rows) {
     for (const auto& [window, mmu] : row.mmu) {
-      std::fprintf(csv, "%d,%s,%d,%.6g,%.6g\n", row.heap_mib, row.config.c_str(),
-                   options.mutators, window, mmu);
+      std::fprintf(csv, "%d,%s,%d,%.6g,%.6g\n", row.heap_mib, row.config.c_str(), options.mutators,
+                   window, mmu);
     }
   }
   CloseCsv(csv, path);

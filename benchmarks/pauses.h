@@ -130,7 +130,6 @@ class PauseWorkload {
     return r;
   }
 
- 
   // One churn operation (phase 2, a and b) on `heap`, whose live trees are rooted by the
   // caller; the subtree it replaces lies in one of the `count` trees from index `first`
   // (a mutator's slice: threads churning disjoint slices of one heap never write the same
@@ -215,7 +214,6 @@ class PauseWorkload {
     node->right = GC::template New<Node>();
     Populate(node->right, depth - 1);
   }
-
 };
 
 }  // namespace pinion::bench
