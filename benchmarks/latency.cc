@@ -329,8 +329,11 @@ int RunChild(const ChildOptions& o, const HeapConfig& config) {
         Batches& mine = batches[t];
         mine.start.reserve(capacity);
         mine.end.reserve(capacity);
-        ready.fetch_add(1);
-        while (ready.load() < o.mutators) std::this_thread::yield();
+        {  // all start together; a pause meanwhile must not wait for a thread spinning here
+          NativeRegion starting;
+          ready.fetch_add(1);
+          while (ready.load() < o.mutators) std::this_thread::yield();
+        }
         uint64_t steps = 0;
         for (;;) {
           const Clock::time_point start = Clock::now();
