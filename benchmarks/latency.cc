@@ -84,6 +84,11 @@
 //   live_mib       the live tree nodes (trees x 511 x 24 bytes; the same in every config)
 //   peak_rss_mib   the run's peak RSS (wait4's ru_maxrss of its child process)
 //   rss_per_live   peak_rss_mib / live_mib
+//   cpus           the process's CPU time (user + system, every thread: mutators, marker
+//                  threads, the background collector) during the churn / its length: how many
+//                  cores the run kept busy (the machine has hardware_concurrency of them)
+//   sys_cpus       the system part of it: the kernel's page faults (fresh memory) and
+//                  scheduling
 // --mmu-csv FILE: heap_mib,config,window_ms,mmu for 21 log-spaced windows from 0.1 ms to
 // 1 s (five per decade; median over the runs), the input of scripts/plot_latency.py. A
 // window longer than the churn phase has no value and no line.
@@ -98,6 +103,8 @@
 //
 // Threads: the parent is single-threaded; a child runs its main thread (builds the live
 // heap, then waits) and the M mutator threads.
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -268,6 +275,14 @@ struct ChildOptions {
   uint64_t seed = 1;
 };
 
+// CPU time of the whole process (all its threads: mutators, markers, sweeper): user or system.
+double CpuSeconds(bool system) {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const timeval& t = system ? usage.ru_stime : usage.ru_utime;
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+}
+
 // The longest pause of the churn phase, from two HeapStats snapshots (see max_pause_ms).
 double ChurnMaxPauseMs(const HeapStats& before, const HeapStats& after) {
   if (after.pauses == before.pauses) return 0;
@@ -313,6 +328,7 @@ int RunChild(const ChildOptions& o, const HeapConfig& config) {
   std::atomic<int> ready{0};
   typename W::Array* array = live.get();  // rooted by `live` for the whole phase
   const HeapStats before = heap.stats();
+  const double cpu_before[2] = {CpuSeconds(false), CpuSeconds(true)};
   const Clock::time_point origin = Clock::now();
   const Clock::time_point deadline = origin + std::chrono::duration_cast<Clock::duration>(
                                                   std::chrono::duration<double>(o.seconds));
@@ -351,6 +367,8 @@ int RunChild(const ChildOptions& o, const HeapConfig& config) {
     for (std::thread& thread : threads) thread.join();
   }
   const HeapStats after = heap.stats();
+  const double user_s = CpuSeconds(false) - cpu_before[0];
+  const double sys_s = CpuSeconds(true) - cpu_before[1];
   static_assert(std::is_same_v<Clock::duration, std::chrono::nanoseconds>);
 
   bool all_ok = true;
@@ -402,14 +420,14 @@ int RunChild(const ChildOptions& o, const HeapConfig& config) {
   std::printf(
       "RESULT ok=%d mutators=%d batch_ops=%llu batches=%zu seconds=%.4f build_s=%.3f "
       "p50_ms=%.5f p99_ms=%.5f p999_ms=%.5f max_ms=%.5f gcs=%llu pauses=%llu "
-      "max_pause_ms=%.4f waits=%llu assists=%llu live_mib=%.2f mmu=%s\n",
+      "max_pause_ms=%.4f waits=%llu assists=%llu live_mib=%.2f user_s=%.3f sys_s=%.3f mmu=%s\n",
       all_ok ? 1 : 0, o.mutators, static_cast<unsigned long long>(o.batch_ops), durations_ms.size(),
       (last_end - first_start) / 1e9, build_s, Percentile(durations_ms, 0.5),
       Percentile(durations_ms, 0.99), Percentile(durations_ms, 0.999), durations_ms.back(),
       static_cast<unsigned long long>(after.collections - before.collections),
       static_cast<unsigned long long>(after.pauses - before.pauses), ChurnMaxPauseMs(before, after),
       static_cast<unsigned long long>(after.mutator_waits - before.mutator_waits),
-      static_cast<unsigned long long>(after.assists - before.assists), live_mib,
+      static_cast<unsigned long long>(after.assists - before.assists), live_mib, user_s, sys_s,
       mmu.empty() ? "-" : mmu.c_str());
   std::fflush(stdout);
   return all_ok ? 0 : 1;
@@ -547,6 +565,11 @@ Row Summarise(int size, const std::string& config, const std::vector<Sample>& al
   row.v["max_pause_ms"] = worst([](const Sample& s) { return s.get("max_pause_ms"); });
   row.v["rss_mib"] = median([](const Sample& s) { return s.rss_mib; });
   row.v["rss_per_live"] = row.v["rss_mib"] / std::max(row.v["live_mib"], 1e-9);
+  row.v["cpus"] = median([](const Sample& s) {
+    return (s.get("user_s") + s.get("sys_s")) / std::max(s.get("seconds"), 1e-9);
+  });
+  row.v["sys_cpus"] =
+      median([](const Sample& s) { return s.get("sys_s") / std::max(s.get("seconds"), 1e-9); });
   for (double w : MmuWindowsMs()) {
     std::vector<double> values;
     for (const Sample* s : ok) {
@@ -569,17 +592,18 @@ Row Summarise(int size, const std::string& config, const std::vector<Sample>& al
 const char* kColumns[] = {"batch_ops", "seconds",      "p50_ms",   "p99_ms",    "p999_ms",
                           "max_ms",    "mmu_1ms",      "mmu_10ms", "mmu_100ms", "gcs",
                           "pauses",    "max_pause_ms", "waits",    "assists",   "live_mib",
-                          "rss_mib",   "rss_per_live"};
-const char* kCsvNames[] = {
-    "batch_ops",     "seconds",  "batch_p50_ms", "batch_p99_ms", "batch_p999_ms", "batch_max_ms",
-    "mmu_1ms",       "mmu_10ms", "mmu_100ms",    "collections",  "pauses",        "max_pause_ms",
-    "mutator_waits", "assists",  "live_mib",     "peak_rss_mib", "rss_per_live"};
-const char* kFormats[] = {"%9.0f", "%7.2f", "%8.4f", "%8.4f", "%8.3f", "%8.3f",
-                          "%7.3f", "%7.3f", "%7.3f", "%5.0f", "%6.0f", "%9.3f",
-                          "%6.0f", "%7.0f", "%8.1f", "%8.0f", "%6.2f"};
-const char* kHeads[] = {"batch_ops", "seconds", "p50_ms",   "p99_ms",  "p999_ms", "max_ms",
-                        "mmu_1",     "mmu_10",  "mmu_100",  "gcs",     "pauses",  "maxpause",
-                        "waits",     "assists", "live_mib", "rss_mib", "rss/lv"};
+                          "rss_mib",   "rss_per_live", "cpus",     "sys_cpus"};
+const char* kCsvNames[] = {"batch_ops",     "seconds",      "batch_p50_ms", "batch_p99_ms",
+                           "batch_p999_ms", "batch_max_ms", "mmu_1ms",      "mmu_10ms",
+                           "mmu_100ms",     "collections",  "pauses",       "max_pause_ms",
+                           "mutator_waits", "assists",      "live_mib",     "peak_rss_mib",
+                           "rss_per_live",  "cpus",         "sys_cpus"};
+const char* kFormats[] = {"%9.0f", "%7.2f", "%8.4f", "%8.4f", "%8.3f", "%8.3f", "%7.3f",
+                          "%7.3f", "%7.3f", "%5.0f", "%6.0f", "%9.3f", "%6.0f", "%7.0f",
+                          "%8.1f", "%8.0f", "%6.2f", "%5.2f", "%5.2f"};
+const char* kHeads[] = {"batch_ops", "seconds", "p50_ms", "p99_ms", "p999_ms",  "max_ms", "mmu_1",
+                        "mmu_10",    "mmu_100", "gcs",    "pauses", "maxpause", "waits",  "assists",
+                        "live_mib",  "rss_mib", "rss/lv", "cpus",   "sys"};
 constexpr size_t kColumnCount = sizeof kColumns / sizeof kColumns[0];
 static_assert(sizeof kCsvNames / sizeof kCsvNames[0] == kColumnCount);
 static_assert(sizeof kFormats / sizeof kFormats[0] == kColumnCount);
@@ -595,7 +619,8 @@ void PrintTable(const std::vector<Row>& rows, const Options& options) {
       "# p50..max_ms: batch durations; mmu_W: minimum mutator utilisation over W ms windows "
       "(min over threads; a batch is mutator time up to the median batch, the rest and the "
       "gaps are stalls); gcs, pauses, maxpause (ms): HeapStats, churn phase; waits, "
-      "assists: mutator stalls, not pauses; rss/lv: peak RSS / live; control: no collection, "
+      "assists: mutator stalls, not pauses; rss/lv: peak RSS / live; cpus, sys: cores busy "
+      "(all threads), system part; control: no collection, "
       "ends at %.0f MiB of churn\n",
       options.control_mib);
   std::printf("%8s %-17s %4s", "heap_mib", "config", "runs");

@@ -4,7 +4,7 @@
 # configuration) and checks its CSVs: every configuration has a row; batch percentiles are
 # positive and ordered (p50 <= p99 <= p99.9 <= max); every MMU is in [0, 1], with the 1, 10
 # and 100 ms windows present; the controls (control, malloc) collected 0 times and the Pinion
-# configurations at least once; peak RSS is at least the live size; over the widest MMU
+# configurations at least once; peak RSS is at least the live size; CPU use is positive; over the widest MMU
 # window (1 s) every configuration did some work. (No more than that: on a loaded machine
 # any window up to ~0.1 s may be all stall.)
 set -euo pipefail
@@ -33,6 +33,7 @@ awk -F, '
     if (!(v("mmu_1ms") <= v("mmu_100ms") + 0.5)) fail("implausible MMU curve")
     if (!(v("seconds") > 0.5)) fail("churn phase too short")
     if (!(v("peak_rss_mib") >= v("live_mib"))) fail("peak RSS below the live size")
+    if (!(v("cpus") > 0 && v("sys_cpus") >= 0 && v("sys_cpus") <= v("cpus"))) fail("bad CPU use")
     if ($(col["config"]) == "control" || $(col["config"]) == "malloc") {
       if (v("collections") != 0) fail("the control collected")
       if (v("pauses") != 0 || v("mutator_waits") != 0 || v("assists") != 0) fail("the control paused")
