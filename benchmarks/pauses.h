@@ -100,35 +100,7 @@ class PauseWorkload {
     Clock::time_point last = Clock::now(), last_poll = last;
     Clock::duration longest{0};
     for (uint64_t op = 0; op < p.ops; ++op) {
-      {  // a. a temporary tree, checked and dropped
-        typename GC::Scope s;
-        Local<Node> temp(NewTree(kTempDepth));
-        if (Check(temp.get(), kTempDepth) != TreeSize(kTempDepth)) {
-          ok = Fail("a temporary tree was damaged");
-        }
-        GC::Delete(temp.get());
-      }
-      {  // b. a subtree of a live tree replaced
-        typename GC::Scope s;
-        // Allocate first: from here to the store there is no safepoint, so the raw pointers
-        // of the walk stay valid on every adapter.
-        Local<Node> fresh(NewTree(kReplaceDepth));
-        const uint64_t bits = Next(rng);
-        Node* node = (*heap.get())[bits % r.trees];
-        uint64_t path = bits >> 32;
-        for (int depth = kTreeDepth; depth > kReplaceDepth + 1; --depth, path >>= 1) {
-          if (node == nullptr || node->depth != depth) break;
-          node = (path & 1) ? node->left : node->right;
-        }
-        if (node == nullptr || node->depth != kReplaceDepth + 1) {
-          ok = Fail("a path through a live tree was damaged");
-        } else {
-          Slot& slot = (path & 1) ? node->left : node->right;
-          Node* old = slot;
-          slot = fresh.get();  // the write barrier
-          GC::Delete(old);
-        }
-      }
+      if (!ChurnStep(heap.get(), 0, r.trees, rng)) ok = false;
       const Clock::time_point now = Clock::now();
       longest = std::max(longest, now - last);
       last = now;
@@ -158,6 +130,63 @@ class PauseWorkload {
     return r;
   }
 
+  // One churn operation (phase 2, a and b) on `heap`, whose live trees are rooted by the
+  // caller; the subtree it replaces lies in one of the `count` trees from index `first`
+  // (a mutator's slice: threads churning disjoint slices of one heap never write the same
+  // node). `rng` is the caller's generator state. Returns false (saying why on stderr) if a
+  // check failed. Used by Run and by //benchmarks:latency, which times batches of it.
+  static bool ChurnStep(Array* heap, uint64_t first, uint64_t count, uint64_t& rng) {
+    bool ok = true;
+    {  // a. a temporary tree, checked and dropped
+      typename GC::Scope s;
+      Local<Node> temp(NewTree(kTempDepth));
+      if (Check(temp.get(), kTempDepth) != TreeSize(kTempDepth)) {
+        ok = Fail("a temporary tree was damaged");
+      }
+      GC::Delete(temp.get());
+    }
+    {  // b. a subtree of a live tree replaced
+      typename GC::Scope s;
+      // Allocate first: from here to the store there is no safepoint, so the raw pointers
+      // of the walk stay valid on every adapter.
+      Local<Node> fresh(NewTree(kReplaceDepth));
+      const uint64_t bits = Next(rng);
+      Node* node = (*heap)[first + bits % count];
+      uint64_t path = bits >> 32;
+      for (int depth = kTreeDepth; depth > kReplaceDepth + 1; --depth, path >>= 1) {
+        if (node == nullptr || node->depth != depth) break;
+        node = (path & 1) ? node->left : node->right;
+      }
+      if (node == nullptr || node->depth != kReplaceDepth + 1) {
+        ok = Fail("a path through a live tree was damaged");
+      } else {
+        Slot& slot = (path & 1) ? node->left : node->right;
+        Node* old = slot;
+        slot = fresh.get();  // the write barrier
+        GC::Delete(old);
+      }
+    }
+    return ok;
+  }
+
+  // A complete tree of `depth`, built top-down (each node is reachable from the rooted root
+  // before its children are allocated).
+  static Node* NewTree(int depth) {
+    typename GC::Scope scope;
+    Local<Node> root(GC::template New<Node>());
+    Populate(root.get(), depth);
+    return root.get();
+  }
+
+  // The node count of a well-formed tree of `depth`, or 0 if it is not one.
+  static uint64_t Check(const Node* node, int depth) {
+    if (node == nullptr || node->depth != depth) return 0;
+    if (depth == 0) return node->left == nullptr && node->right == nullptr ? 1 : 0;
+    const uint64_t left = Check(node->left, depth - 1);
+    const uint64_t right = Check(node->right, depth - 1);
+    return left == 0 || right == 0 ? 0 : 1 + left + right;
+  }
+
  private:
   template <class Duration>
   static double Seconds(Duration d) {
@@ -177,14 +206,6 @@ class PauseWorkload {
     return z ^ (z >> 31);
   }
 
-  // A complete tree of `depth`, built top-down (each node is reachable from the rooted root
-  // before its children are allocated).
-  static Node* NewTree(int depth) {
-    typename GC::Scope scope;
-    Local<Node> root(GC::template New<Node>());
-    Populate(root.get(), depth);
-    return root.get();
-  }
   static void Populate(Node* node, int depth) {
     node->depth = depth;
     if (depth == 0) return;
@@ -192,15 +213,6 @@ class PauseWorkload {
     Populate(node->left, depth - 1);
     node->right = GC::template New<Node>();
     Populate(node->right, depth - 1);
-  }
-
-  // The node count of a well-formed tree of `depth`, or 0 if it is not one.
-  static uint64_t Check(const Node* node, int depth) {
-    if (node == nullptr || node->depth != depth) return 0;
-    if (depth == 0) return node->left == nullptr && node->right == nullptr ? 1 : 0;
-    const uint64_t left = Check(node->left, depth - 1);
-    const uint64_t right = Check(node->right, depth - 1);
-    return left == 0 || right == 0 ? 0 : 1 + left + right;
   }
 };
 
