@@ -22,11 +22,14 @@
 // --quick: 32 MiB only, --seconds 2, one run (a smoke test, //benchmarks:latency_test).
 //
 // Configurations:
-//   pinion-concurrent  HeapConfig defaults, mode concurrent (marker threads: one per
-//                      hardware thread unless PINION_MARKERS says otherwise), Member fields
+//   pinion-concurrent  HeapConfig defaults, mode concurrent (pauses mark on one thread per
+//                      hardware thread, concurrent marking on a quarter of them, at least
+//                      one, unless PINION_MARKERS / PINION_BACKGROUND_MARKERS say otherwise),
+//                      Member fields
 //   pinion-stw         HeapConfig defaults, stop-the-world, raw pointer fields
 //                      (both Pinion configurations honour the PINION_* environment, as
-//                      //benchmarks:pauses does: PINION_MARKERS=1 for one marker thread)
+//                      //benchmarks:pauses does: PINION_BACKGROUND_MARKERS=2 for two
+//                      concurrent marker threads)
 //   control            NO COLLECTION: the same Pinion heap, allocator and program as
 //                      pinion-concurrent (Member fields, concurrent mode), but min_heap_bytes
 //                      = 2^60 (and the PINION_* environment ignored), so no cycle ever starts

@@ -22,6 +22,8 @@ matplotlib.use("Agg")  # no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 
 CONFIGS = ["pinion-concurrent", "pinion-stw", "control", "malloc"]
+# Configurations not named here (a renamed variant in an A/B, say) take one of these.
+OTHER_COLORS = ["#d95f02", "#7570b3", "#e7298a", "#66a61e"]
 COLORS = {"pinion-concurrent": "#2b7bba", "pinion-stw": "#8cb9de", "control": "#707070",
           "malloc": "#b0b0b0"}
 STYLES = ["-", "--", ":", "-."]
@@ -48,7 +50,7 @@ def main(csv_path, png_path):
             if not points:
                 continue
             ax.plot([w for w, _ in points], [m for _, m in points],
-                    STYLES[size_index % len(STYLES)], color=COLORS.get(config, "#999999"),
+                    STYLES[size_index % len(STYLES)], color=COLORS.get(config, OTHER_COLORS[sum(map(ord, config)) % len(OTHER_COLORS)]),
                     marker="o", markersize=2.5, linewidth=1.2, label=f"{config}, {size} MiB")
     ax.plot([TARGET_WINDOW_MS], [TARGET_MMU], marker="x", color="#c03030", markersize=8,
             linestyle="none", label="target (100 ms, 0.5)")
