@@ -372,8 +372,11 @@ void Collector::RunCycleLocked(Reason reason) {
   const double mark_ms = Ms(mark_start, Clock::now());
   EndMarkLocked(live, std::move(late_marked));  // step 5
   allocated_since_cycle_.store(0, std::memory_order_relaxed);
-  threads.ResumeTheWorld();  // step 6
+  // The pause ends as the world is released: read the clock first, since waking the parked
+  // threads may hand this thread's core to one of them (a scheduler tick, 4 ms, before it
+  // reads the clock again), which the mutators do not wait for.
   const double pause_ms = Ms(start, Clock::now());
+  threads.ResumeTheWorld();  // step 6
   stats_.RecordPause(pause_ms);
   SweepAndRecord(reason, live, pause_ms, mark_ms);  // steps 7 and 8
 }
@@ -401,8 +404,8 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   roots_.VisitSources(marker_.root_visitor());  // the pinned objects
   threads.RequestRootScans(&Collector::ScanThreadRoots, this);
   allocated_since_cycle_.store(0, std::memory_order_relaxed);
+  const double start_pause_ms = Ms(start, Clock::now());  // before the release (step 6)
   threads.ResumeTheWorld();
-  const double start_pause_ms = Ms(start, Clock::now());
   stats_.RecordPause(start_pause_ms);
 
   // Step 3: concurrent marking. Rounds: scan the handles of threads in native regions (the
@@ -471,8 +474,8 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   const uint64_t live =
       marker_.live_bytes() + allocated_since_cycle_.load(std::memory_order_relaxed);
   EndMarkLocked(live, std::move(late_marked));
+  const double remark_pause_ms = Ms(start, Clock::now());  // before the release (step 6)
   threads.ResumeTheWorld();
-  const double remark_pause_ms = Ms(start, Clock::now());
   stats_.RecordPause(remark_pause_ms);
   if (trace_) {
     std::fprintf(stderr,
