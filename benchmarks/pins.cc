@@ -349,7 +349,7 @@ double RunOnce(const std::string& impl, const std::string& case_name, int thread
   const bool random = case_name == "random";
   const double seconds = impl == "pinion"       ? RunPinion(shared, random, threads, options)
                          : impl == "shared_ptr" ? RunSharedPtr(shared, random, threads, options)
-                                                : RunCounted(impl, shared, random, threads, options);
+                         : RunCounted(impl, shared, random, threads, options);
   return seconds * 1e9 / static_cast<double>(options.pairs);
 }
 

@@ -17,9 +17,10 @@
 // `last_ms` — as the median of --runs heaps per row, rows interleaved; `vs_none` and
 // `vs_null` are the medians of the ratios to the `none` and `null-fields` heaps of the same
 // mode, size and run (measured one after the other), with their quartiles; `us_per_1k` the
-// median pause added per thousand weak references, against `none`. `clear_ms` is not a pause: the time from the collection's last pause to the end
-// of its clearing of weak references (HeapStats::weak_clear_ms), which the mutators feel as
-// weak reads and stores on a slow path and as a later start of the sweep.
+// median pause added per thousand weak references, against `none`. `clear_ms` is not a
+// pause: the time from the collection's last pause to the end of its clearing of weak
+// references (HeapStats::weak_clear_ms), which the mutators feel as weak reads and stores on
+// a slow path and as a later start of the sweep.
 //
 //   bazel run -c opt //benchmarks:weak_pauses -- [--csv FILE] [--runs 5]
 //       [--sizes 100000,1000000] [--weak W] [--quick]

@@ -19,7 +19,8 @@
 //
 // Threads: construct, destroy and set from any thread (the table has a leaf lock); get()
 // from a thread attached to the heap (while a cycle marks concurrently or clears weak
-// references it takes the read barrier's slow path: kThreadNotAttached elsewhere). A WeakRoot is not shared between threads without a lock.
+// references it takes the read barrier's slow path: kThreadNotAttached elsewhere). A
+// WeakRoot is not shared between threads without a lock.
 #ifndef PINION_GC_WEAK_ROOT_H_
 #define PINION_GC_WEAK_ROOT_H_
 

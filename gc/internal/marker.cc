@@ -93,7 +93,8 @@ class Marker::Worker final : public Visitor, public RootVisitor {
   }
   void SyncWeak() {
     if (weak_cursor_ != nullptr) {
-      weak_fields.plain.set_size(weak_fields.plain.size() + (weak_cursor_ - weak_fields.plain.tail()));
+      SlotArray& plain = weak_fields.plain;
+      plain.set_size(plain.size() + static_cast<size_t>(weak_cursor_ - plain.tail()));
     }
     weak_cursor_ = weak_limit_ = nullptr;
   }
