@@ -54,8 +54,8 @@ namespace internal {
 extern std::atomic<uint32_t> g_weak_read_barrier;
 [[gnu::cold, gnu::noinline]] void* WeakReadSlow(void* const* slot);
 // Heaps clearing weak references after a pause: a weak store then notes whether it replaces
-// a dead referent, whose callback the clearing still owes (weak_processor.h). Changed as
-// g_weak_read_barrier's clearing part.
+// a dead referent, whose callback the clearing still owes (weak_processor.h). Incremented in
+// the pause, decremented with release when the clearing is done.
 extern std::atomic<uint32_t> g_heaps_clearing_weak;
 [[gnu::cold, gnu::noinline]] void WeakStoreSlow(void** slot, void* value);
 }  // namespace internal
@@ -76,9 +76,11 @@ T* WeakLoad(T* const* slot) {
 // of its weak references (none while a cycle marks: the new referent is live).
 template <class T>
 void WeakStore(T** slot, T* value) {
-  // Relaxed: the phase begins in a pause, which this running thread is ordered after; a
-  // stale "on" only takes the slow path, which tests the heap's own phase.
-  if (internal::g_heaps_clearing_weak.load(std::memory_order_relaxed) != 0) [[unlikely]] {
+  // Acquire: the phase begins in a pause, which this running thread is ordered after, and
+  // ends with a release decrement after the collector's last compare-and-swap, so a store
+  // that sees it over follows those in the field's order (a stale "on" only takes the slow
+  // path, which tests the heap's own phase).
+  if (internal::g_heaps_clearing_weak.load(std::memory_order_acquire) != 0) [[unlikely]] {
     internal::WeakStoreSlow(reinterpret_cast<void**>(slot), const_cast<void*>(
                                                               static_cast<const void*>(value)));
     return;

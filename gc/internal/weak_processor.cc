@@ -241,8 +241,9 @@ size_t WeakProcessor::FinishClearing(Marker& marker, ThreadRegistry& threads) {
   });
   { std::lock_guard<std::mutex> lock(mu_); }
   QueueCalls();
-  // Release: every null above is visible to a fast path that loads the count at zero.
-  g_heaps_clearing_weak.fetch_sub(1, std::memory_order_relaxed);
+  // Release, both: every null above is visible to a read that loads its count at zero, and
+  // precedes in the field's order a store that does.
+  g_heaps_clearing_weak.fetch_sub(1, std::memory_order_release);
   g_weak_read_barrier.fetch_sub(1, std::memory_order_release);
   late_.clear();
   late_.shrink_to_fit();
