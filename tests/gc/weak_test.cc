@@ -123,6 +123,8 @@ Leaf* Peek(Leaf* const* slot) {
   return std::atomic_ref<Leaf*>(*const_cast<Leaf**>(slot)).load(std::memory_order_acquire);
 }
 
+void CountCall(void* data) { ++*static_cast<int*>(data); }
+
 // Holds the collecting thread after its last pause, before it clears weak references, until
 // released; counts the cycles that had a clearing phase.
 std::atomic<bool> g_clearing_held{false}, g_clearing_release{true};
@@ -335,7 +337,7 @@ TEST_CASE("weak fields found only through a finalizer's reach: cleared if that r
 
 TEST_CASE("after the pause, before the weak references are cleared, reads already answer: "
           "null for what the pause found dead, the referent for live and new objects; the "
-          "pause's callbacks wait") {
+          "pause's callbacks wait; references overwritten meanwhile still get theirs") {
   if (!pinion::fault::Available()) {
     MESSAGE("skipped: needs the fault-injection hooks (a build without NDEBUG)");
     return;
@@ -353,6 +355,12 @@ TEST_CASE("after the pause, before the weak references are cleared, reads alread
     pinion::WeakStore(&to_dead->weak, dead);
     pinion::WeakStore(&to_live->weak, live.get());
     WeakRoot<Leaf> root(heap, dead);
+    // Overwritten during the window while they read null: their callbacks are owed anyway.
+    int watched_calls = 0;
+    WeakRoot<Leaf> watched(heap, dead, &CountCall, &watched_calls);
+    GlobalRoot<Holder> held(heap.roots(), Make<Holder>(kHolder));
+    held->name = "held";
+    held->weak = dead;
     Finalizable* f = Make<Finalizable>(kFinalizable);
     f->name = "f";
     FinalizeWhenUnreachable(f);
@@ -372,6 +380,10 @@ TEST_CASE("after the pause, before the weak references are cleared, reads alread
     WeakRoot<Leaf> fresh_root(heap, fresh);
     CHECK(fresh_root.get() == fresh);
     CHECK(RunFinalizers() == 0);  // f's callback waits for the clearing
+    CHECK(watched.get() == nullptr);
+    watched.set(fresh);
+    CHECK(held->weak.get() == nullptr);
+    held->weak = fresh;
     g_clearing_release = true;
     collector.join();
     pinion::fault::SetHook(nullptr);
@@ -383,8 +395,11 @@ TEST_CASE("after the pause, before the weak references are cleared, reads alread
     CHECK(Peek(&to_new->weak) == fresh);
     CHECK(FindObject(fresh) == fresh);
     CHECK(fresh_root.get() == fresh);
-    CHECK(RunFinalizers() == 1);
-    CHECK(log.lines == std::vector<std::string>{"finalize f"});
+    CHECK(watched.get() == fresh);
+    CHECK(held->weak.get() == fresh);
+    CHECK(RunFinalizers() == 3);  // the two owed weak callbacks, then f's finalizer
+    CHECK(watched_calls == 1);
+    CHECK(log.lines == std::vector<std::string>{"cleared held", "finalize f"});
   }
 }
 
