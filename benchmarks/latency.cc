@@ -82,11 +82,18 @@
 //                  2x the truth), capped by the lifetime maximum
 //   waits          HeapStats mutator_waits during the churn: times a mutator stalled until a
 //                  concurrent cycle's marking ended. NOT pauses: a stall of one thread
-//   assists        HeapStats assists during the churn: times a mutator marked a page's worth
-//                  for the collector because it outran the cycle. NOT pauses either
+//   assists        HeapStats assists during the churn: times a mutator marked for the
+//                  collector before taking a page, because marking ran behind the pacer's
+//                  schedule. NOT pauses either
+//   assist_ms      HeapStats assist_ms during the churn: the time those assists took
 //   live_mib       the live tree nodes (trees x 511 x 24 bytes; the same in every config)
 //   peak_rss_mib   the run's peak RSS (wait4's ru_maxrss of its child process)
 //   rss_per_live   peak_rss_mib / live_mib
+//   peak_heap_mib  HeapStats peak_heap_bytes at the end of the run: the most the heap
+//                  committed (pages in use or kept for reuse, their segments' metadata,
+//                  large objects), sampled at each cycle's start and remark. malloc: the
+//                  Pinion heap its threads attach to and never allocate from
+//   heap_per_live  peak_heap_mib / live_mib
 //   cpus           the process's CPU time (user + system, every thread: mutators, marker
 //                  threads, the background collector) during the churn / its length: how many
 //                  cores the run kept busy (the machine has hardware_concurrency of them)
@@ -423,7 +430,8 @@ int RunChild(const ChildOptions& o, const HeapConfig& config) {
   std::printf(
       "RESULT ok=%d mutators=%d batch_ops=%llu batches=%zu seconds=%.4f build_s=%.3f "
       "p10_ms=%.5f p50_ms=%.5f p99_ms=%.5f p999_ms=%.5f max_ms=%.5f gcs=%llu pauses=%llu "
-      "max_pause_ms=%.4f waits=%llu assists=%llu live_mib=%.2f user_s=%.3f sys_s=%.3f mmu=%s\n",
+      "max_pause_ms=%.4f waits=%llu assists=%llu assist_ms=%.2f live_mib=%.2f "
+      "peak_heap_mib=%.2f user_s=%.3f sys_s=%.3f mmu=%s\n",
       all_ok ? 1 : 0, o.mutators, static_cast<unsigned long long>(o.batch_ops), durations_ms.size(),
       (last_end - first_start) / 1e9, build_s, Percentile(durations_ms, 0.1),
       Percentile(durations_ms, 0.5), Percentile(durations_ms, 0.99),
@@ -431,7 +439,9 @@ int RunChild(const ChildOptions& o, const HeapConfig& config) {
       static_cast<unsigned long long>(after.collections - before.collections),
       static_cast<unsigned long long>(after.pauses - before.pauses), ChurnMaxPauseMs(before, after),
       static_cast<unsigned long long>(after.mutator_waits - before.mutator_waits),
-      static_cast<unsigned long long>(after.assists - before.assists), live_mib, user_s, sys_s,
+      static_cast<unsigned long long>(after.assists - before.assists),
+      after.assist_ms - before.assist_ms, live_mib, after.peak_heap_bytes / double(1 << 20),
+      user_s, sys_s,
       mmu.empty() ? "-" : mmu.c_str());
   std::fflush(stdout);
   return all_ok ? 0 : 1;
@@ -562,13 +572,14 @@ Row Summarise(int size, const std::string& config, const std::vector<Sample>& al
     return m;
   };
   for (const char* key : {"batch_ops", "seconds", "p50_ms", "p99_ms", "p999_ms", "gcs", "pauses",
-                          "waits", "assists", "live_mib"}) {
+                          "waits", "assists", "assist_ms", "live_mib", "peak_heap_mib"}) {
     row.v[key] = median([&](const Sample& s) { return s.get(key); });
   }
   row.v["max_ms"] = worst([](const Sample& s) { return s.get("max_ms"); });
   row.v["max_pause_ms"] = worst([](const Sample& s) { return s.get("max_pause_ms"); });
   row.v["rss_mib"] = median([](const Sample& s) { return s.rss_mib; });
   row.v["rss_per_live"] = row.v["rss_mib"] / std::max(row.v["live_mib"], 1e-9);
+  row.v["heap_per_live"] = row.v["peak_heap_mib"] / std::max(row.v["live_mib"], 1e-9);
   row.v["cpus"] = median([](const Sample& s) {
     return (s.get("user_s") + s.get("sys_s")) / std::max(s.get("seconds"), 1e-9);
   });
@@ -593,21 +604,26 @@ Row Summarise(int size, const std::string& config, const std::vector<Sample>& al
   return row;
 }
 
-const char* kColumns[] = {"batch_ops", "seconds",      "p50_ms",   "p99_ms",    "p999_ms",
-                          "max_ms",    "mmu_1ms",      "mmu_10ms", "mmu_100ms", "gcs",
-                          "pauses",    "max_pause_ms", "waits",    "assists",   "live_mib",
-                          "rss_mib",   "rss_per_live", "cpus",     "sys_cpus"};
-const char* kCsvNames[] = {"batch_ops",     "seconds",      "batch_p50_ms", "batch_p99_ms",
-                           "batch_p999_ms", "batch_max_ms", "mmu_1ms",      "mmu_10ms",
-                           "mmu_100ms",     "collections",  "pauses",       "max_pause_ms",
-                           "mutator_waits", "assists",      "live_mib",     "peak_rss_mib",
-                           "rss_per_live",  "cpus",         "sys_cpus"};
-const char* kFormats[] = {"%9.0f", "%7.2f", "%8.4f", "%8.4f", "%8.3f", "%8.3f", "%7.3f",
-                          "%7.3f", "%7.3f", "%5.0f", "%6.0f", "%9.3f", "%6.0f", "%7.0f",
-                          "%8.1f", "%8.0f", "%6.2f", "%5.2f", "%5.2f"};
-const char* kHeads[] = {"batch_ops", "seconds", "p50_ms", "p99_ms", "p999_ms",  "max_ms", "mmu_1",
-                        "mmu_10",    "mmu_100", "gcs",    "pauses", "maxpause", "waits",  "assists",
-                        "live_mib",  "rss_mib", "rss/lv", "cpus",   "sys"};
+const char* kColumns[] = {"batch_ops", "seconds",       "p50_ms",        "p99_ms",
+                          "p999_ms",   "max_ms",        "mmu_1ms",       "mmu_10ms",
+                          "mmu_100ms", "gcs",           "pauses",        "max_pause_ms",
+                          "waits",     "assists",       "assist_ms",     "live_mib",
+                          "rss_mib",   "rss_per_live",  "peak_heap_mib", "heap_per_live",
+                          "cpus",      "sys_cpus"};
+const char* kCsvNames[] = {"batch_ops",     "seconds",       "batch_p50_ms",  "batch_p99_ms",
+                           "batch_p999_ms", "batch_max_ms",  "mmu_1ms",       "mmu_10ms",
+                           "mmu_100ms",     "collections",   "pauses",        "max_pause_ms",
+                           "mutator_waits", "assists",       "assist_ms",     "live_mib",
+                           "peak_rss_mib",  "rss_per_live",  "peak_heap_mib", "heap_per_live",
+                           "cpus",          "sys_cpus"};
+const char* kFormats[] = {"%9.0f", "%7.2f", "%8.4f", "%8.4f", "%8.3f", "%8.3f",
+                          "%7.3f", "%7.3f", "%7.3f", "%5.0f", "%6.0f", "%9.3f",
+                          "%6.0f", "%7.0f", "%7.0f", "%8.1f", "%8.0f", "%6.2f",
+                          "%8.0f", "%7.2f", "%5.2f", "%5.2f"};
+const char* kHeads[] = {"batch_ops", "seconds",  "p50_ms",   "p99_ms",  "p999_ms", "max_ms",
+                        "mmu_1",     "mmu_10",   "mmu_100",  "gcs",     "pauses",  "maxpause",
+                        "waits",     "assists",  "asst_ms",  "live_mib", "rss_mib", "rss/lv",
+                        "heap_mib",  "heap/lv",  "cpus",     "sys"};
 constexpr size_t kColumnCount = sizeof kColumns / sizeof kColumns[0];
 static_assert(sizeof kCsvNames / sizeof kCsvNames[0] == kColumnCount);
 static_assert(sizeof kFormats / sizeof kFormats[0] == kColumnCount);
@@ -623,7 +639,8 @@ void PrintTable(const std::vector<Row>& rows, const Options& options) {
       "# p50..max_ms: batch durations; mmu_W: minimum mutator utilisation over W ms windows "
       "(min over threads; a batch is mutator time up to the median batch, the rest and the "
       "gaps are stalls); gcs, pauses, maxpause (ms): HeapStats, churn phase; waits, "
-      "assists: mutator stalls, not pauses; rss/lv: peak RSS / live; cpus, sys: cores busy "
+      "assists (asst_ms: their total time): mutator stalls, not pauses; rss/lv: peak RSS / "
+      "live; heap_mib, heap/lv: HeapStats peak_heap_bytes (committed), / live; cpus, sys: cores busy "
       "(all threads), system part; control: no collection, "
       "ends at %.0f MiB of churn\n",
       options.control_mib);

@@ -63,7 +63,10 @@ struct HeapConfig {
   size_t min_heap_bytes = size_t{8} << 20;
   // The next collection starts once allocation since the last reaches live * (factor - 1),
   // so the heap peaks near live * factor. Measured on binary-trees (depth 18): 2 -> 123
-  // cycles, 38 MB peak RSS; 2.5 -> 81 cycles, 47 MB; 3 -> 61 cycles, 57 MB.
+  // cycles, 38 MB peak RSS; 2.5 -> 81 cycles, 47 MB; 3 -> 61 cycles, 57 MB. Concurrent
+  // heaps: the pacer starts cycles so that marking ends as the committed heap reaches the
+  // traced live size * factor, and mutators assist when marking falls behind
+  // (docs/architecture.md, "The pacer").
   double growth_factor = 2.5;
   // Hard cap on the memory the heap commits (pages + large objects); 0 means no cap.
   size_t heap_limit_bytes = 0;
@@ -102,9 +105,11 @@ struct HeapStats {
   // (gc/weak_member.h), off the pause: while it runs, weak reads and stores take a slow path
   // and the sweep waits. Part of sweep_ms.
   double weak_clear_ms = 0;
-  // Concurrent mode: times a mutator did marking work because it outran a cycle (assists),
-  // and times one had to wait for a cycle to end.
+  // Concurrent mode: times a mutator did marking work because marking ran behind the
+  // pacer's schedule (assists; docs/architecture.md, "The pacer") and the total time they
+  // took, and times one waited for a cycle's marking to end (past the pacer's hard limit).
   uint64_t assists = 0, mutator_waits = 0;
+  double assist_ms = 0;
   // pause_histogram[i] counts pauses in [2^(i-1), 2^i) microseconds; [0] is < 1 us.
   std::array<uint64_t, 24> pause_histogram{};
 };

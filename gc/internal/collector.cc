@@ -57,10 +57,6 @@ constexpr size_t kRemarkThreshold = 1024;
 // The flush handshakes before the remark pause repeat while one brings back this many.
 constexpr size_t kRemarkFlushThreshold = 64;
 constexpr int kMaxRounds = 64;
-// The assist (MaybeCollect): bytes marked per byte allocated past the budget, and how far
-// past the budget (as a multiple of it) a mutator may go on assisting before it waits.
-constexpr uint64_t kAssistRatio = 4;
-constexpr double kAssistLimit = 1.5;
 // Refill: unswept pages an allocation sweeps looking for room before it takes a fresh page.
 constexpr int kLazySweepPages = 8;
 
@@ -78,7 +74,7 @@ Collector::Collector(const HeapConfig& config, RootSet& roots, Space& space,
       marker_(MarkerThreads(config), space),
       background_markers_(BackgroundMarkerThreads(config)),
       trace_(config.trace),
-      budget_(config.min_heap_bytes),
+      pacer_(config),
       concurrent_(config.mode == CollectorMode::kConcurrent),
       torture_interval_(config.torture_interval) {
   if (concurrent_) background_ = std::thread([this] { BackgroundLoop(); });
@@ -117,28 +113,23 @@ void Collector::RequestBackgroundCycle() {
 }
 
 void Collector::MaybeCollect(ThreadState& thread) {
-  const uint64_t allocated = allocated_since_cycle_.load(std::memory_order_relaxed);
-  const uint64_t budget = budget_.load(std::memory_order_relaxed);
-  if (concurrent_ && !torture() &&
-      allocated >= budget * trigger_ratio_.load(std::memory_order_relaxed)) {
-    RequestBackgroundCycle();
-  }
-  if (allocated < budget) return;
-  // Concurrent, and the budget is spent while a cycle marks: the assist. The mutator marks
-  // kAssistRatio bytes for each byte it takes (a page at a time), so marking outpaces it;
-  // past kAssistLimit budgets, or when no marking work can be had, it waits for the cycle.
-  // Either way the pacer starts the next cycle earlier.
-  if (concurrent_ && marking()) {
-    mutator_waited_.store(true, std::memory_order_relaxed);
-    if (allocated < budget * kAssistLimit && marker_.Assist(kAssistRatio * kPageSize)) {
-      assists_.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
-  }
   if (!concurrent_) {
-    Collect(&thread, Reason::kAllocation);
+    if (pacer_.BudgetSpent()) Collect(&thread, Reason::kAllocation);
     return;
   }
+  if (!torture() && pacer_.ShouldStart()) RequestBackgroundCycle();
+  // Marking behind the pacer's schedule: this thread marks what it owes before its page.
+  if (marking()) {
+    if (const uint64_t owed = pacer_.AssistBytes(marker_.live_bytes()); owed != 0) {
+      const Clock::time_point start = Clock::now();
+      if (marker_.Assist(owed)) {
+        assists_.fetch_add(1, std::memory_order_relaxed);
+        assist_ns_.fetch_add(static_cast<uint64_t>((Clock::now() - start).count()),
+                             std::memory_order_relaxed);
+      }
+    }
+  }
+  if (!pacer_.PastHardLimit()) return;
   // Concurrent: wait until a cycle's marking ends (its remark resets the budget), starting
   // one if none runs. Only marking: the sweep after it, on the background thread, is not
   // waited for (allocation sweeps the pages it needs).
@@ -147,13 +138,10 @@ void Collector::MaybeCollect(ThreadState& thread) {
   threads.EnterNative(&thread);  // the remark pause must not wait for this thread
   {
     std::unique_lock<std::mutex> lock(phase_mu_);
-    // Done when a cycle's marking ends, or when the budget is no longer spent (a cycle
+    // Done when a cycle's marking ends, or when the heap is below the hard limit (a cycle
     // ended between this thread's check and here, and the background thread declines).
     const uint64_t seen = marks_completed_;
-    auto done = [&] {
-      return marks_completed_ != seen || allocated_since_cycle_.load(std::memory_order_relaxed) <
-                                             budget_.load(std::memory_order_relaxed);
-    };
+    auto done = [&] { return marks_completed_ != seen || !pacer_.PastHardLimit(); };
     while (!done()) {
       lock.unlock();
       RequestBackgroundCycle();  // again each time: a request may land on a cycle's tail
@@ -214,11 +202,6 @@ std::vector<const void*> Collector::TakeShaded(bool include_threads) {
   return taken;
 }
 
-void Collector::NoteHandedOut(uint64_t bytes) {
-  allocated_since_cycle_.fetch_add(bytes, std::memory_order_relaxed);
-  allocated_total_.fetch_add(bytes, std::memory_order_relaxed);
-}
-
 bool Collector::Refill(ThreadState& thread, int size_class) {
   if (Page* old = thread.allocator.TakeExhausted(size_class)) {
     old->state.store(PageState::kFull, std::memory_order_relaxed);
@@ -235,7 +218,7 @@ bool Collector::Refill(ThreadState& thread, int size_class) {
     if (page == nullptr) page = space_.TakeFreePage(size_class, config_.heap_limit_bytes);
     while (page == nullptr && space_.HasUnswept(size_class)) page = SweepForRoom(size_class);
     if (page != nullptr) {
-      NoteHandedOut(uint64_t{page->free_count} * page->cell_size);
+      pacer_.NoteAllocated(uint64_t{page->free_count} * page->cell_size);
       if (torture()) {
         thread.allocator.InstallSlowOnly(page);
       } else {
@@ -257,7 +240,7 @@ LargeObject* Collector::AllocateLarge(ThreadState& thread, size_t payload_bytes)
   for (OutOfMemoryTries tries;;) {
     MaybeCollect(thread);
     if (LargeObject* large = space_.AllocateLarge(payload_bytes, config_.heap_limit_bytes)) {
-      NoteHandedOut(large->mapped_bytes);
+      pacer_.NoteAllocated(large->mapped_bytes);
       // Black during marking. The thread is running, so no pause can change the phase
       // between this read and the store.
       if (marking()) large->mark.store(1, std::memory_order_relaxed);
@@ -310,12 +293,10 @@ void Collector::Collect(ThreadState* self, Reason reason) {
     CollectorCallbackScope scope("a trace callback");
     // A triggered request is void if another thread's cycle already reset the count while
     // this one waited.
-    const uint64_t allocated = allocated_since_cycle_.load(std::memory_order_relaxed);
-    const uint64_t budget = budget_.load(std::memory_order_relaxed);
     bool run = true;
-    if (reason == Reason::kAllocation) run = allocated >= budget;
+    if (reason == Reason::kAllocation) run = pacer_.BudgetSpent();
     if (reason == Reason::kBackground && !torture()) {
-      run = allocated >= budget * trigger_ratio_.load(std::memory_order_relaxed);
+      run = pacer_.ShouldStart() || pacer_.PastHardLimit();
     }
     if (run) {
       // At the heap limit even a concurrent heap collects with the world stopped (what
@@ -370,8 +351,8 @@ void Collector::RunCycleLocked(Reason reason) {
   const uint64_t live = marker_.live_bytes();
   pinned_.EndDiscount(pin_misuse_);
   const double mark_ms = Ms(mark_start, Clock::now());
-  EndMarkLocked(live, std::move(late_marked));  // step 5
-  allocated_since_cycle_.store(0, std::memory_order_relaxed);
+  pacer_.EndedMarking(live, 0, space_.committed_bytes(), /*concurrent=*/false);
+  EndMarkLocked(std::move(late_marked));  // step 5
   // The pause ends as the world is released: read the clock first, since waking the parked
   // threads may hand this thread's core to one of them (a scheduler tick, 4 ms, before it
   // reads the clock again), which the mutators do not wait for.
@@ -386,7 +367,6 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   space_.SweepAll();  // step 1
   space_.BeginCycle();
   stats_.NoteHeapBytes(space_.committed_bytes());
-  mutator_waited_.store(false, std::memory_order_relaxed);
 
   // Step 2: the start pause.
   Clock::time_point start = Clock::now();
@@ -403,7 +383,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   roots_.VisitGlobals(marker_.root_visitor());
   roots_.VisitSources(marker_.root_visitor());  // the pinned objects
   threads.RequestRootScans(&Collector::ScanThreadRoots, this);
-  allocated_since_cycle_.store(0, std::memory_order_relaxed);
+  pacer_.StartedMarking();
   const double start_pause_ms = Ms(start, Clock::now());  // before the release (step 6)
   threads.ResumeTheWorld();
   stats_.RecordPause(start_pause_ms);
@@ -471,30 +451,34 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
     allocator.RetireForPause();
   });
   // Objects allocated during marking are black but were never counted by the marker.
-  const uint64_t live =
-      marker_.live_bytes() + allocated_since_cycle_.load(std::memory_order_relaxed);
-  EndMarkLocked(live, std::move(late_marked));
+  const uint64_t live = marker_.live_bytes() + pacer_.allocated_since_cycle();
+  const uint64_t heap_at_remark = pacer_.heap();
+  const uint64_t committed_at_remark = space_.committed_bytes();
+  const uint64_t free_at_remark = space_.free_committed_bytes();
+  stats_.NoteHeapBytes(committed_at_remark);  // the heap peaks before the sweep
+  pacer_.EndedMarking(marker_.live_bytes(), marker_.assisted_bytes(),
+                      committed_at_remark - free_at_remark, /*concurrent=*/true);
+  EndMarkLocked(std::move(late_marked));
   const double remark_pause_ms = Ms(start, Clock::now());  // before the release (step 6)
   threads.ResumeTheWorld();
   stats_.RecordPause(remark_pause_ms);
   if (trace_) {
     std::fprintf(stderr,
                  "pinion: pauses: start %.3f ms (%.3f to stop), remark %.3f ms (%.3f to stop, "
-                 "%.3f tracing)\n",
+                 "%.3f tracing); traced %.1f MiB (%.1f by assists), black %.1f MiB; pacer: "
+                 "goal %.1f MiB, trigger %.1f MiB; heap at remark %.1f MiB, committed %.1f MiB "
+                 "(%.1f free)\n",
                  start_pause_ms, start_stop_ms, remark_pause_ms, Ms(start, remark_start),
-                 Ms(remark_start, remark_traced));
+                 Ms(remark_start, remark_traced), marker_.live_bytes() / kMiB,
+                 marker_.assisted_bytes() / kMiB, (live - marker_.live_bytes()) / kMiB,
+                 pacer_.goal() / kMiB, pacer_.trigger() / kMiB, heap_at_remark / kMiB,
+                 committed_at_remark / kMiB, free_at_remark / kMiB);
   }
   {
     std::lock_guard<std::mutex> lock(phase_mu_);
     ++marks_completed_;
   }
   phase_cv_.notify_all();
-
-  // The pacer: start earlier after a mutator had to wait, a little later otherwise.
-  double ratio = trigger_ratio_.load(std::memory_order_relaxed);
-  ratio = mutator_waited_.load(std::memory_order_relaxed) ? std::max(0.1, ratio - 0.15)
-                                                          : std::min(0.75, ratio + 0.02);
-  trigger_ratio_.store(ratio, std::memory_order_relaxed);
 
   SweepAndRecord(reason, live, std::max(start_pause_ms, remark_pause_ms),
                  mark_ms);  // step 5
@@ -507,14 +491,11 @@ std::vector<const void*> Collector::QueueUnreachableLocked() {
   return marker_.TakeMarkLog();
 }
 
-void Collector::EndMarkLocked(uint64_t live, std::vector<const void*> late_marked) {
+void Collector::EndMarkLocked(std::vector<const void*> late_marked) {
   const uint64_t epoch = space_.BeginSweepLocked();
   // Weak references to what the pause found unreachable read null from its end; they are
   // cleared after it (SweepAndRecord), and the pause's callbacks wait for that.
   if (weak_.BeginClearing(marker_, std::move(late_marked), epoch)) finalization_.Hold();
-  const uint64_t budget = std::max<uint64_t>(
-      config_.min_heap_bytes, static_cast<uint64_t>(live * (config_.growth_factor - 1.0)));
-  budget_.store(budget, std::memory_order_relaxed);
 }
 
 void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, double mark_ms) {
@@ -532,7 +513,7 @@ void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, do
   space_.SweepAll();
   space_.FreeLarge(dead_large);
   // An explicit collection returns every surplus page now; automatic ones only stale pages.
-  space_.Trim(budget_.load(std::memory_order_relaxed),
+  space_.Trim(pacer_.budget(),
               /*only_stale=*/reason != Reason::kExplicit &&
                   reason != Reason::kExplicitFull);
   const double sweep_ms = Ms(sweep_start, Clock::now());
@@ -550,10 +531,10 @@ void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, do
 }
 
 HeapStats Collector::stats() const {
-  HeapStats s = stats_.Snapshot(space_.committed_bytes(),
-                                allocated_total_.load(std::memory_order_relaxed));
+  HeapStats s = stats_.Snapshot(space_.committed_bytes(), pacer_.allocated_total());
   s.assists = assists_.load(std::memory_order_relaxed);
   s.mutator_waits = waits_.load(std::memory_order_relaxed);
+  s.assist_ms = assist_ns_.load(std::memory_order_relaxed) / 1e6;
   return s;
 }
 

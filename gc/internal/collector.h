@@ -26,8 +26,8 @@
 //  5. Begin the sweep, in O(1): a new sweep epoch, the available lists emptied, the large
 //     objects set aside (space.h). If the marker recorded weak fields or weak roots exist,
 //     a weak clearing phase begins: from here weak reads of what this pause found dead
-//     return null (weak_processor.h), and the pause's queued callbacks are held. The new
-//     budget is set.
+//     return null (weak_processor.h), and the pause's queued callbacks are held. The pacer
+//     sets the next budget (pacer.h).
 //  6. RESUME THE WORLD (pause ends). Its length is recorded.
 //  7. Clear the weak references to dead objects (the collecting thread and the marker
 //     threads, mutators running), queue their callbacks, release the held ones, and end the
@@ -42,16 +42,16 @@
 //
 // A cycle, concurrent form (HeapConfig::mode = kConcurrent), snapshot-at-the-beginning:
 //
-//  0. Trigger. The pacer starts a cycle on the background collector thread once allocation
-//     since the last cycle's start reaches trigger_ratio * budget, early enough that marking
-//     usually ends before the budget is spent. A mutator that reaches the full budget while
-//     marking runs assists: before each page it takes it marks a few pages' worth of
-//     objects from work the markers share (Marker::Assist); at 1.5 budgets, or when there
-//     is no work to take, it waits for the cycle's marking to end (never for a sweep). The
-//     pacer then starts later cycles earlier. At the heap limit, the out-of-memory path as
-//     above, whose cycles run stop-the-world (a concurrent one would keep what other threads
-//     allocate meanwhile as floating garbage: Java's "concurrent mode failure" fallback), as
-//     do those asked for by Heap::Collect(kStopTheWorld).
+//  0. Trigger. The pacer (pacer.h) starts a cycle on the background collector thread once
+//     the heap reaches its trigger, early enough that background marking alone ends near the
+//     heap goal (live * growth_factor). A mutator that takes memory while marking runs
+//     behind the pacer's schedule assists: it marks what it owes, from work the markers
+//     share (Marker::Assist), before it takes its page. Past the hard limit (half the growth
+//     beyond the goal) it waits for the cycle's marking to end (never for a sweep). At the
+//     heap limit, the out-of-memory path as above, whose cycles run stop-the-world (a
+//     concurrent one would keep what other threads allocate meanwhile as floating garbage:
+//     Java's "concurrent mode failure" fallback), as do those asked for by
+//     Heap::Collect(kStopTheWorld).
 //  1. As above: finish sweeping, so every mark bit is clear.
 //  2. START PAUSE. Count every thread's pin log (pinned_list.h), turn the write barrier on
 //     (member.h) and allocation black (new objects are born marked), grey the globals and
@@ -111,6 +111,7 @@
 #include "gc/heap.h"
 #include "gc/internal/finalization_queue.h"
 #include "gc/internal/marker.h"
+#include "gc/internal/pacer.h"
 #include "gc/internal/pinned_list.h"
 #include "gc/internal/space.h"
 #include "gc/internal/stats.h"
@@ -159,7 +160,6 @@ class Collector {
   // The out-of-memory protocol after a failed allocation: collect (again, while the last
   // collection left room), then ask on_out_of_memory. True to retry.
   bool RecoverFromOutOfMemory(ThreadState& thread, size_t bytes, OutOfMemoryTries& tries);
-  void NoteHandedOut(uint64_t bytes);
   // Pops and sweeps one unswept page of `size_class`: the page if it has room (kOwned).
   Page* SweepForRoom(int size_class);
   // Before taking memory: start or join a cycle if the pacer says so.
@@ -176,8 +176,8 @@ class Collector {
   // and marks their reach; returns what only that marking marked (weak_processor.h).
   std::vector<const void*> QueueUnreachableLocked();
   // Finishes a cycle after marking (world stopped): begins the sweep and the clearing of
-  // weak references (`late_marked`: QueueUnreachableLocked's), sets the budget.
-  void EndMarkLocked(uint64_t live, std::vector<const void*> late_marked);
+  // weak references (`late_marked`: QueueUnreachableLocked's).
+  void EndMarkLocked(std::vector<const void*> late_marked);
   // After the world resumed: clear the weak references, queue the pages for sweeping,
   // sweep, free, trim, record.
   void SweepAndRecord(Reason reason, uint64_t live, double pause_ms, double mark_ms);
@@ -207,11 +207,9 @@ class Collector {
   std::mutex cycle_mu_;  // one cycle at a time; taken only inside a native region
   // Pin misuse found in a pause, reported by Collect once the cycle is over.
   std::vector<PinMisuse> pin_misuse_;  // guarded by cycle_mu_
-  // Relaxed counters: the trigger tolerates staleness (at worst one extra page before a
-  // cycle starts); the cycle re-checks under cycle_mu_.
-  std::atomic<uint64_t> allocated_since_cycle_{0};
-  std::atomic<uint64_t> allocated_total_{0};
-  std::atomic<uint64_t> budget_;
+  // When cycles start and what assists owe; its counters are relaxed (a stale one shifts a
+  // trigger by a page), so a cycle re-checks under cycle_mu_.
+  Pacer pacer_;
 
   // Concurrent mode.
   const bool concurrent_;
@@ -219,11 +217,7 @@ class Collector {
   std::atomic<bool> marking_{false};  // changed only in pauses; see member.h for the order
   std::mutex satb_mu_;                // leaf lock
   std::vector<const void*> satb_;     // guarded by satb_mu_: full barrier buffers
-  // The pacer: a cycle starts when allocation reaches trigger_ratio_ * budget. Lowered when
-  // a mutator had to wait for a cycle, raised slowly otherwise. Written under cycle_mu_.
-  std::atomic<double> trigger_ratio_{0.5};  // relaxed: a stale value only shifts a trigger
-  std::atomic<bool> mutator_waited_{false};
-  std::atomic<uint64_t> assists_{0}, waits_{0};  // statistics only: relaxed
+  std::atomic<uint64_t> assists_{0}, waits_{0}, assist_ns_{0};  // statistics only: relaxed
   // Mutators that outran a cycle wait here for its marking to end (not for its sweep).
   std::mutex phase_mu_;  // leaf lock
   std::condition_variable phase_cv_;

@@ -1,7 +1,6 @@
 #include "gc/internal/marker.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "gc/errors.h"
 #include "gc/heap.h"
@@ -110,10 +109,10 @@ class Marker::Worker final : public Visitor, public RootVisitor {
   void Drain(uint64_t budget = UINT64_MAX) {
     uintptr_t fifo[kPrefetchDepth];
     unsigned head = 0, count = 0;
-    const uint64_t limit = budget == UINT64_MAX ? UINT64_MAX : live_bytes + budget;
+    const uint64_t limit = budget == UINT64_MAX ? UINT64_MAX : live() + budget;
     const bool skip_pin_edges = marker_.skip_pin_edges_;
     for (;;) {
-      if (live_bytes >= limit) [[unlikely]] {
+      if (live() >= limit) [[unlikely]] {
         for (unsigned i = 0; i < count; ++i) stack_.Push(fifo[(head + i) % kPrefetchDepth]);
         return;
       }
@@ -137,7 +136,12 @@ class Marker::Worker final : public Visitor, public RootVisitor {
   }
 
   MarkStack& stack() { return stack_; }
-  uint64_t live_bytes = 0;
+  // Bytes this worker marked: written by its own thread only (a load and a store, no
+  // read-modify-write), relaxed since the pacer reads it while marking runs
+  // (Marker::live_bytes) and a stale figure only shifts an assist by a little.
+  std::atomic<uint64_t> live_bytes{0};
+  uint64_t live() const { return live_bytes.load(std::memory_order_relaxed); }
+  void AddLive(uint64_t bytes) { live_bytes.store(live() + bytes, std::memory_order_relaxed); }
   WeakFields weak_fields;  // reported weak fields, for ProcessWeakSlots
   bool log_marks = false;  // Marker::LogMarks
   std::vector<const void*> mark_log;
@@ -164,12 +168,12 @@ class Marker::Worker final : public Visitor, public RootVisitor {
       type = entry.load(std::memory_order_relaxed);
       if (type & kMarkBit) return;
       entry.store(type | kMarkBit, std::memory_order_relaxed);
-      live_bytes += page.cell_size;
+      AddLive(page.cell_size);
     } else {
       LargeObject* large = static_cast<LargeObject*>(base);
       if (large->mark.load(std::memory_order_relaxed)) return;
       large->mark.store(1, std::memory_order_relaxed);
-      live_bytes += large->mapped_bytes;
+      AddLive(large->mapped_bytes);
       type = large->type;
     }
     if (log_marks) [[unlikely]] mark_log.push_back(object);
@@ -204,14 +208,16 @@ void Marker::HelperLoop(int index) {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(job_mu_);
-      job_cv_.wait(lock, [&] { return shutdown_ || job_epoch_ != seen; });
+      // A job for fewer threads leaves this one asleep (a concurrent Trace on a quarter of
+      // them must not wake the rest every round: each wake-up can cost a mutator its core).
+      job_cv_.wait(lock, [&] { return shutdown_ || (job_epoch_ != seen && index <= job_helpers_); });
       if (shutdown_) return;
       seen = job_epoch_;
       job = job_;
     }
     if (job) {
       job(*workers_[index]);
-    } else if (index < active_) {
+    } else {
       Run(*workers_[index]);
     }
     {
@@ -272,7 +278,7 @@ void Marker::Share(std::vector<uintptr_t>&& chunk) {
     std::lock_guard<std::mutex> lock(pool_mu_);
     pool_.push_back(std::move(chunk));
   }
-  pool_cv_.notify_all();  // an idle marker or an assisting mutator
+  pool_cv_.notify_all();  // an idle marker
 }
 
 void Marker::Run(Worker& worker) {
@@ -308,7 +314,7 @@ void Marker::Begin(PinEdges pin_edges) {
     w->WeakFieldsSynced([](WeakFields& fields) { fields.clear(); });
     w->mark_log.clear();
   }
-  for (auto& w : workers_) w->live_bytes = 0;
+  for (auto& w : workers_) w->live_bytes.store(0, std::memory_order_relaxed);
   assist_live_bytes_.store(0, std::memory_order_relaxed);
 }
 
@@ -326,33 +332,38 @@ void Marker::Trace(int threads) {
     done_ = false;
     idle_hint_.store(false, std::memory_order_relaxed);
   }
-  RunOnAll(nullptr);
+  RunOnAll(nullptr, active_ - 1);
 }
 
-void Marker::RunOnAll(std::function<void(Worker&)> job) {
-  if (!helpers_.empty()) {
-    std::lock_guard<std::mutex> lock(job_mu_);
-    job_ = job;
-    ++job_epoch_;
-    helpers_running_ = static_cast<int>(helpers_.size());
+void Marker::RunOnAll(std::function<void(Worker&)> job, int helpers) {
+  if (helpers > 0) {
+    {
+      std::lock_guard<std::mutex> lock(job_mu_);
+      job_ = job;
+      ++job_epoch_;
+      helpers_running_ = job_helpers_ = helpers;
+    }
+    job_cv_.notify_all();
   }
-  job_cv_.notify_all();
   if (job) {
     job(*workers_[0]);
   } else {
     Run(*workers_[0]);
   }
+  if (helpers == 0) return;
   std::unique_lock<std::mutex> lock(job_mu_);
   job_cv_.wait(lock, [&] { return helpers_running_ == 0; });
   job_ = nullptr;
 }
 
 void Marker::OnEachThread(const std::function<void(int index, int count)>& job) {
-  RunOnAll([this, &job](Worker& worker) {
-    int index = 0;
-    while (workers_[index].get() != &worker) ++index;
-    job(index, workers());
-  });
+  RunOnAll(
+      [this, &job](Worker& worker) {
+        int index = 0;
+        while (workers_[index].get() != &worker) ++index;
+        job(index, workers());
+      },
+      static_cast<int>(helpers_.size()));
 }
 
 bool Marker::HasWeakFields() {
@@ -369,17 +380,19 @@ bool Marker::HasWeakFields() {
 void Marker::ProcessWeakSlots(const std::function<void(WeakFields&)>& job) {
   // A heap without weak fields pays no thread handoff for them.
   if (!HasWeakFields()) return;
-  RunOnAll([&job](Worker& worker) {
-    worker.WeakFieldsSynced([&job](WeakFields& fields) {
-      job(fields);
-      fields.clear();
-    });
-  });
+  RunOnAll(
+      [&job](Worker& worker) {
+        worker.WeakFieldsSynced([&job](WeakFields& fields) {
+          job(fields);
+          fields.clear();
+        });
+      },
+      static_cast<int>(helpers_.size()));
 }
 
 uint64_t Marker::live_bytes() const {
   uint64_t live = assist_live_bytes_.load(std::memory_order_relaxed);
-  for (const auto& w : workers_) live += w->live_bytes;
+  for (const auto& w : workers_) live += w->live();
   return live;
 }
 
@@ -405,13 +418,13 @@ bool Marker::Assist(uint64_t budget_bytes) {
   std::vector<uintptr_t> work;
   {
     std::unique_lock<std::mutex> lock(pool_mu_);
-    if (pool_.empty() && !done_) {
-      // Ask the busy markers to hand work over (they do when they see the hint), briefly.
-      idle_hint_.store(true, std::memory_order_relaxed);
-      pool_cv_.wait_for(lock, std::chrono::microseconds(200),
-                        [&] { return done_ || !pool_.empty(); });
+    if (pool_.empty()) {
+      // Ask the busy markers to hand work over (they do when they see the hint) for the
+      // next assist. No waiting for it: a mutator that sleeps here can lose its core to
+      // another thread for a scheduler tick (4 ms), and it is owed marking, not time.
+      if (!done_) idle_hint_.store(true, std::memory_order_relaxed);
+      return false;
     }
-    if (pool_.empty()) return false;
     work = std::move(pool_.back());
     pool_.pop_back();
     if (idle_ == 0) idle_hint_.store(false, std::memory_order_relaxed);
@@ -420,7 +433,7 @@ bool Marker::Assist(uint64_t budget_bytes) {
   Worker helper(*this);
   helper.stack().Assign(work);
   helper.Drain(budget_bytes);
-  assist_live_bytes_.fetch_add(helper.live_bytes, std::memory_order_relaxed);
+  assist_live_bytes_.fetch_add(helper.live(), std::memory_order_relaxed);
   helper.WeakFieldsSynced([this](WeakFields& fields) {
     if (fields.empty()) return;
     std::lock_guard<std::mutex> lock(assist_weak_mu_);

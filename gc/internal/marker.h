@@ -135,8 +135,11 @@ class Marker {
   // Scans until every queued object's subgraph is marked, on the first `threads` marker
   // threads (0: all of them; the calling thread is always one).
   void Trace(int threads = 0);
-  // Bytes marked since Begin (an object two markers raced on may count twice).
+  // Bytes marked since Begin (an object two markers raced on may count twice). Any thread,
+  // also while a Trace runs (the pacer's progress: a little stale then).
   uint64_t live_bytes() const;
+  // Of those, what mutators' assists marked.
+  uint64_t assisted_bytes() const { return assist_live_bytes_.load(std::memory_order_relaxed); }
 
   // A mutator's share of marking (the pacer's assist), while a concurrent Trace runs: takes
   // a chunk of work the markers shared, marks about `budget_bytes`, and shares back what it
@@ -172,8 +175,9 @@ class Marker {
   void Run(Worker& worker);
   void HelperLoop(int index);
   void Share(std::vector<uintptr_t>&& chunk);
-  // Runs job(worker) on every worker, each on its own marker thread (nullptr: marking).
-  void RunOnAll(std::function<void(Worker&)> job);
+  // Runs job(worker) on the calling thread's worker and the first `helpers` helper threads'
+  // (nullptr: marking); the other helpers sleep on.
+  void RunOnAll(std::function<void(Worker&)> job, int helpers);
 
 
   const Space& space_;
@@ -194,7 +198,7 @@ class Marker {
   // Relaxed copy of idle_ > 0 read by busy workers: a stale value only delays or wastes a
   // handover; correctness rests on the locked counters.
   std::atomic<bool> idle_hint_{false};
-  std::atomic<uint64_t> assist_live_bytes_{0};  // relaxed: summed after the pause's handshake
+  std::atomic<uint64_t> assist_live_bytes_{0};  // relaxed: progress, and summed after a pause
   std::mutex assist_weak_mu_;                   // leaf lock
   WeakFields assist_weak_;                      // guarded by assist_weak_mu_: assists' finds
   std::mutex refused_mu_;                       // leaf lock
@@ -207,6 +211,7 @@ class Marker {
   std::function<void(Worker&)> job_;
   uint64_t job_epoch_ = 0;  // guarded by job_mu_: bumped to start helpers
   int helpers_running_ = 0; // guarded by job_mu_
+  int job_helpers_ = 0;     // guarded by job_mu_: the current job's helpers (indices 1..n)
   bool shutdown_ = false;   // guarded by job_mu_
 };
 

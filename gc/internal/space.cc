@@ -286,6 +286,11 @@ void Space::DecommitOldestHotLocked() {
   cold_.push_back(page);
 }
 
+size_t Space::free_committed_bytes() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return hot_.size() * kPageSize;
+}
+
 void Space::Trim(size_t retain_bytes, bool only_stale) {
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t cycle = cycle_.load(std::memory_order_relaxed);

@@ -81,6 +81,8 @@ class Space {
   void Trim(size_t retain_bytes, bool only_stale);
 
   size_t committed_bytes() const { return committed_bytes_.load(std::memory_order_relaxed); }
+  // Of those, the free pages kept committed for reuse (the hot pool).
+  size_t free_committed_bytes();
 
   // True if `object` is the start of a live (or not yet swept) object of this space: the
   // one check behind every "a live object of this heap" in the API's contracts.

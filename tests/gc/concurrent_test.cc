@@ -603,6 +603,78 @@ TEST_CASE("mutators rewriting Member fields during background cycles lose nothin
   MESSAGE("assists: " << s.assists << ", waits: " << s.mutator_waits);
 }
 
+// The pacer (gc/internal/pacer.h) bounds the heap however fast a mutator allocates: the
+// mutator assists, and past the hard limit (goal + half the growth, in counted bytes) it
+// waits for marking to end. One background marker, a long list to mark (no parallelism in
+// it), and a mutator that only makes garbage, as fast as it can.
+TEST_CASE("a mutator that outruns marking: the heap stays near its goal, the live list intact") {
+  HeapConfig config;
+  config.mode = CollectorMode::kConcurrent;
+  config.min_heap_bytes = 1 << 20;
+  config.growth_factor = 2.0;
+  config.marker_threads = 2;
+  config.background_marker_threads = 1;
+  Heap heap(config);
+  ThreadScope thread(heap);
+  HandleScope scope;
+  constexpr int kLive = static_cast<int>((8 << 20) / sizeof(Cell));  // 8 MiB of live cells
+  Handle<Cell> head(New<Cell>(kCell));
+  Cell* tail = head.get();
+  for (int i = 1; i < kLive; ++i) {
+    Cell* cell = New<Cell>(kCell);
+    tail->next = cell;
+    tail = cell;
+  }
+  for (int i = 0; i < 8 * kLive; ++i) {
+    Cell* garbage = New<Cell>(kCell);
+    garbage->other = tail;  // a store with the barrier, as a mutator's would be
+  }
+  const pinion::HeapStats s = heap.stats();
+  MESSAGE("peak heap " << s.peak_heap_bytes / 1e6 << " MB, " << s.collections
+                       << " collections, assists: " << s.assists << " (" << s.assist_ms
+                       << " ms), waits: " << s.mutator_waits);
+  CHECK(s.collections >= 4);
+  // Live 8 MiB: the hard limit is 8 * 2 + 8 / 2 = 20 MiB counted; committed memory is at
+  // most kMaxOverhead (1.5) times that, plus a few pages in flight and segment metadata.
+  CHECK(s.peak_heap_bytes <= (30u << 20) + (4u << 20));
+  int count = 0;
+  for (Cell* c = head.get(); c != nullptr; c = c->next) count += c->magic == kMagic;
+  CHECK(count == kLive);
+}
+
+TEST_CASE("past the pacer's hard limit a mutator waits for marking instead of growing the heap") {
+  HeapConfig config = Concurrent();
+  config.min_heap_bytes = 4 << 20;  // before any cycle: goal 4 MiB, hard limit 6 MiB
+  Heap heap(config);
+  ThreadScope thread(heap);
+  HandleScope scope;
+  Handle<Gate> gate(New<Gate>(kGate));
+  GatedCycle cycle(heap);  // marking, and held in the gate: no marking work to assist with
+  cycle.WaitUntilMarking();
+  std::atomic<bool> finished{false};
+  std::thread mutator([&] {
+    ThreadScope attach(heap);
+    for (int i = 0; i < (64 << 20) / 256; ++i) Allocate(kBlob, 256);  // 64 MiB of garbage
+    finished = true;
+  });
+  {
+    pinion::NativeRegion region;  // a later pause must not wait for this thread
+    while (heap.stats().mutator_waits == 0 && !finished.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  CHECK_FALSE(finished.load());
+  // 6 MiB counted, plus the pages a thread holds and the segments' metadata.
+  CHECK(heap.stats().heap_bytes <= size_t{8} << 20);
+  cycle.Finish();
+  {
+    pinion::NativeRegion region;  // its next cycles must not wait for this thread
+    mutator.join();
+  }
+  CHECK(finished.load());
+  CHECK(heap.stats().collections >= 2);
+}
+
 TEST_CASE("concurrent mode honours the heap limit: garbage never makes allocation fail") {
   HeapConfig config;
   config.mode = CollectorMode::kConcurrent;
