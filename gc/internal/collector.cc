@@ -122,7 +122,8 @@ void Collector::MaybeCollect(ThreadState& thread) {
   if (marking()) {
     if (const uint64_t owed = pacer_.AssistBytes(marker_.live_bytes()); owed != 0) {
       const Clock::time_point start = Clock::now();
-      if (marker_.Assist(owed)) {
+      const ThreadRegistry& threads = roots_.threads();
+      if (marker_.Assist(owed, [&threads] { return threads.stop_requested(); })) {
         assists_.fetch_add(1, std::memory_order_relaxed);
         assist_ns_.fetch_add(static_cast<uint64_t>((Clock::now() - start).count()),
                              std::memory_order_relaxed);

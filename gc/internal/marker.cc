@@ -13,7 +13,7 @@ namespace {
 // Hand over only if at least this many entries are queued. Trees keep DFS stacks shallow
 // (about their depth), so this must be small for the helpers to get work at all.
 constexpr size_t kShareThreshold = 2;
-constexpr int kPrefetchDepth = 8;
+constexpr int kPrefetchDepth = 16;
 
 // Stack entries carry the object's raw type in the top 16 bits (user-space addresses are
 // below 2^48; SegmentMap makes the same assumption), so scanning needs no type lookup.
@@ -411,10 +411,10 @@ std::vector<const void*> Marker::TakeMarkLog() {
 
 bool Marker::HasSharedWork() {
   std::lock_guard<std::mutex> lock(pool_mu_);
-  return !pool_.empty();
+  return !pool_.empty() || assisting_ > 0;
 }
 
-bool Marker::Assist(uint64_t budget_bytes) {
+bool Marker::Assist(uint64_t budget_bytes, const std::function<bool()>& should_stop) {
   std::vector<uintptr_t> work;
   {
     std::unique_lock<std::mutex> lock(pool_mu_);
@@ -428,11 +428,16 @@ bool Marker::Assist(uint64_t budget_bytes) {
     work = std::move(pool_.back());
     pool_.pop_back();
     if (idle_ == 0) idle_hint_.store(false, std::memory_order_relaxed);
+    ++assisting_;
   }
   CollectorCallbackScope scope("a trace callback");
   Worker helper(*this);
   helper.stack().Assign(work);
-  helper.Drain(budget_bytes);
+  // In chunks, so that a pause waits for this mutator one chunk at most (~50 us).
+  constexpr uint64_t kChunkBytes = uint64_t{32} << 10;
+  while (helper.live() < budget_bytes && !helper.stack().empty() && !should_stop()) {
+    helper.Drain(std::min(kChunkBytes, budget_bytes - helper.live()));
+  }
   assist_live_bytes_.fetch_add(helper.live(), std::memory_order_relaxed);
   helper.WeakFieldsSynced([this](WeakFields& fields) {
     if (fields.empty()) return;
@@ -440,6 +445,10 @@ bool Marker::Assist(uint64_t budget_bytes) {
     assist_weak_.Append(fields);
   });
   if (!helper.stack().empty()) Share(helper.stack().TakeOldest(helper.stack().size()));
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    --assisting_;
+  }
   return true;
 }
 

@@ -147,8 +147,11 @@ class Marker {
   // Leftovers never get lost: an unfinished Trace takes them from the pool, and every
   // cycle ends with a Trace in its remark pause, which cannot start while an assisting
   // (running) mutator is still inside this call.
-  bool Assist(uint64_t budget_bytes);
-  // True if work is waiting in the shared pool (e.g. what an assist left), for the next Trace.
+  // It checks should_stop() every 32 KiB and stops early when it says so (a pause waiting).
+  bool Assist(uint64_t budget_bytes, const std::function<bool()>& should_stop);
+  // True if work is waiting in the shared pool (e.g. what an assist left), for the next
+  // Trace, or an assist holds some (and will share back what it leaves): the concurrent
+  // phase goes on while so, or the remark pause would trace what the assist left.
   bool HasSharedWork();
   // Calls job(index, workers()) once on each marker thread (index 0: the calling thread), in
   // parallel, and returns when all returned. No Trace running.
@@ -191,6 +194,7 @@ class Marker {
   std::condition_variable pool_cv_;
   std::vector<std::vector<uintptr_t>> pool_;  // guarded by pool_mu_
   int idle_ = 0;                                // guarded by pool_mu_
+  int assisting_ = 0;  // guarded by pool_mu_: assists holding work taken from the pool
   // The workers this Trace runs on (set by Trace before it hands the job to the helpers, so
   // the handoff orders it for them).
   int active_ = 0;

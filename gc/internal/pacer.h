@@ -31,14 +31,19 @@
 //            mutator marks the difference, at most kMaxAssistBytes at a time (a page's
 //            worth, four times over), before it takes a page; work the background markers
 //            did ahead of the schedule pays for the mutators (Go's background credit).
-//   waits    a mutator waits for the cycle's marking to end only past the hard limit, the
-//            goal plus half the growth (goal + (goal - traced) / 2), or, not marking, when
-//            the heap is there before a cycle could start (a sweep still running).
+//            Once more than the expected trace is marked (the live heap grew, or marking is
+//            just ending), the schedule is an eighth more than marked, by the hard limit.
+//   waits    a mutator waits for a cycle's marking to end only past the hard limit, the
+//            goal plus half the growth (goal + (goal - traced) / 2): while marking, when
+//            assists could not keep the heap below it (no work to share: a long list is
+//            traced one object at a time); between cycles, when the heap got there before
+//            the next cycle could start (the last sweep still running).
 //
 // Threads: NoteAllocated from allocating threads (any, relaxed counters); StartedMarking and
 // EndedMarking under the collector's cycle_mu_ in a pause; the queries from any thread. Every
-// field is a relaxed atomic: a stale value shifts a trigger or an assist by a page at most,
-// and the pauses' handshakes order what a pause wrote before every mutator's next read.
+// field the queries read is a relaxed atomic: a stale value shifts a trigger or an assist by
+// a page at most, and the pauses' handshakes order what a pause wrote before every mutator's
+// next read. The moving average is EndedMarking's alone (cycle_mu_).
 #ifndef PINION_GC_INTERNAL_PACER_H_
 #define PINION_GC_INTERNAL_PACER_H_
 
