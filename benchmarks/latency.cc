@@ -604,30 +604,37 @@ Row Summarise(int size, const std::string& config, const std::vector<Sample>& al
   return row;
 }
 
-const char* kColumns[] = {"batch_ops", "seconds",       "p50_ms",        "p99_ms",
-                          "p999_ms",   "max_ms",        "mmu_1ms",       "mmu_10ms",
-                          "mmu_100ms", "gcs",           "pauses",        "max_pause_ms",
-                          "waits",     "assists",       "assist_ms",     "live_mib",
-                          "rss_mib",   "rss_per_live",  "peak_heap_mib", "heap_per_live",
-                          "cpus",      "sys_cpus"};
-const char* kCsvNames[] = {"batch_ops",     "seconds",       "batch_p50_ms",  "batch_p99_ms",
-                           "batch_p999_ms", "batch_max_ms",  "mmu_1ms",       "mmu_10ms",
-                           "mmu_100ms",     "collections",   "pauses",        "max_pause_ms",
-                           "mutator_waits", "assists",       "assist_ms",     "live_mib",
-                           "peak_rss_mib",  "rss_per_live",  "peak_heap_mib", "heap_per_live",
-                           "cpus",          "sys_cpus"};
-const char* kFormats[] = {"%9.0f", "%7.2f", "%8.4f", "%8.4f", "%8.3f", "%8.3f",
-                          "%7.3f", "%7.3f", "%7.3f", "%5.0f", "%6.0f", "%9.3f",
-                          "%6.0f", "%7.0f", "%7.0f", "%8.1f", "%8.0f", "%6.2f",
-                          "%8.0f", "%7.2f", "%5.2f", "%5.2f"};
-const char* kHeads[] = {"batch_ops", "seconds",  "p50_ms",   "p99_ms",  "p999_ms", "max_ms",
-                        "mmu_1",     "mmu_10",   "mmu_100",  "gcs",     "pauses",  "maxpause",
-                        "waits",     "assists",  "asst_ms",  "live_mib", "rss_mib", "rss/lv",
-                        "heap_mib",  "heap/lv",  "cpus",     "sys"};
-constexpr size_t kColumnCount = sizeof kColumns / sizeof kColumns[0];
-static_assert(sizeof kCsvNames / sizeof kCsvNames[0] == kColumnCount);
-static_assert(sizeof kFormats / sizeof kFormats[0] == kColumnCount);
-static_assert(sizeof kHeads / sizeof kHeads[0] == kColumnCount);
+// A column of the table and the CSV: the Row key, its CSV name, its table format and head.
+struct Column {
+  const char* key;
+  const char* csv;
+  const char* format;
+  const char* head;
+};
+const Column kColumns[] = {
+    {"batch_ops", "batch_ops", "%9.0f", "batch_ops"},
+    {"seconds", "seconds", "%7.2f", "seconds"},
+    {"p50_ms", "batch_p50_ms", "%8.4f", "p50_ms"},
+    {"p99_ms", "batch_p99_ms", "%8.4f", "p99_ms"},
+    {"p999_ms", "batch_p999_ms", "%8.3f", "p999_ms"},
+    {"max_ms", "batch_max_ms", "%8.3f", "max_ms"},
+    {"mmu_1ms", "mmu_1ms", "%7.3f", "mmu_1"},
+    {"mmu_10ms", "mmu_10ms", "%7.3f", "mmu_10"},
+    {"mmu_100ms", "mmu_100ms", "%7.3f", "mmu_100"},
+    {"gcs", "collections", "%5.0f", "gcs"},
+    {"pauses", "pauses", "%6.0f", "pauses"},
+    {"max_pause_ms", "max_pause_ms", "%9.3f", "maxpause"},
+    {"waits", "mutator_waits", "%6.0f", "waits"},
+    {"assists", "assists", "%7.0f", "assists"},
+    {"assist_ms", "assist_ms", "%7.0f", "asst_ms"},
+    {"live_mib", "live_mib", "%8.1f", "live_mib"},
+    {"rss_mib", "peak_rss_mib", "%8.0f", "rss_mib"},
+    {"rss_per_live", "rss_per_live", "%6.2f", "rss/lv"},
+    {"peak_heap_mib", "peak_heap_mib", "%8.0f", "heap_mib"},
+    {"heap_per_live", "heap_per_live", "%7.2f", "heap/lv"},
+    {"cpus", "cpus", "%5.2f", "cpus"},
+    {"sys_cpus", "sys_cpus", "%5.2f", "sys"},
+};
 
 void PrintTable(const std::vector<Row>& rows, const Options& options) {
   std::printf(
@@ -645,9 +652,9 @@ void PrintTable(const std::vector<Row>& rows, const Options& options) {
       "ends at %.0f MiB of churn\n",
       options.control_mib);
   std::printf("%8s %-17s %4s", "heap_mib", "config", "runs");
-  for (size_t c = 0; c < kColumnCount; ++c) {
-    const int width = std::atoi(kFormats[c] + 1);
-    std::printf(" %*s", width, kHeads[c]);
+  for (const Column& column : kColumns) {
+    const int width = std::atoi(column.format + 1);
+    std::printf(" %*s", width, column.head);
   }
   std::printf("\n");
   for (const Row& row : rows) {
@@ -656,9 +663,9 @@ void PrintTable(const std::vector<Row>& rows, const Options& options) {
       std::printf(" FAILED: all %zu runs (see above)\n", row.runs_failed);
       continue;
     }
-    for (size_t c = 0; c < kColumnCount; ++c) {
+    for (const Column& column : kColumns) {
       std::printf(" ");
-      std::printf(kFormats[c], row.v.at(kColumns[c]));
+      std::printf(column.format, row.v.at(column.key));
     }
     if (row.runs_failed > 0) std::printf("  (%zu of the runs FAILED)", row.runs_failed);
     std::printf("\n");
@@ -688,13 +695,13 @@ void WriteCsv(const std::vector<Row>& rows, const Options& options) {
   std::string path;
   FILE* csv = OpenCsv(options.csv, path);
   std::fprintf(csv, "heap_mib,config,mutators,runs");
-  for (const char* name : kCsvNames) std::fprintf(csv, ",%s", name);
+  for (const Column& column : kColumns) std::fprintf(csv, ",%s", column.csv);
   std::fprintf(csv, "\n");
   for (const Row& row : rows) {
     if (row.runs_ok == 0) continue;
     std::fprintf(csv, "%d,%s,%d,%zu", row.heap_mib, row.config.c_str(), options.mutators,
                  row.runs_ok);
-    for (const char* key : kColumns) std::fprintf(csv, ",%.6g", row.v.at(key));
+    for (const Column& column : kColumns) std::fprintf(csv, ",%.6g", row.v.at(column.key));
     std::fprintf(csv, "\n");
   }
   CloseCsv(csv, path);
