@@ -133,6 +133,7 @@
 
 #include "benchmarks/adapters.h"
 #include "benchmarks/child_process.h"
+#include "benchmarks/size_runs_options.h"
 #include "benchmarks/pauses.h"
 #include "gc/heap.h"
 #include "roots/handles.h"
@@ -647,7 +648,8 @@ void PrintTable(const std::vector<Row>& rows, const Options& options) {
       "(min over threads; a batch is mutator time up to the median batch, the rest and the "
       "gaps are stalls); gcs, pauses, maxpause (ms): HeapStats, churn phase; waits, "
       "assists (asst_ms: their total time): mutator stalls, not pauses; rss/lv: peak RSS / "
-      "live; heap_mib, heap/lv: HeapStats peak_heap_bytes (committed), / live; cpus, sys: cores busy "
+      "live; heap_mib, heap/lv: HeapStats peak_heap_bytes (committed), / live; cpus, sys: "
+      "cores busy "
       "(all threads), system part; control: no collection, "
       "ends at %.0f MiB of churn\n",
       options.control_mib);
@@ -803,14 +805,6 @@ constexpr const char* kUsage =
     "               [--control-mib MiB (2048)] [--seed N] [--timeout S (900; per run)]\n"
     "               [--quick (32 MiB, 2 s, 1 run)]";
 
-std::vector<std::string> Split(const std::string& list) {
-  std::vector<std::string> parts;
-  std::stringstream in(list);
-  for (std::string part; std::getline(in, part, ',');) parts.push_back(part);
-  if (parts.empty()) Fail("empty list");
-  return parts;
-}
-
 }  // namespace
 }  // namespace pinion::bench
 
@@ -854,13 +848,13 @@ int main(int argc, char** argv) {
       quick = true;
     } else if (arg == "--sizes") {
       options.sizes.clear();
-      for (const std::string& part : Split(value())) {
+      for (const std::string& part : SplitList("latency", value())) {
         options.sizes.push_back(static_cast<int>(positive(part)));
       }
       sizes_given = true;
     } else if (arg == "--configs") {
       options.configs.clear();
-      for (const std::string& part : Split(value())) {
+      for (const std::string& part : SplitList("latency", value())) {
         if (std::find(kConfigs.begin(), kConfigs.end(), part) == kConfigs.end()) {
           Fail("unknown configuration " + part);
         }

@@ -63,6 +63,7 @@
 
 #include "benchmarks/adapters.h"
 #include "benchmarks/child_process.h"
+#include "benchmarks/size_runs_options.h"
 #include "benchmarks/pauses.h"
 
 namespace pinion::bench {
@@ -373,14 +374,6 @@ constexpr const char* kUsage =
     "              [--churn F (2; allocation in the churn phase / live heap)] [--seed N]\n"
     "              [--timeout S (900; per run)]";
 
-std::vector<std::string> Split(const std::string& list) {
-  std::vector<std::string> parts;
-  std::stringstream in(list);
-  for (std::string part; std::getline(in, part, ',');) parts.push_back(part);
-  if (parts.empty()) Fail("empty list");
-  return parts;
-}
-
 }  // namespace
 }  // namespace pinion::bench
 
@@ -413,7 +406,7 @@ int main(int argc, char** argv) {
       options.seed = std::strtoull(value().c_str(), nullptr, 10);
     } else if (arg == "--sizes") {
       options.sizes.clear();
-      for (const std::string& part : Split(value())) {
+      for (const std::string& part : SplitList("pauses", value())) {
         const int mib = std::atoi(part.c_str());
         if (mib <= 0) Fail("bad size " + part);
         options.sizes.push_back(mib);
@@ -421,7 +414,7 @@ int main(int argc, char** argv) {
       sizes_given = true;
     } else if (arg == "--configs") {
       options.configs.clear();
-      for (const std::string& part : Split(value())) {
+      for (const std::string& part : SplitList("pauses", value())) {
         auto it = std::find_if(kConfigs.begin(), kConfigs.end(),
                                [&](const Config& c) { return c.name == part; });
         if (it == kConfigs.end()) Fail("unknown configuration " + part);

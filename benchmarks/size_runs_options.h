@@ -1,6 +1,6 @@
 // The command line of the pause benchmarks that measure a heap of each size a few times
 // (compat_pauses, weak_pauses): --csv FILE, --runs N, --sizes N,N, --quick, plus options of
-// their own, and the median they report.
+// their own, and the median they report; and SplitList, for lists of names (latency, pauses).
 #ifndef PINION_BENCHMARKS_SIZE_RUNS_OPTIONS_H_
 #define PINION_BENCHMARKS_SIZE_RUNS_OPTIONS_H_
 
@@ -23,6 +23,15 @@ struct SizeRunsOptions {
 [[noreturn]] inline void FailWith(const char* program, const std::string& message) {
   std::fprintf(stderr, "%s: %s\n", program, message.c_str());
   std::exit(2);
+}
+
+// The comma-separated items of `list` (at least one).
+inline std::vector<std::string> SplitList(const char* program, const std::string& list) {
+  std::vector<std::string> parts;
+  std::stringstream in(list);
+  for (std::string part; std::getline(in, part, ',');) parts.push_back(part);
+  if (parts.empty()) FailWith(program, "empty list");
+  return parts;
 }
 
 // Parses argv. `extra(arg, value)` handles the program's own options (value() takes the

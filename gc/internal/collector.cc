@@ -131,9 +131,9 @@ void Collector::MaybeCollect(ThreadState& thread) {
     }
   }
   if (!pacer_.PastHardLimit()) return;
-  // Concurrent: wait until a cycle's marking ends (its remark resets the budget), starting
-  // one if none runs. Only marking: the sweep after it, on the background thread, is not
-  // waited for (allocation sweeps the pages it needs).
+  // Past the hard limit: wait until a cycle's marking ends (its remark recounts the heap),
+  // starting one if none runs. Only marking: the sweep after it, on the background thread,
+  // is not waited for (allocation sweeps the pages it needs).
   waits_.fetch_add(1, std::memory_order_relaxed);
   ThreadRegistry& threads = roots_.threads();
   threads.EnterNative(&thread);  // the remark pause must not wait for this thread

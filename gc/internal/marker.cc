@@ -210,7 +210,9 @@ void Marker::HelperLoop(int index) {
       std::unique_lock<std::mutex> lock(job_mu_);
       // A job for fewer threads leaves this one asleep (a concurrent Trace on a quarter of
       // them must not wake the rest every round: each wake-up can cost a mutator its core).
-      job_cv_.wait(lock, [&] { return shutdown_ || (job_epoch_ != seen && index <= job_helpers_); });
+      job_cv_.wait(lock, [&] {
+        return shutdown_ || (job_epoch_ != seen && index <= job_helpers_);
+      });
       if (shutdown_) return;
       seen = job_epoch_;
       job = job_;
