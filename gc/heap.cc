@@ -114,7 +114,7 @@ void DetachThread(ThreadState* thread) {
   thread->heap.finalization.TakeBuffer(*thread);
   internal::Space& space = thread->heap.space;
   thread->allocator.ReturnAll([&](internal::Page* page) {
-    if (page->free_list != nullptr) {
+    if (page->free_count != 0) {
       space.PushAvailable(page);
     } else {
       page->state.store(internal::PageState::kFull, std::memory_order_relaxed);
@@ -238,9 +238,7 @@ void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure) {
   if (payload_bytes <= kMaxSmallCell) {
     const int size_class = SizeClassOf(payload_bytes);
     for (;;) {
-      void* object = collector.torture()
-                         ? thread->allocator.TakeOne(type.raw(), size_class)
-                         : thread->allocator.TryAllocateFast(type.raw(), payload_bytes);
+      void* object = thread->allocator.TakeOne(type.raw(), size_class);
       if (object != nullptr) {
         if (type.finalizable()) thread->allocator.page(size_class)->has_finalizers = true;
         return object;

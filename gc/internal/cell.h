@@ -5,9 +5,9 @@
 // two-pointer object costs 16 bytes + 2 bytes of type, as in a headerless collector, and the
 // marker never touches an object it will not scan.
 //
-// A free cell is all zero except its first word, the free-list link: allocation clears the
-// link and records the type, and the object comes back zeroed. Under ASan everything past
-// the link is poisoned (poison.h).
+// A free cell is one whose type entry is 0. Its bytes are whatever its last object left
+// (the sweeper does not touch them): allocation zeroes the cell as it hands it out
+// (local_allocator.h). Under ASan a free cell is poisoned (poison.h).
 //
 // Type entry (per cell, in the page's type array; 0 for a free cell). A TypeId's raw value
 // is an entry without the mark bit:
@@ -32,10 +32,6 @@ constexpr uint16_t kTypeIndexMask = 0x1fff;
 constexpr uint16_t kMarkBit = 0x2000;
 constexpr uint16_t kPointerFreeBit = 0x4000;
 constexpr uint16_t kFinalizableBit = 0x8000;
-
-struct FreeCell {
-  FreeCell* next;
-};
 
 }  // namespace pinion::internal
 

@@ -220,11 +220,7 @@ bool Collector::Refill(ThreadState& thread, int size_class) {
     while (page == nullptr && space_.HasUnswept(size_class)) page = SweepForRoom(size_class);
     if (page != nullptr) {
       pacer_.NoteAllocated(uint64_t{page->free_count} * page->cell_size);
-      if (torture()) {
-        thread.allocator.InstallSlowOnly(page);
-      } else {
-        thread.allocator.Install(page);
-      }
+      thread.allocator.Install(page, /*one_at_a_time=*/torture());
       return true;
     }
     if (!RecoverFromOutOfMemory(thread, kPageSize, tries)) return false;

@@ -15,8 +15,8 @@
 //  2. STOP THE WORLD (pause begins). The thread registry handshake: every attached thread is
 //     parked at a safepoint or in a native region. No barrier is needed: nothing mutates.
 //     Then count every thread's pin log (pinned_list.h): pin counts are exact from here on.
-//  3. Retire every thread's allocation pages (their free lists are dropped; sweeping
-//     rebuilds them), so no thread allocates from a page while it is being swept.
+//  3. Retire every thread's allocation pages (the cells they never handed out still have
+//     type entry 0, free for the sweep), so no thread allocates from a page being swept.
 //  4. Mark, in parallel (marker.h), from the root set: global roots, every thread's handles,
 //     pinned objects (docs/architecture.md, invariant 2), queued finalization objects. Before that, the
 //     pins held by the edges of registered edges_hold_pins objects are subtracted (CPython's

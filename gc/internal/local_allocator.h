@@ -1,18 +1,31 @@
 // Thread-local allocation: each attached thread owns at most one page per size class and
-// allocates from that page's free list with no lock and no atomic.
+// allocates from it with no lock and no atomic read-modify-write.
 //
-// Fast path (TryAllocateFast, inline): pop a cell, clear its link, record its type in the
-// page's type array. A free cell is all zero but for its link (cell.h), so the object comes
-// back zeroed.
+// A page's free cells are the ones whose type entry is 0 (cell.h); nothing links them and
+// nothing in a free cell is read. The allocator takes a page's free cells 64 entries at a
+// time: Scan reads a window of the type array into a bit mask (the cursor), and the fast
+// path hands out the mask's lowest bit.
+//
+// Fast path (TryAllocateFast, inline): take the cursor's lowest bit, zero the cell, record
+// its type. The cell is zeroed here, on the line the caller is about to write anyway, and
+// not by the sweeper (which never touches a free cell, sweeper.h). When the cursor is empty
+// the fast path calls Scan (cold, out of line) for the next window of the same page.
 // Everything else — taking a new page, collecting, finalizable types, large objects — is the
-// slow path (heap.cc: AllocateSlow, collector.cc: Refill).
+// slow path (heap.cc: AllocateSlow, which calls TakeOne; collector.cc: Refill).
 //
-// Threads: the owning thread; the collector during a pause (RetireForPause).
+// GC torture (Install with one_at_a_time): Scan yields one cell per window and the fast path
+// never scans, so every allocation takes the slow path.
+//
+// Threads: the owning thread; the collector during a pause (RetireForPause). Markers may set
+// the mark bits of live objects in an owned page meanwhile, so Scan reads entries with
+// relaxed atomic loads; an entry that reads 0 is a free cell, which no other thread writes.
 #ifndef PINION_GC_INTERNAL_LOCAL_ALLOCATOR_H_
 #define PINION_GC_INTERNAL_LOCAL_ALLOCATOR_H_
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "gc/internal/cell.h"
 #include "gc/internal/poison.h"
@@ -24,16 +37,17 @@ namespace pinion::internal {
 class LocalAllocator {
  public:
   // `bytes` <= kMaxSmallCell. nullptr when the current page of the class is exhausted.
-  void* TryAllocateFast(uint16_t raw_type, size_t bytes) {
+  [[gnu::always_inline]] void* TryAllocateFast(uint16_t raw_type, size_t bytes) {
     const int size_class = SizeClassOf(bytes);
-    FreeCell* cell = free_[size_class];
-    if (cell == nullptr) [[unlikely]] return nullptr;
-    PINION_UNPOISON(cell, CellSizeOfClass(size_class));
-    free_[size_class] = cell->next;
-    cell->next = nullptr;
-    Page* page = pages_[size_class];
-    page->types[page->CellIndex(cell)] = raw_type | alloc_bits_;
-    return cell;
+    if (cursor_[size_class].free == 0) [[unlikely]] return ScanAndTake(raw_type, size_class);
+    return Take(raw_type, size_class);
+  }
+
+  // Slow-path allocation from the current page of `size_class` (also in torture mode);
+  // nullptr when it is exhausted.
+  void* TakeOne(uint16_t raw_type, int size_class) {
+    if (cursor_[size_class].free == 0 && !Scan(size_class)) return nullptr;
+    return Take(raw_type, size_class);
   }
 
   // Allocate-black: while a concurrent cycle marks, new objects are born marked (kMarkBit),
@@ -41,60 +55,95 @@ class LocalAllocator {
   void set_allocate_black(bool black) { alloc_bits_ = black ? kMarkBit : 0; }
 
   Page* page(int size_class) const { return pages_[size_class]; }
-  // Makes `page` (kOwned, with its free list) the current page of its class.
-  void Install(Page* page) {
-    pages_[page->size_class] = page;
-    free_[page->size_class] = page->free_list;
-    page->free_list = nullptr;
+  // Makes `page` (kOwned; its free cells have type entry 0 and free_count counts them) the
+  // current page of its class.
+  // With `one_at_a_time` (GC torture) every allocation from it takes the slow path.
+  void Install(Page* page, bool one_at_a_time = false) {
+    const int c = page->size_class;
+    pages_[c] = page;
+    next_[c] = 0;
+    all_free_[c] = page->free_count == page->cell_count;
+    cursor_[c] = Cursor{};
+    one_at_a_time_ = one_at_a_time;
   }
-  // GC torture: like Install, but the free list stays with the page, so TryAllocateFast
-  // always fails and every allocation takes the slow path (which calls TakeOne).
-  void InstallSlowOnly(Page* page) { pages_[page->size_class] = page; }
-  // Slow-path allocation from the current page's own free list (torture mode).
-  void* TakeOne(uint16_t raw_type, int size_class) {
-    Page* page = pages_[size_class];
-    if (page == nullptr || page->free_list == nullptr) return nullptr;
-    FreeCell* cell = page->free_list;
-    PINION_UNPOISON(cell, page->cell_size);
-    page->free_list = cell->next;
-    cell->next = nullptr;
-    page->types[page->CellIndex(cell)] = raw_type | alloc_bits_;
-    return cell;
-  }
-  // Forgets the current page of `size_class` (its free list must be empty); returns it.
+  // Forgets the current page of `size_class` (it has no free cell left); returns it.
   Page* TakeExhausted(int size_class) {
     Page* page = pages_[size_class];
     pages_[size_class] = nullptr;
+    cursor_[size_class] = Cursor{};
     return page;
   }
-  // Pause: drops every page and free list; the sweep after marking rebuilds the lists.
+  // Pause: drops every page. Cells never handed out still have type entry 0: the sweep after
+  // marking finds them free.
   void RetireForPause() {
     for (int c = 0; c < kNumSizeClasses; ++c) {
       pages_[c] = nullptr;
-      free_[c] = nullptr;
+      cursor_[c] = Cursor{};
     }
   }
-  // Detach: hands each page back with its remaining free cells. Calls
-  // give_back(Page*) for each page, whose free_list/free_count are set.
+  // Detach: hands each page back with free_count set. Calls give_back(Page*) for each page.
   template <class F>
   void ReturnAll(F&& give_back) {
     for (int c = 0; c < kNumSizeClasses; ++c) {
       Page* page = pages_[c];
       if (page == nullptr) continue;
-      if (free_[c] == nullptr) free_[c] = page->free_list;  // torture mode kept it there
-      page->free_list = free_[c];
-      page->free_count = 0;
-      for (FreeCell* f = free_[c]; f != nullptr; f = f->next) ++page->free_count;
+      page->free_count = page->CountFree();
       pages_[c] = nullptr;
-      free_[c] = nullptr;
+      cursor_[c] = Cursor{};
       give_back(page);
     }
   }
 
  private:
-  FreeCell* free_[kNumSizeClasses] = {};
+  // A window of up to 64 cells of the current page: bit i is cell `cells + i * size`, type
+  // entry `types[i]`, free and not yet handed out.
+  struct alignas(32) Cursor {
+    uint64_t free = 0;
+    char* cells = nullptr;
+    uint16_t* types = nullptr;
+    uint32_t cell_size = 0;
+  };
+
+  [[gnu::always_inline]] void* Take(uint16_t raw_type, int size_class) {
+    Cursor& cursor = cursor_[size_class];
+    const uint64_t free = cursor.free;
+    const int i = std::countr_zero(free);
+    cursor.free = free & (free - 1);
+    const uint32_t size = cursor.cell_size;
+    char* cell = cursor.cells + size_t(i) * size;
+    PINION_UNPOISON(cell, size);
+    Zero(cell, size);
+    cursor.types[i] = raw_type | alloc_bits_;
+    return cell;
+  }
+
+  // Zeroes a cell of `size` (a multiple of 8, >= 16) bytes. Small cells, the common case,
+  // get two overlapping fixed-size stores each, inline; the rest call memset.
+  static void Zero(char* cell, uint32_t size) {
+    if (size <= 32) {
+      std::memset(cell, 0, 16);
+      std::memset(cell + size - 16, 0, 16);
+    } else if (size <= 64) {
+      std::memset(cell, 0, 32);
+      std::memset(cell + size - 32, 0, 32);
+    } else {
+      std::memset(cell, 0, size);
+    }
+  }
+
+  // Fills the cursor of `size_class` from the next window of its page that has a free cell;
+  // false when the page has none left (or has no page).
+  bool Scan(int size_class);
+  // The fast path's refill, out of line: Scan, then Take; nullptr in torture mode.
+  [[gnu::noinline]] void* ScanAndTake(uint16_t raw_type, int size_class);
+
+  Cursor cursor_[kNumSizeClasses];
   Page* pages_[kNumSizeClasses] = {};
+  uint32_t next_[kNumSizeClasses] = {};  // the first cell of pages_[c] that Scan has not read
+  // pages_[c] had no object when installed: every cell from next_[c] on is free.
+  bool all_free_[kNumSizeClasses] = {};
   uint16_t alloc_bits_ = 0;
+  bool one_at_a_time_ = false;
 };
 
 }  // namespace pinion::internal

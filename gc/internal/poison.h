@@ -18,9 +18,11 @@
 
 #if defined(PINION_ASAN)
 #include <sanitizer/asan_interface.h>
+inline constexpr bool kPoisoning = true;
 #define PINION_POISON(address, bytes) ASAN_POISON_MEMORY_REGION((address), (bytes))
 #define PINION_UNPOISON(address, bytes) ASAN_UNPOISON_MEMORY_REGION((address), (bytes))
 #else
+inline constexpr bool kPoisoning = false;
 #define PINION_POISON(address, bytes) ((void)(address), (void)(bytes))
 #define PINION_UNPOISON(address, bytes) ((void)(address), (void)(bytes))
 #endif

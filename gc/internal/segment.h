@@ -72,6 +72,24 @@ inline SegmentBase* SegmentOf(const void* object) {
 
 enum class PageState : uint8_t { kFree, kOwned, kUnswept, kAvailable, kFull };
 
+// Type entries four at a time, as the 16-bit lanes of a 64-bit word (SWAR), for the loops
+// over a whole type array (Page::FreeMask, the sweeper).
+constexpr uint64_t kLanes = 0x0001000100010001ull;
+constexpr uint64_t kLaneHigh = 0x8000 * kLanes;
+// Bit 15 of each lane of `x` that is non-zero, no other bit. (Adding 0x7fff to the low 15
+// bits carries into bit 15 iff they are non-zero, and never out of the lane.)
+constexpr uint64_t NonZeroLanes(uint64_t x) {
+  return (((x & (0x7fff * kLanes)) + 0x7fff * kLanes) | x) & kLaneHigh;
+}
+// Bits 15, 31, 47 and 63 of `high` (nothing else set) as bits 0-3: one multiply moves each to
+// bits 60-63 with no carries (the cross products land on distinct bits below 60).
+constexpr uint64_t GatherLanes(uint64_t high) {
+  return ((high >> 15) * 0x1000200040008000ull) >> 60;
+}
+static_assert(NonZeroLanes(0x0000'8000'0001'0000ull) == 0x0000'8000'8000'0000ull);
+static_assert(GatherLanes(0x8000'0000'0000'8000ull) == 0b1001);
+static_assert(GatherLanes(kLaneHigh) == 0b1111 && GatherLanes(0x0000'8000'0000'0000ull) == 0b0100);
+
 // Pin counts of one page's cells, allocated on its first pin and freed with the page (when no
 // cell is live, so none is pinned). Counts and flags (pin_slot.h) are updated with relaxed
 // atomics by pinners and read by the collector with the world stopped (pinned_list.h).
@@ -100,14 +118,13 @@ struct Page {
   // for pointers that are not live objects, which are misuse anyway.
   std::atomic<PageState> state{PageState::kFree};
   bool has_finalizers = false;  // may hold a dead object whose finalizer has not run
-  bool dirty = false;           // kFree page whose bytes are not all zero
+  bool dirty = false;           // kFree page whose type array may not be all zero
   bool committed = false;       // backed by physical memory (or may be)
   uint64_t freed_cycle = 0;     // kFree: Space's cycle count when the page was freed
   // Space's sweep epoch when the page left the free pools; written under Space::mu_ while
   // the page is free or being filed for a sweep, so stable while any object lives in it.
   uint64_t epoch = 0;
-  FreeCell* free_list = nullptr;  // kAvailable: the cells the last sweep found free
-  uint32_t free_count = 0;
+  uint32_t free_count = 0;  // kAvailable: the cells the last sweep found free (type entry 0)
   // Release on install / acquire on load: a pinner that finds the table sees it initialised.
   std::atomic<PinTable*> pins{nullptr};
   // For an address in [cells, start + kPageSize).
@@ -141,6 +158,33 @@ struct Page {
       all_marked &= (words[full] & tail_marks) == tail_marks;
     }
     return {any != 0, all_marked};
+  }
+  // Bit j set where cell i + j is free (type entry 0), for j < n <= 64. Relaxed loads:
+  // markers may be setting the mark bits of live cells (see `types`). Four entries per 64-bit
+  // load where `i` allows (the 64-bit loads overlap the markers' 16-bit stores; both are
+  // single-copy atomic on the hardware, and a live entry is non-zero in either view).
+  uint64_t FreeMask(uint32_t i, uint32_t n) const {
+    uint64_t free = 0;
+    if (i % 4 == 0) {
+      // Up to 3 entries past cell_count: the padding, which is zero; masked off below.
+      for (uint32_t w = 0; w < (n + 3) / 4; ++w) {
+        uint64_t* word = reinterpret_cast<uint64_t*>(types + i + 4 * w);
+        const uint64_t x = std::atomic_ref<uint64_t>(*word).load(std::memory_order_relaxed);
+        free |= GatherLanes(~NonZeroLanes(x) & kLaneHigh) << (4 * w);
+      }
+      return n == 64 ? free : free & ((uint64_t{1} << n) - 1);
+    }
+    for (uint32_t j = 0; j < n; ++j) {
+      free |= uint64_t{TypeEntry(i + j).load(std::memory_order_relaxed) == 0} << j;
+    }
+    return free;
+  }
+  uint32_t CountFree() const {
+    uint32_t free = 0;
+    for (uint32_t i = 0; i < cell_count; ++i) {
+      free += TypeEntry(i).load(std::memory_order_relaxed) == 0;
+    }
+    return free;
   }
   // Entry by entry, atomically: mutators may be reading them (see `types`).
   void ClearMarks() {

@@ -12,7 +12,7 @@
 
 namespace pinion::internal {
 
-constexpr size_t kMinCell = 16;  // room for the free-list link, and <= 4096 cells a page
+constexpr size_t kMinCell = 16;  // two pointers, and <= 4096 cells a page
 constexpr size_t kMaxSmallCell = 16 * 1024;
 constexpr int kNumSizeClasses = 7 + 4 * 8;  // 16..64 by 8, then 4 per doubling to 16 KiB
 

@@ -131,20 +131,14 @@ Page* Space::TakeFreePage(int size_class, size_t limit) {
     page->state.store(PageState::kOwned, std::memory_order_relaxed);
     page->epoch = epoch_;  // not part of the sweep in progress (QueueSweep)
   }
-  // The page is ours now: format it outside the lock.
+  // The page is ours now: format it outside the lock. Every cell is free once the type array
+  // is zero; the cells themselves are zeroed as they are allocated (local_allocator.h).
   PINION_UNPOISON(page->start, kPageSize);
-  if (page->dirty) std::memset(page->start, 0, kPageSize);
+  page->Format(size_class, CellSizeOfClass(size_class));
+  if (page->dirty) std::memset(page->start, 0, page->cells - page->start);
   page->dirty = false;
   page->has_finalizers = false;
-  page->Format(size_class, CellSizeOfClass(size_class));
-  FreeCell* head = nullptr;
-  for (uint32_t i = page->cell_count; i-- > 0;) {
-    char* cell = page->Cell(i);
-    reinterpret_cast<FreeCell*>(cell)->next = head;
-    head = reinterpret_cast<FreeCell*>(cell);
-    PINION_POISON(cell + sizeof(FreeCell), page->cell_size - sizeof(FreeCell));
-  }
-  page->free_list = head;
+  PINION_POISON(page->cells, page->start + kPageSize - page->cells);
   page->free_count = page->cell_count;
   return page;
 }
@@ -155,7 +149,6 @@ void Space::ReleasePage(Page* page) {
   std::lock_guard<std::mutex> lock(mu_);
   page->state.store(PageState::kFree, std::memory_order_relaxed);
   page->dirty = true;
-  page->free_list = nullptr;
   page->freed_cycle = cycle_.load(std::memory_order_relaxed);
   static_cast<Segment*>(SegmentOf(page->start))->free_pages++;
   hot_.push_back(page);
@@ -211,7 +204,6 @@ void Space::QueueSweep(std::vector<LargeObject*>& dead) {
       if (page.epoch == epoch_) continue;  // taken after the pause
       page.epoch = epoch_;
       page.state.store(PageState::kUnswept, std::memory_order_relaxed);
-      page.free_list = nullptr;
       batch[page.size_class].push_back(&page);
     }
     s = s->next;

@@ -1,6 +1,7 @@
 #include "gc/internal/sweeper.h"
 
-#include <cstring>
+#include <atomic>
+#include <bit>
 
 #include "gc/heap.h"
 #include "gc/internal/poison.h"
@@ -19,46 +20,45 @@ void Finalize(void* object, uint16_t raw_type) {
 SweepResult SweepPage(Page& page) {
   const Page::MarkSummary marks = page.SummarizeMarks();
   if (!marks.any && !page.has_finalizers) {
-    page.free_list = nullptr;
     page.free_count = 0;
     return SweepResult::kEmpty;
   }
   if (marks.all) {  // fully live: nothing to free, nothing to finalize
     page.ClearMarks();
-    page.free_list = nullptr;
     page.free_count = 0;
     return SweepResult::kFull;
   }
-  const uint32_t size = page.cell_size;
+  // Four entries at a time (segment.h: lanes). Plain loads: no other thread writes entries
+  // while the page is swept (markers do not run, its owner is this thread); relaxed atomic
+  // stores, because mutators may be reading live entries (FindObject, TypeOf).
+  constexpr uint64_t kMarks = kMarkBit * kLanes, kFinalizable = kFinalizableBit * kLanes;
+  constexpr int kMarkShift = std::countr_zero(kMarkBit);
+  uint64_t* words = reinterpret_cast<uint64_t*>(page.types);
   bool finalizers_left = false;
   uint32_t live = 0;
-  FreeCell* head = nullptr;
-  for (uint32_t i = page.cell_count; i-- > 0;) {
-    char* cell = page.Cell(i);
-    const std::atomic_ref<uint16_t> entry = page.TypeEntry(i);  // atomic: see Page::types
-    const uint16_t type = entry.load(std::memory_order_relaxed);
-    if (type & kMarkBit) {
-      entry.store(type & ~kMarkBit, std::memory_order_relaxed);
-      finalizers_left |= (type & kFinalizableBit) != 0;
-      ++live;
-      continue;
+  for (uint32_t w = 0; w < (page.cell_count + 3) / 4; ++w) {  // the padding is zero
+    const uint64_t x = words[w];
+    const uint64_t marked = x & kMarks;
+    const uint64_t dead = NonZeroLanes(x) & ~(marked << (15 - kMarkShift));  // bit 15 of each
+    live += std::popcount(marked);
+    // Dead objects' cells: finalizers (queued or run), ASan poison. Nothing else to do in
+    // them; most words have no finalizable dead entry and skip this in non-ASan builds.
+    if (dead != 0 && (kPoisoning || (x & kFinalizable & dead) != 0)) {
+      for (uint64_t d = dead; d != 0; d &= d - 1) {
+        const int lane = std::countr_zero(d) / 16;
+        const uint32_t i = 4 * w + lane;
+        Finalize(page.Cell(i), static_cast<uint16_t>(x >> (16 * lane)));
+        PINION_POISON(page.Cell(i), page.cell_size);
+      }
     }
-    if (type != 0) {  // dead object
-      PINION_UNPOISON(cell, size);
-      Finalize(cell, type);
-      std::memset(cell, 0, size);
-      entry.store(0, std::memory_order_relaxed);
-      PINION_POISON(cell + sizeof(FreeCell), size - sizeof(FreeCell));
-    }
-    FreeCell* free_cell = reinterpret_cast<FreeCell*>(cell);
-    free_cell->next = head;
-    head = free_cell;
+    const uint64_t kept = x & (marked >> kMarkShift) * 0xffff & ~kMarks;  // live, unmarked
+    finalizers_left |= (kept & kFinalizable) != 0;
+    if (kept != x) std::atomic_ref<uint64_t>(words[w]).store(kept, std::memory_order_relaxed);
   }
   page.has_finalizers = finalizers_left;
-  page.free_list = head;
   page.free_count = page.cell_count - live;
   if (live == 0) return SweepResult::kEmpty;
-  return head != nullptr ? SweepResult::kHasFree : SweepResult::kFull;
+  return page.free_count != 0 ? SweepResult::kHasFree : SweepResult::kFull;
 }
 
 }  // namespace pinion::internal

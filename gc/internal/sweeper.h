@@ -1,10 +1,12 @@
-// Sweeping one page: turning the mark bits of the last collection into a free list.
+// Sweeping one page: turning the mark bits of the last collection into free cells.
 //
-// For every cell whose mark bit is clear: a dead object (non-zero type) has its finalizer
-// run if its type has one, is zeroed, its type cleared, and poisoned (ASan); then the cell
-// is linked into the page's free list in address order. Mark bits are cleared on the way out, so a swept page
-// is ready for the next collection. A page with no marked cell and no finalizable object is
-// recognised from its bitmap alone, without touching its cells.
+// The sweep reads and writes the page's type array, not its cells. A marked cell has its
+// mark bit cleared; an unmarked one with a non-zero type holds a dead object, which has its
+// finalizer run if its type has one, its type entry cleared and (ASan) its bytes poisoned.
+// Free cells are those with type entry 0; allocation zeroes them as it hands them out
+// (local_allocator.h), so the sweep touches a dead object's memory only to finalize it. A
+// page with no marked cell and no finalizable object is recognised from its type array alone
+// and released whole.
 //
 // Threads: the thread that popped the page from its class's unswept list (an allocating
 // mutator, or the collecting thread after the pause); it owns the page exclusively.

@@ -1,10 +1,13 @@
 // Tests of the page layout (gc/internal/segment.h): Page::Format's geometry, the exact
-// reciprocal behind CellIndex, and the mark summary the sweeper reads.
+// reciprocal behind CellIndex, the mark summary the sweeper reads, and the free-cell mask the
+// allocator reads (four entries per word, checked against an entry-by-entry model).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <random>
 
 #include "gc/internal/segment.h"
 #include "gc/internal/size_classes.h"
@@ -101,6 +104,64 @@ TEST_CASE("SummarizeMarks and ClearMarks, including the partial last word of the
     CHECK(wrong == 0);
     // The padding after the last entry stays zero.
     for (size_t i = n; i < TypeArrayBytes(n) / 2; ++i) CHECK(page.types[i] == 0);
+  }
+}
+
+TEST_CASE("the lane helpers: non-zero lanes and their bits gathered, over every 4-lane pattern") {
+  using pinion::internal::GatherLanes;
+  using pinion::internal::kLaneHigh;
+  using pinion::internal::NonZeroLanes;
+  const uint16_t samples[] = {0, 1, 0x7fff, 0x8000, 0x2000, 0xffff, 0x4001};
+  int wrong = 0;
+  for (uint16_t a : samples) {
+    for (uint16_t b : samples) {
+      for (uint16_t c : samples) {
+        for (uint16_t d : samples) {
+          const uint64_t x = a | uint64_t{b} << 16 | uint64_t{c} << 32 | uint64_t{d} << 48;
+          const uint64_t zero = (a == 0) | (b == 0) << 1 | (c == 0) << 2 | (d == 0) << 3;
+          wrong += GatherLanes(~NonZeroLanes(x) & kLaneHigh) != zero;
+          wrong += GatherLanes(NonZeroLanes(x)) != (~zero & 0xf);
+        }
+      }
+    }
+  }
+  CHECK(wrong == 0);
+}
+
+TEST_CASE("Page::FreeMask: the free cells of a window, aligned or not, to the last cell") {
+  PageMemory memory;
+  std::mt19937 random(7);
+  for (int c : {0, 3, 13, kNumSizeClasses - 1}) {
+    Page page;
+    page.start = memory.bytes;
+    std::memset(memory.bytes, 0, kPageSize);
+    page.Format(c, CellSizeOfClass(c));
+    const uint32_t n = page.cell_count;
+    INFO("class " << c << " cells " << n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint32_t r = random() % 4;  // free, plain, marked, finalizable
+      page.types[i] = r == 0 ? 0 : r == 1 ? 5 : r == 2 ? (5 | kMarkBit) : 0x8005;
+    }
+    int wrong = 0;
+    for (uint32_t start = 0; start < n; start += 1 + random() % 70) {
+      const uint32_t len = std::min<uint32_t>(1 + random() % 64, n - start);
+      uint64_t want = 0;
+      for (uint32_t j = 0; j < len; ++j) want |= uint64_t{page.types[start + j] == 0} << j;
+      wrong += page.FreeMask(start, len) != want;
+      if (start % 4 == 0 && start + 64 <= n) {  // the allocator's case: whole aligned windows
+        uint64_t whole = 0;
+        for (uint32_t j = 0; j < 64; ++j) whole |= uint64_t{page.types[start + j] == 0} << j;
+        wrong += page.FreeMask(start, 64) != whole;
+      }
+    }
+    const uint32_t last = n - n % 64 == n ? n - 64 : n - n % 64;  // the last window, partial
+    uint64_t want = 0;
+    for (uint32_t j = 0; last + j < n; ++j) want |= uint64_t{page.types[last + j] == 0} << j;
+    wrong += page.FreeMask(last, n - last) != want;
+    CHECK(wrong == 0);
+    uint32_t free = 0;
+    for (uint32_t i = 0; i < n; ++i) free += page.types[i] == 0;
+    CHECK(page.CountFree() == free);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gc/heap.h"
+#include "gc/internal/local_allocator.h"
 #include "gc/internal/poison.h"
 #include "gc/internal/segment.h"
 #include "gc/internal/size_classes.h"
@@ -16,7 +17,7 @@
 namespace {
 
 using pinion::internal::CellSizeOfClass;
-using pinion::internal::FreeCell;
+using pinion::internal::LocalAllocator;
 using pinion::internal::kMarkBit;
 using pinion::internal::kPageSize;
 using pinion::internal::kSegmentSize;
@@ -36,12 +37,6 @@ const pinion::TypeId kFinal = pinion::RegisterType({"Final", 32, nullptr, &Count
 
 PageState StateOf(const Page* page) { return page->state.load(std::memory_order_relaxed); }
 
-size_t FreeListLength(const Page* page) {
-  size_t n = 0;
-  for (FreeCell* f = page->free_list; f != nullptr; f = f->next) ++n;
-  return n;
-}
-
 // Marks cell `i` of an owned page as holding an object of `raw_type` (as allocation would).
 void Occupy(Page* page, uint32_t i, uint16_t raw_type) {
   PINION_UNPOISON(page->Cell(i), page->cell_size);
@@ -50,7 +45,7 @@ void Occupy(Page* page, uint32_t i, uint16_t raw_type) {
 
 }  // namespace
 
-TEST_CASE("TakeFreePage: a formatted page, every cell free and linked in address order") {
+TEST_CASE("TakeFreePage: a formatted page, every cell free (type entry 0)") {
   Space space;
   CHECK(space.committed_bytes() == 0);
   const int c = SizeClassOf(32);
@@ -60,13 +55,7 @@ TEST_CASE("TakeFreePage: a formatted page, every cell free and linked in address
   CHECK(page->size_class == c);
   CHECK(page->cell_size == 32);
   CHECK(page->free_count == page->cell_count);
-  CHECK(FreeListLength(page) == page->cell_count);
-  int out_of_order = 0;
-  uint32_t i = 0;
-  for (FreeCell* f = page->free_list; f != nullptr; f = f->next, ++i) {
-    out_of_order += reinterpret_cast<char*>(f) != page->Cell(i);
-  }
-  CHECK(out_of_order == 0);
+  CHECK(page->CountFree() == page->cell_count);
   int typed = 0;
   for (uint32_t k = 0; k < page->cell_count; ++k) typed += page->types[k] != 0;
   CHECK(typed == 0);
@@ -81,29 +70,36 @@ TEST_CASE("TakeFreePage: a formatted page, every cell free and linked in address
   CHECK(space.committed_bytes() == 2 * kPageSize);  // hot: still committed
 }
 
-TEST_CASE("a released page is reused first (hot, LIFO), reformatted and zeroed for its new class") {
+TEST_CASE("a released page is reused first (hot, LIFO), reformatted for its new class") {
   Space space;
   Page* first = space.TakeFreePage(SizeClassOf(32), 0);
   Page* second = space.TakeFreePage(SizeClassOf(32), 0);
   REQUIRE(first != second);
-  Occupy(second, 3, kPlain.raw());
-  std::memset(second->Cell(3), 0xEE, 32);
+  // Dead objects everywhere: types, and bytes where the new class's cells will be.
+  for (uint32_t i = 0; i < second->cell_count; ++i) {
+    Occupy(second, i, kPlain.raw());
+    std::memset(second->Cell(i), 0xEE, 32);
+  }
   space.ReleasePage(second);
   const size_t committed = space.committed_bytes();
   Page* again = space.TakeFreePage(SizeClassOf(1000), 0);
   CHECK(again == second);
   CHECK(space.committed_bytes() == committed);
   CHECK(again->cell_size == CellSizeOfClass(SizeClassOf(1000)));
-  CHECK(FreeListLength(again) == again->cell_count);
-  // Every byte but the free-list links is zero again.
-  PINION_UNPOISON(again->start, kPageSize);
+  // The type array is zero again, so every cell is free; the cells keep the old bytes until
+  // allocation zeroes each one as it hands it out.
+  CHECK(again->CountFree() == again->cell_count);
+  CHECK(again->free_count == again->cell_count);
+  LocalAllocator allocator;
+  allocator.Install(again);
   int dirty = 0;
   for (uint32_t i = 0; i < again->cell_count; ++i) {
-    dirty += again->types[i] != 0;
-    const char* cell = again->Cell(i);
-    for (size_t b = sizeof(FreeCell); b < again->cell_size; ++b) dirty += cell[b] != 0;
+    const char* cell = static_cast<char*>(allocator.TryAllocateFast(kPlain.raw(), 1000));
+    REQUIRE(cell == again->Cell(i));
+    for (size_t b = 0; b < again->cell_size; ++b) dirty += cell[b] != 0;
   }
   CHECK(dirty == 0);
+  allocator.RetireForPause();
   space.ReleasePage(first);
   space.ReleasePage(again);
 }
@@ -144,7 +140,7 @@ TEST_CASE("Trim keeps a segment with a page in use; a decommitted page reads bac
   CHECK(space.committed_bytes() == 3 * kPageSize);
   PINION_UNPOISON(written, 64);
   int nonzero = 0;
-  for (size_t b = sizeof(FreeCell); b < 64; ++b) nonzero += written[b] != 0;
+  for (size_t b = 0; b < 64; ++b) nonzero += written[b] != 0;
   CHECK(nonzero == 0);
   CHECK(again->types[0] == 0);
   space.ReleasePage(again);
