@@ -21,6 +21,7 @@ const char* PointName(Point point) {
     case Point::kWeakClearing: return "before weak clearing";
     case Point::kAttach: return "attach";
     case Point::kDetach: return "detach";
+    case Point::kHelperWake: return "marker helper waking";
     case Point::kCount: break;
   }
   return "?";

@@ -43,6 +43,7 @@ enum class Point : uint8_t {
                       // dead objects not yet cleared (weak reads take the slow path)
   kAttach,            // a thread registered, before it runs heap code
   kDetach,            // a thread about to unregister
+  kHelperWake,        // a marker helper woken for a job, before it takes the job
   kCount
 };
 const char* PointName(Point point);

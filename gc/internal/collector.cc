@@ -405,9 +405,10 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
   }
   // Then flush handshakes: every thread hands over its partial barrier buffer (at its next
   // poll, or the collector takes it while the thread is stopped), and what they held is
-  // traced, until a handshake brings back almost nothing. Without this the remark pause
-  // would trace, from objects shaded early and left in partial buffers, whole subgraphs
-  // that were unlinked during marking.
+  // traced, until a handshake brings back almost nothing and no assist holds work. Without
+  // this the remark pause would trace, from objects shaded early and left in partial
+  // buffers, whole subgraphs that were unlinked during marking — or what an assist gives
+  // back when the pause stops it (a thread's handshake waits for its assist to end).
   for (int round = 0; round < kMaxRounds; ++round) {
     threads.RequestRootScans(&Collector::FlushThreadBuffer, this);
     size_t flushed = 0;
@@ -422,7 +423,7 @@ void Collector::RunConcurrentCycleLocked(Reason reason) {
         std::this_thread::sleep_for(std::chrono::microseconds(20));
       }
     }
-    if (flushed < kRemarkFlushThreshold) break;
+    if (flushed < kRemarkFlushThreshold && !marker_.HasSharedWork()) break;
   }
   double mark_ms = Ms(mark_start, Clock::now());
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gc/errors.h"
+#include "gc/fault_injection.h"
 #include "gc/heap.h"
 #include "gc/internal/segment.h"
 #include "gc/internal/type_registry.h"
@@ -206,21 +207,27 @@ void Marker::HelperLoop(int index) {
   uint64_t seen = 0;
   std::function<void(Worker&)> job;
   for (;;) {
+    // A job for fewer threads leaves this one asleep (a concurrent Trace on a quarter of
+    // them must not wake the rest every round: each wake-up can cost a mutator its core).
+    auto has_job = [&] { return shutdown_ || (job_epoch_ != seen && index <= job_helpers_); };
     {
       std::unique_lock<std::mutex> lock(job_mu_);
-      // A job for fewer threads leaves this one asleep (a concurrent Trace on a quarter of
-      // them must not wake the rest every round: each wake-up can cost a mutator its core).
-      job_cv_.wait(lock, [&] {
-        return shutdown_ || (job_epoch_ != seen && index <= job_helpers_);
-      });
+      job_cv_.wait(lock, has_job);
       if (shutdown_) return;
+    }
+    PINION_FAULT_POINT(kHelperWake);
+    {
+      std::lock_guard<std::mutex> lock(job_mu_);
+      if (shutdown_) return;
+      if (!has_job()) continue;  // a trace that ended while this thread woke up
       seen = job_epoch_;
       job = job_;
+      ++helpers_started_;
     }
     if (job) {
       job(*workers_[index]);
     } else {
-      Run(*workers_[index]);
+      Join(*workers_[index]);
     }
     {
       std::lock_guard<std::mutex> lock(job_mu_);
@@ -283,6 +290,15 @@ void Marker::Share(std::vector<uintptr_t>&& chunk) {
   pool_cv_.notify_all();  // an idle marker
 }
 
+void Marker::Join(Worker& worker) {
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    if (done_) return;  // the trace ended before this helper woke up
+    ++active_;
+  }
+  Run(worker);
+}
+
 void Marker::Run(Worker& worker) {
   for (;;) {
     worker.Drain();
@@ -329,12 +345,12 @@ RootVisitor& Marker::root_visitor() { return *workers_[0]; }
 void Marker::Trace(int threads) {
   {
     std::lock_guard<std::mutex> lock(pool_mu_);
-    active_ = threads > 0 ? std::min(threads, workers()) : workers();
+    active_ = 1;  // this thread; the helpers join as they start
     idle_ = 0;
     done_ = false;
     idle_hint_.store(false, std::memory_order_relaxed);
   }
-  RunOnAll(nullptr, active_ - 1);
+  RunOnAll(nullptr, (threads > 0 ? std::min(threads, workers()) : workers()) - 1);
 }
 
 void Marker::RunOnAll(std::function<void(Worker&)> job, int helpers) {
@@ -344,6 +360,7 @@ void Marker::RunOnAll(std::function<void(Worker&)> job, int helpers) {
       job_ = job;
       ++job_epoch_;
       helpers_running_ = job_helpers_ = helpers;
+      helpers_started_ = 0;
     }
     job_cv_.notify_all();
   }
@@ -354,6 +371,12 @@ void Marker::RunOnAll(std::function<void(Worker&)> job, int helpers) {
   }
   if (helpers == 0) return;
   std::unique_lock<std::mutex> lock(job_mu_);
+  if (!job) {
+    // Marking is done (Run returned: done_ is set), so a helper that has not started yet
+    // would find nothing to do: it never starts, and this thread does not wait for it.
+    helpers_running_ -= job_helpers_ - helpers_started_;
+    job_helpers_ = 0;
+  }
   job_cv_.wait(lock, [&] { return helpers_running_ == 0; });
   job_ = nullptr;
 }

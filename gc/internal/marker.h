@@ -10,8 +10,9 @@
 // advertises it (`idle_hint_`); a busy worker that sees the hint hands the older half of its
 // stack — the part nearest the roots, i.e. the largest subgraphs — to the shared pool, from
 // which idle workers take it. Termination: under pool_mu_, a worker that finds the pool
-// empty counts itself idle; when all are idle no private stack holds work and the pool is
-// empty, so marking is complete.
+// empty counts itself idle; when all the workers that joined the trace are idle no private
+// stack holds work and the pool is empty, so marking is complete. Helpers join as they wake
+// up; one that wakes after the end does not start, and the trace does not wait for it.
 //
 // Why not oneTBB's task scheduler: its handoffs happen inside the uninstrumented libtbb, so
 // ThreadSanitizer reports every task as racing with its spawner, hiding real races in
@@ -176,6 +177,7 @@ class Marker {
  private:
   class Worker;
   void Run(Worker& worker);
+  void Join(Worker& worker);  // a helper's Run, unless the trace is already done
   void HelperLoop(int index);
   void Share(std::vector<uintptr_t>&& chunk);
   // Runs job(worker) on the calling thread's worker and the first `helpers` helper threads'
@@ -195,8 +197,9 @@ class Marker {
   std::vector<std::vector<uintptr_t>> pool_;  // guarded by pool_mu_
   int idle_ = 0;                                // guarded by pool_mu_
   int assisting_ = 0;  // guarded by pool_mu_: assists holding work taken from the pool
-  // The workers this Trace runs on (set by Trace before it hands the job to the helpers, so
-  // the handoff orders it for them).
+  // The workers that joined this Trace (guarded by pool_mu_): the caller's, then each helper
+  // as it starts. Termination counts only these: a helper still waking up holds no work, so
+  // the trace need not wait for it (in a VM, waking an idle vCPU can take milliseconds).
   int active_ = 0;
   bool done_ = false;                           // guarded by pool_mu_
   // Relaxed copy of idle_ > 0 read by busy workers: a stale value only delays or wastes a
@@ -214,8 +217,9 @@ class Marker {
   // orders it): a function of their worker; else marking (Run).
   std::function<void(Worker&)> job_;
   uint64_t job_epoch_ = 0;  // guarded by job_mu_: bumped to start helpers
-  int helpers_running_ = 0; // guarded by job_mu_
+  int helpers_running_ = 0; // guarded by job_mu_: helpers of the current job not yet done
   int job_helpers_ = 0;     // guarded by job_mu_: the current job's helpers (indices 1..n)
+  int helpers_started_ = 0; // guarded by job_mu_: those of them that took the job
   bool shutdown_ = false;   // guarded by job_mu_
 };
 

@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -11,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "gc/fault_injection.h"
 #include "gc/heap.h"
 #include "gc/internal/heap_impl.h"
 #include "gc/internal/marker.h"
@@ -411,4 +414,57 @@ TEST_CASE("Marker: while an assist holds work taken from the pool, HasSharedWork
   for (void* node : nodes) unmarked += !IsMarked(node);
   CHECK(unmarked == 0);
   g_kick_marker = nullptr;
+}
+
+// Holds marker helpers at kHelperWake (woken for a job, not yet taking it) while `held`.
+struct HelperGate {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool held = false;
+} g_helper_gate;
+
+void HoldHelpers(pinion::fault::Point point) {
+  if (point != pinion::fault::Point::kHelperWake) return;
+  std::unique_lock<std::mutex> lock(g_helper_gate.mu);
+  g_helper_gate.cv.wait(lock, [] { return !g_helper_gate.held; });
+}
+
+TEST_CASE("Marker: a trace does not wait for a helper that has not woken up yet") {
+  // In a VM a woken helper's vCPU may take milliseconds to run; a stop-the-world trace with
+  // little to do (the remark pause) must end without it, and the helper must not start late.
+  if (!pinion::fault::Available()) return;  // fault points are compiled out (-c opt)
+  Heap heap(NoAutoCollect());
+  ThreadScope thread(heap);
+  const Graph g = BuildGraph(2000, 5);
+  Marker marker(2, heap.impl().space);
+  {
+    std::lock_guard<std::mutex> lock(g_helper_gate.mu);
+    g_helper_gate.held = true;
+  }
+  pinion::fault::SetHook(&HoldHelpers);
+  marker.Begin();
+  for (void* root : g.roots) marker.AddGrey(root);
+  std::future<void> trace = std::async(std::launch::async, [&] { marker.Trace(); });
+  const bool finished = trace.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  {
+    // The helper is held at the gate, or (the trace having ended first) never left its wait.
+    std::lock_guard<std::mutex> lock(g_helper_gate.mu);
+    g_helper_gate.held = false;
+  }
+  g_helper_gate.cv.notify_all();
+  trace.wait();
+  CHECK(finished);  // without the helper
+  const std::unordered_set<const void*> reachable = Reachable(g.roots);
+  int wrong = 0;
+  for (void* object : g.objects) wrong += IsMarked(object) != (reachable.count(object) != 0);
+  CHECK(wrong == 0);
+  // The late helper took no part and is ready for the next job, which needs every worker.
+  std::mutex mu;
+  std::unordered_set<int> ran;
+  marker.OnEachThread([&](int index, int) {
+    std::lock_guard<std::mutex> lock(mu);
+    ran.insert(index);
+  });
+  CHECK(ran == std::unordered_set<int>{0, 1});
+  pinion::fault::SetHook(nullptr);
 }
