@@ -9,7 +9,7 @@
 // Fast path (TryAllocateFast, inline): take the cursor's lowest bit, zero the cell, record
 // its type. The cell is zeroed here, on the line the caller is about to write anyway, and
 // not by the sweeper (which never touches a free cell, sweeper.h). When the cursor is empty
-// the fast path calls Scan (cold, out of line) for the next window of the same page.
+// the fast path calls ScanAndTake (out of line), which scans the next windows of the page.
 // Everything else — taking a new page, collecting, finalizable types, large objects — is the
 // slow path (heap.cc: AllocateSlow, which calls TakeOne; collector.cc: Refill).
 //

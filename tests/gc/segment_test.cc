@@ -31,6 +31,13 @@ struct PageMemory {
 
 size_t TypeArrayBytes(size_t cells) { return (cells * sizeof(uint16_t) + 15) & ~size_t{15}; }
 
+// Formats `page` over `memory`, zeroed first, for size class `c`.
+void FormatZeroed(Page& page, PageMemory& memory, int c) {
+  page.start = memory.bytes;
+  std::memset(memory.bytes, 0, kPageSize);
+  page.Format(c, CellSizeOfClass(c));
+}
+
 }  // namespace
 
 TEST_CASE("Page::Format: the type array, then as many 16-byte-aligned cells as fit") {
@@ -77,9 +84,7 @@ TEST_CASE("SummarizeMarks and ClearMarks, including the partial last word of the
   PageMemory memory;
   for (int c : {0, 5, 13, kNumSizeClasses - 1}) {
     Page page;
-    page.start = memory.bytes;
-    std::memset(memory.bytes, 0, kPageSize);
-    page.Format(c, CellSizeOfClass(c));
+    FormatZeroed(page, memory, c);
     const uint32_t n = page.cell_count;
     INFO("class " << c << " cells " << n << " (mod 4 = " << n % 4 << ")");
     CHECK_FALSE(page.SummarizeMarks().any);
@@ -133,9 +138,7 @@ TEST_CASE("Page::FreeMask: the free cells of a window, aligned or not, to the la
   std::mt19937 random(7);
   for (int c : {0, 3, 13, kNumSizeClasses - 1}) {
     Page page;
-    page.start = memory.bytes;
-    std::memset(memory.bytes, 0, kPageSize);
-    page.Format(c, CellSizeOfClass(c));
+    FormatZeroed(page, memory, c);
     const uint32_t n = page.cell_count;
     INFO("class " << c << " cells " << n);
     for (uint32_t i = 0; i < n; ++i) {
