@@ -150,6 +150,8 @@ class Collector {
   void TortureTick(ThreadState& thread);
 
   HeapStats stats() const;
+  // White-box tests drive assists directly (concurrent_test).
+  Marker& marker() { return marker_; }
 
  private:
   // What one allocation has tried at the heap limit so far.
