@@ -2,7 +2,8 @@
 # //benchmarks:latency_test: runs `latency --self-test` (the MMU computation against
 # hand-computed values and brute force), then `latency --quick` (32 MiB, 2 s, one run of each
 # configuration) and checks its CSVs: every configuration has a row; batch percentiles are
-# positive and ordered (p50 <= p99 <= p99.9 <= max); every MMU is in [0, 1], with the 1, 10
+# positive and ordered (p50 <= p99 <= p99.9 <= max), the median run's max pause at most the
+# worst run's; every MMU is in [0, 1], with the 1, 10
 # and 100 ms windows present; the controls (control, malloc) collected 0 times and the Pinion
 # configurations at least once; peak RSS is at least the live size; CPU use is positive;
 # over the widest MMU window (1 s) every configuration did some work. (No more than that: on a loaded machine
@@ -28,6 +29,7 @@ awk -F, '
     if (!(v("batch_p50_ms") <= v("batch_p99_ms"))) fail("p50 > p99")
     if (!(v("batch_p99_ms") <= v("batch_p999_ms"))) fail("p99 > p99.9")
     if (!(v("batch_p999_ms") <= v("batch_max_ms"))) fail("p99.9 > max")
+    if (!(v("median_max_pause_ms") <= v("max_pause_ms"))) fail("median max pause > worst run")
     split("mmu_1ms mmu_10ms mmu_100ms", windows, " ")
     for (k in windows) {
       m = v(windows[k])
