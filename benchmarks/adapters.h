@@ -2,12 +2,14 @@
 // (gcbench.h, binary_trees.h, pauses.h) is literally the same program on Pinion (stop-the-world
 // and concurrent), Boehm GC (as shipped, tuned, incremental) and malloc/free.
 //
-//   GC::kName                   "pinion", "pinion-concurrent", "boehm", "boehm-tuned",
+//   GC::kName                   "pinion", "pinion-concurrent", "pinion-gen", "boehm",
+//                               "boehm-tuned",
 //                               "boehm-incremental", "malloc"
 //   GC::Runtime                 RAII: sets the collector up; one per process, made before
 //                               the workload runs (Boehm can be initialised only once)
 //   GC::Field<T>                the type of a traced pointer field to a T: T*, except on
-//                               pinion-concurrent, whose mode requires Member<T>
+//                               pinion-concurrent and pinion-gen, whose modes require
+//                               Member<T>
 //                               (gc/member.h: the write barrier)
 //   GC::New<T>()                a T whose fields are zero (and null)
 //   GC::NewDoubles(n)           n doubles that are never scanned for pointers
@@ -265,6 +267,26 @@ struct PinionConcurrentAdapter : PinionAdapter {
    private:
     static HeapConfig Concurrent(HeapConfig config) {
       config.mode = CollectorMode::kConcurrent;
+      return config;
+    }
+  };
+};
+
+// Pinion generational (HeapConfig::generational, stop-the-world), otherwise the same
+// defaults; its traced fields are Member<T>, whose barrier remembers old-to-young stores.
+struct PinionGenerationalAdapter : PinionAdapter {
+  static constexpr const char* kName = "pinion-gen";
+  template <class T>
+  using Field = Member<T>;
+
+  class Runtime : public PinionAdapter::Runtime {
+   public:
+    explicit Runtime(HeapConfig config = HeapConfig())
+        : PinionAdapter::Runtime(Generational(std::move(config))) {}
+
+   private:
+    static HeapConfig Generational(HeapConfig config) {
+      config.generational = true;
       return config;
     }
   };

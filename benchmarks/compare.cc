@@ -9,7 +9,8 @@
 //
 // pinion-concurrent is the Pinion adapter with HeapConfig::mode = kConcurrent and nothing
 // else changed: its time against pinion's is the throughput cost of concurrent marking on
-// these workloads (its max pause is the longer of each cycle's two pauses).
+// these workloads (its max pause is the longer of each cycle's two pauses). pinion-gen is
+// the adapter with HeapConfig::generational (stop-the-world, minor and full collections).
 //
 // Every run is a child process (this binary re-executed with --child), so each collector is
 // set up once in a fresh process and peak RSS is the run's own (wait4's ru_maxrss). The child
@@ -43,7 +44,7 @@ namespace pinion::bench {
 namespace {
 
 const std::vector<std::string> kBenchmarks = {"gcbench", "binary-trees"};
-const std::vector<std::string> kCollectors = {"pinion", "pinion-concurrent", "boehm",
+const std::vector<std::string> kCollectors = {"pinion", "pinion-concurrent", "pinion-gen", "boehm",
                                               "boehm-tuned", "malloc"};
 
 // --quick: every collector still collects, in well under a second for all rows.
@@ -91,6 +92,7 @@ int RunChild(const std::string& benchmark, const std::string& collector,
   if (collector == "pinion-concurrent") {
     return RunChild<PinionConcurrentAdapter>(benchmark, options);
   }
+  if (collector == "pinion-gen") return RunChild<PinionGenerationalAdapter>(benchmark, options);
   if (collector == "boehm") return RunChild<BoehmAdapter<false>>(benchmark, options);
   if (collector == "boehm-tuned") return RunChild<BoehmAdapter<true>>(benchmark, options);
   if (collector == "malloc") return RunChild<MallocAdapter>(benchmark, options);
@@ -238,7 +240,7 @@ constexpr const char* kUsage =
     "usage: compare [--csv FILE] [--runs N (5)] [--depth N (18; binary-trees)] [--quick]\n"
     "               [--timeout S (300; per run)]\n"
     "               [--only gcbench|binary-trees]\n"
-    "               [--collectors pinion,pinion-concurrent,boehm,boehm-tuned,malloc]";
+    "               [--collectors pinion,pinion-concurrent,pinion-gen,boehm,boehm-tuned,malloc]";
 
 std::vector<std::string> SplitChecked(const std::string& list,
                                       const std::vector<std::string>& known) {

@@ -85,6 +85,13 @@ HeapConfig FromEnvironment(HeapConfig config) {
     config.torture_interval = static_cast<uint64_t>(value);
   }
   if (const char* v = get("PINION_TRACE")) config.trace = std::strcmp(v, "0") != 0;
+  if (const char* v = get("PINION_GENERATIONAL")) {
+    if (std::strcmp(v, "0") == 0 || std::strcmp(v, "1") == 0) {
+      config.generational = v[0] == '1';
+    } else {
+      ReportMisuse(Misuse::kBadArgument, "PINION_GENERATIONAL=%s: expected 0 or 1; ignored", v);
+    }
+  }
   return config;
 }
 
@@ -94,6 +101,12 @@ HeapConfig Validated(HeapConfig config) {
     ReportMisuse(Misuse::kBadArgument, "HeapConfig::growth_factor must be >= 1 (got %g)",
                  config.growth_factor);
     config.growth_factor = 2.0;
+  }
+  if (config.generational && config.mode == CollectorMode::kConcurrent) {
+    ReportMisuse(Misuse::kBadArgument,
+                 "HeapConfig::generational is stop-the-world only so far: the concurrent heap "
+                 "is not generational");
+    config.generational = false;
   }
   if (config.marker_threads < 0) {
     ReportMisuse(Misuse::kBadArgument, "HeapConfig::marker_threads must be >= 0");
@@ -110,6 +123,7 @@ HeapConfig Validated(HeapConfig config) {
 void DetachThread(ThreadState* thread) {
   if (!thread->attached) return;
   thread->heap.collector.FlushShaded(*thread);
+  thread->heap.remembered.Flush(*thread);
   thread->heap.pinned.Flush(thread->pins);  // its uncounted pins stay pins
   thread->heap.finalization.TakeBuffer(*thread);
   internal::Space& space = thread->heap.space;
@@ -149,9 +163,10 @@ Heap::~Heap() {
 }
 
 void Heap::Collect(Kind kind) {
-  const internal::Collector::Reason reason = kind == Kind::kStopTheWorld
-                                                 ? internal::Collector::Reason::kExplicitFull
-                                                 : internal::Collector::Reason::kExplicit;
+  using Reason = internal::Collector::Reason;
+  const Reason reason = kind == Kind::kStopTheWorld ? Reason::kExplicitFull
+                        : kind == Kind::kMinor      ? Reason::kExplicitMinor
+                                                    : Reason::kExplicit;
   ThreadState* self = ThreadState::Current();
   if (self != nullptr && &self->heap != impl_.get()) {
     // Attached to another heap: stopped there while this one collects, or two threads
@@ -249,6 +264,7 @@ void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure) {
   LargeObject* large = collector.AllocateLarge(*thread, payload_bytes);
   if (large == nullptr) return fail();
   large->type = type.raw();
+  thread->allocator.set_fresh(large->payload(), payload_bytes);
   return large->payload();
 }
 

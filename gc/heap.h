@@ -56,9 +56,17 @@ enum class CollectorMode {
 // Every field can also be set from the environment, which wins over the code (so a runtime's
 // users can switch without rebuilding) unless from_environment is false:
 // PINION_MODE=stw|concurrent, PINION_MARKERS=N, PINION_BACKGROUND_MARKERS=N, PINION_GROWTH=F,
-// PINION_HEAP_LIMIT=BYTES[k|m|g], PINION_TORTURE=N, PINION_TRACE=1.
+// PINION_HEAP_LIMIT=BYTES[k|m|g], PINION_TORTURE=N, PINION_TRACE=1, PINION_GENERATIONAL=0|1.
 struct HeapConfig {
   CollectorMode mode = CollectorMode::kStopTheWorld;
+  // Generational (stop-the-world mode only, so far): minor collections mark only the objects
+  // allocated since the last collection, plus what remembered old objects point to; full
+  // ones run when the old generation has grown by half the growth (docs/architecture.md,
+  // "Generations"). Objects never move: survivors are promoted in place. Every traced field
+  // must be a Member<T> (or written with pinion::Store), or its type declared
+  // TypeInfo::unprotected. With kConcurrent this is a kBadArgument report, and the heap is
+  // not generational.
+  bool generational = false;
   // Allocation before the first collection, and the least between any two.
   size_t min_heap_bytes = size_t{8} << 20;
   // The next collection starts once allocation since the last reaches live * (factor - 1),
@@ -92,6 +100,8 @@ struct HeapConfig {
 
 struct HeapStats {
   uint64_t collections = 0;
+  // Of those, minor collections of a generational heap (HeapConfig::generational).
+  uint64_t minor_collections = 0;
   uint64_t bytes_allocated = 0;  // total handed out to threads since the heap was created
   uint64_t live_bytes = 0;       // marked by the last collection (cell sizes)
   uint64_t heap_bytes = 0;       // committed now: in-use and cached pages + large objects
@@ -127,8 +137,9 @@ class Heap {
   // the heap's mode; kStopTheWorld marks with the world stopped even on a concurrent heap,
   // which is what collects cycles of edges_hold_pins objects (concurrent cycles subtract no
   // pins: gc/finalization.h) and leaves no floating garbage, at the cost of a pause
-  // proportional to the live heap.
-  enum class Kind { kDefault, kStopTheWorld };
+  // proportional to the live heap. kMinor, on a generational heap, collects only the objects
+  // allocated since the last collection (HeapConfig::generational); elsewhere it is kDefault.
+  enum class Kind { kDefault, kStopTheWorld, kMinor };
   void Collect(Kind kind = Kind::kDefault);
   HeapStats stats() const;
   RootSet& roots();
@@ -164,7 +175,7 @@ void* AllocateSlow(TypeId type, size_t payload_bytes, bool throw_on_failure);
 // invalid type) and handles finalizable and large objects, and the poll: allocation is a
 // safepoint. `mode` is written only by the thread itself, so the relaxed load reads its own
 // latest store; `interrupt` as in Safepoint().
-inline void* AllocateFast(TypeId type, size_t payload_bytes) {
+[[gnu::always_inline]] inline void* AllocateFast(TypeId type, size_t payload_bytes) {
   ThreadState* thread = ThreadState::Current();
   if (thread == nullptr || payload_bytes > kMaxSmallCell || !type.valid() ||
       type.finalizable() ||
@@ -179,11 +190,13 @@ inline void* AllocateFast(TypeId type, size_t payload_bytes) {
 // Returns zeroed memory for an object of `type`, `payload_bytes` long (at least the
 // type's size for fixed-size objects; more for variable-length ones). Throws std::bad_alloc
 // past the heap limit. A safepoint.
-inline void* Allocate(TypeId type, size_t payload_bytes) {
+[[gnu::always_inline]] inline void* Allocate(TypeId type, size_t payload_bytes) {
   if (void* object = internal::AllocateFast(type, payload_bytes)) [[likely]] return object;
   return internal::AllocateSlow(type, payload_bytes, /*throw_on_failure=*/true);
 }
-inline void* Allocate(TypeId type) { return Allocate(type, internal::TypeInfoAt(type.raw()).size); }
+[[gnu::always_inline]] inline void* Allocate(TypeId type) {
+  return Allocate(type, internal::TypeInfoAt(type.raw()).size);
+}
 
 // As Allocate, but returns nullptr instead of throwing std::bad_alloc when memory is
 // exhausted. (A misuse report still reaches the misuse handler, which may throw.)

@@ -45,6 +45,12 @@ struct TypeInfo {
   // never call such a type's `trace` (each edge is a pin, so a root already): its fields
   // may be plain stores, read only with the world stopped.
   bool edges_hold_pins = false;
+  // True if fields of this type are written without the write barrier (raw stores, not
+  // Member<T> or Store). Generational heaps (HeapConfig::generational) then treat every old
+  // object of the type as remembered: each minor collection traces it again. Not needed
+  // for edges_hold_pins types, whose referents are pinned and so roots of a minor
+  // collection.
+  bool unprotected = false;
 };
 
 class TypeId {
@@ -54,6 +60,7 @@ class TypeId {
   constexpr bool valid() const { return raw_ != 0; }
   constexpr bool finalizable() const { return raw_ & internal::kFinalizableBit; }
   constexpr bool pointer_free() const { return raw_ & internal::kPointerFreeBit; }
+  constexpr bool unprotected() const { return raw_ & internal::kUnprotectedBit; }
   constexpr bool operator==(const TypeId&) const = default;
 
  private:
@@ -64,7 +71,7 @@ class TypeId {
 };
 
 // Registers a type; kBadArgument (and an invalid TypeId) if `info` has no name or the
-// registry (8191 types) is full.
+// registry (4095 types) is full.
 TypeId RegisterType(const TypeInfo& info);
 const TypeInfo& TypeInfoOf(TypeId type);
 

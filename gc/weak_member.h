@@ -23,6 +23,9 @@
 //    does, gc/member.h), so a reference a mutator read is never cleared by that cycle. A
 //    weak field stored during marking needs no barrier: its new referent is something the
 //    mutator holds, hence live at the end of the cycle.
+//  - Generational heaps: a minor collection keeps the young referent of an old object's weak
+//    field alive (it is remembered, as a strong store would be), so only a full collection
+//    clears such a field; weak fields of young objects are cleared by minor ones too.
 //  - Cost: a field that is never written costs nothing; each weak field of a live object
 //    costs the append of its slot while marking (no call, no branch on the field) and a
 //    mark-bit test after the pause, off it. A read or a store costs one load of a global and
@@ -76,6 +79,10 @@ T* WeakLoad(T* const* slot) {
 // of its weak references (none while a cycle marks: the new referent is live).
 template <class T>
 void WeakStore(T** slot, T* value) {
+  // Generational heaps: a young referent stored into an old object is remembered as a strong
+  // one would be (remembered_set.h: the minor collection keeps it, and the full collection
+  // that finds it unreachable clears the field).
+  internal::GenerationalBarrier(slot, value);
   // Acquire: the phase begins in a pause, which this running thread is ordered after, and
   // ends with a release decrement after the collector's last compare-and-swap, so a store
   // that sees it over follows those in the field's order (a stale "on" only takes the slow

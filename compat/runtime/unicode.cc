@@ -34,7 +34,11 @@ void TraceStr(void* object, Visitor& visitor) {
 // Non-ASCII strs: traced for their UTF-8 copy.
 TypeId NonAsciiStrType() {
   static const TypeId type = RegisterType(
-      {.name = "PyObject (str, non-ASCII)", .size = sizeof(PyObject), .trace = &TraceStr});
+      {.name = "PyObject (str, non-ASCII)",
+       .size = sizeof(PyObject),
+       .trace = &TraceStr,
+       // The UTF-8 copy is stored without a barrier, lazily: an old str may get a young one.
+       .unprotected = true});
   return type;
 }
 

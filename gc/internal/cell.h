@@ -12,8 +12,11 @@
 // Type entry (per cell, in the page's type array; 0 for a free cell). A TypeId's raw value
 // is an entry without the mark bit:
 //
-//   bits 0-12 | registry index (1..8191)
-//   bit  13   | marked: set by the marker during a cycle, cleared by the sweeper
+//   bits 0-11 | registry index (1..4095)
+//   bit  12   | unprotected: its fields are written without the write barrier
+//               (TypeInfo::unprotected); generational heaps rescan its old objects
+//   bit  13   | marked: set by the marker during a cycle, cleared by the sweeper (on a
+//               generational heap kept by it: a marked object is old, remembered_set.h)
 //   bit  14   | pointer-free: no trace callback, never scanned
 //   bit  15   | finalizable: has a finalizer
 //
@@ -28,7 +31,8 @@
 
 namespace pinion::internal {
 
-constexpr uint16_t kTypeIndexMask = 0x1fff;
+constexpr uint16_t kTypeIndexMask = 0x0fff;
+constexpr uint16_t kUnprotectedBit = 0x1000;
 constexpr uint16_t kMarkBit = 0x2000;
 constexpr uint16_t kPointerFreeBit = 0x4000;
 constexpr uint16_t kFinalizableBit = 0x8000;

@@ -36,6 +36,7 @@ const char* ReasonName(Collector::Reason reason) {
   switch (reason) {
     case Collector::Reason::kExplicit: return "explicit";
     case Collector::Reason::kExplicitFull: return "explicit, stop-the-world";
+    case Collector::Reason::kExplicitMinor: return "explicit, minor";
     case Collector::Reason::kAllocation: return "allocation";
     case Collector::Reason::kHeapLimit: return "heap limit";
     case Collector::Reason::kBackground: return "background";
@@ -64,13 +65,15 @@ constexpr int kLazySweepPages = 8;
 
 Collector::Collector(const HeapConfig& config, RootSet& roots, Space& space,
                      PinnedList& pinned, FinalizationQueue& finalization,
-                     WeakProcessor& weak)
+                     WeakProcessor& weak, RememberedSet& remembered)
     : config_(config),
       roots_(roots),
       space_(space),
       pinned_(pinned),
       finalization_(finalization),
       weak_(weak),
+      remembered_(remembered),
+      generational_(remembered.generational()),
       marker_(MarkerThreads(config), space),
       background_markers_(BackgroundMarkerThreads(config)),
       trace_(config.trace),
@@ -78,9 +81,12 @@ Collector::Collector(const HeapConfig& config, RootSet& roots, Space& space,
       concurrent_(config.mode == CollectorMode::kConcurrent),
       torture_interval_(config.torture_interval) {
   if (concurrent_) background_ = std::thread([this] { BackgroundLoop(); });
+  // Relaxed: no thread is attached to this heap yet (member.h).
+  if (generational_) g_heaps_generational.fetch_add(1, std::memory_order_relaxed);
 }
 
 Collector::~Collector() {
+  if (generational_) g_heaps_generational.fetch_sub(1, std::memory_order_relaxed);
   if (!background_.joinable()) return;
   {
     std::lock_guard<std::mutex> lock(background_mu_);
@@ -326,8 +332,25 @@ void Collector::ApplyPinLogsLocked() {
   pinned_.ResolvePending(pin_misuse_);
 }
 
+bool Collector::MinorCycle(Reason reason) {
+  if (!generational_) return false;
+  switch (reason) {
+    case Reason::kExplicitMinor:
+      return true;
+    case Reason::kAllocation:
+      return !pacer_.NextIsFull();
+    case Reason::kTorture:
+      // Mostly minor, so that torture exercises the remembered set; a full one now and then.
+      return ++torture_cycles_ % 4 != 0 && !pacer_.NextIsFull();
+    default:  // explicit, heap limit: reclaim everything
+      return false;
+  }
+}
+
 void Collector::RunCycleLocked(Reason reason) {
   ThreadRegistry& threads = roots_.threads();
+  const bool minor = MinorCycle(reason);
+  last_cycle_minor_ = minor;
   space_.SweepAll();  // step 1: no page may be kUnswept when marking starts
   space_.BeginCycle();
   stats_.NoteHeapBytes(space_.committed_bytes());
@@ -336,19 +359,34 @@ void Collector::RunCycleLocked(Reason reason) {
   threads.StopTheWorld();  // step 2
   ApplyPinLogsLocked();    // the counts are exact from here to the resume
   finalization_.Merge(threads);
-  finalization_.DiscountEdges(pinned_);  // pins held from inside the heap are not roots
+  // Pins held from inside the heap are not roots; a minor cycle keeps them (remembered_set.h).
+  if (!minor) finalization_.DiscountEdges(pinned_);
   threads.ForEachThread([](ThreadRecord* record) {
     static_cast<ThreadState*>(record)->allocator.RetireForPause();  // step 3
   });
   const Clock::time_point mark_start = Clock::now();
-  marker_.Begin();  // step 4
+  // Step 4. Generational: a full cycle makes every object young first; a minor one marks
+  // from the remembered slots and old unprotected objects too, and never enters old ones.
+  if (generational_ && !minor) space_.ClearAllMarks();
+  marker_.Begin(minor ? Marker::PinEdges::kSkip : Marker::PinEdges::kTrace);
+  if (minor) {
+    remembered_.AddTo(marker_, threads, space_);
+  } else if (generational_) {
+    remembered_.Clear(threads);
+  }
   marker_.AddRoots(roots_);
   marker_.Trace();
   std::vector<const void*> late_marked = QueueUnreachableLocked();
-  const uint64_t live = marker_.live_bytes();
+  const uint64_t marked = marker_.live_bytes();
   pinned_.EndDiscount(pin_misuse_);
   const double mark_ms = Ms(mark_start, Clock::now());
-  pacer_.EndedMarking(live, 0, space_.committed_bytes(), /*concurrent=*/false);
+  uint64_t live = marked;
+  if (generational_) {
+    pacer_.EndedGenerational(marked, /*full=*/!minor);
+    live = pacer_.old_bytes();  // a minor cycle marked only the young survivors
+  } else {
+    pacer_.EndedMarking(marked, 0, space_.committed_bytes(), /*concurrent=*/false);
+  }
   EndMarkLocked(std::move(late_marked));  // step 5
   // The pause ends as the world is released: read the clock first, since waking the parked
   // threads may hand this thread's core to one of them (a scheduler tick, 4 ms, before it
@@ -356,10 +394,12 @@ void Collector::RunCycleLocked(Reason reason) {
   const double pause_ms = Ms(start, Clock::now());
   threads.ResumeTheWorld();  // step 6
   stats_.RecordPause(pause_ms);
+  if (minor) stats_.RecordMinor();
   SweepAndRecord(reason, live, pause_ms, mark_ms);  // steps 7 and 8
 }
 
 void Collector::RunConcurrentCycleLocked(Reason reason) {
+  last_cycle_minor_ = false;
   ThreadRegistry& threads = roots_.threads();
   space_.SweepAll();  // step 1
   space_.BeginCycle();
@@ -522,7 +562,9 @@ void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, do
                  "pinion: gc %llu (%s): pause %.3f ms (%s), mark %.3f ms (%d markers), "
                  "live %.1f MiB, heap %.1f MiB, sweep %.3f ms\n",
                  static_cast<unsigned long long>(s.collections), ReasonName(reason), pause_ms,
-                 MarksConcurrently(reason) ? "longest of 2, concurrent" : "stop-the-world",
+                 MarksConcurrently(reason) ? "longest of 2, concurrent"
+                 : last_cycle_minor_      ? "minor, stop-the-world"
+                                          : "stop-the-world",
                  mark_ms,
                  marker_.workers(), live / kMiB, s.heap_bytes / kMiB, sweep_ms);
   }

@@ -113,6 +113,7 @@
 #include "gc/internal/marker.h"
 #include "gc/internal/pacer.h"
 #include "gc/internal/pinned_list.h"
+#include "gc/internal/remembered_set.h"
 #include "gc/internal/space.h"
 #include "gc/internal/stats.h"
 #include "gc/internal/thread_state.h"
@@ -123,10 +124,19 @@ namespace pinion::internal {
 class Collector {
  public:
   // kExplicitFull: Heap::Collect(kStopTheWorld), stop-the-world whatever the mode.
-  enum class Reason { kExplicit, kExplicitFull, kAllocation, kHeapLimit, kBackground, kTorture };
+  // kExplicitMinor: Heap::Collect(kMinor), minor on a generational heap, else as kExplicit.
+  enum class Reason {
+    kExplicit,
+    kExplicitFull,
+    kExplicitMinor,
+    kAllocation,
+    kHeapLimit,
+    kBackground,
+    kTorture
+  };
 
   Collector(const HeapConfig& config, RootSet& roots, Space& space, PinnedList& pinned,
-            FinalizationQueue& finalization, WeakProcessor& weak);
+            FinalizationQueue& finalization, WeakProcessor& weak, RememberedSet& remembered);
   ~Collector();
 
   // Gives `thread` a new page of `size_class` (its old one must be exhausted). False when
@@ -173,6 +183,8 @@ class Collector {
     return concurrent_ && reason != Reason::kHeapLimit && reason != Reason::kExplicitFull;
   }
   void RunCycleLocked(Reason reason);
+  // Generational heaps: whether a stop-the-world cycle for `reason` is minor (cycle_mu_).
+  bool MinorCycle(Reason reason);
   void RunConcurrentCycleLocked(Reason reason);
   // World stopped, marking from the roots done: queues the unreachable finalizable objects
   // and marks their reach; returns what only that marking marked (weak_processor.h).
@@ -199,6 +211,10 @@ class Collector {
   PinnedList& pinned_;
   FinalizationQueue& finalization_;
   WeakProcessor& weak_;
+  RememberedSet& remembered_;
+  const bool generational_;
+  uint64_t torture_cycles_ = 0;  // cycle_mu_: generational torture makes every 4th one full
+  bool last_cycle_minor_ = false;  // cycle_mu_: for the trace line
   Marker marker_;
   // Marker threads of the concurrent phase (HeapConfig::background_marker_threads); pauses
   // use them all.

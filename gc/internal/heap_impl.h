@@ -9,6 +9,7 @@
 #include "gc/internal/collector.h"
 #include "gc/internal/finalization_queue.h"
 #include "gc/internal/pinned_list.h"
+#include "gc/internal/remembered_set.h"
 #include "gc/internal/space.h"
 #include "gc/internal/weak_processor.h"
 #include "roots/root_set.h"
@@ -19,14 +20,17 @@ class HeapImpl {
  public:
   explicit HeapImpl(const HeapConfig& config)
       : config(config),
+        space(/*sticky_marks=*/config.generational),
+        remembered(space, config.generational),
         pinned(roots, space),
         finalization(roots),
         weak(space, finalization),
-        collector(this->config, roots, space, pinned, finalization, weak) {}
+        collector(this->config, roots, space, pinned, finalization, weak, remembered) {}
 
   const HeapConfig config;
   RootSet roots;
   Space space;
+  RememberedSet remembered;
   PinnedList pinned;
   FinalizationQueue finalization;
   WeakProcessor weak;

@@ -31,6 +31,7 @@
 #include "gc/internal/poison.h"
 #include "gc/internal/segment.h"
 #include "gc/internal/size_classes.h"
+#include "gc/member.h"
 
 namespace pinion::internal {
 
@@ -55,6 +56,14 @@ class LocalAllocator {
   void set_allocate_black(bool black) { alloc_bits_ = black ? kMarkBit : 0; }
 
   Page* page(int size_class) const { return pages_[size_class]; }
+  // The latest object this thread allocated since the last pause, and the latest page it
+  // installed empty (the generational barrier's filter, gc/member.h); set_fresh for an
+  // object allocated elsewhere (a large one).
+  const FreshObject& fresh() const { return fresh_; }
+  void set_fresh(const void* object, size_t bytes) {
+    fresh_.begin = reinterpret_cast<uintptr_t>(object);
+    fresh_.size = bytes;
+  }
   // Makes `page` (kOwned; its free cells have type entry 0 and free_count counts them) the
   // current page of its class.
   // With `one_at_a_time` (GC torture) every allocation from it takes the slow path.
@@ -63,6 +72,10 @@ class LocalAllocator {
     pages_[c] = page;
     next_[c] = 0;
     all_free_[c] = page->free_count == page->cell_count;
+    if (all_free_[c]) {  // young memory until the next pause (the generational barrier)
+      fresh_.page = reinterpret_cast<uintptr_t>(page->start);
+      fresh_.page_size = kPageSize;
+    }
     cursor_[c] = Cursor{};
     one_at_a_time_ = one_at_a_time;
   }
@@ -75,7 +88,9 @@ class LocalAllocator {
   }
   // Pause: drops every page. Cells never handed out still have type entry 0: the sweep after
   // marking finds them free.
+  // Also forgets the latest allocation: it may survive this pause, and be old after it.
   void RetireForPause() {
+    fresh_ = FreshObject{};
     for (int c = 0; c < kNumSizeClasses; ++c) {
       pages_[c] = nullptr;
       cursor_[c] = Cursor{};
@@ -114,6 +129,8 @@ class LocalAllocator {
     PINION_UNPOISON(cell, size);
     Zero(cell, size);
     cursor.types[i] = raw_type | alloc_bits_;
+    fresh_.begin = reinterpret_cast<uintptr_t>(cell);
+    fresh_.size = size;
     return cell;
   }
 
@@ -144,6 +161,7 @@ class LocalAllocator {
   bool all_free_[kNumSizeClasses] = {};
   uint16_t alloc_bits_ = 0;
   bool one_at_a_time_ = false;
+  FreshObject fresh_;
 };
 
 }  // namespace pinion::internal

@@ -340,6 +340,10 @@ void Marker::AddRoots(RootSet& roots) { roots.VisitRoots(*workers_[0]); }
 
 void Marker::AddGrey(const void* object) { workers_[0]->VisitObject(object); }
 
+void Marker::AddScan(const void* object, uint16_t raw_type) {
+  if (!(raw_type & kPointerFreeBit)) workers_[0]->stack().Push(Tag(object, raw_type));
+}
+
 RootVisitor& Marker::root_visitor() { return *workers_[0]; }
 
 void Marker::Trace(int threads) {

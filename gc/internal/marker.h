@@ -133,6 +133,9 @@ class Marker {
   RootVisitor& root_visitor();
   // Marks `object` (a heap object's start) if it is not yet, and queues it for scanning.
   void AddGrey(const void* object);
+  // Queues `object`, of type `raw_type`, for scanning whether or not it is marked: a minor
+  // collection's old object whose fields may point at young ones (remembered_set.h).
+  void AddScan(const void* object, uint16_t raw_type);
   // Scans until every queued object's subgraph is marked, on the first `threads` marker
   // threads (0: all of them; the calling thread is always one).
   void Trace(int threads = 0);

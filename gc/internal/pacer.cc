@@ -60,6 +60,19 @@ void Pacer::EndedMarking(uint64_t traced, uint64_t assisted, uint64_t memory_in_
   expected_trace_.store(traced, std::memory_order_relaxed);
 }
 
+void Pacer::EndedGenerational(uint64_t marked, bool full) {
+  cycle_start_.store(allocated_total(), std::memory_order_relaxed);
+  if (full) {
+    old_ = live_full_ = marked;
+  } else {
+    old_ += marked;
+  }
+  const uint64_t young = std::max<uint64_t>(
+      min_heap_, static_cast<uint64_t>(static_cast<double>(live_full_) * (growth_ - 1.0) / 2));
+  budget_.store(young, std::memory_order_relaxed);
+  next_full_ = old_ >= live_full_ + young;
+}
+
 uint64_t Pacer::AssistBytes(uint64_t marked) const {
   const uint64_t start = start_heap_.load(std::memory_order_relaxed);
   const uint64_t now = heap();

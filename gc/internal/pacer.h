@@ -39,6 +39,17 @@
 //            traced one object at a time); between cycles, when the heap got there before
 //            the next cycle could start (the last sweep still running).
 //
+// Generational heaps (stop-the-world; remembered_set.h): two budgets.
+//   old      the old generation: what the last full collection marked, plus what each minor
+//            collection since promoted (its marked bytes: the young survivors).
+//   minor    a minor collection runs once the bytes handed out since the last collection
+//            reach the young budget  max(min_heap, live_full * (growth - 1) / 2), live_full
+//            being what the last full collection marked.
+//   full     the next collection is full once the old generation has grown by as much
+//            (old >= live_full + that budget): the heap then peaks near live * growth, as
+//            without generations, half the growth for young objects and half for old
+//            garbage. The first collection is full.
+//
 // Threads: NoteAllocated from allocating threads (any, relaxed counters); StartedMarking and
 // EndedMarking under the collector's cycle_mu_ in a pause; the queries from any thread. Every
 // field the queries read is a relaxed atomic: a stale value shifts a trigger or an assist by
@@ -93,6 +104,13 @@ class Pacer {
   // next cycle's budget, goal, trigger and hard limit.
   void EndedMarking(uint64_t traced, uint64_t assisted, uint64_t memory_in_use,
                     bool concurrent);
+  // Generational heaps: whether the next collection is full, and the old generation's bytes
+  // (both under cycle_mu_). EndedGenerational, in the pause after marking, in place of
+  // EndedMarking: `marked` bytes (a minor collection's: the young survivors, promoted).
+  bool NextIsFull() const { return next_full_; }
+  uint64_t old_bytes() const { return old_; }
+  void EndedGenerational(uint64_t marked, bool full);
+
   // Bytes handed out since the last cycle began (its start pause, or its pause).
   uint64_t allocated_since_cycle() const { return Since(cycle_start_); }
 
@@ -114,6 +132,9 @@ class Pacer {
   // Bytes allocated per byte traced by background marking, a moving average (cycle_mu_).
   double runway_per_traced_ = 0;
   bool measured_ = false;  // cycle_mu_: runway_per_traced_ holds a measurement
+  // Generational heaps (cycle_mu_).
+  uint64_t old_ = 0, live_full_ = 0;
+  bool next_full_ = true;
 };
 
 }  // namespace pinion::internal

@@ -118,6 +118,12 @@ struct Page {
   // for pointers that are not live objects, which are misuse anyway.
   std::atomic<PageState> state{PageState::kFree};
   bool has_finalizers = false;  // may hold a dead object whose finalizer has not run
+  // Sticky marks (generational heaps): the last sweep kept an old object of an unprotected
+  // type here (Space::ForEachOldUnprotected). Written by the page's sweeper.
+  bool old_unprotected = false;
+  // Sticky marks: the last sweep found every cell marked (old), so the page is kFull and, until
+  // a full collection clears the marks, nothing in it can die: QueueSweep skips it.
+  bool all_old = false;
   bool dirty = false;           // kFree page whose type array may not be all zero
   bool committed = false;       // backed by physical memory (or may be)
   uint64_t freed_cycle = 0;     // kFree: Space's cycle count when the page was freed
@@ -139,25 +145,28 @@ struct Page {
   // The sweeper's view, four entries per 64-bit word (it alone writes the entries, so plain
   // reads race with nothing). The type array is 16-byte padded with zeros.
   struct MarkSummary {
-    bool any;  // some cell is marked
-    bool all;  // every cell is marked
+    bool any;          // some cell is marked
+    bool all;          // every cell is marked
+    bool unprotected;  // some cell holds an object of an unprotected type
   };
   MarkSummary SummarizeMarks() const {
-    constexpr uint64_t kMarks = 0x0001000100010001ull * kMarkBit;
+    constexpr uint64_t kMarks = kLanes * kMarkBit;
     const uint64_t* words = reinterpret_cast<const uint64_t*>(types);
     const uint32_t full = cell_count / 4, rest = cell_count % 4;
-    uint64_t any = 0, all = kMarks;
+    uint64_t any = 0, all = kMarks, types_or = 0;
     for (uint32_t w = 0; w < full; ++w) {
       any |= words[w] & kMarks;
       all &= words[w];
+      types_or |= words[w];
     }
     bool all_marked = (all & kMarks) == kMarks;
     if (rest != 0) {
       const uint64_t tail_marks = kMarks >> (16 * (4 - rest));
       any |= words[full] & tail_marks;
       all_marked &= (words[full] & tail_marks) == tail_marks;
+      types_or |= words[full];  // the padding is zero
     }
-    return {any != 0, all_marked};
+    return {any != 0, all_marked, (types_or & kLanes * kUnprotectedBit) != 0};
   }
   // Bit j set where cell i + j is free (type entry 0), for j < n <= 64. Relaxed loads:
   // markers may be setting the mark bits of live cells (see `types`). Four entries per 64-bit

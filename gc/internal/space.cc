@@ -202,6 +202,11 @@ void Space::QueueSweep(std::vector<LargeObject*>& dead) {
       Page& page = s->pages[p];
       if (page.state.load(std::memory_order_relaxed) == PageState::kFree) continue;
       if (page.epoch == epoch_) continue;  // taken after the pause
+      // Sticky marks: all old when last swept and not allocated into since (kFull), so still
+      // all marked: nothing to sweep (Page::all_old).
+      if (page.all_old && page.state.load(std::memory_order_relaxed) == PageState::kFull) {
+        continue;
+      }
       page.epoch = epoch_;
       page.state.store(PageState::kUnswept, std::memory_order_relaxed);
       batch[page.size_class].push_back(&page);
@@ -219,7 +224,7 @@ void Space::QueueSweep(std::vector<LargeObject*>& dead) {
   for (LargeObject* lo = sweeping_large_; lo != nullptr;) {
     LargeObject* next = lo->next;
     if (lo->mark.load(std::memory_order_relaxed)) {
-      lo->mark.store(0, std::memory_order_relaxed);
+      if (!sticky_marks_) lo->mark.store(0, std::memory_order_relaxed);
       lo->prev = nullptr;
       lo->next = large_;
       if (large_ != nullptr) large_->prev = lo;
@@ -232,8 +237,24 @@ void Space::QueueSweep(std::vector<LargeObject*>& dead) {
   sweeping_large_ = nullptr;
 }
 
+void Space::ClearAllMarks() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Segment* s = segments_; s != nullptr; s = s->next) {
+    for (uint32_t p = 1; p < kPagesPerSegment; ++p) {
+      Page& page = s->pages[p];
+      if (page.state.load(std::memory_order_relaxed) == PageState::kFree) continue;
+      page.ClearMarks();
+      page.old_unprotected = false;
+      page.all_old = false;
+    }
+  }
+  for (LargeObject* lo = large_; lo != nullptr; lo = lo->next) {
+    lo->mark.store(0, std::memory_order_relaxed);
+  }
+}
+
 bool Space::SweepAndFile(Page* page, bool keep_if_free) {
-  switch (SweepPage(*page)) {
+  switch (SweepPage(*page, sticky_marks_)) {
     case SweepResult::kEmpty:
       ReleasePage(page);
       return false;

@@ -34,7 +34,9 @@ namespace pinion::internal {
 
 class Space {
  public:
-  Space() = default;
+  // `sticky_marks`: a generational heap's space, whose sweeps keep the mark bits of the
+  // objects they keep (remembered_set.h).
+  explicit Space(bool sticky_marks = false) : sticky_marks_(sticky_marks) {}
   // Finalizes every remaining finalizable object, then unmaps everything.
   ~Space();
   Space(const Space&) = delete;
@@ -61,7 +63,8 @@ class Space {
   // starts a new sweep epoch, empties the available lists (their pages were in use at the
   // pause) and sets the large-object list aside. QueueSweep, after the pause (the
   // collecting thread, mutators allocating), files every page that was in use at the pause
-  // as kUnswept and returns the unmarked large objects in `dead`, unmarking the others.
+  // as kUnswept and returns the unmarked large objects in `dead`, unmarking the others
+  // (keeping their marks, with sticky marks).
   // A page taken from the free pools after the pause carries the new epoch (Page::epoch),
   // which is how QueueSweep tells it from the pages it must queue (and BornSince, a new
   // object from one the cycle did not mark). Returns the new epoch.
@@ -84,6 +87,16 @@ class Space {
   // Of those, the free pages kept committed for reuse (the hot pool).
   size_t free_committed_bytes();
 
+  // ---- Generational heaps (sticky marks: remembered_set.h) ----
+  bool sticky_marks() const { return sticky_marks_; }
+  // World stopped, nothing unswept: clears every mark bit (a full collection makes every
+  // object young again before it marks).
+  void ClearAllMarks();
+  // World stopped, nothing unswept: f(object, raw type) for every old (marked) object of an
+  // unprotected type (TypeInfo::unprotected). Visits only pages whose last sweep kept one.
+  template <class F>
+  void ForEachOldUnprotected(F&& f);
+
   // True if `object` is the start of a live (or not yet swept) object of this space: the
   // one check behind every "a live object of this heap" in the API's contracts.
   bool HoldsObject(const void* object) const;
@@ -101,6 +114,7 @@ class Space {
   // Moves the longest-free hot page to cold_, returning its memory; hot_ must be non-empty.
   void DecommitOldestHotLocked();
 
+  const bool sticky_marks_;
   std::mutex mu_;
   Segment* segments_ = nullptr;
   std::deque<Page*> hot_;    // committed free pages; back = most recently freed
@@ -117,6 +131,29 @@ class Space {
   std::atomic<size_t> committed_bytes_{0};
   ClassLists classes_[kNumSizeClasses];
 };
+
+template <class F>
+void Space::ForEachOldUnprotected(F&& f) {
+  constexpr uint16_t kOldUnprotected = kMarkBit | kUnprotectedBit;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Segment* s = segments_; s != nullptr; s = s->next) {
+    for (uint32_t p = 1; p < kPagesPerSegment; ++p) {
+      Page& page = s->pages[p];
+      if (!page.old_unprotected || page.state.load(std::memory_order_relaxed) == PageState::kFree) {
+        continue;
+      }
+      for (uint32_t i = 0; i < page.cell_count; ++i) {
+        const uint16_t entry = page.TypeEntry(i).load(std::memory_order_relaxed);
+        if ((entry & kOldUnprotected) == kOldUnprotected) f(page.Cell(i), entry);
+      }
+    }
+  }
+  for (LargeObject* lo = large_; lo != nullptr; lo = lo->next) {
+    if ((lo->type & kUnprotectedBit) && lo->mark.load(std::memory_order_relaxed)) {
+      f(lo->payload(), lo->type);
+    }
+  }
+}
 
 }  // namespace pinion::internal
 

@@ -17,6 +17,10 @@ class StatsRecorder {
   void RecordPause(double pause_ms);
   void RecordCycle(double mark_ms, double sweep_ms, double weak_clear_ms, uint64_t live_bytes);
   void NoteHeapBytes(uint64_t heap_bytes);
+  void RecordMinor() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.minor_collections;
+  }
   HeapStats Snapshot(uint64_t heap_bytes, uint64_t bytes_allocated) const;
 
  private:

@@ -24,7 +24,11 @@ class ThreadState final : public ThreadRecord {
   static ThreadState* Current() { return static_cast<ThreadState*>(ThreadRecord::Current()); }
 
   // Points the thread's pin fast path at its log while it runs (pin_log.h).
-  void OnRunning(bool running) override { t_pin_log = running ? &pins : &g_frozen_pin_log; }
+  // And the generational barrier at its latest allocation (gc/member.h).
+  void OnRunning(bool running) override {
+    t_pin_log = running ? &pins : &g_frozen_pin_log;
+    t_fresh = running ? &allocator.fresh() : nullptr;
+  }
 
   HeapImpl& heap;
   LocalAllocator allocator;
@@ -33,6 +37,10 @@ class ThreadState final : public ThreadRecord {
   // collector (collector.h). Owned by the thread; taken by the collector in the remark pause
   // or, at a flush handshake, while the thread is stopped (its RootsState claim).
   std::vector<const void*> satb;
+  // Generational heaps: slots this thread's stores made old-to-young since the last
+  // collection (remembered_set.h); taken by the collector in each pause, or at detach.
+  std::vector<const void*> remembered;
+  size_t remembered_dedup_at = size_t{1} << 14;  // RememberedSet::kDedupAt
   uint64_t torture_count = 0;  // allocations, in GC-torture mode
   PinLog pins;  // this thread's pins and unpins not yet counted (pin_log.h)
   // Objects registered for queued finalization, not yet handed to the heap's queue

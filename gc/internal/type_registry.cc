@@ -28,7 +28,8 @@ uint16_t RegisterTypeInfo(const TypeInfo& info) {
   g_types[index] = info;
   g_count.store(index + 1, std::memory_order_release);
   return static_cast<uint16_t>(index | (info.trace == nullptr ? kPointerFreeBit : 0) |
-                               (info.finalize != nullptr ? kFinalizableBit : 0));
+                               (info.finalize != nullptr ? kFinalizableBit : 0) |
+                               (info.unprotected ? kUnprotectedBit : 0));
 }
 
 }  // namespace pinion::internal

@@ -1,4 +1,4 @@
-// The process-wide registry of object types (TypeInfo), indexed by TypeId::raw() & 0x1fff.
+// The process-wide registry of object types (TypeInfo), indexed by TypeId::raw() & 0x0fff.
 //
 // Entries are append-only and immutable once registered, so readers (markers, sweepers) take
 // no lock: an object carrying a type index was allocated after its registration returned,

@@ -1,6 +1,8 @@
 // The barriers' out-of-line halves: the write barrier's (gc/member.h: the global "some heap
 // is marking" count and the slow path that hands an overwritten pointer to its heap's
-// collector) and the weak read barrier's (gc/weak_member.h).
+// collector), the generational barrier's (the "some heap is generational" count, the
+// thread's latest allocation, and the slow path that hands an old-to-young store to its
+// heap's remembered set) and the weak read barrier's (gc/weak_member.h).
 // Threads: attached mutators, from Member/Store/WriteBarrier and WeakLoad.
 #include "gc/errors.h"
 #include "gc/internal/heap_impl.h"
@@ -20,6 +22,19 @@ void WriteBarrierSlow(const void* old_value) {
     return;
   }
   thread->heap.collector.Shade(*thread, old_value);
+}
+
+std::atomic<uint32_t> g_heaps_generational{0};
+constinit thread_local const FreshObject* t_fresh = nullptr;
+
+void GenerationalBarrierSlow(const void* slot, const void* value) {
+  ThreadState* thread = ThreadState::Current();
+  if (thread == nullptr) [[unlikely]] {
+    ReportMisuse(Misuse::kThreadNotAttached,
+                 "a traced field was written from a thread that is not attached to a heap");
+    return;
+  }
+  thread->heap.remembered.Record(*thread, slot, value);
 }
 
 std::atomic<uint32_t> g_weak_read_barrier{0};

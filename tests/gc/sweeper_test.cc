@@ -214,3 +214,51 @@ TEST_CASE("Finalize calls the finalizer only for finalizable types") {
   pinion::internal::Finalize(&object, kFinal.raw() | kMarkBit);  // a marked entry too
   CHECK(g_finalized == std::vector<void*>{&object, &object});
 }
+
+TEST_CASE("SweepPage with sticky marks (generational) keeps live objects marked and notes old "
+          "unprotected objects and all-old pages") {
+  static const pinion::TypeId kUnprotected = [] {
+    pinion::TypeInfo info{"Unprotected", 32, nullptr, nullptr};
+    info.unprotected = true;
+    return pinion::RegisterType(info);
+  }();
+  Space space;
+  SUBCASE("a partly live page: live entries keep every bit, the dead are freed") {
+    TestPage t(space);
+    for (uint32_t i = 0; i < 12; ++i) t.Place(i, i == 7 ? kUnprotected : kPlain, 'x');
+    for (uint32_t i = 0; i < 12; i += 3) t.Mark(i);  // 0, 3, 6, 9: plain, live
+    CHECK(SweepPage(*t.page, /*keep_marks=*/true) == SweepResult::kHasFree);
+    for (uint32_t i = 0; i < 12; ++i) {
+      INFO("cell " << i);
+      CHECK(t.page->types[i] == (i % 3 == 0 ? (kPlain.raw() | kMarkBit) : 0));
+    }
+    CHECK_FALSE(t.page->old_unprotected);  // the unprotected one died
+    CHECK_FALSE(t.page->all_old);
+    // Sweeping again (a minor collection that marked nothing new here) changes nothing.
+    CHECK(SweepPage(*t.page, true) == SweepResult::kHasFree);
+    CHECK(t.page->types[3] == (kPlain.raw() | kMarkBit));
+    t.Place(7, kUnprotected, 'y');
+    t.Mark(7);
+    CHECK(SweepPage(*t.page, true) == SweepResult::kHasFree);
+    CHECK(t.page->old_unprotected);
+    // Without sticky marks (or after a full collection's clearing) marks go.
+    CHECK(SweepPage(*t.page, false) == SweepResult::kHasFree);
+    CHECK(t.page->types[7] == kUnprotected.raw());
+    CHECK_FALSE(t.page->old_unprotected);
+    space.ReleasePage(t.page);
+  }
+  SUBCASE("a page of old objects only is all old, and stays so") {
+    TestPage t(space);
+    for (uint32_t i = 0; i < t.page->cell_count; ++i) {
+      t.Place(i, i == 1 ? kUnprotected : kPlain, 'z');
+      t.Mark(i);
+    }
+    CHECK(SweepPage(*t.page, true) == SweepResult::kFull);
+    CHECK(t.page->all_old);
+    CHECK(t.page->old_unprotected);
+    CHECK(t.page->SummarizeMarks().all);
+    CHECK(SweepPage(*t.page, false) == SweepResult::kFull);
+    CHECK_FALSE(t.page->all_old);
+    CHECK_FALSE(t.page->SummarizeMarks().any);
+  }
+}

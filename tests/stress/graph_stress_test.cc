@@ -175,6 +175,7 @@ struct Mode {
   // `fault_one_in` fault points, a yield or a sleep of up to `fault_max_delay_us`; 0: off.
   uint32_t fault_one_in = 0;
   uint32_t fault_max_delay_us = 0;
+  bool generational = false;  // HeapConfig::generational
 };
 
 constexpr Mode kStopTheWorld{"stop-the-world", CollectorMode::kStopTheWorld, 0, 1};
@@ -196,6 +197,14 @@ constexpr Mode kStopTheWorldFaults{"stop-the-world+faults", CollectorMode::kStop
 constexpr Mode kConcurrentFaults{"concurrent+faults", CollectorMode::kConcurrent, 0, 2, 2, 1000};
 constexpr Mode kConcurrentTortureFaults{"concurrent+torture+faults", CollectorMode::kConcurrent,
                                         64, 2, 2, 1000};
+// Generational (stop-the-world): automatic collections are mostly minor ones, which trace
+// only young objects and the remembered slots; explicit ones (each phase's check) are full.
+// With torture, three torture cycles in four are minor, every 200 allocations of a thread.
+constexpr Mode kGenerational{"generational", CollectorMode::kStopTheWorld, 0, 1, 0, 0, true};
+constexpr Mode kGenerationalTorture{"generational+torture", CollectorMode::kStopTheWorld, 200, 2,
+                                    0, 0, true};
+constexpr Mode kGenerationalTortureFaults{"generational+torture+faults",
+                                          CollectorMode::kStopTheWorld, 200, 2, 2, 1000, true};
 
 struct Scenario {
   const char* name;
@@ -1357,6 +1366,7 @@ void RunScenario(Scenario scenario, const Mode& mode) {
     config.marker_threads = scenario.marker_threads;
     config.mode = mode.collector;
     config.torture_interval = mode.torture_interval;
+    config.generational = mode.generational;
     config.from_environment = false;  // the test case chooses the mode, not PINION_MODE
     Heap heap(config);
     baseline = heap.stats().heap_bytes;
@@ -1415,7 +1425,8 @@ void RunScenario(Scenario scenario, const Mode& mode) {
     MESSAGE(name << ": " << end_stats.collections << " collections (" << background_collections
                  << " from the background thread), " << end_stats.bytes_allocated / kMiB
                  << " MiB allocated, peak heap " << peak_before / kMiB << " MiB, max pause "
-                 << end_stats.max_pause_ms << " ms; after dropping all roots: live "
+                 << end_stats.max_pause_ms << " ms, " << end_stats.minor_collections
+                 << " minor collections; after dropping all roots: live "
                  << end_stats.live_bytes << " bytes, heap " << end_stats.heap_bytes
                  << " bytes (baseline " << baseline << ")"
                  << (faults ? "; " + std::to_string(stalls) + " fault stalls" : std::string()));
@@ -1583,6 +1594,22 @@ TEST_CASE("graph stress [concurrent+torture+faults]: 4 mutators, 2 markers, tiny
 }
 TEST_CASE("graph stress [concurrent+torture+faults]: 6 mutators, 1 marker, live bytes exact") {
   RunScenario(SixMutatorsExact(), kConcurrentTortureFaults);
+}
+
+TEST_CASE("graph stress [generational]: 4 mutators, 2 markers, tiny heap") {
+  RunScenario(FourMutators(), kGenerational);
+}
+TEST_CASE("graph stress [generational]: 6 mutators, 1 marker, live bytes exact") {
+  RunScenario(SixMutatorsExact(), kGenerational);
+}
+TEST_CASE("graph stress [generational+torture]: 4 mutators, 2 markers, tiny heap") {
+  RunScenario(FourMutators(), kGenerationalTorture);
+}
+TEST_CASE("graph stress [generational+torture]: 6 mutators, 1 marker, live bytes exact") {
+  RunScenario(SixMutatorsExact(), kGenerationalTorture);
+}
+TEST_CASE("graph stress [generational+torture+faults]: 4 mutators, 2 markers, tiny heap") {
+  RunScenario(FourMutators(), kGenerationalTortureFaults);
 }
 
 }  // namespace pinion::stress
