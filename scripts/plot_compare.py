@@ -16,8 +16,8 @@ import matplotlib
 matplotlib.use("Agg")  # no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 
-COLLECTORS = ["pinion", "pinion-concurrent", "boehm", "boehm-tuned", "malloc"]
-COLORS = {"pinion": "#2b7bba", "pinion-concurrent": "#8cb9de", "boehm": "#b0b0b0",
+COLLECTORS = ["pinion", "pinion-concurrent", "pinion-gen", "boehm", "boehm-tuned", "malloc"]
+COLORS = {"pinion": "#2b7bba", "pinion-concurrent": "#8cb9de", "pinion-gen": "#1b4f72", "boehm": "#b0b0b0",
           "boehm-tuned": "#707070", "malloc": "#e0a030"}
 # (CSV field, title, label bars with the ratio to the best Boehm row)
 METRICS = [("median_s", "median wall time (s)", True), ("peak_rss_mib", "peak RSS (MiB)", True),

@@ -45,10 +45,11 @@
 //   minor    a minor collection runs once the bytes handed out since the last collection
 //            reach the young budget  max(min_heap, live_full * (growth - 1) / 2), live_full
 //            being what the last full collection marked.
-//   full     the next collection is full once the old generation has grown by as much
-//            (old >= live_full + that budget): the heap then peaks near live * growth, as
-//            without generations, half the growth for young objects and half for old
-//            garbage. The first collection is full.
+//   full     the next collection is full once the old generation has grown by as much,
+//            with half the floor: old >= live_full + max(min_heap / 2, live_full *
+//            (growth - 1) / 2). A large heap then peaks near live * growth, as without
+//            generations: half the growth for young objects, half for old garbage. The
+//            first collection is full.
 //
 // Threads: NoteAllocated from allocating threads (any, relaxed counters); StartedMarking and
 // EndedMarking under the collector's cycle_mu_ in a pause; the queries from any thread. Every
