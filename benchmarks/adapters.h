@@ -7,6 +7,11 @@
 //                               "boehm-incremental", "malloc"
 //   GC::Runtime                 RAII: sets the collector up; one per process, made before
 //                               the workload runs (Boehm can be initialised only once)
+//   GC::ThreadAttach            RAII, on each other thread that runs a workload: attaches it
+//                               (Pinion: ThreadScope; Boehm: GC_register_my_thread)
+//   GC::Idle                    RAII, on the main thread while it waits for those: Pinion's
+//                               NativeRegion (collections do not wait for it); nothing
+//                               elsewhere
 //   GC::Field<T>                the type of a traced pointer field to a T: T*, except on
 //                               pinion-concurrent and pinion-gen, whose modes require
 //                               Member<T>
@@ -35,6 +40,9 @@
 #ifndef PINION_BENCHMARKS_ADAPTERS_H_
 #define PINION_BENCHMARKS_ADAPTERS_H_
 
+// Boehm's thread registration (GC_allow_register_threads, GC_register_my_thread) is declared
+// only with GC_THREADS; Debian's libgc is built with thread support.
+#define GC_THREADS
 #include <gc.h>
 
 #include <algorithm>
@@ -52,6 +60,7 @@
 #include "gc/member.h"
 #include "gc/visitor.h"
 #include "roots/handles.h"
+#include "roots/native_region.h"
 
 namespace pinion::bench {
 
@@ -166,6 +175,12 @@ struct PinionAdapter {
     return PointerArray<Slot>::Init(Allocate(kArrayType<Slot>, PointerArray<Slot>::Bytes(n)),
                                     n);
   }
+  // Multi-threaded runs: each worker thread attaches for its lifetime; the main thread, which
+  // only waits for them, waits in a native region (collections do not wait for it).
+  class ThreadAttach {
+    ThreadScope scope_{*Runtime::heap_ptr_};
+  };
+  using Idle = NativeRegion;
   using Scope = HandleScope;
   template <class T>
   using Local = Handle<T>;
@@ -402,6 +417,7 @@ struct BoehmAdapter {
     Runtime() {
       if (kTuned) GC_set_all_interior_pointers(0);  // must precede GC_INIT
       GC_INIT();
+      GC_allow_register_threads();  // ThreadAttach
       if (kIncremental) GC_enable_incremental();
       BoehmPauses::Install();
       if (kTuned) GC_start_mark_threads();
@@ -422,6 +438,20 @@ struct BoehmAdapter {
   static PointerArray<Slot>* NewArray(size_t n) {
     return PointerArray<Slot>::Init(GC_MALLOC(PointerArray<Slot>::Bytes(n)), n);
   }
+  // Boehm's thread support: a worker thread registers itself (its stack is then scanned and
+  // it is stopped by signals in collections).
+  class ThreadAttach {
+   public:
+    ThreadAttach() {
+      GC_stack_base base;
+      GC_get_stack_base(&base);
+      GC_register_my_thread(&base);
+    }
+    ~ThreadAttach() { GC_unregister_my_thread(); }
+    ThreadAttach(const ThreadAttach&) = delete;
+    ThreadAttach& operator=(const ThreadAttach&) = delete;
+  };
+  using Idle = NoScope;
   using Scope = NoScope;
   template <class T>
   using Local = PlainLocal<T>;
@@ -462,6 +492,8 @@ struct MallocAdapter {
   static PointerArray<Slot>* NewArray(size_t n) {
     return PointerArray<Slot>::Init(std::calloc(1, PointerArray<Slot>::Bytes(n)), n);
   }
+  using ThreadAttach = NoScope;
+  using Idle = NoScope;
   using Scope = NoScope;
   template <class T>
   using Local = PlainLocal<T>;

@@ -5,7 +5,12 @@
 //
 //   bazel run -c opt //benchmarks:compare -- [--csv FILE] [--runs 5] [--depth 18]
 //       [--quick] [--only gcbench|binary-trees] [--collectors pinion,boehm,...]
-//       [--timeout 300]
+//       [--threads 1,2] [--timeout 300]
+//
+// binary-trees runs once per thread count (--threads, default 1 and 2): with N threads, each
+// runs the whole benchmark on its own trees, N times the work, all attached to the one heap
+// (Boehm: registered threads, its thread support), so a row's time against the 1-thread row
+// gives the speed-up, printed below the table: N x t(1) / t(N).
 //
 // pinion-concurrent is the Pinion adapter with HeapConfig::mode = kConcurrent and nothing
 // else changed: its time against pinion's is the throughput cost of concurrent marking on
@@ -32,6 +37,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -55,6 +61,9 @@ struct Options {
   std::string csv;
   int runs = 5;
   int depth = 18;  // binary-trees' max depth
+  // binary-trees' rows: one per thread count, each thread running the whole benchmark on
+  // its own trees (GCBench runs on one thread). The child's --threads.
+  std::vector<int> threads = {1, 2};
   bool quick = false;
   int timeout_s = 300;  // per run
   std::vector<std::string> benchmarks = kBenchmarks;
@@ -71,10 +80,30 @@ struct Options {
 template <class GC>
 int RunChild(const std::string& benchmark, const Options& options) {
   typename GC::Runtime runtime;
+  const int threads = options.threads.front();
+  const int depth = options.quick ? kQuickDepth : options.depth;
   const auto start = std::chrono::steady_clock::now();
-  const bool ok = benchmark == "gcbench"
-                      ? GCBench<GC>::Run(options.quick ? kQuickGCBench : GCBenchParams())
-                      : BinaryTrees<GC>::Run(options.quick ? kQuickDepth : options.depth);
+  bool ok = true;
+  if (benchmark == "gcbench") {
+    ok = GCBench<GC>::Run(options.quick ? kQuickGCBench : GCBenchParams());
+  } else if (threads == 1) {
+    ok = BinaryTrees<GC>::Run(depth);
+  } else {
+    // Each thread builds its own trees, the whole benchmark: `threads` times the work.
+    std::vector<char> thread_ok(threads, 0);
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&thread_ok, t, depth] {
+        typename GC::ThreadAttach attach;
+        thread_ok[t] = BinaryTrees<GC>::Run(depth);
+      });
+    }
+    {
+      typename GC::Idle idle;
+      for (std::thread& worker : workers) worker.join();
+    }
+    for (char t_ok : thread_ok) ok &= t_ok != 0;
+  }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   const Stats stats = GC::stats();
   std::printf("RESULT ok=%d seconds=%.6f collections=%llu max_pause_ms=%.4f\n", ok ? 1 : 0,
@@ -108,14 +137,17 @@ struct Sample {
   double max_pause_ms = 0;
 };
 
-Sample RunOnce(const std::string& benchmark, const std::string& collector,
+Sample RunOnce(const std::string& benchmark, const std::string& collector, int threads,
                const Options& options) {
   std::vector<std::string> args = {"compare", "--child", benchmark, collector,
-                                   "--depth", std::to_string(options.depth)};
+                                   "--depth", std::to_string(options.depth),
+                                   "--threads", std::to_string(threads)};
   if (options.quick) args.push_back("--quick");
   const ChildRun run = RunChildProcess(args, options.timeout_s, /*merge_stderr=*/false);
+  const std::string what = benchmark + " on " + collector + " (" + std::to_string(threads) +
+                           " thread" + (threads == 1 ? "" : "s") + ")";
   if (run.timed_out) {
-    Fail(benchmark + " on " + collector + " failed: no result after " +
+    Fail(what + " failed: no result after " +
          std::to_string(options.timeout_s) + " s (killed: a hang?)");
   }
   Sample sample;
@@ -126,7 +158,7 @@ Sample RunOnce(const std::string& benchmark, const std::string& collector,
       std::sscanf(line, "RESULT ok=%d seconds=%lf collections=%llu max_pause_ms=%lf", &ok,
                   &sample.seconds, &collections, &sample.max_pause_ms) != 4 ||
       !ok || !run.succeeded()) {
-    Fail(benchmark + " on " + collector + " failed (" + run.how_it_ended() + ")" +
+    Fail(what + " failed (" + run.how_it_ended() + ")" +
          (run.output.empty() ? "" : ": " + run.output));
   }
   sample.collections = collections;
@@ -145,16 +177,18 @@ double Median(const std::vector<Sample>& samples, Field field) {
 
 struct Row {
   std::string benchmark, collector;
+  int threads;
   double median_s, rss_mib, collections, max_pause_ms;
 };
 
 // Per (benchmark, collector): medians over the runs, except the pause, the worst of any run.
-Row Summarise(const std::string& benchmark, const std::string& collector,
+Row Summarise(const std::string& benchmark, const std::string& collector, int threads,
               const std::vector<Sample>& samples) {
   double max_pause = 0;
   for (const Sample& s : samples) max_pause = std::max(max_pause, s.max_pause_ms);
   return {benchmark,
           collector,
+          threads,
           Median(samples, [](const Sample& s) { return s.seconds; }),
           Median(samples, [](const Sample& s) { return s.rss_mib; }),
           Median(samples, [](const Sample& s) { return double(s.collections); }),
@@ -172,12 +206,15 @@ void PrintTable(const std::vector<Row>& rows, const Options& options) {
   for (const Row& row : rows) {
     double best_s = 0, lean_rss = 0;
     for (const Row& other : rows) {
-      if (other.benchmark != row.benchmark || other.collector.rfind("boehm", 0) != 0) continue;
+      if (other.benchmark != row.benchmark || other.threads != row.threads ||
+          other.collector.rfind("boehm", 0) != 0) {
+        continue;
+      }
       best_s = best_s == 0 ? other.median_s : std::min(best_s, other.median_s);
       lean_rss = lean_rss == 0 ? other.rss_mib : std::min(lean_rss, other.rss_mib);
     }
     std::printf("%-13s %-17s %7d %9.3f %12.1f %11.0f %12.2f", row.benchmark.c_str(),
-                row.collector.c_str(), 1, row.median_s, row.rss_mib, row.collections,
+                row.collector.c_str(), row.threads, row.median_s, row.rss_mib, row.collections,
                 row.max_pause_ms);
     if (best_s > 0) {
       std::printf(" %13.2fx %12.2fx\n", row.median_s / best_s, row.rss_mib / lean_rss);
@@ -200,36 +237,72 @@ void WriteCsv(const std::vector<Row>& rows, const std::string& file) {
   if (csv == nullptr) Fail("cannot write " + path + ": " + std::strerror(errno));
   std::fprintf(csv, "benchmark,collector,threads,median_s,peak_rss_mib,collections,max_pause_ms\n");
   for (const Row& row : rows) {
-    std::fprintf(csv, "%s,%s,1,%.4f,%.1f,%.0f,%.3f\n", row.benchmark.c_str(),
-                 row.collector.c_str(), row.median_s, row.rss_mib, row.collections,
+    std::fprintf(csv, "%s,%s,%d,%.4f,%.1f,%.0f,%.3f\n", row.benchmark.c_str(),
+                 row.collector.c_str(), row.threads, row.median_s, row.rss_mib, row.collections,
                  row.max_pause_ms);
   }
   if (std::fclose(csv) != 0) Fail("cannot write " + path);
   std::fprintf(stderr, "wrote %s\n", path.c_str());
 }
 
+// The thread counts a benchmark runs with: binary-trees every one asked for, GCBench one.
+std::vector<int> ThreadCounts(const std::string& benchmark, const Options& options) {
+  return benchmark == "binary-trees" ? options.threads : std::vector<int>{1};
+}
+
+// binary-trees with several threads does that many times the work: the speed-up from one
+// thread is threads x t(1) / t(threads), per collector.
+void PrintSpeedups(const std::vector<Row>& rows) {
+  bool header = false;
+  for (const Row& row : rows) {
+    if (row.threads == 1) continue;
+    for (const Row& one : rows) {
+      if (one.benchmark != row.benchmark || one.collector != row.collector || one.threads != 1) {
+        continue;
+      }
+      if (!header) {
+        std::printf("# speed-up from 1 thread: threads x time(1 thread) / time(threads)\n");
+        header = true;
+      }
+      std::printf("%-13s %-17s %7d %8.2fx\n", row.benchmark.c_str(), row.collector.c_str(),
+                  row.threads, row.threads * one.median_s / row.median_s);
+    }
+  }
+}
+
 int RunParent(const Options& options) {
-  std::map<std::pair<std::string, std::string>, std::vector<Sample>> samples;
-  const size_t total = options.runs * options.benchmarks.size() * options.collectors.size();
+  using Key = std::tuple<std::string, std::string, int>;
+  std::map<Key, std::vector<Sample>> samples;
+  size_t total = 0;
+  for (const std::string& benchmark : options.benchmarks) {
+    total += options.runs * options.collectors.size() * ThreadCounts(benchmark, options).size();
+  }
   size_t done = 0;
   for (int run = 1; run <= options.runs; ++run) {
     for (const std::string& benchmark : options.benchmarks) {
-      for (const std::string& collector : options.collectors) {
-        std::fprintf(stderr, "[%zu/%zu] %s %s run %d/%d ... ", ++done, total, benchmark.c_str(),
-                     collector.c_str(), run, options.runs);
-        const Sample s = RunOnce(benchmark, collector, options);
-        std::fprintf(stderr, "%.3f s, %.1f MiB\n", s.seconds, s.rss_mib);
-        samples[{benchmark, collector}].push_back(s);
+      for (const int threads : ThreadCounts(benchmark, options)) {
+        for (const std::string& collector : options.collectors) {
+          std::fprintf(stderr, "[%zu/%zu] %s %s, %d thread%s, run %d/%d ... ", ++done, total,
+                       benchmark.c_str(), collector.c_str(), threads, threads == 1 ? "" : "s",
+                       run, options.runs);
+          const Sample s = RunOnce(benchmark, collector, threads, options);
+          std::fprintf(stderr, "%.3f s, %.1f MiB\n", s.seconds, s.rss_mib);
+          samples[{benchmark, collector, threads}].push_back(s);
+        }
       }
     }
   }
   std::vector<Row> rows;
   for (const std::string& benchmark : options.benchmarks) {
-    for (const std::string& collector : options.collectors) {
-      rows.push_back(Summarise(benchmark, collector, samples[{benchmark, collector}]));
+    for (const int threads : ThreadCounts(benchmark, options)) {
+      for (const std::string& collector : options.collectors) {
+        rows.push_back(
+            Summarise(benchmark, collector, threads, samples[{benchmark, collector, threads}]));
+      }
     }
   }
   PrintTable(rows, options);
+  PrintSpeedups(rows);
   if (!options.csv.empty()) WriteCsv(rows, options.csv);
   return 0;
 }
@@ -239,7 +312,7 @@ int RunParent(const Options& options) {
 constexpr const char* kUsage =
     "usage: compare [--csv FILE] [--runs N (5)] [--depth N (18; binary-trees)] [--quick]\n"
     "               [--timeout S (300; per run)]\n"
-    "               [--only gcbench|binary-trees]\n"
+    "               [--only gcbench|binary-trees] [--threads 1,2 (binary-trees)]\n"
     "               [--collectors pinion,pinion-concurrent,pinion-gen,boehm,boehm-tuned,malloc]";
 
 std::vector<std::string> SplitChecked(const std::string& list,
@@ -281,6 +354,15 @@ int main(int argc, char** argv) {
       options.timeout_s = std::max(1, std::atoi(value().c_str()));
     } else if (arg == "--only") {
       options.benchmarks = SplitChecked(value(), kBenchmarks);
+    } else if (arg == "--threads") {
+      options.threads.clear();
+      std::stringstream in(value());
+      for (std::string part; std::getline(in, part, ',');) {
+        const int n = std::atoi(part.c_str());
+        if (n < 1 || n > 64) Fail("--threads: expected counts from 1 to 64, got " + part);
+        options.threads.push_back(n);
+      }
+      if (options.threads.empty()) Fail("--threads: empty list");
     } else if (arg == "--collectors") {
       options.collectors = SplitChecked(value(), kCollectors);
     } else if (arg == "--child") {

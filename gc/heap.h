@@ -208,7 +208,7 @@ inline void* TryAllocate(TypeId type, size_t payload_bytes) {
 // Allocates and constructs a T. Pinion never runs ~T(): give the type a finalizer if it owns
 // outside resources.
 template <class T, class... Args>
-T* New(TypeId type, Args&&... args) {
+[[gnu::always_inline]] inline T* New(TypeId type, Args&&... args) {
   return new (Allocate(type, sizeof(T))) T(std::forward<Args>(args)...);
 }
 

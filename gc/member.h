@@ -70,7 +70,7 @@ struct FreshObject {
 extern constinit thread_local const FreshObject* t_fresh;
 [[gnu::cold, gnu::noinline]] void GenerationalBarrierSlow(const void* slot, const void* value);
 
-inline void GenerationalBarrier(const void* slot, const void* value) {
+[[gnu::always_inline]] inline void GenerationalBarrier(const void* slot, const void* value) {
   if (internal::g_heaps_generational.load(std::memory_order_relaxed) != 0 &&
       value != nullptr) [[unlikely]] {
     const FreshObject* fresh = t_fresh;
@@ -85,7 +85,8 @@ inline void GenerationalBarrier(const void* slot, const void* value) {
 
 // Call before storing `new_value` into the traced pointer field at `slot`, which holds
 // `old_value` (Member and Store do this).
-inline void WriteBarrier(const void* slot, const void* old_value, const void* new_value) {
+[[gnu::always_inline]] inline void WriteBarrier(const void* slot, const void* old_value,
+                                                const void* new_value) {
   if (internal::g_heaps_marking.load(std::memory_order_relaxed) != 0) [[unlikely]] {
     internal::WriteBarrierSlow(old_value);
   }
@@ -100,7 +101,7 @@ class Member {
   Member(T* value) : ptr_(value) {}  // NOLINT: implicit, like a raw pointer field
   Member(const Member& other) : ptr_(other.get()) {}
 
-  Member& operator=(T* value) {
+  [[gnu::always_inline]] Member& operator=(T* value) {
     if (internal::g_heaps_marking.load(std::memory_order_relaxed) != 0) [[unlikely]] {
       internal::WriteBarrierSlow(ptr_.load(std::memory_order_relaxed));
     }

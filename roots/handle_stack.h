@@ -26,13 +26,13 @@ class HandleStack {
   HandleStack(const HandleStack&) = delete;
   HandleStack& operator=(const HandleStack&) = delete;
 
-  void** Push(void* object) {
+  [[gnu::always_inline]] void** Push(void* object) {
     if (top_ == limit_) [[unlikely]] NextBlock();
     *top_ = object;
     return top_++;
   }
-  Mark Save() const { return {block_, top_}; }
-  void Restore(Mark mark) {
+  [[gnu::always_inline]] Mark Save() const { return {block_, top_}; }
+  [[gnu::always_inline]] void Restore(Mark mark) {
     block_ = mark.block;
     top_ = mark.top;
     limit_ = blocks_[block_].get() + kBlockSlots;

@@ -21,7 +21,7 @@ namespace internal {
 
 // The current thread's handle stack; reports kThreadNotAttached if it has none or is inside
 // a native region.
-inline HandleStack& CurrentHandleStack() {
+[[gnu::always_inline]] inline HandleStack& CurrentHandleStack() {
   ThreadRecord* thread = ThreadRecord::CurrentRunning();
   if (thread == nullptr) [[unlikely]] internal::NoHandleStack();
   return thread->handles;
@@ -30,8 +30,10 @@ inline HandleStack& CurrentHandleStack() {
 // Releases, on destruction, every handle the current thread created since construction.
 class HandleScope {
  public:
-  HandleScope() : stack_(CurrentHandleStack()), mark_(stack_.Save()) {}
-  ~HandleScope() { stack_.Restore(mark_); }
+  // Inline always, as Handle's constructor: the fast paths of a precise collector's rooting
+  // (GCC otherwise stops inlining them in large recursive functions).
+  [[gnu::always_inline]] HandleScope() : stack_(CurrentHandleStack()), mark_(stack_.Save()) {}
+  [[gnu::always_inline]] ~HandleScope() { stack_.Restore(mark_); }
   HandleScope(const HandleScope&) = delete;
   HandleScope& operator=(const HandleScope&) = delete;
 
@@ -45,7 +47,8 @@ template <class T>
 class Handle {
  public:
   Handle() : slot_(nullptr) {}
-  explicit Handle(T* object) : slot_(reinterpret_cast<T**>(CurrentHandleStack().Push(object))) {}
+  [[gnu::always_inline]] explicit Handle(T* object)
+      : slot_(reinterpret_cast<T**>(CurrentHandleStack().Push(object))) {}
 
   T* get() const { return slot_ ? *slot_ : nullptr; }
   T* operator->() const { return *slot_; }

@@ -56,7 +56,7 @@ class ThreadRecord {
   virtual ~ThreadRecord() = default;
 
   // The record of the calling thread, or nullptr when it is not attached.
-  static ThreadRecord* Current() { return current_; }
+  [[gnu::always_inline]] static ThreadRecord* Current() { return current_; }
   static void SetCurrent(ThreadRecord* record) { current_ = record; }
 
   // Called on the owning thread by the registry when the thread starts running heap code
@@ -71,7 +71,7 @@ class ThreadRecord {
   // latest store.
   bool running() const { return mode.load(std::memory_order_relaxed) == ThreadMode::kRunning; }
   // The calling thread's record if it is attached and running heap code, else nullptr.
-  static ThreadRecord* CurrentRunning() {
+  [[gnu::always_inline]] static ThreadRecord* CurrentRunning() {
     ThreadRecord* record = current_;
     return record != nullptr && record->running() ? record : nullptr;
   }

@@ -5,7 +5,8 @@
     scripts/plot_compare.py compare.csv compare.png
 
 Time and RSS bars are labelled with their ratio to the best Boehm configuration of the same
-benchmark, the baseline of the driver's table. Needs matplotlib (Debian: python3-matplotlib);
+benchmark and thread count, the baseline of the driver's table; multi-threaded binary-trees
+rows are a group of their own. Needs matplotlib (Debian: python3-matplotlib);
 the benchmarks themselves do not.
 """
 import csv
@@ -51,17 +52,19 @@ def main(csv_path, png_path):
     with open(csv_path) as f:
         for row in csv.DictReader(f):
             values = {field: float(row[field]) for field, _, _ in METRICS}
-            table.setdefault(row["benchmark"], {})[row["collector"]] = values
+            threads = row.get("threads", "1")
+            name = row["benchmark"] + ("" if threads == "1" else f"\n({threads} threads)")
+            table.setdefault(name, {})[row["collector"]] = values
     if not table:
         sys.exit(f"plot_compare: no rows in {csv_path}")
     benchmarks = list(table)
     collectors = [c for c in COLLECTORS if any(c in table[b] for b in benchmarks)]
-    fig, axes = plt.subplots(1, len(METRICS), figsize=(4.6 * len(METRICS), 3.8))
+    fig, axes = plt.subplots(1, len(METRICS), figsize=(5.2 * len(METRICS), 3.8))
     for ax, (field, title, with_ratios) in zip(axes, METRICS):
         draw(ax, table, benchmarks, collectors, field, title, with_ratios)
     axes[0].legend(fontsize=8)
-    fig.suptitle("Pinion vs Boehm GC vs malloc/free (single thread; lower is better; "
-                 "labels: ratio to the best Boehm)", fontsize=10)
+    fig.suptitle("Pinion vs Boehm GC vs malloc/free (lower is better; labels: ratio to the "
+                 "best Boehm of the same benchmark and thread count)", fontsize=10)
     fig.tight_layout()
     fig.savefig(png_path, dpi=110)
     print(f"wrote {png_path}", file=sys.stderr)

@@ -136,7 +136,7 @@ class LocalAllocator {
 
   // Zeroes a cell of `size` (a multiple of 8, >= 16) bytes. Small cells, the common case,
   // get two overlapping fixed-size stores each, inline; the rest call memset.
-  static void Zero(char* cell, uint32_t size) {
+  [[gnu::always_inline]] static void Zero(char* cell, uint32_t size) {
     if (size <= 32) {
       std::memset(cell, 0, 16);
       std::memset(cell + size - 16, 0, 16);
