@@ -103,7 +103,9 @@ struct HeapStats {
   // Of those, minor collections of a generational heap (HeapConfig::generational).
   uint64_t minor_collections = 0;
   uint64_t bytes_allocated = 0;  // total handed out to threads since the heap was created
-  uint64_t live_bytes = 0;       // marked by the last collection (cell sizes)
+  // Marked by the last collection (cell sizes). After a minor collection of a generational
+  // heap: the old generation, the last full collection's live bytes plus all promoted since.
+  uint64_t live_bytes = 0;
   uint64_t heap_bytes = 0;       // committed now: in-use and cached pages + large objects
   uint64_t peak_heap_bytes = 0;
   // Every stop-the-world pause: one per stop-the-world cycle, two per concurrent one.
