@@ -50,12 +50,14 @@
 // requested every 16, so that the heap is marking nearly all the time) and fault injection
 // (gc/fault_injection.h: random stalls at the handshake's points; compiled in when NDEBUG is
 // unset, so the "+faults" cases report themselves skipped under -c opt). Two markers, or one
-// in the torture cases (live_bytes exact). Each sets HeapConfig::from_environment = false:
+// in the torture cases (live_bytes exact). Three more run a generational heap
+// (HeapConfig::generational, stop-the-world: automatic and torture collections mostly minor),
+// plain, with torture and with torture and faults. Each sets HeapConfig::from_environment = false:
 // PINION_MODE and friends do not change it. Select with
 // --test_arg=-tc='model [concurrent+torture*]'.
 //
 // Length and seed: a fixed-seed quick run by default, what CI runs: 30 rounds (18 with
-// torture), about 7 s for all eight cases in fastbuild, 5 s under ASan, 30 s under TSan, on
+// torture), about 9 s for all eleven cases in fastbuild, 5 s under ASan, 30 s under TSan, on
 // two shared cores. PINION_MODEL_SCALE=N multiplies the rounds; PINION_MODEL_SEED=N replaces
 // the base seed (default 1). Each failure prints the seed, the case (mode), the thread, the
 // round and the operation index with the thread's last operations, and the command that
@@ -123,6 +125,7 @@ struct Case {
   // makes live_bytes exact.
   int marker_threads;
   int rounds;  // times PINION_MODEL_SCALE
+  bool generational = false;  // HeapConfig::generational (stop-the-world)
 };
 
 // ---- Operations ----------------------------------------------------------------------------
@@ -1071,6 +1074,7 @@ void RunCase(const Case& c) {
     config.from_environment = false;  // the case's mode, not the environment's
     config.mode = c.mode;
     config.torture_interval = c.torture_interval;
+    config.generational = c.generational;
     config.marker_threads = c.marker_threads;
     config.min_heap_bytes = size_t{1} << 20;
     config.growth_factor = 2.0;
@@ -1150,7 +1154,8 @@ void RunCase(const Case& c) {
                  << " pin counts, " << checker.dead_checked
                  << " unreachable objects found reclaimed; live_bytes over by at most "
                  << checker.max_live_overcount << "); " << end.collections << " collections ("
-                 << background_collections << " from the background thread), "
+                 << background_collections << " from the background thread, "
+                 << end.minor_collections << " minor), "
                  << end.bytes_allocated / (1 << 20) << " MiB allocated"
                  << (c.faults ? ", " + std::to_string(stalls) + " injected stalls"
                               : std::string()));
@@ -1201,6 +1206,18 @@ TEST_CASE("model [concurrent+torture]") {
 TEST_CASE("model [concurrent+torture+faults]") {
   RunCase({"model [concurrent+torture+faults]", 7, CollectorMode::kConcurrent, 16, true, 1,
            kTortureRounds});
+}
+// Generational (stop-the-world): automatic and torture collections are mostly minor ones.
+TEST_CASE("model [generational]") {
+  RunCase({"model [generational]", 8, CollectorMode::kStopTheWorld, 0, false, 2, kRounds, true});
+}
+TEST_CASE("model [generational+torture]") {
+  RunCase({"model [generational+torture]", 9, CollectorMode::kStopTheWorld, 40, false, 1,
+           kTortureRounds, true});
+}
+TEST_CASE("model [generational+torture+faults]") {
+  RunCase({"model [generational+torture+faults]", 10, CollectorMode::kStopTheWorld, 40, true, 1,
+           kTortureRounds, true});
 }
 
 }  // namespace pinion::model
