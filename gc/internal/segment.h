@@ -195,11 +195,17 @@ struct Page {
     }
     return free;
   }
-  // Entry by entry, atomically: mutators may be reading them (see `types`).
+  // Four entries per 64-bit word, with relaxed atomic loads and stores (mutators may be
+  // reading live entries, see `types`; as the sweeper's stores), storing only words with a
+  // mark. Only the page's sweeper, or the collector with the world stopped, calls it: nobody
+  // writes the entries meanwhile. The padding after the last entry is zero.
   void ClearMarks() {
-    for (uint32_t i = 0; i < cell_count; ++i) {
-      const std::atomic_ref<uint16_t> entry = TypeEntry(i);
-      entry.store(entry.load(std::memory_order_relaxed) & ~kMarkBit, std::memory_order_relaxed);
+    constexpr uint64_t kMarks = kLanes * kMarkBit;
+    uint64_t* words = reinterpret_cast<uint64_t*>(types);
+    for (uint32_t w = 0; w < (cell_count + 3) / 4; ++w) {
+      const std::atomic_ref<uint64_t> word(words[w]);
+      const uint64_t x = word.load(std::memory_order_relaxed);
+      if (x & kMarks) word.store(x & ~kMarks, std::memory_order_relaxed);
     }
   }
   // Sets the cell geometry: the type array, then as many cells as fit.
