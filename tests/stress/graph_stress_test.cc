@@ -17,7 +17,10 @@
 //    buffer, holding a pin log, between marking rounds, at attach and detach): one point in 2
 //    stalls, a yield or a sleep of up to 1 ms, seeded from the scenario's seed. Each run
 //    checks that stalls happened and reports how many. Fault points exist only where NDEBUG
-//    is unset (fastbuild, asan, tsan): in -c opt builds these test cases say so and pass.
+//    is unset (fastbuild, asan, tsan): in -c opt builds these test cases say so and pass;
+//  - generational, generational + torture (200), generational + torture + faults: a
+//    generational stop-the-world heap (HeapConfig::generational), whose automatic and
+//    torture cycles are mostly minor collections; each phase's explicit one is full.
 // The test chooses the mode: HeapConfig::from_environment is false, so PINION_MODE,
 // PINION_TORTURE and the other PINION_* variables change nothing, and each run sets fault
 // injection itself (a PINION_FAULTS in the environment is overridden, then turned off).
