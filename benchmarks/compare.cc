@@ -1,7 +1,8 @@
 // The comparison driver: GCBench and binary-trees on Pinion (stop-the-world, and concurrent
 // as "pinion-concurrent"), Boehm GC (as shipped and tuned) and malloc/free. Prints a table
-// (median wall time of N runs, peak RSS, collections, max pause, and ratios against the best
-// Boehm configuration of the same run) and writes a CSV:
+// (median wall time of N runs, peak RSS, collections, the worst run's max pause and the
+// median of the runs' max pauses, and ratios against the best Boehm configuration of the same
+// run) and writes a CSV:
 //
 //   bazel run -c opt //benchmarks:compare -- [--csv FILE] [--runs 5] [--depth 18]
 //       [--quick] [--only gcbench|binary-trees] [--collectors pinion,boehm,...]
@@ -178,10 +179,12 @@ double Median(const std::vector<Sample>& samples, Field field) {
 struct Row {
   std::string benchmark, collector;
   int threads;
-  double median_s, rss_mib, collections, max_pause_ms;
+  double median_s, rss_mib, collections, max_pause_ms, median_max_pause_ms;
 };
 
-// Per (benchmark, collector): medians over the runs, except the pause, the worst of any run.
+// Per (benchmark, collector): medians over the runs; max_pause_ms is the worst run's,
+// median_max_pause_ms the median of the runs' longest pauses (a single run's outlier does not
+// move it).
 Row Summarise(const std::string& benchmark, const std::string& collector, int threads,
               const std::vector<Sample>& samples) {
   double max_pause = 0;
@@ -192,17 +195,19 @@ Row Summarise(const std::string& benchmark, const std::string& collector, int th
           Median(samples, [](const Sample& s) { return s.seconds; }),
           Median(samples, [](const Sample& s) { return s.rss_mib; }),
           Median(samples, [](const Sample& s) { return double(s.collections); }),
-          max_pause};
+          max_pause,
+          Median(samples, [](const Sample& s) { return s.max_pause_ms; })};
 }
 
 // The table: each row's time against the faster Boehm configuration of the same benchmark
 // and its RSS against the leaner one ("-" when no Boehm row was run).
 void PrintTable(const std::vector<Row>& rows, const Options& options) {
-  std::printf("# median of %d run%s (max pause: worst run); %u hardware threads\n", options.runs,
-              options.runs == 1 ? "" : "s", std::thread::hardware_concurrency());
-  std::printf("%-13s %-17s %7s %9s %12s %11s %12s %14s %13s\n", "benchmark", "collector",
+  std::printf("# median of %d run%s (max_pause_ms: worst run; med_pause_ms: the median of the "
+              "runs' longest pauses); %u hardware threads\n",
+              options.runs, options.runs == 1 ? "" : "s", std::thread::hardware_concurrency());
+  std::printf("%-13s %-17s %7s %9s %12s %11s %12s %12s %14s %13s\n", "benchmark", "collector",
               "threads", "median_s", "peak_rss_mib", "collections", "max_pause_ms",
-              "time_vs_boehm", "rss_vs_boehm");
+              "med_pause_ms", "time_vs_boehm", "rss_vs_boehm");
   for (const Row& row : rows) {
     double best_s = 0, lean_rss = 0;
     for (const Row& other : rows) {
@@ -213,9 +218,9 @@ void PrintTable(const std::vector<Row>& rows, const Options& options) {
       best_s = best_s == 0 ? other.median_s : std::min(best_s, other.median_s);
       lean_rss = lean_rss == 0 ? other.rss_mib : std::min(lean_rss, other.rss_mib);
     }
-    std::printf("%-13s %-17s %7d %9.3f %12.1f %11.0f %12.2f", row.benchmark.c_str(),
+    std::printf("%-13s %-17s %7d %9.3f %12.1f %11.0f %12.2f %12.2f", row.benchmark.c_str(),
                 row.collector.c_str(), row.threads, row.median_s, row.rss_mib, row.collections,
-                row.max_pause_ms);
+                row.max_pause_ms, row.median_max_pause_ms);
     if (best_s > 0) {
       std::printf(" %13.2fx %12.2fx\n", row.median_s / best_s, row.rss_mib / lean_rss);
     } else {
@@ -235,11 +240,13 @@ void WriteCsv(const std::vector<Row>& rows, const std::string& file) {
   const std::string path = ResolvePath(file);
   FILE* csv = std::fopen(path.c_str(), "w");
   if (csv == nullptr) Fail("cannot write " + path + ": " + std::strerror(errno));
-  std::fprintf(csv, "benchmark,collector,threads,median_s,peak_rss_mib,collections,max_pause_ms\n");
+  std::fprintf(csv,
+               "benchmark,collector,threads,median_s,peak_rss_mib,collections,max_pause_ms,"
+               "median_max_pause_ms\n");
   for (const Row& row : rows) {
-    std::fprintf(csv, "%s,%s,%d,%.4f,%.1f,%.0f,%.3f\n", row.benchmark.c_str(),
+    std::fprintf(csv, "%s,%s,%d,%.4f,%.1f,%.0f,%.3f,%.3f\n", row.benchmark.c_str(),
                  row.collector.c_str(), row.threads, row.median_s, row.rss_mib, row.collections,
-                 row.max_pause_ms);
+                 row.max_pause_ms, row.median_max_pause_ms);
   }
   if (std::fclose(csv) != 0) Fail("cannot write " + path);
   std::fprintf(stderr, "wrote %s\n", path.c_str());
