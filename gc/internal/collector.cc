@@ -350,7 +350,6 @@ bool Collector::MinorCycle(Reason reason) {
 void Collector::RunCycleLocked(Reason reason) {
   ThreadRegistry& threads = roots_.threads();
   const bool minor = MinorCycle(reason);
-  last_cycle_minor_ = minor;
   space_.SweepAll();  // step 1: no page may be kUnswept when marking starts
   space_.BeginCycle();
   stats_.NoteHeapBytes(space_.committed_bytes());
@@ -370,7 +369,7 @@ void Collector::RunCycleLocked(Reason reason) {
   if (generational_ && !minor) space_.ClearAllMarks();
   marker_.Begin(minor ? Marker::PinEdges::kSkip : Marker::PinEdges::kTrace);
   if (minor) {
-    remembered_.AddTo(marker_, threads, space_);
+    remembered_.AddTo(marker_, threads);
   } else if (generational_) {
     remembered_.Clear(threads);
   }
@@ -395,11 +394,10 @@ void Collector::RunCycleLocked(Reason reason) {
   threads.ResumeTheWorld();  // step 6
   stats_.RecordPause(pause_ms);
   if (minor) stats_.RecordMinor();
-  SweepAndRecord(reason, live, pause_ms, mark_ms);  // steps 7 and 8
+  SweepAndRecord(reason, live, pause_ms, mark_ms, minor);  // steps 7 and 8
 }
 
 void Collector::RunConcurrentCycleLocked(Reason reason) {
-  last_cycle_minor_ = false;
   ThreadRegistry& threads = roots_.threads();
   space_.SweepAll();  // step 1
   space_.BeginCycle();
@@ -536,7 +534,8 @@ void Collector::EndMarkLocked(std::vector<const void*> late_marked) {
   if (weak_.BeginClearing(marker_, std::move(late_marked), epoch)) finalization_.Hold();
 }
 
-void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, double mark_ms) {
+void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, double mark_ms,
+                               bool minor) {
   const Clock::time_point sweep_start = Clock::now();
   double weak_clear_ms = 0;
   if (weak_.clearing()) {  // before the sweep frees the dead referents and clears the marks
@@ -563,7 +562,7 @@ void Collector::SweepAndRecord(Reason reason, uint64_t live, double pause_ms, do
                  "live %.1f MiB, heap %.1f MiB, sweep %.3f ms\n",
                  static_cast<unsigned long long>(s.collections), ReasonName(reason), pause_ms,
                  MarksConcurrently(reason) ? "longest of 2, concurrent"
-                 : last_cycle_minor_      ? "minor, stop-the-world"
+                 : minor                  ? "minor, stop-the-world"
                                           : "stop-the-world",
                  mark_ms,
                  marker_.workers(), live / kMiB, s.heap_bytes / kMiB, sweep_ms);

@@ -193,8 +193,9 @@ class Collector {
   // weak references (`late_marked`: QueueUnreachableLocked's).
   void EndMarkLocked(std::vector<const void*> late_marked);
   // After the world resumed: clear the weak references, queue the pages for sweeping,
-  // sweep, free, trim, record.
-  void SweepAndRecord(Reason reason, uint64_t live, double pause_ms, double mark_ms);
+  // sweep, free, trim, record (`minor`: a generational heap's minor cycle, for the trace).
+  void SweepAndRecord(Reason reason, uint64_t live, double pause_ms, double mark_ms,
+                      bool minor = false);
   // The RootScanner of a cycle's per-thread handshakes: a thread's handles go to satb_.
   static void ScanThreadRoots(void* self, ThreadRecord* thread);
   // The RootScanner of the flush handshakes before remark: a thread's barrier buffer to satb_.
@@ -214,7 +215,6 @@ class Collector {
   RememberedSet& remembered_;
   const bool generational_;
   uint64_t torture_cycles_ = 0;  // cycle_mu_: generational torture makes every 4th one full
-  bool last_cycle_minor_ = false;  // cycle_mu_: for the trace line
   Marker marker_;
   // Marker threads of the concurrent phase (HeapConfig::background_marker_threads); pauses
   // use them all.

@@ -38,7 +38,7 @@ void RememberedSet::Record(ThreadState& thread, const void* slot, const void* va
   if (slots.size() >= thread.remembered_dedup_at) [[unlikely]] {
     std::sort(slots.begin(), slots.end());
     slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
-    thread.remembered_dedup_at = std::max(kDedupAt, 2 * slots.size());
+    thread.remembered_dedup_at = std::max(ThreadState::kRememberedDedupAt, 2 * slots.size());
   }
 }
 
@@ -49,7 +49,7 @@ void RememberedSet::Flush(ThreadState& thread) {
   thread.remembered.clear();
 }
 
-void RememberedSet::AddTo(Marker& marker, ThreadRegistry& threads, Space& space) {
+void RememberedSet::AddTo(Marker& marker, ThreadRegistry& threads) {
   auto grey = [&marker](const std::vector<const void*>& slots) {
     for (const void* slot : slots) {
       // The host is old, so still allocated; the world is stopped, so the field is still.
@@ -66,7 +66,7 @@ void RememberedSet::AddTo(Marker& marker, ThreadRegistry& threads, Space& space)
   threads.ForEachThread([&](ThreadRecord* record) {
     grey(static_cast<ThreadState*>(record)->remembered);
   });
-  space.ForEachOldUnprotected(
+  space_.ForEachOldUnprotected(
       [&marker](const void* object, uint16_t raw_type) { marker.AddScan(object, raw_type); });
   Clear(threads);
 }
@@ -79,7 +79,7 @@ void RememberedSet::Clear(ThreadRegistry& threads) {
   threads.ForEachThread([](ThreadRecord* record) {
     ThreadState* thread = static_cast<ThreadState*>(record);
     thread->remembered.clear();
-    thread->remembered_dedup_at = kDedupAt;
+    thread->remembered_dedup_at = ThreadState::kRememberedDedupAt;
   });
 }
 

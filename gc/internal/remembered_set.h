@@ -50,7 +50,7 @@ namespace pinion::internal {
 
 class RememberedSet {
  public:
-  RememberedSet(const Space& space, bool generational)
+  RememberedSet(Space& space, bool generational)
       : space_(space), generational_(generational) {}
 
   bool generational() const { return generational_; }
@@ -62,7 +62,7 @@ class RememberedSet {
   void Flush(ThreadState& thread);
   // World stopped, a minor collection: greys what every remembered slot holds, queues every
   // old unprotected object for scanning, and forgets the slots.
-  void AddTo(Marker& marker, ThreadRegistry& threads, Space& space);
+  void AddTo(Marker& marker, ThreadRegistry& threads);
   // World stopped, a full collection: forgets every slot.
   void Clear(ThreadRegistry& threads);
   // The slots remembered now, duplicates included (tests: other attached threads must not
@@ -70,11 +70,7 @@ class RememberedSet {
   size_t size(ThreadRegistry& threads);
 
  private:
-  // Past this many a thread's buffer is sorted and deduplicated (the same old slot stored
-  // young values over and over), and the threshold doubles.
-  static constexpr size_t kDedupAt = size_t{1} << 14;
-
-  const Space& space_;
+  Space& space_;
   const bool generational_;
   std::mutex mu_;
   std::vector<const void*> detached_;  // guarded by mu_

@@ -40,7 +40,10 @@ class ThreadState final : public ThreadRecord {
   // Generational heaps: slots this thread's stores made old-to-young since the last
   // collection (remembered_set.h); taken by the collector in each pause, or at detach.
   std::vector<const void*> remembered;
-  size_t remembered_dedup_at = size_t{1} << 14;  // RememberedSet::kDedupAt
+  // Past this many slots the buffer is sorted and deduplicated (the same old slot stored
+  // young values over and over), and the threshold doubles; reset by each collection.
+  static constexpr size_t kRememberedDedupAt = size_t{1} << 14;
+  size_t remembered_dedup_at = kRememberedDedupAt;
   uint64_t torture_count = 0;  // allocations, in GC-torture mode
   PinLog pins;  // this thread's pins and unpins not yet counted (pin_log.h)
   // Objects registered for queued finalization, not yet handed to the heap's queue

@@ -795,6 +795,31 @@ TEST_CASE("a non-ASCII str's UTF-8 copy is made once, raced safely, and kept whi
   Py_DECREF(ascii);
 }
 
+TEST_CASE("a UTF-8 copy made after its str became old survives minor collections") {
+  // On a generational heap (the values_test_generational twin: a collection every 1000
+  // allocations, three in four minor) the str is promoted by the full collection below, and
+  // its UTF-8 copy, made afterwards, is young and stored without a write barrier: the str's
+  // type is unprotected, so minor collections rescan it. Churn then reuses every cell the
+  // minor collections free, with other UTF-8 copies of the same size.
+  Interpreter py;
+  const Py_UCS4 text[] = {'o', 0xE9, 0x20AC, 'l', 'd', '!', 0x1F600, 'z'};
+  const std::string expected = "o\xc3\xa9\xe2\x82\xacld!\xf0\x9f\x98\x80z";
+  PyObject* s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text, 8);
+  REQUIRE(s != nullptr);
+  PyGC_Collect();  // full: `s` is old from here
+  const char* copy = PyUnicode_AsUTF8(s);
+  REQUIRE(copy != nullptr);
+  for (int i = 0; i < 20000; ++i) {
+    PyObject* other = PyUnicode_FromFormat("%c%c%05d", 0x20AC, 0x1F600, i);
+    CHECK(PyUnicode_AsUTF8(other) != nullptr);
+    Py_DECREF(other);
+  }
+  Py_ssize_t size = 0;
+  CHECK(PyUnicode_AsUTF8AndSize(s, &size) == copy);
+  CHECK(std::string(copy, static_cast<size_t>(size)) == expected);
+  Py_DECREF(s);
+}
+
 TEST_CASE("str construction errors Pinion reports where CPython asserts") {
   Interpreter py;
   CHECK(PyUnicode_New(-1, 0) == nullptr);

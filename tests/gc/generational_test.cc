@@ -312,3 +312,18 @@ TEST_CASE("an old-to-young store just before another thread's minor collection i
   mutator.join();
   CHECK(seen.load() == 9);
 }
+
+TEST_CASE("a slot stored over and over is remembered a bounded number of times") {
+  Heap heap(Generational());
+  pinion::ThreadScope attach(heap);
+  pinion::HandleScope scope;
+  OldHost host(heap);
+  pinion::Handle<Node> young(NewNode());
+  NewNode();  // `host` is not the latest allocation
+  for (int i = 0; i < 100000; ++i) host.node->left = young.get();
+  // Deduplicated whenever the buffer passes its threshold (16384, doubling from what is left).
+  CHECK(Remembered(heap) >= 1);
+  CHECK(Remembered(heap) <= 16384);
+  heap.Collect(Heap::Kind::kMinor);
+  CHECK(Remembered(heap) == 0);
+}
